@@ -6,7 +6,7 @@
  * never wraps); a 32-bit sequence number is mapped to an offset relative to the next expected sequence with signed
  * 32-bit arithmetic, so wrap-around at 2^32 needs no special case.
  *
- * Policies (documented in the report and in docs/engine.md by the engine owner):
+ * Policies:
  * - In-order payload with nothing buffered is passed to the consumer as the segment's own view (zero copy).
  * - Out-of-order payload is copied into a sorted list of non-overlapping chunks, bounded per direction
  *   (`reassemblyPerDirectionBytes`, weird `tcp_reassembly_depth_exceeded`) and globally (`reassemblyMemcapBytes`,
@@ -79,11 +79,6 @@ export class TcpReassembler {
     this.consumer = consumer;
   }
 
-  /** Bytes currently held in this direction's out-of-order buffer. */
-  get bufferedBytes(): number {
-    return this.buffered;
-  }
-
   /** Sets the stream start: `seq` becomes stream offset 0. */
   startAt(seq: number): void {
     this.started = true;
@@ -119,7 +114,7 @@ export class TcpReassembler {
     }
     if (!this.started) this.startAt(seq);
     const diff = (seq - this.nextSeq) | 0;
-    if (diff === 0 && missing === 0 && this.chunks.length === 0) {
+    if (diff === 0 && missing === 0 && this.buffered === 0) {
       this.delivered += len;
       this.nextSeq = (this.nextSeq + len) >>> 0;
       if (this.delivered > this.maxEnd) this.maxEnd = this.delivered;
