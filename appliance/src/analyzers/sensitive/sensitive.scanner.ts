@@ -173,6 +173,7 @@ export class SensitiveScanner implements JsonVisitor, XmlVisitor, PairSink {
   /** The detectors' prefilters and masks, flattened for a monomorphic check loop (-1 = no value trigger). */
   private readonly pf: Int32Array;
   private readonly isField: Uint8Array;
+  private readonly secretTypes = new Set<string>();
 
   private hits: SensitiveHit[] = [];
   private direction: SensitiveDirection = 'request';
@@ -198,6 +199,7 @@ export class SensitiveScanner implements JsonVisitor, XmlVisitor, PairSink {
     for (let i = 0; i < n; i++) {
       const d = this.detectors[i];
       u |= d.triggerHints;
+      if (d.secret) this.secretTypes.add(d.id);
       this.isField[i] = d.kind === 'field' ? 1 : 0;
       compilePrefilter(d, this.pf, i * PF_STRIDE);
     }
@@ -468,9 +470,7 @@ export class SensitiveScanner implements JsonVisitor, XmlVisitor, PairSink {
   }
 
   private isSecretType(type: string): boolean {
-    const dets = this.detectors;
-    for (let i = 0; i < dets.length; i++) if (dets[i].id === type) return dets[i].secret;
-    return false;
+    return this.secretTypes.has(type);
   }
 
   /** Among overlapping non-secret value matches keeps the most confident one (confidence set to -1 to drop). */

@@ -28,9 +28,11 @@ export const emailDetector: SensitiveDetector = {
     let m: RegExpExecArray | null;
     while (added < MAX_MATCHES_PER_TEXT && (m = RE.exec(text)) !== null) {
       const v = m[0];
-      if (FILE_TLDS.has(m[2].toLowerCase()) || v.includes('..')) continue;
-      const at = v.length - m[1].length - 1;
-      added += pushMatch(out, 'email', v.slice(0, at + 1) + m[1].toLowerCase(), m.index, m.index + v.length, confidenceFor(ctx, FieldHint.Email, LEVELS));
+      const domain = m[1];
+      if (FILE_TLDS.has(m[2]) || FILE_TLDS.has(m[2].toLowerCase()) || v.includes('..')) continue;
+      const lower = /[A-Z]/.test(domain) ? domain.toLowerCase() : domain;
+      const canonical = lower === domain ? v : v.slice(0, v.length - domain.length) + lower;
+      added += pushMatch(out, 'email', canonical, m.index, m.index + v.length, confidenceFor(ctx, FieldHint.Email, LEVELS));
     }
     return added;
   },
