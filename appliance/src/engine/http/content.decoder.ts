@@ -1,0 +1,87 @@
+/**
+ * Content-Encoding decoding of kept bodies (gzip, x-gzip, deflate in zlib or raw form, br), with zlib's sync
+ * functions. Output is capped (decompression-bomb protection); truncated input yields the decodable prefix; up to
+ * two stacked codings are decoded, as libhtp does. Failures are reported as a status, never thrown.
+ */
+import zlib from 'node:zlib';
+
+/** Outcome of {@link decodeContent}. */
+export const DecodeStatus = {
+  Ok: 0,
+  /** A coding the decoder does not know: nothing decoded. */
+  Unknown: 1,
+  /** More stacked codings than supported: nothing decoded. */
+  TooMany: 2,
+  /** The data did not decode. */
+  Error: 3,
+  /** The output would exceed the decompression cap. */
+  Bomb: 4,
+} as const;
+
+/** Most stacked content codings decoded (libhtp's default). */
+export const MAX_CODING_LAYERS = 2;
+
+/** Result of decoding a body. */
+export interface DecodeResult {
+  status: number;
+  /** Decoded bytes (status Ok) or the input unchanged. */
+  data: Buffer;
+  /** Codings decoded, outermost first (empty unless status is Ok). */
+  decoded: string[];
+}
+
+/** Splits a Content-Encoding value into lower-case codings in the order applied, dropping `identity` and empties. */
+export function parseCodings(value: string): string[] {
+  const out: string[] = [];
+  for (const part of value.split(',')) {
+    const c = part.trim().toLowerCase();
+    if (c.length > 0 && c !== 'identity') out.push(c);
+  }
+  return out;
+}
+
+const GZIP_OPTS = (max: number): zlib.ZlibOptions => ({ finishFlush: zlib.constants.Z_SYNC_FLUSH, maxOutputLength: max });
+
+/** Decodes `raw` through `codings` (as listed in the header, i.e. in the order applied), output capped at `maxOutput` bytes. */
+export function decodeContent(raw: Buffer, codings: readonly string[], maxOutput: number): DecodeResult {
+  if (codings.length > MAX_CODING_LAYERS) return { status: DecodeStatus.TooMany, data: raw, decoded: [] };
+  for (const c of codings) {
+    if (c !== 'gzip' && c !== 'x-gzip' && c !== 'deflate' && c !== 'br') return { status: DecodeStatus.Unknown, data: raw, decoded: [] };
+  }
+  let data = raw;
+  const decoded: string[] = [];
+  for (let i = codings.length - 1; i >= 0; i--) {
+    const coding = codings[i];
+    let status: number;
+    [status, data] = decodeOne(coding, data, maxOutput);
+    if (status !== DecodeStatus.Ok) return { status, data: raw, decoded: [] };
+    decoded.push(coding);
+  }
+  return { status: DecodeStatus.Ok, data, decoded };
+}
+
+/** Decodes one layer; returns [status, output]. */
+function decodeOne(coding: string, input: Buffer, max: number): [number, Buffer] {
+  if (input.length === 0) return [DecodeStatus.Ok, input];
+  if (coding === 'br') {
+    return attempt(() => zlib.brotliDecompressSync(input, { finishFlush: zlib.constants.BROTLI_OPERATION_FLUSH, maxOutputLength: max }));
+  }
+  if (coding === 'gzip' || coding === 'x-gzip') return attempt(() => zlib.gunzipSync(input, GZIP_OPTS(max)));
+  const looksZlib = input.length >= 2 && (input[0] & 0x0f) === 8 && ((input[0] << 8) | input[1]) % 31 === 0;
+  const first = attempt(() => (looksZlib ? zlib.inflateSync(input, GZIP_OPTS(max)) : zlib.inflateRawSync(input, GZIP_OPTS(max))));
+  if (first[0] !== DecodeStatus.Error) return first;
+  return attempt(() => (looksZlib ? zlib.inflateRawSync(input, GZIP_OPTS(max)) : zlib.inflateSync(input, GZIP_OPTS(max))));
+}
+
+/** Runs a zlib call, mapping its exceptions to a status (the zlib API reports failure only by throwing). */
+function attempt(fn: () => Buffer): [number, Buffer] {
+  try {
+    return [DecodeStatus.Ok, fn()];
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    if (code === 'ERR_BUFFER_TOO_LARGE' || err instanceof RangeError) return [DecodeStatus.Bomb, EMPTY];
+    return [DecodeStatus.Error, EMPTY];
+  }
+}
+
+const EMPTY = Buffer.alloc(0);

@@ -1,0 +1,85 @@
+/**
+ * The HTTP stage's working record for one request/response exchange while it is being parsed: the future
+ * Transaction's fields plus the bookkeeping needed to pair, time and complete it. It becomes an immutable
+ * Transaction only when emitted (so internal fields never leak to the analyzers).
+ */
+import type { ConnectionInfo } from '../stream.types.ts';
+import type { HeaderList, HttpBody, Transaction } from '../transaction.types.ts';
+
+/** One exchange under construction. */
+export class Exchange {
+  /** TxFlag bits gathered so far. */
+  flags = 0;
+  /** A request head was parsed (or partly seen) for this exchange. */
+  hasRequest = false;
+  /** A final response head was parsed (or partly seen). */
+  hasResponse = false;
+  /** No more request bytes belong to this exchange. */
+  reqDone = false;
+  /** No more response bytes belong to this exchange. */
+  respDone = false;
+  /** The request asked to switch protocol (CONNECT or Upgrade): the client side waits for the answer. */
+  switchRequested = false;
+
+  method = '';
+  uri = '';
+  path = '';
+  query = '';
+  host = '';
+  httpVersion = '';
+  requestHeaders: HeaderList | null = null;
+  requestBody: HttpBody | null = null;
+  status: number | null = null;
+  reason = '';
+  responseHeaders: HeaderList | null = null;
+  responseBody: HttpBody | null = null;
+  requestBytes = 0;
+  responseBytes = 0;
+
+  /** Capture times (µs), -1 when not seen. */
+  reqStartTs = -1;
+  reqEndTs = -1;
+  /** First byte of the first response message (interim included). */
+  respStartTs = -1;
+  /** First byte of the final response. */
+  respFinalStartTs = -1;
+  respEndTs = -1;
+
+  /** Builds the Transaction record; `swapped` means the connection's client/server guess was reversed. */
+  toTransaction(conn: ConnectionInfo, index: number, flags: number, swapped: boolean): Transaction {
+    const hasReq = this.hasRequest;
+    const startTs = hasReq && this.reqStartTs >= 0 ? this.reqStartTs : this.respStartTs >= 0 ? this.respStartTs : this.reqStartTs;
+    const endTs = this.respEndTs >= 0 ? this.respEndTs : this.reqEndTs >= 0 ? this.reqEndTs : startTs;
+    const respFirst = this.respFinalStartTs >= 0 ? this.respFinalStartTs : this.respStartTs;
+    let latency: number | null = null;
+    if (hasReq && this.reqEndTs >= 0 && respFirst >= 0) latency = respFirst > this.reqEndTs ? respFirst - this.reqEndTs : 0;
+    return {
+      flowId: conn.flowId,
+      index,
+      startTs,
+      endTs,
+      latencyUs: latency,
+      ipVersion: conn.ipVersion,
+      clientIp: swapped ? conn.serverIp : conn.clientIp,
+      clientPort: swapped ? conn.serverPort : conn.clientPort,
+      serverIp: swapped ? conn.clientIp : conn.serverIp,
+      serverPort: swapped ? conn.clientPort : conn.serverPort,
+      vlans: conn.vlans,
+      method: this.method,
+      uri: this.uri,
+      path: this.path,
+      query: this.query,
+      host: this.host,
+      httpVersion: this.httpVersion,
+      requestHeaders: this.requestHeaders ?? [],
+      requestBody: this.requestBody,
+      status: this.status,
+      reason: this.reason,
+      responseHeaders: this.responseHeaders ?? [],
+      responseBody: this.responseBody,
+      requestBytes: this.requestBytes,
+      responseBytes: this.responseBytes,
+      flags,
+    };
+  }
+}

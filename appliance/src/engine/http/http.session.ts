@@ -1,0 +1,216 @@
+/**
+ * The HTTP/1.x stage of the engine: one {@link HttpSession} per TCP connection turns the two reassembled byte
+ * streams into Transaction records. The session recognises HTTP by content (and which side is the client),
+ * pairs responses with requests in FIFO order (pipelining, 1xx interim responses), bounds the queue of requests
+ * waiting for a response, and emits each exchange when both its sides are complete or can no longer complete.
+ * Per-direction parsing lives in message.parser.ts.
+ */
+import type { EngineSettings } from '../engine.settings.ts';
+import type { WeirdCounters } from '../weird.counters.ts';
+import { Dir, type ConnectionInfo, type StreamConsumer, type StreamConsumerFactory, type StreamEndReason } from '../stream.types.ts';
+import { TxFlag, type TransactionSink } from '../transaction.types.ts';
+import { HttpStats } from './http.stats.ts';
+import { Exchange } from './exchange.model.ts';
+import { MessageParser, Role, type SessionHooks } from './message.parser.ts';
+
+export { HttpStats } from './http.stats.ts';
+
+/** Bytes a mid-stream connection may scan, in both directions together, without finding a start line before it is judged not HTTP. */
+export const MIDSTREAM_SCAN_BUDGET = 1 << 20;
+
+/** The HTTP consumer of one connection. */
+export class HttpSession implements StreamConsumer, SessionHooks {
+  private readonly parsers: [MessageParser, MessageParser];
+  private dead = false;
+  /** The flow stage's client/server guess was wrong: requests flow ToClient. */
+  private swapped = false;
+  private rolesKnown = false;
+  /** Exchanges not emitted yet, in creation order. */
+  private readonly live: Exchange[] = [];
+  /** Exchanges whose response has not started, oldest first. */
+  private readonly waiting: Exchange[] = [];
+  private emitted = 0;
+  private readonly dirBytes = [0, 0];
+  private scanBudget = MIDSTREAM_SCAN_BUDGET;
+
+  constructor(
+    private readonly conn: ConnectionInfo,
+    readonly settings: EngineSettings,
+    readonly weird: WeirdCounters,
+    private readonly sink: TransactionSink,
+    readonly stats: HttpStats,
+  ) {
+    this.parsers = [new MessageParser(this, Dir.ToServer, conn.midstream), new MessageParser(this, Dir.ToClient, conn.midstream)];
+  }
+
+  onData(dir: Dir, data: Buffer, ts: number): void {
+    if (this.dead) return;
+    if (!this.rolesKnown && this.conn.midstream && this.dirBytes[dir] === 0 && looksLikeTls(data)) {
+      this.notHttp();
+      return;
+    }
+    this.dirBytes[dir] += data.length;
+    this.parsers[dir].feed(data, 0, data.length, ts);
+  }
+
+  onGap(dir: Dir, bytes: number, _ts: number): void {
+    if (this.dead) return;
+    this.dirBytes[dir] += bytes;
+    this.stats.gaps++;
+    this.parsers[dir].gap(bytes);
+  }
+
+  onEnd(dir: Dir, _reason: StreamEndReason, _ts: number): void {
+    if (this.dead) return;
+    const p = this.parsers[dir];
+    if (p.ended) return;
+    p.end();
+    const other = this.parsers[1 - dir];
+    if (other.ended) this.flush(true);
+    else if (p.role === Role.Response) this.flush(false);
+  }
+
+  assignRoles(parser: MessageParser, role: number): void {
+    if (this.rolesKnown) return;
+    this.rolesKnown = true;
+    this.stats.httpConnections++;
+    const other = this.parsers[1 - parser.dir];
+    const reqDir = role === Role.Request ? parser.dir : other.dir;
+    this.swapped = reqDir !== Dir.ToServer;
+    parser.adopt(role);
+    other.adopt(role === Role.Request ? Role.Response : Role.Request);
+  }
+
+  notHttp(): void {
+    if (this.dead) return;
+    this.weird.inc('http_not_http');
+    this.stats.nonHttpConnections++;
+    this.kill();
+  }
+
+  spendScanBudget(bytes: number): boolean {
+    this.scanBudget -= bytes;
+    if (this.scanBudget >= 0) return true;
+    this.notHttp();
+    return false;
+  }
+
+  openRequest(startTs: number): Exchange {
+    const ex = new Exchange();
+    ex.hasRequest = true;
+    ex.reqStartTs = startTs;
+    if (this.live.length > 0) ex.flags |= TxFlag.Pipelined;
+    if (this.waiting.length >= this.settings.httpMaxPendingRequests) {
+      this.weird.inc('http_pending_requests_exceeded');
+      const oldest = this.waiting[0];
+      oldest.reqDone = true;
+      oldest.respDone = true;
+      this.emit(oldest);
+    }
+    this.live.push(ex);
+    this.waiting.push(ex);
+    return ex;
+  }
+
+  bindResponse(startTs: number): Exchange {
+    let ex = this.waiting.shift();
+    if (ex === undefined) {
+      ex = new Exchange();
+      ex.flags |= TxFlag.NoRequest;
+      ex.reqDone = true;
+      this.live.push(ex);
+    }
+    if (ex.respStartTs < 0) ex.respStartTs = startTs;
+    return ex;
+  }
+
+  settle(ex: Exchange): void {
+    if (!ex.reqDone) return;
+    if (ex.respDone || this.responderEnded()) this.emit(ex);
+  }
+
+  tunnel(ex: Exchange): void {
+    ex.flags |= TxFlag.Tunnel;
+    ex.reqDone = true;
+    ex.respDone = true;
+    this.stats.tunnels++;
+    this.emit(ex);
+    while (this.live.length > 0) this.emit(this.live[0]);
+    this.kill();
+  }
+
+  switchDeclined(): void {
+    const req = this.parsers[this.swapped ? Dir.ToClient : Dir.ToServer];
+    req.release();
+  }
+
+  private responderEnded(): boolean {
+    return this.parsers[this.swapped ? Dir.ToServer : Dir.ToClient].ended;
+  }
+
+  /** Emits the exchanges that can no longer get a response (all of them when `all`). */
+  private flush(all: boolean): void {
+    for (let i = 0; i < this.live.length; ) {
+      const ex = this.live[i];
+      if (all || ex.reqDone) this.emit(ex);
+      else i++;
+    }
+  }
+
+  private emit(ex: Exchange): void {
+    removeFrom(this.live, ex);
+    removeFrom(this.waiting, ex);
+    let flags = ex.flags;
+    const stats = this.stats;
+    if (this.conn.midstream) flags |= TxFlag.Midstream;
+    if (!ex.hasResponse) {
+      flags |= TxFlag.NoResponse;
+      stats.noResponse++;
+      if (this.dirBytes[this.swapped ? Dir.ToServer : Dir.ToClient] === 0) flags = (flags | TxFlag.OneSided) & ~TxFlag.Pipelined;
+    }
+    if (flags & TxFlag.NoRequest) stats.noRequest++;
+    if (flags & TxFlag.Pipelined) stats.pipelined++;
+    stats.transactions++;
+    this.sink(ex.toTransaction(this.conn, this.emitted++, flags, this.swapped));
+  }
+
+  private kill(): void {
+    this.dead = true;
+    this.parsers[0].kill();
+    this.parsers[1].kill();
+    this.live.length = 0;
+    this.waiting.length = 0;
+  }
+}
+
+/** Removes `item` from `list` (usually its first element). */
+function removeFrom(list: Exchange[], item: Exchange): void {
+  if (list.length === 0) return;
+  if (list[0] === item) {
+    list.shift();
+    return;
+  }
+  const i = list.indexOf(item);
+  if (i > 0) list.splice(i, 1);
+}
+
+/** A TLS record header (handshake, alert, change cipher spec or application data, version 3.x). */
+function looksLikeTls(data: Buffer): boolean {
+  return data.length >= 3 && data[0] >= 0x14 && data[0] <= 0x17 && data[1] === 3 && data[2] <= 4;
+}
+
+/**
+ * Creates the HTTP stage's consumer factory: every new connection gets an {@link HttpSession} that emits its
+ * transactions to `sink`, counts anomalies in `weird` and its activity in `stats`.
+ */
+export function createHttpConsumerFactory(
+  settings: EngineSettings,
+  weird: WeirdCounters,
+  sink: TransactionSink,
+  stats: HttpStats = new HttpStats(),
+): StreamConsumerFactory {
+  return (conn: ConnectionInfo) => {
+    stats.connections++;
+    return new HttpSession(conn, settings, weird, sink, stats);
+  };
+}
