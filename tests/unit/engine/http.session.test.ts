@@ -550,3 +550,29 @@ test('unknown method with a full request line is recognised; junk start lines ar
   assert.equal(h.txs[1].path, '/y');
   assert.equal(h.weird.get('http_bad_request_line'), 1);
 });
+
+test('HTTP/0.9 simple request is reported with version HTTP/0.9', () => {
+  const h = harness();
+  h.send(C, 'GET /legacy\r\n');
+  h.end();
+  assert.equal(h.txs.length, 1);
+  assert.equal(h.txs[0].method, 'GET');
+  assert.equal(h.txs[0].path, '/legacy');
+  assert.equal(h.txs[0].httpVersion, 'HTTP/0.9');
+  assert.ok(has(h.txs[0], TxFlag.NoResponse));
+});
+
+test('a gap inside chunk data is skipped; a gap across a chunk boundary ends the message and resyncs', () => {
+  const h = harness();
+  h.send(C, 'GET /a HTTP/1.1\r\n\r\nGET /b HTTP/1.1\r\n\r\nGET /c HTTP/1.1\r\n\r\n');
+  h.send(S, 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n10\r\nabcd');
+  h.s.onGap(S, 8, 10);
+  h.send(S, 'mnop\r\n0\r\n\r\nHTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nwx');
+  h.s.onGap(S, 500, 20);
+  h.send(S, 'tail of something\r\nHTTP/1.1 202 Accepted\r\nContent-Length: 1\r\n\r\nc');
+  assert.deepEqual(h.txs.map((t) => [t.path, t.status, body(t, 'resp'), t.responseBody?.wireLength, txFlagNames(t.flags)]), [
+    ['/a', 200, 'abcd', 16, ['Gap', 'Truncated']],
+    ['/b', 200, 'wx', 4, ['Gap', 'Truncated', 'Pipelined']],
+    ['/c', 202, 'c', 1, ['Pipelined']],
+  ]);
+});

@@ -49,7 +49,9 @@ export class Exchange {
   toTransaction(conn: ConnectionInfo, index: number, flags: number, swapped: boolean): Transaction {
     const hasReq = this.hasRequest;
     const startTs = hasReq && this.reqStartTs >= 0 ? this.reqStartTs : this.respStartTs >= 0 ? this.respStartTs : this.reqStartTs;
-    const endTs = this.respEndTs >= 0 ? this.respEndTs : this.reqEndTs >= 0 ? this.reqEndTs : startTs;
+    let endTs = this.respEndTs >= 0 ? this.respEndTs : this.reqEndTs >= 0 ? this.reqEndTs : startTs;
+    if (this.reqEndTs > endTs) endTs = this.reqEndTs;
+    if (endTs < startTs) endTs = startTs;
     const respFirst = this.respFinalStartTs >= 0 ? this.respFinalStartTs : this.respStartTs;
     let latency: number | null = null;
     if (hasReq && this.reqEndTs >= 0 && respFirst >= 0) latency = respFirst > this.reqEndTs ? respFirst - this.reqEndTs : 0;

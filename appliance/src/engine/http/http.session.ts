@@ -113,7 +113,8 @@ export class HttpSession implements StreamConsumer, SessionHooks {
   }
 
   bindResponse(startTs: number): Exchange {
-    let ex = this.waiting.shift();
+    // a response that began before the oldest waiting request cannot answer it
+    let ex = this.waiting.length > 0 && this.waiting[0].reqStartTs <= startTs ? this.waiting.shift() : undefined;
     if (ex === undefined) {
       ex = new Exchange();
       ex.flags |= TxFlag.NoRequest;
