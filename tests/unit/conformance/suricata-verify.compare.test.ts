@@ -191,3 +191,14 @@ test('compare and summarize: the figure counts in-scope cases only, errors disag
   assert.deepEqual(s.verdictPolicy, ['d']);
   assert.deepEqual(s.errors, ['c']);
 });
+
+test('disagreements are labelled from the two explanation lists and counted apart', () => {
+  const meaning = compareCase(caseInput({ name: 'detect-uricontent-06', httpChecks: [check({}, 0)] }), [tx()], null);
+  const defect = compareCase(caseInput({ name: 'http-connect-simple', httpChecks: [check({ 'http.http_method': 'GET' })] }), [], null);
+  const fixed = compareCase(caseInput({ name: 'http-connect-simple', httpChecks: [check({ 'http.http_method': 'GET' })] }), [tx()], null);
+  assert.equal(meaning.explanationKind, 'meaning');
+  assert.equal(defect.explanationKind, 'engine-defect');
+  assert.equal(fixed.explanationKind, null);
+  const s = summarize([meaning, defect, fixed]);
+  assert.deepEqual([s.explained, s.engineDefects, s.unexplained, s.agree], [['detect-uricontent-06'], ['http-connect-simple'], [], 1]);
+});
