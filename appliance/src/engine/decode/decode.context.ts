@@ -1,0 +1,105 @@
+/**
+ * Mutable per-packet state shared by the layer decoders of the decode stage, plus the one TcpSegment instance the
+ * stage hands out. Layer decoders are plain functions in dispatch tables; they read and advance this context
+ * instead of allocating result objects, which keeps the per-packet path free of allocations.
+ */
+import type { TcpSegment } from '../packet.types.ts';
+import type { EngineSettings } from '../engine.settings.ts';
+import type { WeirdCounters } from '../weird.counters.ts';
+import type { DecodeStats } from './decode.stats.ts';
+import type { IpDefragmenter } from './ip.defragmenter.ts';
+
+/** Layer-decoder result: stop, the packet is finished (its outcome was counted). */
+export const STOP = -1;
+/** Network-decoder result: the IP layer is done, `l4Proto`/`off`/`end` are set, dispatch to the transport table. */
+export const TO_TRANSPORT = 0x10000;
+/** Ethertype slot used for 802.3 frames whose type field is a length (≤ 1500), i.e. LLC. */
+export const ETHERTYPE_LLC = 0;
+
+/** Most VLAN tags accepted on one frame; more is counted as `vlan_too_many_tags`. */
+export const MAX_VLAN_TAGS = 8;
+
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * Decoder state for the packet being decoded. Offsets are into `data`, which is the captured frame or, after IP
+ * reassembly, the rebuilt datagram.
+ */
+export class DecodeContext {
+  /** Capture time (µs) of the current packet. */
+  ts = 0;
+  /** Wire length of the current frame. */
+  origLen = 0;
+  /** Bytes buffer being decoded. */
+  data: Buffer = EMPTY;
+  /** Start of the current layer's header. */
+  off = 0;
+  /** End of the bytes that belong to the current layer and were captured (trailers and padding excluded). */
+  end = 0;
+  /** Bytes the IP header announced but the capture did not keep (snap length). */
+  missing = 0;
+  /** IP protocol / IPv6 next header of the transport layer. */
+  l4Proto = 0;
+  ipVersion: 4 | 6 = 4;
+  /** Offset of the source address in `data` (the destination follows it). */
+  addrOff = 0;
+  /** VLAN tags written into `seg.vlans` so far for this packet. */
+  nvlans = 0;
+  /** `data` is a datagram rebuilt from fragments. */
+  reassembled = false;
+
+  /** The segment handed out by `decode()`; overwritten by the next packet. */
+  readonly seg: TcpSegment;
+  /** Decoder-owned address buffers that `seg.srcAddr` / `seg.dstAddr` point to. */
+  readonly src4 = Buffer.alloc(4);
+  readonly dst4 = Buffer.alloc(4);
+  readonly src6 = Buffer.alloc(16);
+  readonly dst6 = Buffer.alloc(16);
+
+  constructor(
+    readonly settings: EngineSettings,
+    readonly weird: WeirdCounters,
+    readonly stats: DecodeStats,
+    readonly defrag: IpDefragmenter,
+  ) {
+    this.seg = {
+      ts: 0,
+      ipVersion: 4,
+      srcAddr: this.src4,
+      dstAddr: this.dst4,
+      srcPort: 0,
+      dstPort: 0,
+      seq: 0,
+      ack: 0,
+      flags: 0,
+      window: 0,
+      payload: EMPTY,
+      payloadMissing: 0,
+      vlans: [],
+    };
+  }
+
+  /** Resets the per-packet state for a new frame. */
+  begin(ts: number, data: Buffer, origLen: number): void {
+    this.ts = ts;
+    this.origLen = origLen;
+    this.data = data;
+    this.off = 0;
+    this.end = data.length;
+    this.missing = 0;
+    this.l4Proto = 0;
+    this.addrOff = 0;
+    this.nvlans = 0;
+    this.reassembled = false;
+  }
+
+  /** Counts a malformed packet under `reason` and returns STOP. */
+  malformed(reason: string): number {
+    this.weird.inc(reason);
+    this.stats.malformed++;
+    return STOP;
+  }
+}
+
+/** A shared empty buffer for segments without payload. */
+export const EMPTY_PAYLOAD = EMPTY;
