@@ -6,9 +6,13 @@ import { engineSettings, type EngineSettings } from '../../../appliance/src/engi
 import { WeirdCounters } from '../../../appliance/src/engine/weird.counters.ts';
 import { PacketDecoder, type DecodeStats } from '../../../appliance/src/engine/decode/packet.decoder.ts';
 
+/** Default IPv4 source address of the builders. */
 export const CLIENT4 = [10, 0, 0, 1];
+/** Default IPv4 destination address of the builders. */
 export const SERVER4 = [192, 168, 1, 2];
+/** Default IPv6 source address of the builders (2001:db8::1). */
 export const CLIENT6 = [0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01];
+/** Default IPv6 destination address of the builders (2001:db8::2). */
 export const SERVER6 = [0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x02];
 
 /** TCP header fields (all optional). */

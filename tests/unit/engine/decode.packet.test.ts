@@ -274,6 +274,23 @@ test('malformed packets return null and count their reason', () => {
   }
 });
 
+test('IPv4 total length 0 (TSO) is read as the rest of the frame and counted', () => {
+  const { dec, weird } = newDecoder();
+  const full = ether(ipv4(tcp({ payload: 'y'.repeat(50) }), { totalLength: 0 }));
+  assert.deepEqual(snap(dec.decode(pkt(LinkType.ETHERNET, full))).payload, 'y'.repeat(50));
+  const cut = snap(dec.decode(pkt(LinkType.ETHERNET, full.subarray(0, full.length - 20), 1, full.length)));
+  assert.equal(cut.payload, 'y'.repeat(30));
+  assert.equal(cut.payloadMissing, 20);
+  assert.equal(weird.get('ipv4_zero_total_length'), 2);
+  assert.equal(dec.stats.malformed, 0);
+});
+
+test('an origLen below the captured length is taken as the captured length', () => {
+  const { dec, weird } = newDecoder();
+  assert.equal(snap(dec.decode(pkt(LinkType.ETHERNET, ether(ipv4(tcp({ payload: 'q' }))), 1, 0))).payload, 'q');
+  assert.deepEqual(weird.toJSON(), {});
+});
+
 test('checksums are not verified', () => {
   const { dec } = newDecoder();
   const frame = ether(ipv4(tcp({ payload: 'z' })));

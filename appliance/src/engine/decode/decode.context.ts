@@ -28,7 +28,7 @@ const EMPTY = Buffer.alloc(0);
 export class DecodeContext {
   /** Capture time (µs) of the current packet. */
   ts = 0;
-  /** Wire length of the current frame. */
+  /** Wire length of the current frame (never less than the captured length). */
   origLen = 0;
   /** Bytes buffer being decoded. */
   data: Buffer = EMPTY;
@@ -82,7 +82,7 @@ export class DecodeContext {
   /** Resets the per-packet state for a new frame. */
   begin(ts: number, data: Buffer, origLen: number): void {
     this.ts = ts;
-    this.origLen = origLen;
+    this.origLen = origLen > data.length ? origLen : data.length;
     this.data = data;
     this.off = 0;
     this.end = data.length;

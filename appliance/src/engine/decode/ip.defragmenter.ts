@@ -45,7 +45,6 @@ class Datagram {
 
   constructor(
     readonly key: string,
-    readonly version: 4 | 6,
     readonly expiresAt: number,
   ) {}
 }
@@ -162,7 +161,7 @@ export class IpDefragmenter {
       return this.drop('ip_frag_too_large');
     }
     if (g === null) {
-      g = this.create(key, version, ts);
+      g = this.create(key, ts);
       if (g === null) return this.drop('ip_frag_table_full');
     } else {
       const r = g.ranges;
@@ -256,14 +255,14 @@ export class IpDefragmenter {
   }
 
   /** A new datagram at the tail of the list, evicting the oldest when the table is full; null when no room at all. */
-  private create(key: string, version: 4 | 6, ts: number): Datagram | null {
+  private create(key: string, ts: number): Datagram | null {
     const max = this.settings.maxFragmentDatagrams;
     if (max <= 0) return null;
     while (this.table.size >= max && this.head !== null) {
       this.remove(this.head);
       this.weird.inc('ip_frag_table_full');
     }
-    const g = new Datagram(key, version, ts + this.timeoutUs);
+    const g = new Datagram(key, ts + this.timeoutUs);
     this.table.set(key, g);
     g.prev = this.tail;
     if (this.tail !== null) this.tail.next = g;

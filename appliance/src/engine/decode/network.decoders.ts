@@ -6,7 +6,9 @@
  * Length rules shared by IPv4 and IPv6: bytes captured beyond the IP length are link padding or trailers and are
  * trimmed; an IP length beyond the captured bytes is a snap-length cut when the frame was longer on the wire
  * (`ctx.missing` records the difference), and a malformed packet (`ipv4_truncated` / `ipv6_truncated`) otherwise.
- * Fragments go to the IpDefragmenter; when one completes its datagram, decoding goes on in the rebuilt buffer.
+ * An IPv4 total length of 0 (TSO on the capturing host) is taken as "the rest of the frame" and counted
+ * (`ipv4_zero_total_length`, not malformed). Fragments go to the IpDefragmenter; when one completes its datagram,
+ * decoding goes on in the rebuilt buffer.
  */
 import { type DecodeContext, ETHERTYPE_LLC, MAX_VLAN_TAGS, STOP, TO_TRANSPORT } from './decode.context.ts';
 import { ETHERTYPE_IPV4, ETHERTYPE_IPV6 } from './link.decoders.ts';
@@ -36,7 +38,12 @@ function ipv4(c: DecodeContext): number {
   if (b0 >> 4 !== 4) return c.malformed('ipv4_bad_version');
   const hl = (b0 & 0x0f) << 2;
   if (hl < 20) return c.malformed('ipv4_bad_header_length');
-  const total = (d[o + 2] << 8) | d[o + 3];
+  let total = (d[o + 2] << 8) | d[o + 3];
+  if (total === 0) {
+    // Captured on a host doing TCP segmentation offload: the length is filled in by the NIC after capture.
+    c.weird.inc('ipv4_zero_total_length');
+    total = c.origLen - o;
+  }
   if (total < hl) return c.malformed('ipv4_bad_total_length');
   if (o + hl > capEnd) return c.malformed('ipv4_truncated');
   let end = o + total;

@@ -9,7 +9,8 @@
  *
  * Weird reasons: link `link_unknown_type`, `eth_truncated`, `sll_truncated`, `sll2_truncated`, `raw_truncated`,
  * `raw_bad_version`, `null_truncated`, `loop_truncated`, `vlan_truncated`, `vlan_too_many_tags`; IPv4
- * `ipv4_truncated`, `ipv4_bad_version`, `ipv4_bad_header_length`, `ipv4_bad_total_length`; IPv6 `ipv6_truncated`,
+ * `ipv4_truncated`, `ipv4_bad_version`, `ipv4_bad_header_length`, `ipv4_bad_total_length`, and
+ * `ipv4_zero_total_length` (TSO on the capturing host; decoded anyway); IPv6 `ipv6_truncated`,
  * `ipv6_bad_version`, `ipv6_bad_ext_header`, `ipv6_nested_fragment`; fragments `ip_frag_truncated`,
  * `ip_frag_bad_length`, `ip_frag_too_large`, `ip_frag_inconsistent`, `ip_frag_overlap`, `ip_frag_timeout`,
  * `ip_frag_table_full`, `ip_frag_memcap`; TCP `tcp_truncated`, `tcp_bad_data_offset`; and `decode_internal_error`
