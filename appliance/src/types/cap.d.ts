@@ -5,8 +5,9 @@
  * Behaviour worth knowing (checked against 0.2.1's source):
  * - `open()` always sets snaplen 65535, promiscuous mode on, a 1 s read timeout and immediate mode; it returns the
  *   link type as a string.
- * - A `Cap` whose `open()` threw must never be used again, closed, or garbage-collected: its destructor calls
- *   `uv_poll_stop` on a poll handle that was never initialised and the process aborts.
+ * - No `Cap` may be garbage-collected: its destructor emits an async-hooks destroy inside V8's weak callback, which
+ *   intermittently segfaults Node 20. One whose `open()` threw also aborts the process when closed or re-opened
+ *   (it stops a poll handle that was never initialised).
  * - A `Cap` cannot be re-opened after `close()` (its `closing` flag is never reset); create a new one.
  * - The addon is not context-aware and polls on the main thread's libuv loop, so it cannot capture inside a
  *   worker_thread.

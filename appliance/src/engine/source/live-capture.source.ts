@@ -18,10 +18,11 @@
  *   `drops` is the best available estimate: the interface's NIC/driver drops from /proc/net/dev (the "drop" and
  *   "fifo" columns: rx_dropped + rx_missed_errors + rx_fifo_errors) since start. Losses in the packet socket's own
  *   ring are not visible here; they show up downstream as TCP gaps.
- * - Failure hazards: a `Cap` whose open() threw aborts the process when it is closed, re-opened or garbage-collected.
- *   So the interface and the capability are checked first, a non-empty filter is compiled in a short-lived child
- *   process (the only way to test it without risking this process), and any Cap that still fails is kept
- *   referenced forever.
+ * - Crash hazards: garbage-collecting any `Cap` can segfault the process (its destructor emits an async-hooks event
+ *   inside a GC callback), and a `Cap` whose open() threw aborts the process when closed or re-opened. So every Cap
+ *   is kept referenced forever and never reused; the interface, its state and the capability are checked before
+ *   libpcap is touched, and a non-empty filter is compiled first in a short-lived child process (the only way to
+ *   test it without risking this process).
  * - Threads: the addon is not context-aware and polls on the main thread's libuv loop; capturing in a worker_thread
  *   aborts the process on the first packet. {@link LiveCaptureSource.start} refuses to run off the main thread.
  */
@@ -119,10 +120,12 @@ const CAP_LINK_TYPES: ReadonlyMap<string, number> = new Map([
 ]);
 
 /**
- * Failed `Cap` instances. Closing, re-opening or collecting one aborts the process (cap 0.2.1 stops a poll handle
- * it never initialised), so they stay referenced for the life of the process.
+ * Every `Cap` ever created, kept for the life of the process: cap 0.2.1 must never garbage-collect one. Its
+ * destructor runs inside V8's weak callback and emits an async-hooks destroy there, which intermittently segfaults
+ * the process (seen in Node 20); for an instance whose open() threw it also stops a never-initialised poll handle,
+ * which aborts. The cost is one small object per start() (the libpcap handle itself is closed and freed).
  */
-const failedHandles: Cap[] = [];
+const retainedHandles: Cap[] = [];
 
 /**
  * Child-process program: opens the interface without and then with the filter (argv: cap path, iface, filter, ring
@@ -361,11 +364,11 @@ export class LiveCaptureSource {
     if (filter !== '') this.validateInChild(filter);
 
     const cap = new mod.Cap();
+    retainedHandles.push(cap);
     let linkName: string;
     try {
       linkName = cap.open(iface, filter, this.bufferBytes, this.buf);
     } catch (e) {
-      failedHandles.push(cap);
       throw classifyOpenError(iface, this.bpf, errorMessage(e), 'open');
     }
     this.cap = cap;
