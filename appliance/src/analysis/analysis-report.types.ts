@@ -1,0 +1,76 @@
+/**
+ * The JSON document `api-radar analyze --json` writes (schema version 1), documented in docs/analyze-format.md.
+ * Later stages fill more of it (templated paths, params, sensitive types, findings, clients); the shape is stable.
+ */
+
+/** A parameter of an endpoint. */
+export interface ReportParam {
+  in: 'path' | 'query' | 'header' | 'cookie' | 'body';
+  name: string;
+  type: string;
+  format?: string;
+}
+
+/** One API endpoint (host + method + path template). */
+export interface ReportEndpoint {
+  host: string;
+  method: string;
+  /** Path template with parameters in braces (the raw path until templating applies). */
+  path: string;
+  calls: number;
+  /** Response status code → count; "none" counts calls without a response. */
+  statuses: Record<string, number>;
+  auth: string[];
+  sensitive: string[];
+  params: ReportParam[];
+  inSpec: boolean;
+  deprecated: boolean;
+  risk: number;
+  firstSeen: string;
+  lastSeen: string;
+}
+
+/** One finding, aggregated by type, endpoint and client. */
+export interface ReportFinding {
+  type: string;
+  category: 'attack' | 'abuse' | 'exposure' | 'inventory';
+  severity: 'info' | 'low' | 'medium' | 'high' | 'critical';
+  host: string;
+  method: string;
+  path: string;
+  client: string;
+  count: number;
+  firstSeen: string;
+  lastSeen: string;
+  evidence: string;
+}
+
+/** One client (by IP). */
+export interface ReportClient {
+  ip: string;
+  calls: number;
+  identities: string[];
+  sensitiveRecords: number;
+}
+
+/** Engine counters of the run. */
+export interface ReportStats {
+  packets: number;
+  bytes: number;
+  flows: number;
+  transactions: number;
+  parseErrors: number;
+  tcpGaps: number;
+  durationMs: number;
+  /** Anomalies by reason (capture-file problems prefixed `capture_`). */
+  weird: Record<string, number>;
+}
+
+/** The whole document. */
+export interface AnalysisReport {
+  schemaVersion: 1;
+  stats: ReportStats;
+  endpoints: ReportEndpoint[];
+  findings: ReportFinding[];
+  clients: ReportClient[];
+}
