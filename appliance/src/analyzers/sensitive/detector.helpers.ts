@@ -46,3 +46,15 @@ export function isMaskedValue(s: string): boolean {
   }
   return true;
 }
+
+/**
+ * Runs a global regex over `text` and calls `onMatch` for each match (at most {@link MAX_MATCHES_PER_TEXT});
+ * `onMatch` returns how many matches it added. Returns the total added.
+ */
+export function pushRegexMatches(re: RegExp, text: string, onMatch: (m: RegExpExecArray) => number): number {
+  re.lastIndex = 0;
+  let added = 0;
+  let m: RegExpExecArray | null;
+  while (added < MAX_MATCHES_PER_TEXT && (m = re.exec(text)) !== null) added += onMatch(m);
+  return added;
+}

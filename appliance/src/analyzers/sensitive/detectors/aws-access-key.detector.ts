@@ -6,7 +6,7 @@ import type { SensitiveDetector } from '../detector.types.ts';
 import { ALL_LOCATIONS } from '../detector.types.ts';
 import { Feature } from '../text.features.ts';
 import { FieldHint } from '../field.hints.ts';
-import { MAX_MATCHES_PER_TEXT, pushMatch } from '../detector.helpers.ts';
+import { pushMatch, pushRegexMatches } from '../detector.helpers.ts';
 
 const RE = /(?<![A-Za-z0-9])(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}(?![A-Za-z0-9])/g;
 
@@ -21,12 +21,6 @@ export const awsAccessKeyDetector: SensitiveDetector = {
   prefilter: { all: Feature.Upper, minWordRun: 20 },
   triggerHints: 0,
   find(text, ctx, out) {
-    RE.lastIndex = 0;
-    let added = 0;
-    let m: RegExpExecArray | null;
-    while (added < MAX_MATCHES_PER_TEXT && (m = RE.exec(text)) !== null) {
-      added += pushMatch(out, 'aws_access_key', m[0], m.index, m.index + 20, (ctx.hints & FieldHint.Secret) !== 0 ? 0.97 : 0.9);
-    }
-    return added;
+    return pushRegexMatches(RE, text, (m) => pushMatch(out, 'aws_access_key', m[0], m.index, m.index + 20, (ctx.hints & FieldHint.Secret) !== 0 ? 0.97 : 0.9));
   },
 };

@@ -2,7 +2,7 @@
 import type { SensitiveDetector } from '../detector.types.ts';
 import { ALL_LOCATIONS } from '../detector.types.ts';
 import { Feature } from '../text.features.ts';
-import { MAX_MATCHES_PER_TEXT, pushMatch } from '../detector.helpers.ts';
+import { pushMatch, pushRegexMatches } from '../detector.helpers.ts';
 
 const RE = /(?<![A-Za-z0-9_-])AIza[0-9A-Za-z_-]{35}(?![A-Za-z0-9_-])/g;
 
@@ -17,12 +17,6 @@ export const googleApiKeyDetector: SensitiveDetector = {
   prefilter: { all: Feature.Upper | Feature.Lower, minWordRun: 39 },
   triggerHints: 0,
   find(text, _ctx, out) {
-    RE.lastIndex = 0;
-    let added = 0;
-    let m: RegExpExecArray | null;
-    while (added < MAX_MATCHES_PER_TEXT && (m = RE.exec(text)) !== null) {
-      added += pushMatch(out, 'google_api_key', m[0], m.index, m.index + 39, 0.92);
-    }
-    return added;
+    return pushRegexMatches(RE, text, (m) => pushMatch(out, 'google_api_key', m[0], m.index, m.index + 39, 0.92));
   },
 };

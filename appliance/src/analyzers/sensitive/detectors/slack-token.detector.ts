@@ -5,7 +5,7 @@
 import type { SensitiveDetector } from '../detector.types.ts';
 import { ALL_LOCATIONS } from '../detector.types.ts';
 import { Feature } from '../text.features.ts';
-import { MAX_MATCHES_PER_TEXT, pushMatch } from '../detector.helpers.ts';
+import { pushMatch, pushRegexMatches } from '../detector.helpers.ts';
 
 const RE = /(?<![A-Za-z0-9-])xox[bpar]-[0-9]{1,20}(?:-[0-9]{1,20}){0,3}-[A-Za-z0-9]{8,64}(?![A-Za-z0-9-])/g;
 
@@ -20,12 +20,6 @@ export const slackTokenDetector: SensitiveDetector = {
   prefilter: { all: Feature.Dash | Feature.Lower | Feature.Digit, minWordRun: 16 },
   triggerHints: 0,
   find(text, _ctx, out) {
-    RE.lastIndex = 0;
-    let added = 0;
-    let m: RegExpExecArray | null;
-    while (added < MAX_MATCHES_PER_TEXT && (m = RE.exec(text)) !== null) {
-      added += pushMatch(out, 'slack_token', m[0], m.index, m.index + m[0].length, 0.95);
-    }
-    return added;
+    return pushRegexMatches(RE, text, (m) => pushMatch(out, 'slack_token', m[0], m.index, m.index + m[0].length, 0.95));
   },
 };

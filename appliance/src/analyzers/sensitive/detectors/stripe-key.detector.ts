@@ -5,7 +5,7 @@
 import type { SensitiveDetector } from '../detector.types.ts';
 import { ALL_LOCATIONS } from '../detector.types.ts';
 import { Feature } from '../text.features.ts';
-import { MAX_MATCHES_PER_TEXT, pushMatch } from '../detector.helpers.ts';
+import { pushMatch, pushRegexMatches } from '../detector.helpers.ts';
 
 const RE = /(?<![A-Za-z0-9_])(?:sk|rk|pk)_live_[0-9A-Za-z]{24,247}(?![A-Za-z0-9_])/g;
 
@@ -20,12 +20,6 @@ export const stripeKeyDetector: SensitiveDetector = {
   prefilter: { all: Feature.Underscore | Feature.Lower, minWordRun: 32 },
   triggerHints: 0,
   find(text, _ctx, out) {
-    RE.lastIndex = 0;
-    let added = 0;
-    let m: RegExpExecArray | null;
-    while (added < MAX_MATCHES_PER_TEXT && (m = RE.exec(text)) !== null) {
-      added += pushMatch(out, 'stripe_key', m[0], m.index, m.index + m[0].length, m[0].charCodeAt(0) === 112 ? 0.85 : 0.97);
-    }
-    return added;
+    return pushRegexMatches(RE, text, (m) => pushMatch(out, 'stripe_key', m[0], m.index, m.index + m[0].length, m[0].charCodeAt(0) === 112 ? 0.85 : 0.97));
   },
 };
