@@ -3,6 +3,8 @@
  * Later stages fill more of it (templated paths, params, sensitive types, findings, clients); the shape is stable.
  */
 
+import type { AttackOutcome, FindingCategory, Severity } from '../analyzers/call.context.ts';
+
 /** A parameter of an endpoint. */
 export interface ReportParam {
   in: 'path' | 'query' | 'header' | 'cookie' | 'body';
@@ -33,8 +35,8 @@ export interface ReportEndpoint {
 /** One finding, aggregated by type, endpoint and client. */
 export interface ReportFinding {
   type: string;
-  category: 'attack' | 'abuse' | 'exposure' | 'inventory';
-  severity: 'info' | 'low' | 'medium' | 'high' | 'critical';
+  category: FindingCategory;
+  severity: Severity;
   host: string;
   method: string;
   path: string;
@@ -42,7 +44,10 @@ export interface ReportFinding {
   count: number;
   firstSeen: string;
   lastSeen: string;
+  /** Evidence of the most recent occurrence, sensitive values masked. */
   evidence: string;
+  /** For attacks: `likely_success` when any occurrence looked successful, else `attempt` (or `unknown`). */
+  outcome?: AttackOutcome;
 }
 
 /** One client (by IP). */

@@ -8,29 +8,32 @@ import type { EngineSettings } from '../engine/engine.settings.ts';
 import type { Analyzer } from '../analyzers/analyzer.types.ts';
 import { RawEndpointsAnalyzer } from '../analyzers/inventory/raw-endpoints.analyzer.ts';
 import { ClientsAnalyzer } from '../analyzers/clients/clients.analyzer.ts';
+import { FindingsAnalyzer } from '../analyzers/findings/findings.analyzer.ts';
 import type { AnalysisReport } from './analysis-report.types.ts';
+import { AnalysisPipeline } from './analysis.pipeline.ts';
 
 /** Options of one offline analysis run. */
 export interface OfflineAnalysisOptions {
   settings?: Partial<EngineSettings>;
   /** Called as the file is read (bytes read so far, file size, transactions so far). */
   onProgress?: (bytesRead: number, totalBytes: number, transactions: number) => void;
-  /** Analyzers to run; the default set when omitted. */
+  /** Analyzers to run, in order; the default set when omitted. */
   analyzers?: Analyzer[];
 }
 
-/** The analyzers `api-radar analyze` runs by default. */
+/**
+ * The analyzers `api-radar analyze` runs by default, in pipeline order: context producers (identity, inventory,
+ * sensitive) first, detectors next, then the findings aggregator, then analyzers that read other results (risk).
+ */
 export function defaultAnalyzers(): Analyzer[] {
-  return [new RawEndpointsAnalyzer(), new ClientsAnalyzer()];
+  return [new RawEndpointsAnalyzer(), new ClientsAnalyzer(), new FindingsAnalyzer()];
 }
 
 /** Analyzes one capture file. Throws CaptureFormatError when the file is not a readable capture. */
 export async function analyzeCaptureFile(path: string, opts: OfflineAnalysisOptions = {}): Promise<AnalysisReport> {
   const started = performance.now();
-  const analyzers = opts.analyzers ?? defaultAnalyzers();
-  const engine = new HttpEngine((tx) => {
-    for (let i = 0; i < analyzers.length; i++) analyzers[i].onTransaction(tx);
-  }, opts.settings);
+  const pipeline = new AnalysisPipeline(opts.analyzers ?? defaultAnalyzers());
+  const engine = new HttpEngine(pipeline.handle, opts.settings);
   const onProgress = opts.onProgress;
   const reader = new CaptureFileReader(path, {
     onProgress: onProgress ? (read, total) => onProgress(read, total, engine.stats().transactions) : undefined,
@@ -55,6 +58,6 @@ export async function analyzeCaptureFile(path: string, opts: OfflineAnalysisOpti
     findings: [],
     clients: [],
   };
-  for (const a of analyzers) a.contribute(report);
+  pipeline.contribute(report);
   return report;
 }

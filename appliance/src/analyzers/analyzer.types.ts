@@ -1,17 +1,25 @@
 /**
  * The analyzer plug-in contract. Analyzers live in their own folders under appliance/src/analyzers/, receive every
- * Transaction the engine completes (never packets), and contribute their part of the offline analysis report.
+ * call the engine completes as a CallContext (never packets), may enrich it for the analyzers after them, and
+ * contribute their part of the analysis report.
  */
 import type { Transaction } from '../engine/transaction.types.ts';
 import type { AnalysisReport } from '../analysis/analysis-report.types.ts';
+import type { CallContext } from './call.context.ts';
 
 /** One analyzer. Calls are synchronous and ordered as the engine emits transactions. */
 export interface Analyzer {
   /** Stable id (folder name), e.g. "inventory". */
   readonly id: string;
-  /** Inspects one transaction. Must not throw on hostile content and must not keep the transaction's buffers. */
-  onTransaction(tx: Transaction): void;
-  /** Writes this analyzer's results into the report (called once, after the last transaction). */
+  /**
+   * Inspects one call and may fill context fields for later analyzers. Must not throw on hostile content and must
+   * not keep the transaction's buffers.
+   */
+  onCall(call: CallContext): void;
+  /**
+   * Writes this analyzer's results into the report. Called once after the last call, in analyzer order, so an
+   * analyzer may read what earlier ones contributed (e.g. risk reads endpoints and findings).
+   */
   contribute(report: AnalysisReport): void;
 }
 

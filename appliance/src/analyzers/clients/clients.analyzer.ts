@@ -1,7 +1,7 @@
 /**
  * Client accounting: calls per client IP. Identities and sensitive records are added by the analyzers that find them.
  */
-import type { Transaction } from '../../engine/transaction.types.ts';
+import type { CallContext } from '../call.context.ts';
 import type { AnalysisReport } from '../../analysis/analysis-report.types.ts';
 import type { Analyzer } from '../analyzer.types.ts';
 
@@ -10,8 +10,8 @@ export class ClientsAnalyzer implements Analyzer {
   readonly id = 'clients';
   private readonly calls = new Map<string, number>();
 
-  onTransaction(tx: Transaction): void {
-    if (tx.method === '') return;
+  onCall(call: CallContext): void {
+    const tx = call.tx;
     this.calls.set(tx.clientIp, (this.calls.get(tx.clientIp) ?? 0) + 1);
   }
 

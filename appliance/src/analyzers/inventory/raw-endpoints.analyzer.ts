@@ -2,9 +2,9 @@
  * First inventory pass: groups transactions by host, method and raw path, with call counts, status distribution
  * and first/last seen. Path templating replaces the raw path with a template in a later stage.
  */
-import type { Transaction } from '../../engine/transaction.types.ts';
+import type { CallContext } from '../call.context.ts';
 import type { AnalysisReport, ReportEndpoint } from '../../analysis/analysis-report.types.ts';
-import { endpointHost, isoTime, type Analyzer } from '../analyzer.types.ts';
+import { isoTime, type Analyzer } from '../analyzer.types.ts';
 
 interface EndpointAcc {
   host: string;
@@ -21,9 +21,9 @@ export class RawEndpointsAnalyzer implements Analyzer {
   readonly id = 'inventory';
   private readonly endpoints = new Map<string, EndpointAcc>();
 
-  onTransaction(tx: Transaction): void {
-    if (tx.method === '') return;
-    const host = endpointHost(tx);
+  onCall(call: CallContext): void {
+    const tx = call.tx;
+    const host = call.host;
     const key = `${host}\u0000${tx.method}\u0000${tx.path}`;
     let acc = this.endpoints.get(key);
     if (acc === undefined) {
