@@ -146,17 +146,7 @@ export const EXPLAINED_DIFFERENCES: Readonly<Record<string, string>> = Object.fr
  * got, stage). They count as disagreements; each entry is removed when the engine is fixed (the test then fails
  * until it is, so the list cannot go stale).
  */
-export const KNOWN_ENGINE_DEFECTS: Readonly<Record<string, string>> = Object.freeze({
-  'security-4710-01':
-    'flow stage: an in-window client RST right after the handshake is ignored by the server, which then serves GET /ultrasurf.html; we drop the flow at the RST and log nothing (Suricata keeps inspecting: RST evasion)',
-  'security-4710-02': 'flow stage: same RST evasion as security-4710-01 (RST after the handshake, then GET / and its 200 response); we log nothing',
-  'bug-3286-02-linux-evasion':
-    'flow stage: a forged RST/ACK+FIN (seq 0) and a client RST before the real SYN-ACK; the handshake then completes and GET / gets 200 (14-byte body); we log nothing',
-  'bug-3286-03-windows-evasion': 'flow stage: same pre-handshake RST evasion as bug-3286-02 (Windows variant); we log nothing',
-  'http-connect-simple':
-    'HTTP stage: after "CONNECT abc:443" is answered 200, plain HTTP (GET, 200) flows through the tunnel; we stop parsing at the tunnel (flag Tunnel) instead of re-detecting HTTP in it, so the GET record (Suricata tx_id 0) is missing',
-  'http-connect-fragmented': 'HTTP stage: same CONNECT tunnel carrying plain HTTP as http-connect-simple, over fragmented IP; the GET record is missing',
-});
+export const KNOWN_ENGINE_DEFECTS: Readonly<Record<string, string>> = Object.freeze({});
 
 /**
  * Cases whose expected http records depend on Suricata policy configuration that is not in the corpus snapshot

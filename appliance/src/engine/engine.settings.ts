@@ -11,6 +11,11 @@ export interface EngineSettings {
   /** An established TCP flow idle this long is closed (pending transactions are flushed). */
   tcpIdleTimeoutSec: number;
   /** A flow that saw FIN or RST in both directions (or RST in one) is dropped after this long. */
+  /**
+   * Milliseconds an RST waits before it ends the connection; data from the RST's sender within it means the RST was
+   * not real (forged or ignored by the receiver) and the connection goes on (`tcp_rst_ignored`).
+   */
+  tcpRstGraceMs: number;
   tcpClosedTimeoutSec: number;
   /** Out-of-order bytes buffered per direction; beyond it the oldest hole is declared a gap (`tcp_reassembly_depth_exceeded`). */
   reassemblyPerDirectionBytes: number;
@@ -39,6 +44,7 @@ export const DEFAULT_ENGINE_SETTINGS: Readonly<EngineSettings> = Object.freeze({
   maxFlows: 262_144,
   tcpIdleTimeoutSec: 120,
   tcpClosedTimeoutSec: 5,
+  tcpRstGraceMs: 1000,
   reassemblyPerDirectionBytes: 1 << 20,
   reassemblyMemcapBytes: 256 << 20,
   maxFragmentDatagrams: 8192,

@@ -27,7 +27,10 @@ export const TxFlag = {
   NoRequest: 1 << 6,
   /** The server answered 100 Continue before the final response. */
   Continue100: 1 << 7,
-  /** The connection switched protocol after this exchange (CONNECT 2xx or 101 Upgrade); parsing stopped. */
+  /**
+   * The connection switched protocol after this exchange (CONNECT 2xx or 101 Upgrade). Parsing stopped, except in a
+   * CONNECT tunnel that carries plain HTTP: its inner exchanges follow on the same connection.
+   */
   Tunnel: 1 << 8,
   /** A body's content decoding (gzip, deflate, br) failed or hit the decompression cap; the raw bytes are kept. */
   DecodeError: 1 << 9,
@@ -53,7 +56,7 @@ export interface HttpBody {
 export interface Transaction {
   /** Engine-unique flow number of the connection. */
   flowId: number;
-  /** 0-based index of this transaction within its connection. */
+  /** 0-based index of this transaction within its connection (from 0 again inside a CONNECT tunnel). */
   index: number;
 
   /** Capture time (µs since epoch) of the first request byte; of the first response byte when there is no request. */

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Transaction } from '../../../appliance/src/engine/transaction.types.ts';
 import {
+  KNOWN_ENGINE_DEFECTS,
   canonicalIp,
   classifyCase,
   compareCase,
@@ -194,11 +195,15 @@ test('compare and summarize: the figure counts in-scope cases only, errors disag
 
 test('disagreements are labelled from the two explanation lists and counted apart', () => {
   const meaning = compareCase(caseInput({ name: 'detect-uricontent-06', httpChecks: [check({}, 0)] }), [tx()], null);
-  const defect = compareCase(caseInput({ name: 'http-connect-simple', httpChecks: [check({ 'http.http_method': 'GET' })] }), [], null);
+  const unknown = compareCase(caseInput({ name: 'http-connect-simple', httpChecks: [check({ 'http.http_method': 'GET' })] }), [], null);
   const fixed = compareCase(caseInput({ name: 'http-connect-simple', httpChecks: [check({ 'http.http_method': 'GET' })] }), [tx()], null);
   assert.equal(meaning.explanationKind, 'meaning');
-  assert.equal(defect.explanationKind, 'engine-defect');
+  assert.equal(unknown.explanationKind, null, 'a case on neither list is not explained');
   assert.equal(fixed.explanationKind, null);
-  const s = summarize([meaning, defect, fixed]);
-  assert.deepEqual([s.explained, s.engineDefects, s.unexplained, s.agree], [['detect-uricontent-06'], ['http-connect-simple'], [], 1]);
+  for (const name of Object.keys(KNOWN_ENGINE_DEFECTS)) {
+    const r = compareCase(caseInput({ name, httpChecks: [check({ 'http.http_method': 'GET' })] }), [], null);
+    assert.equal(r.explanationKind, 'engine-defect');
+  }
+  const s = summarize([meaning, unknown, fixed]);
+  assert.deepEqual([s.explained, s.engineDefects, s.unexplained, s.agree], [['detect-uricontent-06'], [], ['http-connect-simple'], 1]);
 });

@@ -164,15 +164,19 @@ test('segments without payload never create a flow', () => {
   assert.equal(table.stats.segmentsWithoutFlow, 4);
 });
 
-test('RST ends both directions once; late packets go to the closed flow, then create nothing', () => {
-  const { table, flows, send } = setup({ tcpClosedTimeoutSec: 5 });
+test('RST ends both directions once after its grace; late packets go to the closed flow, then create nothing', () => {
+  const { table, flows, send } = setup({ tcpClosedTimeoutSec: 5, tcpRstGraceMs: 1000 });
   send(C, S, { seq: 100, flags: SYN, t: 1 });
   send(S, C, { seq: 300, ack: 101, flags: SYN | ACK, t: 1 });
   send(C, S, { seq: 101, ack: 301, data: 'GET', t: 2 });
   send(S, C, { seq: 301, ack: 104, flags: RST | ACK, t: 3 });
   send(C, S, { seq: 104, ack: 301, data: 'late', t: 3 });
   send(S, C, { seq: 301, flags: RST, t: 3 });
-  assert.deepEqual(flows[0].events, ['d0:GET', 'e0:rst@3', 'e1:rst@3']);
+  assert.deepEqual(flows[0].events, ['d0:GET', 'd0:late'], 'data in flight from the peer is still delivered during the grace');
+  table.advance(3.5 * SEC);
+  assert.deepEqual(flows[0].events, ['d0:GET', 'd0:late']);
+  table.advance(4.6 * SEC); // sweeps run at most once per capture second
+  assert.deepEqual(flows[0].events, ['d0:GET', 'd0:late', 'e0:rst@3', 'e1:rst@3']);
   assert.equal(table.stats.flowsActive, 1, 'kept while closed, to absorb late packets');
   table.advance(9 * SEC);
   assert.equal(table.stats.flowsActive, 0);
@@ -301,6 +305,33 @@ test('a declined flow (factory returns null) is tracked but its payload ignored'
   send(C, ssh, { seq: 200, flags: RST });
   table.advance(100 * SEC);
   assert.equal(table.stats.flowsActive, 0);
+});
+
+test('an RST whose sender goes on sending was not real: the connection continues (RST evasion)', () => {
+  const { table, flows, send, weird } = setup({ tcpRstGraceMs: 1000 });
+  send(C, S, { seq: 100, flags: SYN, t: 1 });
+  send(S, C, { seq: 300, ack: 101, flags: SYN | ACK, t: 1 });
+  send(C, S, { seq: 101, ack: 301, flags: RST, t: 1 });
+  send(C, S, { seq: 101, ack: 301, data: 'GET /hidden', t: 1.1 });
+  send(S, C, { seq: 301, ack: 112, data: '200', t: 1.2 });
+  table.advance(5 * SEC);
+  assert.deepEqual(flows[0].events, ['d0:GET /hidden', 'd1:200']);
+  assert.equal(weird.get('tcp_rst_ignored'), 1);
+});
+
+test('a forged RST and FIN before the SYN-ACK do not hide the connection that follows', () => {
+  const { table, flows, send, weird } = setup({ tcpRstGraceMs: 1000 });
+  send(C, S, { seq: 100, flags: SYN, t: 1 });
+  send(S, C, { seq: 0, ack: 101, flags: RST | ACK, t: 1 });
+  send(S, C, { seq: 0, ack: 101, flags: FIN | ACK, t: 1 });
+  send(C, S, { seq: 101, flags: RST, t: 1 });
+  send(S, C, { seq: 5000, ack: 101, flags: SYN | ACK, t: 1 });
+  send(C, S, { seq: 101, ack: 5001, data: 'GET /', t: 1 });
+  send(S, C, { seq: 5001, ack: 106, data: 'HTTP/1.1 200', t: 1 });
+  table.advance(5 * SEC);
+  assert.deepEqual(flows[0].events, ['d0:GET /', 'd1:HTTP/1.1 200']);
+  assert.equal(weird.get('tcp_fin_after_rst'), 1);
+  assert.equal(weird.get('tcp_rst_ignored'), 1);
 });
 
 test('addresses are copied at flow creation; IPv6 flows are keyed and formatted', () => {

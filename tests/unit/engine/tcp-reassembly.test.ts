@@ -441,6 +441,8 @@ test('RST ends both directions, flushing buffered data behind a gap', () => {
   h.c2s(c, 'req');
   h.s2c(s + 2, 'later');
   h.s2c(s + 20, '', RST);
+  assert.deepEqual(h.flows[0].events, ['d0:req'], 'an RST waits out its grace before it ends anything');
+  h.table.advance(3_000_000);
   assert.deepEqual(h.flows[0].events, ['d0:req', 'e0:rst', 'g1:2', 'd1:later', 'e1:rst']);
   assert.equal(h.table.stats.reassemblyBytes, 0);
 });

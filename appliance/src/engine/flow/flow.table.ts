@@ -13,8 +13,11 @@
  * tags of the first packet.
  *
  * Lifecycle: flows live in an LRU list (moved to the tail on every packet, O(1)); the head is the idle-timeout
- * and eviction candidate. When both directions have ended (FIN each way, or an RST), the flow moves to a
- * "closed" list where it absorbs late packets (retransmissions, final ACKs) for `tcpClosedTimeoutSec`; a new SYN
+ * and eviction candidate. An RST does not end the connection at once: the flow waits `tcpRstGraceMs` in a "reset"
+ * list, still delivering data in flight. If the side that sent the RST then sends data or a SYN, the RST was not
+ * real (forged, out of window, or ignored by the receiver — a known IDS evasion): weird `tcp_rst_ignored`, and the
+ * connection goes on. Otherwise both directions end with reason `rst` when the grace expires. When both
+ * directions have ended (FIN each way, or an expired RST), the flow moves to a "closed" list where it absorbs late packets (retransmissions, final ACKs) for `tcpClosedTimeoutSec`; a new SYN
  * with another ISN on that tuple (port reuse) replaces it at once. Segments without payload (pure ACK, FIN, RST)
  * never create a flow, so late packets of a forgotten connection produce nothing.
  */
@@ -43,6 +46,10 @@ class Flow {
   lastTs: number;
   closed = false;
   closedAt = 0;
+  /** Capture time of a pending RST (in the reset list), or -1. */
+  rstAt = -1;
+  /** The RST came from the client. */
+  rstByClient = false;
   readonly toServer: TcpReassembler;
   readonly toClient: TcpReassembler;
 
@@ -128,6 +135,8 @@ export class FlowTable {
   private mask = INITIAL_BUCKETS - 1;
   private readonly lru = new FlowList();
   private readonly closedList = new FlowList();
+  /** Flows with a pending RST, oldest first. */
+  private readonly resetList = new FlowList();
   private readonly seed = (Math.random() * 0x100000000) | 0;
   private nextFlowId = 1;
   private nextSweepTs = 0;
@@ -173,6 +182,10 @@ export class FlowTable {
     this.lastSweepTs = nowTs;
     this.nextSweepTs = nowTs + SWEEP_INTERVAL_US;
     if (nowTs > this.nowTs) this.nowTs = nowTs;
+    const graceUs = this.settings.tcpRstGraceMs * 1e3;
+    for (let f = this.resetList.head; f !== null && f.rstAt + graceUs <= nowTs; f = this.resetList.head) {
+      this.endReset(f);
+    }
     const closedUs = this.settings.tcpClosedTimeoutSec * 1e6;
     for (let f = this.closedList.head; f !== null && f.closedAt + closedUs <= nowTs; f = this.closedList.head) {
       this.remove(f, false);
@@ -186,6 +199,7 @@ export class FlowTable {
   /** End of capture: delivers what is buffered (holes become gaps), ends every open direction and empties the table. */
   closeAll(reason: StreamEndReason = 'shutdown'): void {
     for (let f = this.closedList.head; f !== null; f = this.closedList.head) this.remove(f, false);
+    for (let f = this.resetList.head; f !== null; f = this.resetList.head) this.terminate(f, 'rst', f.rstAt, false);
     for (let f = this.lru.head; f !== null; f = this.lru.head) this.terminate(f, reason, this.nowTs, false);
   }
 
@@ -228,6 +242,25 @@ export class FlowTable {
       }
     }
     const flags = seg.flags;
+    if (flow !== null && flow.rstAt >= 0 && (flags & RST) === 0 && (dir === Dir.ToServer) === flow.rstByClient) {
+      // the RST's own sender speaks again: either a new connection on the tuple, or evidence the RST was not real
+      const sender = dir === Dir.ToServer ? flow.toServer : flow.toClient;
+      let resume = seg.payload.length !== 0 || seg.payloadMissing !== 0;
+      if ((flags & SYN) !== 0) {
+        if (!sender.synSeen) resume = true;
+        else if ((flags & ACK) === 0 && sender.isn !== seg.seq) {
+          this.terminate(flow, 'rst', flow.rstAt, false);
+          flow = null;
+          resume = false;
+        }
+      }
+      if (resume && flow !== null) {
+        this.weird.inc('tcp_rst_ignored');
+        flow.rstAt = -1;
+        this.resetList.remove(flow);
+        this.lru.push(flow);
+      }
+    }
     if (flow !== null && flow.closed && (flags & (SYN | ACK)) === SYN) {
       const sender = dir === Dir.ToServer ? flow.toServer : flow.toClient;
       if (!sender.synSeen || sender.isn !== seg.seq) {
@@ -239,7 +272,7 @@ export class FlowTable {
       flow = this.create(seg, h);
       if (flow === null) return;
       dir = flow.cPort === sp && flow.c0 === s0 && flow.c1 === s1 && flow.c2 === s2 && flow.c3 === s3 ? Dir.ToServer : Dir.ToClient;
-    } else if (!flow.closed) {
+    } else if (!flow.closed && flow.rstAt < 0) {
       flow.lastTs = seg.ts;
       if (this.lru.tail !== flow) {
         this.lru.remove(flow);
@@ -250,7 +283,7 @@ export class FlowTable {
     const snd = dir === Dir.ToServer ? flow.toServer : flow.toClient;
     const rcv = dir === Dir.ToServer ? flow.toClient : flow.toServer;
     if ((flags & CONTROL) !== 0) {
-      this.control(flow, snd, rcv, seg);
+      this.control(flow, snd, rcv, seg, dir);
       return;
     }
     if ((flags & ACK) !== 0) rcv.onAck(seg.ack, seg.ts);
@@ -258,13 +291,21 @@ export class FlowTable {
   }
 
   /** Segments with SYN, FIN or RST. */
-  private control(flow: Flow, snd: TcpReassembler, rcv: TcpReassembler, seg: TcpSegment): void {
+  private control(flow: Flow, snd: TcpReassembler, rcv: TcpReassembler, seg: TcpSegment, dir: Dir): void {
     const flags = seg.flags;
     const ts = seg.ts;
     if ((flags & RST) !== 0) {
-      flow.toServer.finish('rst', ts);
-      flow.toClient.finish('rst', ts);
-      this.markClosed(flow, ts);
+      if (!flow.closed && flow.rstAt < 0) {
+        flow.rstAt = ts;
+        flow.rstByClient = dir === Dir.ToServer;
+        this.lru.remove(flow);
+        this.resetList.push(flow);
+      }
+      return;
+    }
+    if (flow.rstAt >= 0 && (flags & SYN) === 0 && seg.payload.length === 0 && seg.payloadMissing === 0 && (dir === Dir.ToServer) === flow.rstByClient) {
+      // a bare FIN from the side that just sent an RST belongs to the same (forged or dead) close
+      this.weird.inc('tcp_fin_after_rst');
       return;
     }
     let seq = seg.seq;
@@ -352,6 +393,10 @@ export class FlowTable {
       this.remove(this.closedList.head, false);
       return;
     }
+    if (this.resetList.head !== null) {
+      this.terminate(this.resetList.head, 'rst', this.resetList.head.rstAt, false);
+      return;
+    }
     const victim = this.lru.head;
     if (victim === null) return;
     this.weird.inc('flow_table_evicted');
@@ -375,10 +420,31 @@ export class FlowTable {
 
   private markClosed(flow: Flow, ts: number): void {
     if (flow.closed) return;
+    if (flow.rstAt >= 0) {
+      flow.rstAt = -1;
+      this.resetList.remove(flow);
+    } else {
+      this.lru.remove(flow);
+    }
     flow.closed = true;
     flow.closedAt = ts;
-    this.lru.remove(flow);
     this.closedList.push(flow);
+  }
+
+  /** The grace of a pending RST expired: both directions end with reason `rst` at the RST's time, and the flow is closed. */
+  private endReset(f: Flow): void {
+    const ts = f.rstAt;
+    try {
+      f.toServer.finish('rst', ts);
+    } catch (_err) {
+      this.weird.inc('flow_consumer_error');
+    }
+    try {
+      f.toClient.finish('rst', ts);
+    } catch (_err) {
+      this.weird.inc('flow_consumer_error');
+    }
+    this.markClosed(f, ts);
   }
 
   /** Unlinks a flow from its bucket chain and list and accounts for it. */
@@ -393,6 +459,7 @@ export class FlowTable {
     }
     f.hashNext = null;
     if (f.closed) this.closedList.remove(f);
+    else if (f.rstAt >= 0) this.resetList.remove(f);
     else this.lru.remove(f);
     f.toServer.release();
     f.toClient.release();

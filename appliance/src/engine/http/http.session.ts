@@ -137,6 +137,17 @@ export class HttpSession implements StreamConsumer, SessionHooks {
     this.stats.tunnels++;
     this.emit(ex);
     while (this.live.length > 0) this.emit(this.live[0]);
+    if (ex.method === 'CONNECT' && ex.status !== 101) {
+      // the tunnel is a new HTTP session inside the connection: its exchanges are numbered from 0 again
+      this.emitted = 0;
+      this.parsers[0].enterTunnel();
+      this.parsers[1].enterTunnel();
+    } else {
+      this.kill();
+    }
+  }
+
+  tunnelOpaque(): void {
     this.kill();
   }
 

@@ -42,8 +42,13 @@ export interface SessionHooks {
   bindResponse(startTs: number): Exchange;
   /** One side of `ex` finished: emit it when both are done. */
   settle(ex: Exchange): void;
-  /** `ex` switched protocol: emit it and stop parsing the connection. */
+  /**
+   * `ex` switched protocol: emit it, then either stop parsing the connection (101 Upgrade) or, for a CONNECT tunnel,
+   * let both directions judge the tunnel's first bytes ({@link MessageParser.enterTunnel}).
+   */
   tunnel(ex: Exchange): void;
+  /** A CONNECT tunnel carries something other than plain HTTP (TLS): stop parsing the connection. */
+  tunnelOpaque(): void;
   /** The server refused a protocol switch: the client side resumes parsing what it held. */
   switchDeclined(): void;
 }
@@ -61,6 +66,8 @@ const S_BODY_CLOSE = 9;
 const S_RESYNC = 10;
 const S_HOLD = 11;
 const S_DEAD = 12;
+/** First bytes inside a CONNECT tunnel: plain HTTP goes on to S_IDLE, TLS stops the connection. */
+const S_TUNNEL = 13;
 
 const BODY_NONE = 0;
 const BODY_CL = 1;
@@ -135,6 +142,26 @@ export class MessageParser {
     this.ex = null;
   }
 
+  /**
+   * The connection became a CONNECT tunnel. The next bytes of this direction (held ones first) decide: a TLS record
+   * ends parsing of the connection, anything else is parsed as HTTP again with the same roles.
+   */
+  enterTunnel(): void {
+    if (this.state === S_DEAD) return;
+    this.state = S_TUNNEL;
+    this.ex = null;
+    if (this.holdOverflow) {
+      this.holdOverflow = false;
+      this.s.tunnelOpaque();
+      return;
+    }
+    if (this.carryLen > 0) {
+      this.replayTs = this.carryTs;
+      const tmp = this.takeCarry();
+      this.feed(tmp, 0, tmp.length, this.lastTs);
+    }
+  }
+
   /** Parses `buf[off..end)`, which arrived at capture time `ts`. */
   feed(buf: Buffer, off: number, end: number, ts: number): void {
     this.lastTs = ts;
@@ -205,6 +232,13 @@ export class MessageParser {
         case S_HOLD:
           this.hold(buf, off, end);
           off = end;
+          break;
+        case S_TUNNEL:
+          if (buf[off] >= 0x14 && buf[off] <= 0x17) {
+            this.s.tunnelOpaque();
+            return;
+          }
+          this.state = S_IDLE;
           break;
         default:
           return;

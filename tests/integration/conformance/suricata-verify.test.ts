@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { EXPLAINED_DIFFERENCES, KNOWN_ENGINE_DEFECTS, formatSummary, formatTable, loadCases, locateCorpus } from '../../scripts/conformance/suricata-verify.compare.ts';
-import { runConformance } from '../../scripts/conformance/suricata-verify.runner.ts';
+import { EXPLAINED_DIFFERENCES, KNOWN_ENGINE_DEFECTS, formatSummary, formatTable, loadCases, locateCorpus } from '../../../scripts/conformance/suricata-verify.compare.ts';
+import { runConformance } from '../../../scripts/conformance/suricata-verify.runner.ts';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const corpus = locateCorpus(repoRoot);
