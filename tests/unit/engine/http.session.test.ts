@@ -418,7 +418,7 @@ test('a request cut by the end of the stream is emitted Truncated without a resp
   assert.equal(h.txs[0].status, 200);
 });
 
-test('CONNECT with a 2xx answer stops parsing (Tunnel), bytes held meanwhile are not parsed', () => {
+test('CONNECT with a 2xx answer and TLS inside stops parsing (Tunnel), bytes held meanwhile are not parsed', () => {
   const h = harness();
   h.send(C, 'CONNECT api.example.com:443 HTTP/1.1\r\nHost: api.example.com:443\r\n\r\n');
   h.send(C, Buffer.from([0x16, 0x03, 0x01, 0x00, 0x05, 1, 2, 3, 4, 5]));
@@ -433,6 +433,26 @@ test('CONNECT with a 2xx answer stops parsing (Tunnel), bytes held meanwhile are
   assert.equal(tx.host, 'api.example.com:443');
   assert.ok(has(tx, TxFlag.Tunnel));
   assert.equal(h.stats.tunnels, 1);
+  assert.equal(h.stats.parseErrors, 0);
+});
+
+test('plain HTTP inside a CONNECT tunnel is parsed, numbered from 0 again, including requests held during the CONNECT', () => {
+  const h = harness();
+  h.send(C, 'CONNECT abc:80 HTTP/1.1\r\nHost: abc:80\r\n\r\n');
+  h.send(C, 'GET /inner HTTP/1.1\r\nHost: abc\r\n\r\n');
+  h.send(S, 'HTTP/1.1 200 Connection Established\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok');
+  h.send(C, 'POST /second HTTP/1.1\r\nHost: abc\r\nContent-Length: 1\r\n\r\nx');
+  h.send(S, 'HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n');
+  h.end();
+  assert.deepEqual(
+    h.txs.map((t) => [t.index, t.method, t.path, t.status, has(t, TxFlag.Tunnel)]),
+    [
+      [0, 'CONNECT', '/', 200, true],
+      [0, 'GET', '/inner', 200, false],
+      [1, 'POST', '/second', 201, false],
+    ],
+  );
+  assert.equal(body(h.txs[1], 'resp'), 'ok');
   assert.equal(h.stats.parseErrors, 0);
 });
 
