@@ -38,7 +38,11 @@ export const TxFlag = {
   Malformed: 1 << 10,
 } as const;
 
-/** One side's message body as kept for analysis. */
+/**
+ * One side's message body as kept for analysis. A content-encoded body is decoded lazily, on the first read of
+ * `data` or `contentEncoding` (an accessor); a failed decode then sets `DecodeError` on its transaction. Read
+ * bodies only where an analyzer needs them.
+ */
 export interface HttpBody {
   /** Body bytes after transfer decoding (chunked) and content decoding (gzip/deflate/br), at most the body limit. */
   data: Buffer;

@@ -2,8 +2,16 @@
  * Content-Encoding decoding of kept bodies (gzip, x-gzip, deflate in zlib or raw form, br), with zlib's sync
  * functions. Output is capped (decompression-bomb protection); truncated input yields the decodable prefix; up to
  * two stacked codings are decoded, as libhtp does. Failures are reported as a status, never thrown.
+ *
+ * Decoding is lazy: an encoded body is emitted as a {@link LazyDecodedBody} that inflates on the first read of
+ * `data` or `contentEncoding`. Most bodies are never read by an analyzer (they sample), so most never pay for zlib;
+ * a body that is read behaves exactly as an eagerly decoded one, and decode failures then flag its transaction.
  */
 import zlib from 'node:zlib';
+import type { HeaderList, HttpBody } from '../transaction.types.ts';
+import { TxFlag } from '../transaction.types.ts';
+import type { WeirdCounters } from '../weird.counters.ts';
+import type { HttpStats } from './http.stats.ts';
 
 /** Outcome of {@link decodeContent}. */
 export const DecodeStatus = {
@@ -85,3 +93,102 @@ function attempt(fn: () => Buffer): [number, Buffer] {
 }
 
 const EMPTY = Buffer.alloc(0);
+
+/** Whether every coding in `codings` is one {@link decodeContent} knows. */
+export function knownCodings(codings: readonly string[]): boolean {
+  for (const c of codings) {
+    if (c !== 'gzip' && c !== 'x-gzip' && c !== 'deflate' && c !== 'br') return false;
+  }
+  return true;
+}
+
+/** Where a lazily decoded body reports its outcome. */
+export interface DecodeReport {
+  readonly weird: WeirdCounters;
+  readonly stats: HttpStats;
+  /** Decompression cap (bytes of output). */
+  readonly maxOutput: number;
+  /** Decoded bytes kept; beyond it the body is cut and flagged Truncated. */
+  readonly bodyLimit: number;
+}
+
+/**
+ * An encoded body whose content decoding runs on first read. Until then it holds the raw (wire, de-chunked) bytes.
+ * On a failed decode `data` is the raw bytes and `contentEncoding` is empty, as for an eager decode, and the owning
+ * transaction gets {@link TxFlag.DecodeError} (with `Truncated` when the decoded output had to be cut).
+ */
+export class LazyDecodedBody implements HttpBody {
+  /** The transaction whose flags a decode outcome updates (set when the transaction is built). */
+  owner: { flags: number } | null = null;
+  private raw: Buffer;
+  private decoded: Buffer | null = null;
+  private layers: string[] = [];
+
+  constructor(
+    raw: Buffer,
+    private readonly codings: string[],
+    readonly wireLength: number,
+    readonly chunked: boolean,
+    readonly trailers: HeaderList,
+    private readonly report: DecodeReport,
+  ) {
+    this.raw = raw;
+  }
+
+  /** The decoded bytes (decoding now if not done yet). */
+  get data(): Buffer {
+    return this.decoded ?? this.decode();
+  }
+
+  set data(value: Buffer) {
+    this.decoded = value;
+  }
+
+  /** Codings decoded, outermost first (decoding now if not done yet). */
+  get contentEncoding(): string[] {
+    if (this.decoded === null) this.decode();
+    return this.layers;
+  }
+
+  set contentEncoding(value: string[]) {
+    this.layers = value;
+  }
+
+  /** The raw bytes as captured (content-encoded), without decoding. */
+  get encodedData(): Buffer {
+    return this.raw;
+  }
+
+  /** Whether the body has been decoded already. */
+  get isDecoded(): boolean {
+    return this.decoded !== null;
+  }
+
+  private decode(): Buffer {
+    const rep = this.report;
+    const r = decodeContent(this.raw, this.codings, rep.maxOutput);
+    let data = r.data;
+    let flags = 0;
+    if (r.status === DecodeStatus.Ok) {
+      this.layers = r.decoded;
+      rep.stats.bodiesDecoded++;
+      if (data.length > rep.bodyLimit) {
+        data = Buffer.from(data.subarray(0, rep.bodyLimit));
+        flags |= TxFlag.Truncated;
+        rep.stats.bodiesTruncated++;
+      }
+    } else {
+      flags |= TxFlag.DecodeError;
+      rep.stats.decodeErrors++;
+      if (r.status === DecodeStatus.Bomb) {
+        rep.weird.inc('http_decompression_bomb');
+        rep.stats.decompressionBombs++;
+      } else {
+        rep.weird.inc('http_decode_error');
+      }
+    }
+    if (flags !== 0 && this.owner !== null) this.owner.flags |= flags;
+    this.decoded = data;
+    return data;
+  }
+}

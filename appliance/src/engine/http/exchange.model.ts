@@ -5,6 +5,7 @@
  */
 import type { ConnectionInfo } from '../stream.types.ts';
 import type { HeaderList, HttpBody, Transaction } from '../transaction.types.ts';
+import { LazyDecodedBody } from './content.decoder.ts';
 
 /** One exchange under construction. */
 export class Exchange {
@@ -55,7 +56,7 @@ export class Exchange {
     const respFirst = this.respFinalStartTs >= 0 ? this.respFinalStartTs : this.respStartTs;
     let latency: number | null = null;
     if (hasReq && this.reqEndTs >= 0 && respFirst >= 0) latency = respFirst > this.reqEndTs ? respFirst - this.reqEndTs : 0;
-    return {
+    const tx: Transaction = {
       flowId: conn.flowId,
       index,
       startTs,
@@ -83,5 +84,8 @@ export class Exchange {
       responseBytes: this.responseBytes,
       flags,
     };
+    if (this.requestBody instanceof LazyDecodedBody) this.requestBody.owner = tx;
+    if (this.responseBody instanceof LazyDecodedBody) this.responseBody.owner = tx;
+    return tx;
   }
 }

@@ -16,7 +16,7 @@ import type { HttpStats } from './http.stats.ts';
 import type { Exchange } from './exchange.model.ts';
 import { BodyCollector } from './body.collector.ts';
 import { HeadParser } from './head.parser.ts';
-import { decodeContent, DecodeStatus, parseCodings } from './content.decoder.ts';
+import { knownCodings, LazyDecodedBody, MAX_CODING_LAYERS, parseCodings, type DecodeReport } from './content.decoder.ts';
 import {
   CHAR_H, CR, LF, MAX_METHOD_LENGTH, SP, Start, TCHAR, checkStartLine, classifyStart, findHeadEnd, isChunkedFinal,
   normalizeHost, parseChunkSize, parseContentLength, splitTarget, type TargetParts,
@@ -111,6 +111,7 @@ export class MessageParser {
   private rlTarget = '';
   private rlVersion = '';
   private readonly body: BodyCollector;
+  private readonly decodeReport: DecodeReport;
   private readonly hp = new HeadParser();
   private readonly target: TargetParts = { path: '', query: '', host: null };
 
@@ -121,6 +122,7 @@ export class MessageParser {
   ) {
     this.state = midstream ? S_RESYNC : S_DETECT;
     this.body = new BodyCollector(s.settings.httpBodyLimit);
+    this.decodeReport = { weird: s.weird, stats: s.stats, maxOutput: s.settings.httpDecompressLimit, bodyLimit: s.settings.httpBodyLimit };
   }
 
   /** Gives this direction its role once the connection is recognised; replays bytes held during detection. */
@@ -654,48 +656,30 @@ export class MessageParser {
   private makeBody(ex: Exchange): HttpBody | null {
     const body = this.body;
     const wire = body.wire;
-    let truncated = body.truncated;
+    const truncated = body.truncated;
     const raw = body.take();
     if (this.bodyKind === BODY_CLOSE && wire === 0) return null;
-    const settings = this.s.settings;
-    let data = raw;
-    let decoded: string[] = [];
-    if (this.codings !== null && raw.length > 0) {
-      const codings = parseCodings(this.codings);
-      if (codings.length > 0) {
-        const r = decodeContent(raw, codings, settings.httpDecompressLimit);
-        const stats = this.s.stats;
-        if (r.status === DecodeStatus.Ok) {
-          data = r.data;
-          decoded = r.decoded;
-          stats.bodiesDecoded++;
-        } else if (r.status === DecodeStatus.Unknown) {
-          this.s.weird.inc('http_unknown_content_encoding');
-          stats.unknownEncodings++;
-        } else {
-          ex.flags |= TxFlag.DecodeError;
-          stats.decodeErrors++;
-          if (r.status === DecodeStatus.Bomb) {
-            this.s.weird.inc('http_decompression_bomb');
-            stats.decompressionBombs++;
-          } else if (r.status === DecodeStatus.TooMany) {
-            this.violation('http_too_many_encodings', ex);
-          } else {
-            this.s.weird.inc('http_decode_error');
-          }
-        }
-      }
-    }
-    if (data.length > settings.httpBodyLimit) {
-      data = Buffer.from(data.subarray(0, settings.httpBodyLimit));
-      truncated = true;
-    }
     if (truncated) {
       ex.flags |= TxFlag.Truncated;
       this.s.stats.bodiesTruncated++;
     }
-    return { data, wireLength: wire, contentEncoding: decoded, chunked: this.chunked, trailers: this.trailerList ?? [] };
+    const trailers = this.trailerList ?? [];
+    if (this.codings !== null && raw.length > 0) {
+      const codings = parseCodings(this.codings);
+      if (codings.length > MAX_CODING_LAYERS) {
+        ex.flags |= TxFlag.DecodeError;
+        this.s.stats.decodeErrors++;
+        this.violation('http_too_many_encodings', ex);
+      } else if (!knownCodings(codings)) {
+        this.s.weird.inc('http_unknown_content_encoding');
+        this.s.stats.unknownEncodings++;
+      } else if (codings.length > 0) {
+        return new LazyDecodedBody(raw, codings, wire, this.chunked, trailers, this.decodeReport);
+      }
+    }
+    return { data: raw, wireLength: wire, contentEncoding: [], chunked: this.chunked, trailers };
   }
+
 
   private chunkSize(buf: Buffer, off: number, end: number): number {
     let nl = buf.indexOf(LF, off);
