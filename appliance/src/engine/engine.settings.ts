@@ -10,12 +10,12 @@ export interface EngineSettings {
   maxFlows: number;
   /** An established TCP flow idle this long is closed (pending transactions are flushed). */
   tcpIdleTimeoutSec: number;
-  /** A flow that saw FIN or RST in both directions (or RST in one) is dropped after this long. */
   /**
    * Milliseconds an RST waits before it ends the connection; data from the RST's sender within it means the RST was
    * not real (forged or ignored by the receiver) and the connection goes on (`tcp_rst_ignored`).
    */
   tcpRstGraceMs: number;
+  /** A flow that saw FIN in both directions (or an RST that stood) is dropped after this long. */
   tcpClosedTimeoutSec: number;
   /** Out-of-order bytes buffered per direction; beyond it the oldest hole is declared a gap (`tcp_reassembly_depth_exceeded`). */
   reassemblyPerDirectionBytes: number;
