@@ -11,7 +11,7 @@ import { Dir, type ConnectionInfo, type StreamConsumer, type StreamConsumerFacto
 import { TxFlag, type TransactionSink } from '../transaction.types.ts';
 import { HttpStats } from './http.stats.ts';
 import { Exchange } from './exchange.model.ts';
-import { MessageParser, Role, type SessionHooks } from './message.parser.ts';
+import { createParserScratch, MessageParser, Role, type ParserScratch, type SessionHooks } from './message.parser.ts';
 
 export { HttpStats } from './http.stats.ts';
 
@@ -39,6 +39,7 @@ export class HttpSession implements StreamConsumer, SessionHooks {
     readonly weird: WeirdCounters,
     private readonly sink: TransactionSink,
     readonly stats: HttpStats,
+    readonly scratch: ParserScratch = createParserScratch(),
   ) {
     this.parsers = [new MessageParser(this, Dir.ToServer, conn.midstream), new MessageParser(this, Dir.ToClient, conn.midstream)];
   }
@@ -221,8 +222,9 @@ export function createHttpConsumerFactory(
   sink: TransactionSink,
   stats: HttpStats = new HttpStats(),
 ): StreamConsumerFactory {
+  const scratch = createParserScratch();
   return (conn: ConnectionInfo) => {
     stats.connections++;
-    return new HttpSession(conn, settings, weird, sink, stats);
+    return new HttpSession(conn, settings, weird, sink, stats, scratch);
   };
 }

@@ -25,11 +25,27 @@ import {
 /** What a direction carries. The numeric values match {@link Start}.Request / Start.Response. */
 export const Role = { Unknown: 0, Request: 1, Response: 2 } as const;
 
+/** Per-engine scratch objects the parsers share (see {@link SessionHooks.scratch}). */
+export interface ParserScratch {
+  head: HeadParser;
+  target: TargetParts;
+}
+
+/** Creates the scratch objects for one engine. */
+export function createParserScratch(): ParserScratch {
+  return { head: new HeadParser(), target: { path: '', query: '', host: null } };
+}
+
 /** What the parser needs from its session: limits, counters, role assignment and the exchange bookkeeping. */
 export interface SessionHooks {
   readonly settings: EngineSettings;
   readonly weird: WeirdCounters;
   readonly stats: HttpStats;
+  /**
+   * Scratch state shared by every parser of the engine (a head is parsed and consumed synchronously, so one
+   * instance serves all connections and stays in cache).
+   */
+  readonly scratch: ParserScratch;
   /** `parser` recognised `role` (Role.Request or Role.Response): give it that role and the other direction the other. */
   assignRoles(parser: MessageParser, role: number): void;
   /** The connection is not HTTP: count it once and ignore it from now on. */
@@ -112,8 +128,8 @@ export class MessageParser {
   private rlVersion = '';
   private readonly body: BodyCollector;
   private readonly decodeReport: DecodeReport;
-  private readonly hp = new HeadParser();
-  private readonly target: TargetParts = { path: '', query: '', host: null };
+  private readonly hp: HeadParser;
+  private readonly target: TargetParts;
 
   constructor(
     private readonly s: SessionHooks,
@@ -122,6 +138,8 @@ export class MessageParser {
   ) {
     this.state = midstream ? S_RESYNC : S_DETECT;
     this.body = new BodyCollector(s.settings.httpBodyLimit);
+    this.hp = s.scratch.head;
+    this.target = s.scratch.target;
     this.decodeReport = { weird: s.weird, stats: s.stats, maxOutput: s.settings.httpDecompressLimit, bodyLimit: s.settings.httpBodyLimit };
   }
 
