@@ -105,24 +105,33 @@ export class HeadParser {
     const len = name.length;
     const c0 = name.charCodeAt(0) | 0x20;
     if (len === 4) {
-      if (c0 === 0x68 && this.host === null && name.toLowerCase() === 'host') this.host = value;
+      if (c0 === 0x68 && this.host === null && sameLower(name, 'host')) this.host = value;
     } else if (len === 14) {
-      if (c0 === 0x63 && name.toLowerCase() === 'content-length') {
+      if (c0 === 0x63 && sameLower(name, 'content-length')) {
         if (this.contentLength === null || refold) this.contentLength = value;
         else if (value !== this.contentLength) this.contentLengthConflict = true;
       }
     } else if (len === 17) {
-      if (c0 === 0x74 && name.toLowerCase() === 'transfer-encoding') {
+      if (c0 === 0x74 && sameLower(name, 'transfer-encoding')) {
         this.transferEncoding = this.transferEncoding === null || refold ? value : `${this.transferEncoding}, ${value}`;
       }
     } else if (len === 16) {
-      if (c0 === 0x63 && name.toLowerCase() === 'content-encoding') {
+      if (c0 === 0x63 && sameLower(name, 'content-encoding')) {
         this.contentEncoding = this.contentEncoding === null || refold ? value : `${this.contentEncoding}, ${value}`;
       }
     } else if (len === 7) {
-      if (c0 === 0x75 && name.toLowerCase() === 'upgrade') this.upgrade = true;
+      if (c0 === 0x75 && sameLower(name, 'upgrade')) this.upgrade = true;
     }
   }
+}
+
+/** Whether `name` equals the lower-case ASCII `lower` ignoring ASCII case (same length checked by the caller). */
+function sameLower(name: string, lower: string): boolean {
+  for (let i = 0; i < lower.length; i++) {
+    const c = name.charCodeAt(i);
+    if ((c >= 65 && c <= 90 ? c | 0x20 : c) !== lower.charCodeAt(i)) return false;
+  }
+  return true;
 }
 
 /** `str[s..e)` without leading and trailing spaces and tabs. */
