@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '**/dist/**', 'ui/**', 'out/**', 'tmp/**'] },
+  { ignores: ['node_modules/**', '**/dist/**', 'ui/**/*.svelte', 'ui/**/*.js', 'out/**', 'tmp/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -17,5 +17,10 @@ export default tseslint.config(
       eqeqeq: ['error', 'smart'],
       'no-console': 'off',
     },
+  },
+  {
+    // the browser UI (its .svelte files are checked by svelte-check)
+    files: ['ui/src/**/*.ts'],
+    languageOptions: { globals: { ...globals.browser } },
   },
 );
