@@ -20,7 +20,10 @@ export const MIDSTREAM_SCAN_BUDGET = 1 << 20;
 
 /** The HTTP consumer of one connection. */
 export class HttpSession implements StreamConsumer, SessionHooks {
-  private readonly parsers: [MessageParser, MessageParser];
+  /** Parser of the ToServer direction (fields, not an array: one object less to touch per packet). */
+  private readonly p0: MessageParser;
+  /** Parser of the ToClient direction. */
+  private readonly p1: MessageParser;
   private dead = false;
   /** The flow stage's client/server guess was wrong: requests flow ToClient. */
   private swapped = false;
@@ -30,7 +33,10 @@ export class HttpSession implements StreamConsumer, SessionHooks {
   /** Exchanges whose response has not started, oldest first. */
   private readonly waiting: Exchange[] = [];
   private emitted = 0;
-  private readonly dirBytes = [0, 0];
+  /** Bytes seen ToServer. */
+  private bytes0 = 0;
+  /** Bytes seen ToClient. */
+  private bytes1 = 0;
   private scanBudget = MIDSTREAM_SCAN_BUDGET;
 
   constructor(
@@ -41,32 +47,39 @@ export class HttpSession implements StreamConsumer, SessionHooks {
     readonly stats: HttpStats,
     readonly scratch: ParserScratch = createParserScratch(),
   ) {
-    this.parsers = [new MessageParser(this, Dir.ToServer, conn.midstream), new MessageParser(this, Dir.ToClient, conn.midstream)];
+    this.p0 = new MessageParser(this, Dir.ToServer, conn.midstream);
+    this.p1 = new MessageParser(this, Dir.ToClient, conn.midstream);
   }
 
   onData(dir: Dir, data: Buffer, ts: number): void {
     if (this.dead) return;
-    if (!this.rolesKnown && this.conn.midstream && this.dirBytes[dir] === 0 && looksLikeTls(data)) {
+    if (!this.rolesKnown && this.conn.midstream && this.dirBytesOf(dir) === 0 && looksLikeTls(data)) {
       this.notHttp();
       return;
     }
-    this.dirBytes[dir] += data.length;
-    this.parsers[dir].feed(data, 0, data.length, ts);
+    if (dir === Dir.ToServer) {
+      this.bytes0 += data.length;
+      this.p0.feed(data, 0, data.length, ts);
+    } else {
+      this.bytes1 += data.length;
+      this.p1.feed(data, 0, data.length, ts);
+    }
   }
 
   onGap(dir: Dir, bytes: number, _ts: number): void {
     if (this.dead) return;
-    this.dirBytes[dir] += bytes;
+    if (dir === Dir.ToServer) this.bytes0 += bytes;
+    else this.bytes1 += bytes;
     this.stats.gaps++;
-    this.parsers[dir].gap(bytes);
+    this.parserOf(dir).gap(bytes);
   }
 
   onEnd(dir: Dir, _reason: StreamEndReason, _ts: number): void {
     if (this.dead) return;
-    const p = this.parsers[dir];
+    const p = this.parserOf(dir);
     if (p.ended) return;
     p.end();
-    const other = this.parsers[1 - dir];
+    const other = this.parserOf(1 - dir);
     if (other.ended) this.flush(true);
     else if (p.role === Role.Response) this.flush(false);
   }
@@ -75,7 +88,7 @@ export class HttpSession implements StreamConsumer, SessionHooks {
     if (this.rolesKnown) return;
     this.rolesKnown = true;
     this.stats.httpConnections++;
-    const other = this.parsers[1 - parser.dir];
+    const other = this.parserOf(1 - parser.dir);
     const reqDir = role === Role.Request ? parser.dir : other.dir;
     this.swapped = reqDir !== Dir.ToServer;
     parser.adopt(role);
@@ -141,8 +154,8 @@ export class HttpSession implements StreamConsumer, SessionHooks {
     if (ex.method === 'CONNECT' && ex.status !== 101) {
       // the tunnel is a new HTTP session inside the connection: its exchanges are numbered from 0 again
       this.emitted = 0;
-      this.parsers[0].enterTunnel();
-      this.parsers[1].enterTunnel();
+      this.p0.enterTunnel();
+      this.p1.enterTunnel();
     } else {
       this.kill();
     }
@@ -153,12 +166,20 @@ export class HttpSession implements StreamConsumer, SessionHooks {
   }
 
   switchDeclined(): void {
-    const req = this.parsers[this.swapped ? Dir.ToClient : Dir.ToServer];
+    const req = this.swapped ? this.p1 : this.p0;
     req.release();
   }
 
+  private parserOf(dir: number): MessageParser {
+    return dir === Dir.ToServer ? this.p0 : this.p1;
+  }
+
+  private dirBytesOf(dir: number): number {
+    return dir === Dir.ToServer ? this.bytes0 : this.bytes1;
+  }
+
   private responderEnded(): boolean {
-    return this.parsers[this.swapped ? Dir.ToServer : Dir.ToClient].ended;
+    return (this.swapped ? this.p0 : this.p1).ended;
   }
 
   /** Emits the exchanges that can no longer get a response (all of them when `all`). */
@@ -179,7 +200,7 @@ export class HttpSession implements StreamConsumer, SessionHooks {
     if (!ex.hasResponse) {
       flags |= TxFlag.NoResponse;
       stats.noResponse++;
-      if (this.dirBytes[this.swapped ? Dir.ToServer : Dir.ToClient] === 0) flags = (flags | TxFlag.OneSided) & ~TxFlag.Pipelined;
+      if ((this.swapped ? this.bytes0 : this.bytes1) === 0) flags = (flags | TxFlag.OneSided) & ~TxFlag.Pipelined;
     }
     if (flags & TxFlag.NoRequest) stats.noRequest++;
     if (flags & TxFlag.Pipelined) stats.pipelined++;
@@ -189,8 +210,8 @@ export class HttpSession implements StreamConsumer, SessionHooks {
 
   private kill(): void {
     this.dead = true;
-    this.parsers[0].kill();
-    this.parsers[1].kill();
+    this.p0.kill();
+    this.p1.kill();
     this.live.length = 0;
     this.waiting.length = 0;
   }
