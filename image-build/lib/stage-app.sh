@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Stages the application for the image: the committed tree (git archive HEAD), the built UI, production
+# dependencies, and the native addons built for this Node ABI (the build host runs the same Debian and Node.js
+# version as the image, so its compiled addons are reused instead of compiling them again).
+# Usage: stage-app.sh <repo-root> <dest>
+set -euo pipefail
+ROOT="$1"
+DEST="$2"
+rm -rf "$DEST"
+mkdir -p "$DEST"
+(cd "$ROOT" && git archive --format=tar HEAD) | tar -x -C "$DEST"
+rm -rf "$DEST/tests" "$DEST/.ci" "$DEST/image-build"
+(cd "$ROOT" && npm run --silent build:ui >/dev/null)
+rm -rf "$DEST/ui/dist"
+cp -r "$ROOT/ui/dist" "$DEST/ui/dist"
+(cd "$DEST" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null)
+for m in cap better-sqlite3; do
+  [ -d "$ROOT/node_modules/$m/build/Release" ] || { echo "stage-app: $m is not built in $ROOT/node_modules (run npm ci first)" >&2; exit 1; }
+  rm -rf "$DEST/node_modules/$m/build"
+  mkdir -p "$DEST/node_modules/$m/build"
+  cp -r "$ROOT/node_modules/$m/build/Release" "$DEST/node_modules/$m/build/Release"
+  # keep only the addons, not the objects of the build
+  find "$DEST/node_modules/$m/build/Release" -mindepth 1 -maxdepth 1 ! -name '*.node' -exec rm -rf {} +
+done
+du -sh "$DEST" >&2
