@@ -29,6 +29,7 @@ if [ -z "$OVA" ]; then
   "$HERE/build-image.sh" --out "$OUT" || die "image build failed"
   OVA="$(ls -t "$OUT"/*.ova | head -n1)"
 fi
+mkdir -p "$OUT"
 T="$(mktemp -d)"
 trap 'rm -rf "$T"' EXIT
 
@@ -58,7 +59,7 @@ VMDK="$(ls "$T"/*.vmdk)"
 
 # --- boots
 boot() { # <firmware> <port>
-  local fw="$1" port="$2" log="$T/serial-$1.log" started ended
+  local fw="$1" port="$2" log="$OUT/serial-$1.log" started ended
   local bios=()
   [ "$fw" = uefi ] && bios=(-bios /usr/share/ovmf/OVMF.fd)
   started=$(date +%s)
@@ -76,6 +77,7 @@ boot() { # <firmware> <port>
   done
   ended=$(date +%s)
   kill "$(cat "$T/qemu-$fw.pid")" 2>/dev/null
+  echo "# serial console of the $fw boot: $log"
   check "$fw boot: banner shows the setup token on the serial console" test -n "$token"
   check "$fw boot: the service answers on HTTPS through the forwarded port ($((ended - started)) s)" test "$answered" = 1
 }

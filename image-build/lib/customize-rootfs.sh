@@ -40,5 +40,15 @@ passwd -R "$R" -l root >/dev/null
 mkdir -p "$R/etc/systemd/journald.conf.d"
 printf '[Journal]\nSystemMaxUse=200M\n' > "$R/etc/systemd/journald.conf.d/api-radar.conf"
 
+# kernel modules a virtual appliance never needs, then the initramfs rebuilt without them
+source "$HERE/image.config.sh"
+for kdir in "$R"/usr/lib/modules/*/kernel; do
+  for m in "${KERNEL_MODULE_PRUNE[@]}"; do rm -rf "$kdir"/$m; done
+  kver="$(basename "$(dirname "$kdir")")"
+  chroot "$R" depmod "$kver"
+  chroot "$R" update-initramfs -u -k "$kver" >/dev/null 2>&1
+done
+rm -rf "$R/usr/share/icons" "$R/usr/share/doc-base"
+
 # smaller image: caches and package lists go
 rm -rf "$R/var/cache/apt/archives/"*.deb "$R/var/lib/apt/lists/"* "$R/var/log/"*.log
