@@ -1,0 +1,40 @@
+/**
+ * Entry point of the API Radar service (`npm start`, the systemd unit): validates the environment, starts the
+ * service and shuts it down cleanly on SIGTERM/SIGINT.
+ */
+import { ConfigError, loadConfig } from './config/app.config.ts';
+import { startService } from './service.runtime.ts';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const service = await startService(config);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: shutting down`);
+    service.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        console.error('shutdown failed:', err);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  console.error('API Radar failed to start:', err);
+  process.exit(1);
+});

@@ -1,0 +1,115 @@
+/**
+ * Starts and stops the service: opens the state database in the data directory, assembles repositories and
+ * services, makes sure the setup token (while setup is pending) and the TLS certificate exist, and listens on HTTPS
+ * (API + UI) and on plain HTTP (redirect only). Used by main.ts and by the integration tests.
+ */
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { networkInterfaces } from 'node:os';
+import type { AppConfig } from './config/app.config.ts';
+import { openStateDatabase, type StateDatabase } from './store/sqlite/state.database.ts';
+import { SettingsRepository } from './store/sqlite/settings.repository.ts';
+import { UsersRepository } from './store/sqlite/users.repository.ts';
+import { SessionsRepository } from './store/sqlite/sessions.repository.ts';
+import { AuditRepository } from './store/sqlite/audit.repository.ts';
+import { systemClock, type Clock } from './store/clock.repository.ts';
+import { SetupService } from './services/setup.service.ts';
+import { AuthService, DEFAULT_AUTH_POLICY, type AuthPolicy } from './services/auth.service.ts';
+import { createApp } from './server/app.factory.ts';
+import type { AppServices } from './server/app.services.ts';
+import { ensureCertificate } from './server/tls.certificate.ts';
+
+/** A running service. */
+export interface RunningService {
+  services: AppServices;
+  db: StateDatabase;
+  https: HttpsServer;
+  http: HttpServer | null;
+  /** Bound HTTPS port (useful with port 0 in tests). */
+  httpsPort: number;
+  /** The setup token when this start created it (printed once), else null. */
+  newSetupToken: string | null;
+  /** Closes the listeners and the database. */
+  close(): Promise<void>;
+}
+
+/** Options for tests. */
+export interface StartOptions {
+  clock?: Clock;
+  authPolicy?: AuthPolicy;
+  log?: (line: string) => void;
+}
+
+/** The service's version (package.json). */
+export function serviceVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+/** URLs the appliance answers on (one per non-internal IPv4 address). */
+export function managementUrls(httpsPort: number, publicUrl: string): string[] {
+  if (publicUrl !== '') return [publicUrl];
+  const out: string[] = [];
+  for (const list of Object.values(networkInterfaces())) {
+    for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal) out.push(`https://${a.address}${httpsPort === 443 ? '' : `:${httpsPort}`}/`);
+  }
+  return out.length > 0 ? out : [`https://localhost:${httpsPort}/`];
+}
+
+/** Starts the service described by `config`. */
+export async function startService(config: AppConfig, opts: StartOptions = {}): Promise<RunningService> {
+  const log = opts.log ?? ((line: string) => console.log(line));
+  const clock = opts.clock ?? systemClock;
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o750 });
+  const db = openStateDatabase(`${config.dataDir}/state.sqlite`);
+  const settings = new SettingsRepository(db);
+  const users = new UsersRepository(db);
+  const sessions = new SessionsRepository(db);
+  const audit = new AuditRepository(db);
+  const setup = new SetupService(config.dataDir, settings, users, audit, clock);
+  const auth = new AuthService(users, sessions, audit, clock, opts.authPolicy ?? DEFAULT_AUTH_POLICY);
+  const services: AppServices = { version: serviceVersion(), clock, setup, auth, users, audit, uiDir: config.uiDir, secure: true };
+  const newSetupToken = setup.ensureToken();
+  const tls = ensureCertificate(config.dataDir);
+  const app = createApp(services);
+  const https = createHttpsServer({ key: tls.key, cert: tls.cert }, app);
+  await new Promise<void>((resolve, reject) => {
+    https.once('error', reject);
+    https.listen(config.httpsPort, config.host, () => resolve());
+  });
+  const httpsPort = (https.address() as AddressInfo).port;
+  let http: HttpServer | null = null;
+  if (config.httpPort !== 0) {
+    http = createHttpServer((req, res) => {
+      const host = (req.headers.host ?? 'localhost').replace(/:\d+$/, '').replace(/[^A-Za-z0-9.\-[\]:]/g, '');
+      res.writeHead(301, { Location: `https://${host}${httpsPort === 443 ? '' : `:${httpsPort}`}${req.url ?? '/'}` });
+      res.end();
+    });
+    const h = http;
+    await new Promise<void>((resolve, reject) => {
+      h.once('error', reject);
+      h.listen(config.httpPort, config.host, () => resolve());
+    });
+  }
+  const urls = managementUrls(httpsPort, config.publicUrl);
+  log(`API Radar ${services.version} listening: ${urls.join(' ')}`);
+  if (!setup.isComplete()) {
+    log(newSetupToken !== null ? `setup token: ${newSetupToken} (also in ${config.dataDir}/setup-token)` : `setup pending: the setup token is in ${config.dataDir}/setup-token`);
+  }
+  return {
+    services,
+    db,
+    https,
+    http,
+    httpsPort,
+    newSetupToken,
+    async close(): Promise<void> {
+      https.closeAllConnections();
+      http?.closeAllConnections();
+      await Promise.all([new Promise<void>((r) => https.close(() => r())), http === null ? Promise.resolve() : new Promise<void>((r) => http!.close(() => r()))]);
+      db.close();
+    },
+  };
+}
