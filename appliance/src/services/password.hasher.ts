@@ -1,8 +1,6 @@
-/** Password hashing with argon2id (@node-rs/argon2) and the password rules the UI shows. */
+/** Password hashing with argon2id (@node-rs/argon2), and the password rules (password.rules.ts) as words. */
 import { hash, verify } from '@node-rs/argon2';
-
-/** Minimum password length. */
-export const MIN_PASSWORD_LENGTH = 10;
+import { PASSWORD_RULE_TEXT, passwordRuleViolations } from './password.rules.ts';
 
 /** Hashes a password with argon2id (OWASP-recommended memory and time costs). */
 export function hashPassword(password: string): Promise<string> {
@@ -19,12 +17,7 @@ export async function verifyPassword(stored: string, password: string): Promise<
   }
 }
 
-/** Problems with a new password (empty when acceptable). */
+/** Problems with a new password, in words (empty when acceptable). */
 export function passwordProblems(password: string, username: string): string[] {
-  const out: string[] = [];
-  if (password.length < MIN_PASSWORD_LENGTH) out.push(`at least ${MIN_PASSWORD_LENGTH} characters`);
-  const classes = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^A-Za-z0-9]/].filter((r) => r.test(password)).length;
-  if (classes < 3) out.push('at least three of: lower case, upper case, digits, symbols');
-  if (username.length > 0 && password.toLowerCase().includes(username.toLowerCase())) out.push('must not contain the user name');
-  return out;
+  return passwordRuleViolations(password, username).map((r) => PASSWORD_RULE_TEXT[r]);
 }
