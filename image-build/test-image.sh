@@ -76,10 +76,18 @@ boot() { # <firmware> <port>
     sleep 3
   done
   ended=$(date +%s)
+  check "$fw boot: the banner shows the setup token on the serial console" test -n "$token"
+  check "$fw boot: the service answers on HTTPS through the forwarded port ($((ended - started)) s)" test "$answered" = 1
+  local base="https://127.0.0.1:$port/api/v1"
+  local setup_status login_status
+  setup_status="$(curl -sk -o /dev/null -w '%{http_code}' -H 'content-type: application/json' \
+    -d "{\"token\":\"$token\",\"username\":\"operator\",\"password\":\"Image-Test-2026!\"}" "$base/setup/complete")"
+  check "$fw boot: the wizard's setup completes through the API with the console token" test "$setup_status" = 200
+  login_status="$(curl -sk -o /dev/null -w '%{http_code}' -H 'content-type: application/json' \
+    -d '{"username":"operator","password":"Image-Test-2026!"}' "$base/auth/login")"
+  check "$fw boot: the new admin signs in" test "$login_status" = 200
   kill "$(cat "$T/qemu-$fw.pid")" 2>/dev/null
   echo "# serial console of the $fw boot: $log"
-  check "$fw boot: banner shows the setup token on the serial console" test -n "$token"
-  check "$fw boot: the service answers on HTTPS through the forwarded port ($((ended - started)) s)" test "$answered" = 1
 }
 boot bios 18443
 boot uefi 18444
