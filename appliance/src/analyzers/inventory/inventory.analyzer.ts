@@ -1,0 +1,148 @@
+/**
+ * The inventory analyzer: learns endpoint templates from every call (path.templater.ts), tells later analyzers
+ * which endpoint a call belongs to (`call.endpoint`), and aggregates per endpoint the calls, status distribution,
+ * first/last seen, auth schemes and parameters (path parameters from the template, query parameters with types
+ * inferred from their values). Statistics live on the template tree's nodes, so when cardinality merges literals
+ * into a parameter, their statistics merge with them; no raw path is kept.
+ */
+import type { AnalysisReport, ReportEndpoint, ReportParam } from '../../analysis/analysis-report.types.ts';
+import { isoTime, type Analyzer } from '../analyzer.types.ts';
+import type { CallContext } from '../call.context.ts';
+import { DEFAULT_TEMPLATER_SETTINGS, PathTemplater, type TemplaterSettings } from './path.templater.ts';
+
+/** Inventory settings. */
+export interface InventorySettings {
+  templater: TemplaterSettings;
+  /** Distinct query parameter names recorded per endpoint. */
+  maxQueryParams: number;
+  /** Query strings parsed per endpoint in full; after that one call in `querySampleEvery`. */
+  queryFullCalls: number;
+  querySampleEvery: number;
+}
+
+/** Defaults. */
+export const DEFAULT_INVENTORY_SETTINGS: InventorySettings = { templater: DEFAULT_TEMPLATER_SETTINGS, maxQueryParams: 64, queryFullCalls: 64, querySampleEvery: 32 };
+
+/** Statistics of one endpoint. */
+interface EndpointStats {
+  calls: number;
+  /** Status code (0 = no response) → calls. */
+  statuses: Map<number, number>;
+  first: number;
+  last: number;
+  auth: Set<string>;
+  query: Map<string, string>;
+}
+
+function mergeStats(a: unknown, b: unknown): unknown {
+  const x = a as EndpointStats;
+  const y = b as EndpointStats;
+  x.calls += y.calls;
+  for (const [s, n] of y.statuses) x.statuses.set(s, (x.statuses.get(s) ?? 0) + n);
+  if (y.first < x.first) x.first = y.first;
+  if (y.last > x.last) x.last = y.last;
+  for (const s of y.auth) x.auth.add(s);
+  for (const [name, type] of y.query) x.query.set(name, mergeType(x.query.get(name), type));
+  return x;
+}
+
+/** Discovers endpoints. */
+export class InventoryAnalyzer implements Analyzer {
+  readonly id = 'inventory';
+  readonly templater: PathTemplater;
+
+  constructor(private readonly settings: InventorySettings = DEFAULT_INVENTORY_SETTINGS) {
+    this.templater = new PathTemplater(settings.templater, mergeStats);
+  }
+
+  onCall(call: CallContext): void {
+    const tx = call.tx;
+    const host = call.host;
+    const node = this.templater.observe(host, tx.method, tx.path);
+    const t = this.templater.templateOf(node);
+    call.endpoint = { key: `${host} ${tx.method} ${t.template}`, host, method: tx.method, template: t.template, inSpec: false };
+    let st = node.data as EndpointStats | null;
+    if (st === null) {
+      st = { calls: 0, statuses: new Map(), first: tx.startTs, last: tx.startTs, auth: new Set(), query: new Map() };
+      node.data = st;
+    }
+    st.calls++;
+    const status = tx.status ?? 0;
+    st.statuses.set(status, (st.statuses.get(status) ?? 0) + 1);
+    if (tx.startTs < st.first) st.first = tx.startTs;
+    if (tx.startTs > st.last) st.last = tx.startTs;
+    const scheme = call.auth?.scheme ?? 'none';
+    if (!st.auth.has(scheme)) st.auth.add(scheme);
+    if (tx.query !== '' && (st.calls <= this.settings.queryFullCalls || st.calls % this.settings.querySampleEvery === 0)) {
+      noteQuery(tx.query, st.query, this.settings.maxQueryParams);
+    }
+  }
+
+  contribute(report: AnalysisReport): void {
+    const list: ReportEndpoint[] = [];
+    for (const { host, method, node } of this.templater.endpoints()) {
+      const st = node.data as EndpointStats;
+      const t = this.templater.templateOf(node);
+      const params: ReportParam[] = t.params.map((p) => {
+        const rp: ReportParam = { in: 'path', name: p.name, type: p.type };
+        if (p.format !== undefined) rp.format = p.format;
+        return rp;
+      });
+      for (const [name, type] of [...st.query].sort((x, y) => x[0].localeCompare(y[0]))) params.push({ in: 'query', name, type });
+      list.push({
+        host,
+        method,
+        path: t.template,
+        calls: st.calls,
+        statuses: Object.fromEntries([...st.statuses].sort((x, y) => x[0] - y[0]).map(([code, n]) => [code === 0 ? 'none' : String(code), n])),
+        auth: [...st.auth].sort(),
+        sensitive: [],
+        params,
+        inSpec: false,
+        deprecated: false,
+        risk: 0,
+        firstSeen: isoTime(st.first),
+        lastSeen: isoTime(st.last),
+      });
+    }
+    list.sort((x, y) => x.host.localeCompare(y.host) || x.path.localeCompare(y.path) || x.method.localeCompare(y.method));
+    report.endpoints = list;
+  }
+}
+
+/** Records the query parameter names of `query` with the type their value suggests. */
+function noteQuery(query: string, into: Map<string, string>, max: number): void {
+  for (const pair of query.split('&')) {
+    if (pair === '') continue;
+    const eq = pair.indexOf('=');
+    let name = eq < 0 ? pair : pair.slice(0, eq);
+    if (name.includes('%') || name.includes('+')) {
+      try {
+        name = decodeURIComponent(name.replace(/\+/g, ' '));
+      } catch {
+        /* keep the raw name */
+      }
+    }
+    if (name === '' || name.length > 128) continue;
+    const type = valueType(eq < 0 ? '' : pair.slice(eq + 1));
+    const prev = into.get(name);
+    if (prev === undefined && into.size >= max) continue;
+    if (prev !== type) into.set(name, mergeType(prev, type));
+  }
+}
+
+/** The JSON-schema type a query value suggests. */
+function valueType(v: string): string {
+  if (v === '') return 'string';
+  if (/^-?\d{1,15}$/.test(v)) return 'integer';
+  if (/^-?\d+\.\d+$/.test(v)) return 'number';
+  if (v === 'true' || v === 'false') return 'boolean';
+  return 'string';
+}
+
+/** Two observations of one parameter: integers widen to numbers, anything else to strings. */
+function mergeType(a: string | undefined, b: string): string {
+  if (a === undefined || a === b) return b;
+  if ((a === 'integer' && b === 'number') || (a === 'number' && b === 'integer')) return 'number';
+  return 'string';
+}

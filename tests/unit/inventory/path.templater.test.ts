@@ -1,0 +1,97 @@
+// Tests of segment classification and endpoint templating: typed values, cardinality merges with static siblings
+// kept literal, versions and date versions kept literal, parameter names, confidence, and bounded memory.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { classifySegment, paramName, singular } from '../../../appliance/src/analyzers/inventory/segment.classifier.ts';
+import { PathTemplater, splitPath } from '../../../appliance/src/analyzers/inventory/path.templater.ts';
+
+test('segments that are values are recognised; words, slugs and versions are not', () => {
+  const cases: Array<[string, string]> = [
+    ['12345', 'integer'],
+    ['1234567890123456789', 'integer'],
+    ['550e8400-e29b-41d4-a716-446655440000', 'uuid'],
+    ['507f1f77bcf86cd799439011', 'objectid'],
+    ['9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08', 'hex'],
+    ['2024-03-01', 'date'],
+    ['20240301', 'date'],
+    ['alice@example.com', 'email'],
+    ['13812345678', 'phone'],
+    ['11010519491231002X', 'idcard'],
+    ['eyJhbGciOiJIUzI1NiJ9Xk3Lq8', 'token'],
+    ['users', 'literal'],
+    ['blue-widget-42', 'literal'],
+    ['me', 'literal'],
+    ['v1', 'version'],
+    ['v2.1', 'version'],
+    ['deadbeef', 'literal'],
+  ];
+  for (const [seg, kind] of cases) assert.equal(classifySegment(seg), kind, seg);
+});
+
+test('parameter names come from the resource before them', () => {
+  assert.equal(paramName('users', 'integer'), 'userId');
+  assert.equal(paramName('categories', 'integer'), 'categoryId');
+  assert.equal(paramName('order-items', 'uuid'), 'orderItemId');
+  assert.equal(paramName(null, 'integer'), 'id');
+  assert.equal(paramName('{userId}', 'integer'), 'id');
+  assert.equal(singular('boxes'), 'box');
+  assert.equal(singular('status'), 'status');
+});
+
+test('typed values become parameters at once; nested resources get distinct names', () => {
+  const t = new PathTemplater();
+  t.observe('api.example.com', 'GET', '/v2/accounts/1001/transactions/550e8400-e29b-41d4-a716-446655440000');
+  const r = t.template('api.example.com', 'GET', '/v2/accounts/77/transactions/123e4567-e89b-12d3-a456-426614174000');
+  assert.equal(r.template, '/v2/accounts/{accountId}/transactions/{transactionId}');
+  assert.deepEqual(r.params.map((p) => [p.name, p.type, p.format ?? null, p.reason]), [
+    ['accountId', 'integer', null, 'typed'],
+    ['transactionId', 'string', 'uuid', 'typed'],
+  ]);
+  assert.equal(r.confidence, 1);
+  assert.equal(t.template('api.example.com', 'GET', '/items/5/5').template, '/items/{itemId}/{id}');
+});
+
+test('many distinct literals merge into a parameter; a frequent static sibling stays literal', () => {
+  const t = new PathTemplater();
+  for (let i = 0; i < 40; i++) t.observe('shop', 'GET', '/products/search');
+  for (let i = 0; i < 30; i++) t.observe('shop', 'GET', `/products/widget-${String.fromCharCode(97 + (i % 26))}${i}`);
+  assert.equal(t.template('shop', 'GET', '/products/search').template, '/products/search');
+  const slug = t.template('shop', 'GET', '/products/never-seen-gizmo');
+  assert.equal(slug.template, '/products/{product}');
+  assert.equal(slug.params[0].reason, 'cardinality');
+  assert.ok(slug.confidence < 1 && slug.confidence >= 0.5);
+  assert.ok(slug.params[0].examples.length > 0);
+});
+
+test('few literals stay literal (/users/me next to /users/{userId}); methods and hosts are separate', () => {
+  const t = new PathTemplater();
+  for (let i = 0; i < 50; i++) t.observe('h', 'GET', `/users/${i}`);
+  t.observe('h', 'GET', '/users/me');
+  t.observe('h', 'GET', '/users/settings');
+  assert.equal(t.template('h', 'GET', '/users/me').template, '/users/me');
+  assert.equal(t.template('h', 'GET', '/users/settings').template, '/users/settings');
+  assert.equal(t.template('h', 'GET', '/users/9').template, '/users/{userId}');
+  assert.equal(t.template('h', 'POST', '/users/me').template, '/users/me');
+  assert.equal(t.template('other', 'GET', '/users/abc').template, '/users/abc');
+});
+
+test('a leading date is an API version; a trailing date is a parameter', () => {
+  const t = new PathTemplater();
+  assert.equal(t.template('tw', 'GET', '/2010-04-01/Accounts/AC123').template, '/2010-04-01/Accounts/AC123');
+  assert.equal(t.template('r', 'GET', '/reports/daily/2024-05-01').template, '/reports/daily/{dailyDate}');
+  assert.equal(t.template('r', 'GET', '/api/2024-01-01/orders/5').template, '/api/2024-01-01/orders/{orderId}');
+});
+
+test('paths are split and percent-decoded safely; hostile escapes do not throw', () => {
+  assert.deepEqual(splitPath('/a//b/%E4%B8%AD/'), ['a', 'b', '中']);
+  assert.deepEqual(splitPath('/bad/%E4%ZZ'), ['bad', '%E4%ZZ']);
+  const t = new PathTemplater();
+  assert.equal(t.template('h', 'GET', '/files/%E4%B8%AD%E6%96%87').template, '/files/%E4%B8%AD%E6%96%87');
+  assert.equal(t.template('h', 'GET', '/').template, '/');
+});
+
+test('the tree stays bounded: past the node budget, new literals under wide parents become parameters', () => {
+  const t = new PathTemplater({ maxLiteralChildren: 1_000_000, staticCallRatio: 8, staticMinCalls: 10, maxNodes: 100, maxExamples: 3 });
+  for (let i = 0; i < 5000; i++) t.observe('h', 'GET', `/k/word${i}x/leaf`);
+  assert.ok(t.size <= 110, `nodes ${t.size}`);
+});
