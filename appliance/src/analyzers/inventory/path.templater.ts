@@ -68,9 +68,8 @@ class Node {
   calls = 0;
   /** Data the owner attaches to calls that end at this node (the endpoint's statistics). */
   data: unknown = null;
-  /** Cached template of this node and the generation it was computed at. */
+  /** Cached template of this node (cleared when an ancestor's parameter changes: see `invalidate`). */
   tpl: PathTemplate | null = null;
-  tplGen = -1;
   constructor(
     public parent: Node | null,
     /** The literal segment, or the first value seen for a parameter node. */
@@ -101,7 +100,10 @@ export class PathTemplater {
   private readonly roots = new Map<string, { host: string; method: string; root: Node }>();
   private nodes = 0;
   private readonly cache = new Map<string, PathTemplate>();
-  /** Bumped whenever the tree's shape changes, so cached templates are recomputed. */
+  /**
+   * Bumped whenever existing templates change (a cardinality merge, a parameter's kind or reason changing), so
+   * cached templates are recomputed; adding new paths does not change existing templates.
+   */
   generation = 0;
 
   constructor(
@@ -133,7 +135,7 @@ export class PathTemplater {
 
   /** The current template of an endpoint node (cached until the tree changes shape). */
   templateOf(node: EndpointNode): PathTemplate {
-    if (node.tpl !== null && node.tplGen === this.generation) return node.tpl;
+    if (node.tpl !== null) return node.tpl;
     const chain: Node[] = [];
     for (let n: Node | null = node; n !== null && n.parent !== null; n = n.parent) chain.push(n);
     chain.reverse();
@@ -167,7 +169,6 @@ export class PathTemplater {
     }
     const t: PathTemplate = { template: `/${parts.join('/')}`, params, confidence: Math.round(confidence * 100) / 100 };
     node.tpl = t;
-    node.tplGen = this.generation;
     return t;
   }
 
@@ -262,7 +263,6 @@ export class PathTemplater {
     const child = new Node(node, seg, false);
     this.nodes++;
     node.literals.set(seg, child);
-    this.generation++;
     if (kind === 'literal' && node.literals.size > this.settings.maxLiteralChildren) this.collapse(node);
     return node.literals.get(seg) ?? this.paramChild(node, 'literal', 'cardinality', seg);
   }
@@ -275,11 +275,14 @@ export class PathTemplater {
       node.param = p;
       node.paramKind = kind;
       node.paramReason = reason;
-      this.generation++;
-    } else if (node.paramKind !== kind) {
+    } else if (node.paramKind !== kind && node.paramKind !== 'mixed') {
       node.paramKind = 'mixed';
+      this.invalidate(p);
     }
-    if (reason === 'cardinality') node.paramReason = 'cardinality';
+    if (reason === 'cardinality' && node.paramReason !== 'cardinality') {
+      node.paramReason = 'cardinality';
+      this.invalidate(p);
+    }
     if (p.examples.length < this.settings.maxExamples && !p.examples.includes(example)) p.examples.push(example);
     return p;
   }
@@ -297,7 +300,19 @@ export class PathTemplater {
       this.mergeInto(p, child);
     }
     node.merged = true;
+    if (node.param !== null) this.invalidate(node.param);
+  }
+
+  /** Drops the cached templates of `node` and everything below it (their parameter names or kinds changed). */
+  private invalidate(node: Node): void {
     this.generation++;
+    const stack: Node[] = [node];
+    while (stack.length > 0) {
+      const n = stack.pop()!;
+      n.tpl = null;
+      for (const c of n.literals.values()) stack.push(c);
+      if (n.param !== null) stack.push(n.param);
+    }
   }
 
   /** Number of tree nodes (memory accounting). */
