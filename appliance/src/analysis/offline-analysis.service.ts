@@ -7,6 +7,7 @@ import { HttpEngine } from '../engine/http-engine.ts';
 import type { EngineSettings } from '../engine/engine.settings.ts';
 import type { Analyzer } from '../analyzers/analyzer.types.ts';
 import { InventoryAnalyzer } from '../analyzers/inventory/inventory.analyzer.ts';
+import { IdentityAnalyzer } from '../analyzers/identity/identity.analyzer.ts';
 import { ClientsAnalyzer } from '../analyzers/clients/clients.analyzer.ts';
 import { FindingsAnalyzer } from '../analyzers/findings/findings.analyzer.ts';
 import type { AnalysisReport } from './analysis-report.types.ts';
@@ -26,7 +27,7 @@ export interface OfflineAnalysisOptions {
  * sensitive) first, detectors next, then the findings aggregator, then analyzers that read other results (risk).
  */
 export function defaultAnalyzers(): Analyzer[] {
-  return [new InventoryAnalyzer(), new ClientsAnalyzer(), new FindingsAnalyzer()];
+  return [new IdentityAnalyzer(), new InventoryAnalyzer(), new ClientsAnalyzer(), new FindingsAnalyzer()];
 }
 
 /** Analyzes one capture file. Throws CaptureFormatError when the file is not a readable capture. */
