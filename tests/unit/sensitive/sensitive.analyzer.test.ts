@@ -62,12 +62,20 @@ test('a token in the URL is a finding with a masked value', () => {
 });
 
 test('after the full-scan phase, calls are sampled and record counts are scaled', () => {
-  const sens = new SensitiveAnalyzer({ ...DEFAULT_SENSITIVE_SETTINGS, fullScanCalls: 10, sampleCarrying: 4, sampleClean: 32 });
+  const sens = new SensitiveAnalyzer({ ...DEFAULT_SENSITIVE_SETTINGS, fullScanCalls: 10, sampleCarrying: 4, sampleClean: 32, burstScans: 1000 });
   const p = new AnalysisPipeline([new IdentityAnalyzer(), new InventoryAnalyzer(), sens]);
   for (let i = 0; i < 50; i++) p.handle(makeTx({ target: `/api/users/${i}`, responseType: 'application/json', responseBody: `{"mobile":"${MOBILE}"}` }));
   assert.equal(sens.scanned, 10 + 10, 'the first 10, then one in 4 of the next 40');
   assert.equal(sens.skipped, 30);
   const exposure = [...sens.exposure().values()][0];
   assert.equal(exposure[0].type, 'cn_mobile');
-  assert.equal(exposure[0].count, 10 + 10 * 4, 'sampled counts are scaled');
+  assert.equal(exposure[0].count, 48, 'each scanned call stands for the calls since the previous scan (up to call 48, the last one scanned)');
+});
+
+test('the global budget caps the share of calls scanned; every endpoint still gets its first scan', () => {
+  const sens = new SensitiveAnalyzer({ ...DEFAULT_SENSITIVE_SETTINGS, maxScanShare: 0.1, burstScans: 5 });
+  const p = new AnalysisPipeline([new IdentityAnalyzer(), new InventoryAnalyzer(), sens]);
+  for (let i = 0; i < 1000; i++) p.handle(makeTx({ host: `h${i % 40}.example`, target: '/r/x', responseType: 'application/json', responseBody: `{"mobile":"${MOBILE}"}` }));
+  assert.ok(sens.scanned <= 5 + 100 + 40, `scanned ${sens.scanned}`);
+  assert.equal(sens.exposure().size, 40, 'all 40 endpoints were scanned at least once');
 });

@@ -8,9 +8,9 @@
  *   `token_in_url` (tokens, keys or passwords in the path or query).
  *
  * Cost control: every call of an endpoint is scanned until the endpoint has `fullScanCalls` calls; after that, calls
- * of endpoints that carried sensitive data are scanned one in `sampleCarrying`, the others one in `sampleClean`
- * (requests with a query string or a body are always scanned for `token_in_url`-type data in the URL). Record
- * counts from sampled calls are scaled by the sampling factor and reported as estimates.
+ * of endpoints that carried sensitive data are scanned one in `sampleCarrying`, the others one in `sampleClean`;
+ * and a global budget caps the share of calls scanned (`maxScanShare`, after `burstScans`), an endpoint's first call
+ * always being scanned. Counts from sampled calls are scaled by the endpoint's calls per scanned call (estimates).
  */
 import type { AnalysisReport } from '../../analysis/analysis-report.types.ts';
 import type { Analyzer } from '../analyzer.types.ts';
@@ -26,6 +26,12 @@ export interface SensitiveSettings {
   fullScanCalls: number;
   sampleCarrying: number;
   sampleClean: number;
+  /**
+   * Global scan budget: at most this share of all calls is scanned (after `burstScans`), so scanning keeps up with
+   * the engine whatever the number of endpoints. An endpoint's first call is always scanned.
+   */
+  maxScanShare: number;
+  burstScans: number;
   /** Lowest level that makes an unauthenticated endpoint a finding. */
   unauthenticatedMinLevel: SensitivityLevel;
   /** Fields remembered per endpoint. */
@@ -43,6 +49,8 @@ export const DEFAULT_SENSITIVE_SETTINGS: SensitiveSettings = {
   fullScanCalls: 50,
   sampleCarrying: 4,
   sampleClean: 32,
+  maxScanShare: 0.1,
+  burstScans: 2000,
   unauthenticatedMinLevel: 3,
   maxFieldsPerEndpoint: 256,
 };
@@ -63,6 +71,8 @@ export interface FieldExposure {
 interface EndpointAcc {
   calls: number;
   scanned: number;
+  /** `calls` at the previous scan: a scanned call stands for the calls since then. */
+  callsAtLastScan: number;
   carrying: boolean;
   fields: Map<string, FieldExposure>;
 }
@@ -81,6 +91,7 @@ export class SensitiveAnalyzer implements Analyzer {
   /** Calls scanned and skipped by sampling. */
   scanned = 0;
   skipped = 0;
+  private calls = 0;
 
   constructor(private readonly settings: SensitiveSettings = DEFAULT_SENSITIVE_SETTINGS) {}
 
@@ -89,21 +100,28 @@ export class SensitiveAnalyzer implements Analyzer {
     const key = call.endpoint?.key ?? `${call.host} ${tx.method} ${tx.path}`;
     let ep = this.endpoints.get(key);
     if (ep === undefined) {
-      ep = { calls: 0, scanned: 0, carrying: false, fields: new Map() };
+      ep = { calls: 0, scanned: 0, callsAtLastScan: 0, carrying: false, fields: new Map() };
       this.endpoints.set(key, ep);
     }
     ep.calls++;
+    this.calls++;
     const s = this.settings;
-    let factor = 1;
     if (ep.calls > s.fullScanCalls) {
-      factor = ep.carrying ? s.sampleCarrying : s.sampleClean;
-      if (ep.calls % factor !== 0) {
+      const every = ep.carrying ? s.sampleCarrying : s.sampleClean;
+      if (ep.calls % every !== 0) {
         this.skipped++;
         return;
       }
     }
+    if (ep.scanned > 0 && this.scanned >= s.burstScans + this.calls * s.maxScanShare) {
+      this.skipped++;
+      return;
+    }
     this.scanned++;
     ep.scanned++;
+    // each scanned call stands for the endpoint's calls since its previous scan
+    const factor = ep.calls - ep.callsAtLastScan;
+    ep.callsAtLastScan = ep.calls;
     const hits = this.scanner.scan(tx);
     if (hits.length === 0) return;
     ep.carrying = true;
