@@ -16,6 +16,8 @@ import { SessionsRepository } from './store/sqlite/sessions.repository.ts';
 import { AuditRepository } from './store/sqlite/audit.repository.ts';
 import { systemClock, type Clock } from './store/clock.repository.ts';
 import { SetupService } from './services/setup.service.ts';
+import { CaptureRunsService } from './services/capture-runs.service.ts';
+import { CaptureRunsRepository } from './store/sqlite/capture-runs.repository.ts';
 import { AuthService, DEFAULT_AUTH_POLICY, type AuthPolicy } from './services/auth.service.ts';
 import { createApp } from './server/app.factory.ts';
 import type { AppServices } from './server/app.services.ts';
@@ -70,7 +72,8 @@ export async function startService(config: AppConfig, opts: StartOptions = {}): 
   const audit = new AuditRepository(db);
   const setup = new SetupService(config.dataDir, settings, users, audit, clock);
   const auth = new AuthService(users, sessions, audit, clock, opts.authPolicy ?? DEFAULT_AUTH_POLICY);
-  const services: AppServices = { version: serviceVersion(), clock, setup, auth, users, audit, uiDir: config.uiDir, secure: true };
+  const captures = new CaptureRunsService(config.dataDir, new CaptureRunsRepository(db), audit, clock);
+  const services: AppServices = { version: serviceVersion(), clock, setup, auth, users, audit, captures, uiDir: config.uiDir, secure: true };
   const newSetupToken = setup.ensureToken();
   const tls = ensureCertificate(config.dataDir);
   const app = createApp(services);
@@ -106,6 +109,7 @@ export async function startService(config: AppConfig, opts: StartOptions = {}): 
     httpsPort,
     newSetupToken,
     async close(): Promise<void> {
+      captures.stopAll();
       https.closeAllConnections();
       http?.closeAllConnections();
       await Promise.all([new Promise<void>((r) => https.close(() => r())), http === null ? Promise.resolve() : new Promise<void>((r) => http!.close(() => r()))]);

@@ -86,6 +86,18 @@ const CATALOG: CatalogEntry[] = [
     c.conv.close();
   }),
 
+  entry('xss-payloads', 'Hostile strings where the dashboard displays traffic: script and event-handler payloads in the path, query, Host, User-Agent, a cookie and a JSON body; the UI must render them as text.', (b) => {
+    const c = b.conn();
+    c.conv.handshake();
+    const ua: Headers = [['User-Agent', '<img src=x onerror="window.__xss=1">'], ['Cookie', 'session=</td><script>window.__xss=2</script>']];
+    c.exchange(get(b, '/api/<svg/onload=window.__xss=3>/items?q=<script>window.__xss=4</script>', 'evil.example', ua), ok(b, 120));
+    c.exchange(
+      { method: 'POST', uri: '/api/comments/"><iframe/src=javascript:window.__xss=5>', host: 'evil.example', headers: ua, body: '{"text":"<script>window.__xss=6</script>"}' },
+      { status: 200, body: '{"html":"<img src=x onerror=alert(7)>"}' },
+    );
+    c.conv.close();
+  }),
+
   entry('keepalive', 'Six transactions on one keep-alive connection (GET, JSON POST/PUT/PATCH, DELETE 204, 401); Host "API.Example.com:80".', (b) => {
     const c = b.conn();
     c.conv.handshake();

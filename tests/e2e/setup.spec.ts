@@ -2,7 +2,8 @@
 // file, the admin account with its password rules, then sign-in and the overview. Both languages are exercised and
 // every step is screenshotted (test-results/screenshots/).
 import { test, expect } from '@playwright/test';
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const SHOTS = 'test-results/screenshots';
@@ -60,6 +61,25 @@ test('the wizard turns a fresh appliance into one an admin signs in to', async (
   expect(info.status()).toBe(200);
   await expect(page.getByTestId('version')).toHaveText(((await info.json()) as { version: string }).version);
   await page.screenshot({ path: `${SHOTS}/overview.png`, fullPage: true });
+
+  // a capture full of script payloads is analysed and shown: as text, and nothing executes
+  let dialogs = 0;
+  page.on('dialog', (d) => {
+    dialogs++;
+    void d.dismiss();
+  });
+  mkdirSync('tmp/e2e-captures', { recursive: true });
+  execFileSync(process.execPath, ['--import', 'tsx', 'scripts/traffic/generate.cli.ts', '--out', 'tmp/e2e-captures', '--scenario', 'xss-payloads', '--format', 'pcap'], { stdio: 'ignore' });
+  await expect(page.getByTestId('inventory-empty')).toBeVisible();
+  await page.getByTestId('capture-file').setInputFiles('tmp/e2e-captures/xss-payloads.pcap');
+  await page.getByTestId('capture-upload').click();
+  await expect(page.getByTestId('endpoints')).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByTestId('endpoints')).toContainText('/api/%3Csvg/onload%3Dwindow.__xss%3D3%3E/items');
+  await expect(page.getByTestId('endpoints')).toContainText('evil.example');
+  await page.screenshot({ path: `${SHOTS}/overview-xss-capture.png`, fullPage: true });
+  expect(await page.evaluate(() => (globalThis as unknown as { __xss?: number }).__xss)).toBeUndefined();
+  expect(await page.locator('#app svg, #app iframe, #app img[src="x"]').count()).toBe(0);
+  expect(dialogs).toBe(0);
 
   // the setup wizard is closed for good
   const again = await page.request.post('/api/v1/setup/verify-token', { data: { token } });

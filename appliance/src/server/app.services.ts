@@ -4,6 +4,7 @@ import type { SetupService } from '../services/setup.service.ts';
 import type { UsersRepository } from '../store/sqlite/users.repository.ts';
 import type { AuditRepository } from '../store/sqlite/audit.repository.ts';
 import type { Clock } from '../store/clock.repository.ts';
+import type { CaptureRunsService } from '../services/capture-runs.service.ts';
 
 /** Everything the routes need. */
 export interface AppServices {
@@ -13,6 +14,7 @@ export interface AppServices {
   auth: AuthService;
   users: UsersRepository;
   audit: AuditRepository;
+  captures: CaptureRunsService;
   /** Directory of the built UI; null to serve the "UI not built" page. */
   uiDir: string | null;
   /** Whether the listener is HTTPS (cookies get `Secure`, HSTS is sent). */

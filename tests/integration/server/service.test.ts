@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { startService, type RunningService } from '../../../appliance/src/service.runtime.ts';
 import { ManualClock } from '../../../appliance/src/store/clock.repository.ts';
 import { apiRoutes } from '../../../appliance/src/server/app.factory.ts';
+import { generateScenario, writeScenarioCapture } from '../../../scripts/traffic/scenario.catalog.ts';
 
 interface Answer {
   status: number;
@@ -27,10 +28,10 @@ class Client {
     private readonly ca: Buffer,
   ) {}
 
-  call(method: string, path: string, body?: unknown, opts: { csrf?: boolean } = {}): Promise<Answer> {
-    const data = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+  call(method: string, path: string, body?: unknown, opts: { csrf?: boolean; raw?: Buffer } = {}): Promise<Answer> {
+    const data = opts.raw ?? (body === undefined ? undefined : Buffer.from(JSON.stringify(body)));
     const headers: Record<string, string> = { accept: 'application/json' };
-    if (data !== undefined) headers['content-type'] = 'application/json';
+    if (data !== undefined) headers['content-type'] = opts.raw !== undefined ? 'application/vnd.tcpdump.pcap' : 'application/json';
     if (this.cookie !== '') headers.cookie = this.cookie;
     if ((opts.csrf ?? true) && this.csrf !== '') headers['x-csrf-token'] = this.csrf;
     return new Promise((resolve, reject) => {
@@ -213,5 +214,36 @@ test('errors use one JSON shape; unknown API paths are 404 JSON; the UI fallback
     assert.equal(page.status, 200);
     assert.match(String(page.json), /UI is not built/);
     assert.match(String(page.headers['content-security-policy']), /frame-ancestors 'none'/);
+  });
+});
+
+test('a capture uploaded through the API is analysed off the main thread; its endpoints and clients are served', async () => {
+  await withService(async (svc, _dir, _clock, client) => {
+    const admin = client();
+    await completeSetup(svc, admin);
+    await admin.login('admin', ADMIN_PASSWORD);
+    const junk = await admin.call('POST', '/api/v1/captures?name=notes.txt', undefined, { raw: Buffer.from('hello, not a capture') });
+    assert.equal(junk.status, 400);
+    assert.equal((junk.json as { error: { code: string } }).error.code, 'validation_failed');
+    assert.equal((await admin.call('GET', '/api/v1/inventory/endpoints')).status, 404, 'nothing analysed yet');
+
+    const pcap = writeScenarioCapture(null, generateScenario('keepalive', 3), { format: 'pcap' }).buffer!;
+    const up = await admin.call('POST', '/api/v1/captures?name=keepalive.pcap', undefined, { raw: pcap });
+    assert.equal(up.status, 202, JSON.stringify(up.json));
+    const id = (up.json as { run: { id: number } }).run.id;
+    let run: { status: string; transactions: number; error: string } = { status: 'running', transactions: 0, error: '' };
+    for (let i = 0; i < 150 && run.status === 'running'; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      run = ((await admin.call('GET', `/api/v1/captures/${id}`)).json as { run: typeof run }).run;
+    }
+    assert.equal(run.status, 'done', run.error);
+    assert.equal(run.transactions, 6);
+    const eps = (await admin.call('GET', '/api/v1/inventory/endpoints')).json as { run: { id: number }; endpoints: Array<{ host: string; method: string; calls: number }> };
+    assert.equal(eps.run.id, id);
+    assert.equal(eps.endpoints.reduce((n, e) => n + e.calls, 0), 6);
+    assert.ok(eps.endpoints.every((e) => e.host === 'api.example.com'), JSON.stringify(eps.endpoints));
+    const clients = (await admin.call('GET', '/api/v1/clients')).json as { clients: Array<{ calls: number }> };
+    assert.equal(clients.clients[0].calls, 6);
+    assert.ok(svc.services.audit.list(20).some((e) => e.action === 'capture.upload'));
   });
 });

@@ -45,6 +45,21 @@ export function apiUrl(path: string, query?: RequestOptions['query']): string {
   return `${API_BASE}${path}${s ? `?${s}` : ''}`;
 }
 
+/** Uploads a capture file as the raw request body (streamed by the browser). Throws {@link ApiError}. */
+export async function uploadFile<T>(path: string, file: Blob, query?: RequestOptions['query']): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json', 'Content-Type': 'application/octet-stream' };
+  if (csrfToken !== '') headers['X-CSRF-Token'] = csrfToken;
+  let res: Response;
+  try {
+    res = await fetch(apiUrl(path, query), { method: 'POST', headers, body: file, credentials: 'same-origin' });
+  } catch {
+    throw new ApiError('network', 0, 'network error');
+  }
+  const payload = (await res.json().catch(() => ({}))) as { error?: { code?: string; message?: string } };
+  if (!res.ok) throw new ApiError(payload.error?.code ?? `http_${res.status}`, res.status, payload.error?.message ?? `HTTP ${res.status}`);
+  return payload as T;
+}
+
 /** Sends one request and returns the parsed JSON answer (undefined for 204). Throws {@link ApiError}. */
 export async function request<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, opts: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json', ...opts.headers };

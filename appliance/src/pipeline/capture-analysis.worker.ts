@@ -1,0 +1,44 @@
+/**
+ * Child process that analyses one uploaded capture with the same engine and analyzers as `api-radar analyze`, off
+ * the service's main thread: it reports progress over IPC (`{ type: 'progress', bytesRead, totalBytes,
+ * transactions }`), writes the report JSON to the given path and ends with `{ type: 'done' }` or
+ * `{ type: 'failed', message }`. Started by capture-runs.service.ts.
+ *
+ * Usage (by the service): node --import tsx capture-analysis.worker.ts <capture> <report.json>
+ */
+import { writeFileSync, renameSync } from 'node:fs';
+import { analyzeCaptureFile } from '../analysis/offline-analysis.service.ts';
+import { CaptureFormatError } from '../engine/source/capture-file.reader.ts';
+
+/** Messages the worker sends to its parent. */
+export type WorkerMessage =
+  | { type: 'progress'; bytesRead: number; totalBytes: number; transactions: number }
+  | { type: 'done' }
+  | { type: 'failed'; message: string };
+
+function send(m: WorkerMessage): void {
+  process.send?.(m);
+}
+
+async function main(): Promise<void> {
+  const [capture, out] = process.argv.slice(2);
+  let last = 0;
+  try {
+    const report = await analyzeCaptureFile(capture, {
+      onProgress: (bytesRead, totalBytes, transactions) => {
+        const now = Date.now();
+        if (now - last < 250) return;
+        last = now;
+        send({ type: 'progress', bytesRead, totalBytes, transactions });
+      },
+    });
+    writeFileSync(`${out}.tmp`, JSON.stringify(report));
+    renameSync(`${out}.tmp`, out);
+    send({ type: 'done' });
+  } catch (err) {
+    send({ type: 'failed', message: err instanceof CaptureFormatError ? err.message : `analysis failed: ${(err as Error).message}` });
+    process.exitCode = 1;
+  }
+}
+
+void main().finally(() => process.disconnect?.());

@@ -1,0 +1,82 @@
+/** Capture uploads and their analysis results: the inventory, findings and clients of an analysed capture. */
+import { route, RESPONDED, type RouteDef } from '../route.types.ts';
+import type { AppServices } from '../app.services.ts';
+import { ApiError } from '../../errors/error.catalogue.ts';
+
+function runParam(q: unknown): number | undefined {
+  if (q === undefined) return undefined;
+  const n = Number(q);
+  if (!Number.isInteger(n) || n < 1) throw new ApiError('bad_request', { run: 'must be a run id' });
+  return n;
+}
+
+/** Capture routes. */
+export function captureRoutes(s: AppServices): RouteDef<never>[] {
+  const result = (q: unknown) => {
+    const r = s.captures.report(runParam(q));
+    if (r === undefined) throw new ApiError('not_found', undefined, 'No analysed capture yet.');
+    return r;
+  };
+  return [
+    route({
+      method: 'post',
+      path: '/captures',
+      access: 'analyst',
+      summary: 'Uploads a pcap or pcapng capture (raw body, `?name=`) and starts its analysis',
+      handler: async ({ req, res, principal, ip }) => {
+        const name = typeof req.query.name === 'string' ? req.query.name : 'capture';
+        const run = await s.captures.upload(req, name, principal!, ip);
+        res.status(202).json({ run });
+        return RESPONDED;
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/captures',
+      access: 'viewer',
+      summary: 'Uploaded captures, newest first',
+      handler: () => ({ runs: s.captures.list() }),
+    }),
+    route({
+      method: 'get',
+      path: '/captures/:id',
+      access: 'viewer',
+      summary: 'One capture run with its progress while it is analysed',
+      handler: ({ req }) => {
+        const run = s.captures.get(runParam(req.params.id) ?? 0);
+        if (run === undefined) throw new ApiError('not_found');
+        return { run };
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/inventory/endpoints',
+      access: 'viewer',
+      summary: 'Endpoints of the newest analysed capture (or `?run=`)',
+      handler: ({ req }) => {
+        const { run, report } = result(req.query.run);
+        return { run: { id: run.id, name: run.name }, endpoints: report.endpoints };
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/findings',
+      access: 'viewer',
+      summary: 'Findings of the newest analysed capture (or `?run=`)',
+      handler: ({ req }) => {
+        const { run, report } = result(req.query.run);
+        return { run: { id: run.id, name: run.name }, findings: report.findings };
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/clients',
+      access: 'viewer',
+      summary: 'Clients of the newest analysed capture (or `?run=`)',
+      handler: ({ req }) => {
+        const { run, report } = result(req.query.run);
+        return { run: { id: run.id, name: run.name }, clients: report.clients, stats: report.stats };
+      },
+    }),
+  ] as RouteDef<never>[];
+}

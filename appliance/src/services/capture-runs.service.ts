@@ -1,0 +1,149 @@
+/**
+ * Capture uploads: a pcap/pcapng streamed through the API is written to the data directory (size-capped, its format
+ * checked from the first bytes), analysed in a child process by the same engine and analyzers as `api-radar
+ * analyze` (so the API stays responsive), and its report kept for the inventory, sensitive-data and findings views.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { detectCaptureFormat } from '../engine/source/capture-file.reader.ts';
+import type { AnalysisReport } from '../analysis/analysis-report.types.ts';
+import type { CaptureRun, CaptureRunsRepository } from '../store/sqlite/capture-runs.repository.ts';
+import type { AuditRepository } from '../store/sqlite/audit.repository.ts';
+import type { Clock } from '../store/clock.repository.ts';
+import { ApiError } from '../errors/error.catalogue.ts';
+import type { Principal } from './auth.service.ts';
+import type { WorkerMessage } from '../pipeline/capture-analysis.worker.ts';
+
+/** Largest capture accepted by upload. */
+export const MAX_UPLOAD_BYTES = 4 * 1024 ** 3;
+
+const WORKER = fileURLToPath(new URL('../pipeline/capture-analysis.worker.ts', import.meta.url));
+
+/** Progress of a running analysis. */
+export interface RunProgress {
+  bytesRead: number;
+  totalBytes: number;
+  transactions: number;
+}
+
+/** Runs capture uploads and their analyses. */
+export class CaptureRunsService {
+  private readonly dir: string;
+  private readonly progress = new Map<number, RunProgress>();
+  private readonly workers = new Map<number, ChildProcess>();
+  private cached: { id: number; report: AnalysisReport } | null = null;
+
+  constructor(
+    dataDir: string,
+    private readonly runs: CaptureRunsRepository,
+    private readonly audit: AuditRepository,
+    private readonly clock: Clock,
+    private readonly maxBytes: number = MAX_UPLOAD_BYTES,
+  ) {
+    this.dir = join(dataDir, 'captures');
+    mkdirSync(this.dir, { recursive: true, mode: 0o750 });
+    runs.failInterrupted(clock.now());
+  }
+
+  /** Streams an upload to disk and starts its analysis; returns the run. Throws ApiError for a non-capture or oversize body. */
+  async upload(body: Readable, name: string, who: Principal, ip: string): Promise<CaptureRun> {
+    const safeName = name.replace(/[^\w.\- ]/g, '_').slice(0, 128) || 'capture';
+    const id = this.runs.start(safeName, 0, who.username, this.clock.now());
+    const path = join(this.dir, `${id}.cap`);
+    let size = 0;
+    let head = Buffer.alloc(0);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const out = createWriteStream(path, { mode: 0o640 });
+        body.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (head.length < 8) head = Buffer.concat([head, chunk.subarray(0, 8)]);
+          if (size > this.maxBytes) {
+            body.destroy();
+            out.destroy();
+            reject(new ApiError('payload_too_large'));
+          }
+        });
+        body.on('error', reject);
+        out.on('error', reject);
+        out.on('finish', resolve);
+        body.pipe(out);
+      });
+      if (detectCaptureFormat(head) === null) throw new ApiError('validation_failed', [{ path: 'body', message: 'not a pcap or pcapng capture' }], 'The upload is not a pcap or pcapng capture.');
+    } catch (err) {
+      rmSync(path, { force: true });
+      const message = err instanceof ApiError ? err.message : 'upload failed';
+      this.runs.fail(id, this.clock.now(), message);
+      throw err instanceof ApiError ? err : new ApiError('bad_request', undefined, message);
+    }
+    this.audit.append({ at: this.clock.now(), userId: who.userId, username: who.username, action: 'capture.upload', target: `capture:${id}`, ip, detail: { name: safeName, bytes: size } });
+    this.startAnalysis(id, path, size);
+    return this.runs.get(id)!;
+  }
+
+  private startAnalysis(id: number, capture: string, size: number): void {
+    const reportPath = join(this.dir, `${id}.report.json`);
+    this.progress.set(id, { bytesRead: 0, totalBytes: size, transactions: 0 });
+    const child = fork(WORKER, [capture, reportPath], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    this.workers.set(id, child);
+    let outcome: WorkerMessage | null = null;
+    let stderr = '';
+    child.stderr?.on('data', (c: Buffer) => {
+      if (stderr.length < 4000) stderr += c.toString('utf8');
+    });
+    child.on('message', (m: WorkerMessage) => {
+      if (m.type === 'progress') this.progress.set(id, { bytesRead: m.bytesRead, totalBytes: m.totalBytes, transactions: m.transactions });
+      else outcome = m;
+    });
+    child.on('exit', (code) => {
+      this.workers.delete(id);
+      this.progress.delete(id);
+      const o = outcome as WorkerMessage | null;
+      if (o !== null && o.type === 'done' && code === 0) {
+        try {
+          const report = this.readReport(id);
+          this.runs.finish(id, this.clock.now(), { transactions: report.stats.transactions, endpoints: report.endpoints.length, findings: report.findings.length });
+          return;
+        } catch (err) {
+          this.runs.fail(id, this.clock.now(), `the report could not be read: ${(err as Error).message}`);
+          return;
+        }
+      }
+      const message = o !== null && o.type === 'failed' ? o.message : `the analysis stopped (exit ${code ?? 'signal'})${stderr ? `: ${stderr.split('\n')[0]}` : ''}`;
+      this.runs.fail(id, this.clock.now(), message);
+    });
+  }
+
+  /** A run with its live progress while it runs. */
+  get(id: number): (CaptureRun & { progress: RunProgress | null }) | undefined {
+    const r = this.runs.get(id);
+    return r === undefined ? undefined : { ...r, progress: this.progress.get(id) ?? null };
+  }
+
+  /** The newest runs. */
+  list(limit = 50): CaptureRun[] {
+    return this.runs.list(limit);
+  }
+
+  /** The report of run `id`, or of the newest finished run; undefined when none. */
+  report(id?: number): { run: CaptureRun; report: AnalysisReport } | undefined {
+    const run = id === undefined ? this.runs.latestDone() : this.runs.get(id);
+    if (run === undefined || run.status !== 'done') return undefined;
+    return { run, report: this.readReport(run.id) };
+  }
+
+  private readReport(id: number): AnalysisReport {
+    if (this.cached?.id === id) return this.cached.report;
+    const report = JSON.parse(readFileSync(join(this.dir, `${id}.report.json`), 'utf8')) as AnalysisReport;
+    this.cached = { id, report };
+    return report;
+  }
+
+  /** Stops running analyses (service shutdown). */
+  stopAll(): void {
+    for (const w of this.workers.values()) w.kill('SIGTERM');
+  }
+}
