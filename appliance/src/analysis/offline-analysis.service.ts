@@ -8,6 +8,7 @@ import type { EngineSettings } from '../engine/engine.settings.ts';
 import type { Analyzer } from '../analyzers/analyzer.types.ts';
 import { RawEndpointsAnalyzer } from '../analyzers/inventory/raw-endpoints.analyzer.ts';
 import { ClientsAnalyzer } from '../analyzers/clients/clients.analyzer.ts';
+import { SensitiveAnalyzer } from '../analyzers/sensitive/sensitive.analyzer.ts';
 import { FindingsAnalyzer } from '../analyzers/findings/findings.analyzer.ts';
 import type { AnalysisReport } from './analysis-report.types.ts';
 import { AnalysisPipeline } from './analysis.pipeline.ts';
@@ -26,7 +27,7 @@ export interface OfflineAnalysisOptions {
  * sensitive) first, detectors next, then the findings aggregator, then analyzers that read other results (risk).
  */
 export function defaultAnalyzers(): Analyzer[] {
-  return [new RawEndpointsAnalyzer(), new ClientsAnalyzer(), new FindingsAnalyzer()];
+  return [new RawEndpointsAnalyzer(), new ClientsAnalyzer(), new SensitiveAnalyzer(), new FindingsAnalyzer()];
 }
 
 /** Analyzes one capture file. Throws CaptureFormatError when the file is not a readable capture. */

@@ -1,0 +1,339 @@
+/**
+ * Sensitive-data exposure, aggregated in bounded memory: per endpoint (its template, or host + method + path shape
+ * before templating, see path.shape.ts) and field which types travel, in the request or the response,
+ * how often; per client IP and per identity how many sensitive records they received (records =
+ * distinct values per type per response), in total and per hour, so bulk harvesting stands out. Levels are applied
+ * when results are read ({@link ExposureAggregator.snapshot}), so a level edit changes every view at once.
+ * Only type ids, field names, counts and times are kept: never a value.
+ */
+import type { SensitiveDirection, SensitiveLocation, SensitivityLevel } from './detector.types.ts';
+import type { SensitivityLevels } from './sensitivity.levels.ts';
+import { levelOf } from './sensitivity.levels.ts';
+
+/** Memory bounds (entries beyond them are counted in {@link ExposureStats}). */
+export interface ExposureLimits {
+  /** Endpoint details tracked (fields and counts; default 20,000). */
+  maxDetails: number;
+  /** Fields tracked per endpoint (default 128). */
+  maxFieldsPerEndpoint: number;
+  /** Client IPs tracked (default 100,000). */
+  maxClients: number;
+  /** Identities tracked (default 100,000). */
+  maxIdentities: number;
+  /** Hourly buckets kept per client or identity, newest first (default 168, one week). */
+  maxHours: number;
+}
+
+/** Default bounds. */
+export const DEFAULT_EXPOSURE_LIMITS: Readonly<ExposureLimits> = {
+  maxDetails: 20_000,
+  maxFieldsPerEndpoint: 128,
+  maxClients: 100_000,
+  maxIdentities: 100_000,
+  maxHours: 168,
+};
+
+/** Overflow and volume counters. */
+export interface ExposureStats {
+  detailsDropped: number;
+  fieldsDropped: number;
+  clientsDropped: number;
+  identitiesDropped: number;
+  hoursDropped: number;
+}
+
+interface TypeCount {
+  request: number;
+  response: number;
+  /** Records served (distinct values per response). */
+  records: number;
+}
+
+interface FieldAcc {
+  direction: SensitiveDirection;
+  location: SensitiveLocation;
+  field: string;
+  types: Map<string, number>;
+  first: number;
+  last: number;
+}
+
+/** Per-field detail of an endpoint (or of a path shape before templating). */
+export interface EndpointAcc {
+  host: string;
+  method: string;
+  path: string;
+  /** Calls that carried sensitive data (request or response). */
+  calls: number;
+  /** Of those, calls whose response carried data to an unauthenticated caller. */
+  unauthenticatedCalls: number;
+  types: Map<string, TypeCount>;
+  fields: Map<string, FieldAcc>;
+  first: number;
+  last: number;
+}
+
+interface RecipientAcc {
+  /** Responses that carried records. */
+  responses: number;
+  records: Map<string, number>;
+  /** Hour start (µs) → records, insertion ordered. */
+  hours: Map<number, number>;
+  first: number;
+  last: number;
+}
+
+/** One type on an endpoint, as read. */
+export interface EndpointTypeView {
+  type: string;
+  level: SensitivityLevel;
+  /** Values seen in requests. */
+  request: number;
+  /** Values seen in responses. */
+  response: number;
+  records: number;
+}
+
+/** One field of an endpoint, as read. */
+export interface FieldView {
+  direction: SensitiveDirection;
+  location: SensitiveLocation;
+  field: string;
+  /** Highest level among its types. */
+  level: SensitivityLevel;
+  types: Array<{ type: string; level: SensitivityLevel; count: number }>;
+  firstSeenUs: number;
+  lastSeenUs: number;
+}
+
+/** One endpoint's exposure, as read. */
+export interface EndpointExposureView {
+  host: string;
+  method: string;
+  path: string;
+  /** Highest level of the data it carries: the endpoint's label. */
+  level: SensitivityLevel;
+  calls: number;
+  unauthenticatedCalls: number;
+  types: EndpointTypeView[];
+  fields: FieldView[];
+  firstSeenUs: number;
+  lastSeenUs: number;
+}
+
+/** A client's or identity's received records, as read. */
+export interface RecipientExposureView {
+  /** Client IP or identity id. */
+  id: string;
+  /** Records of types at or above the counting level. */
+  records: number;
+  responses: number;
+  byType: Array<{ type: string; level: SensitivityLevel; records: number }>;
+  /** Records per hour (hour start as ISO text), oldest first. */
+  hourly: Array<{ hour: string; records: number }>;
+  /** Most records in one hour. */
+  peakHourRecords: number;
+  firstSeenUs: number;
+  lastSeenUs: number;
+}
+
+/** Everything aggregated, with levels applied. */
+export interface ExposureSnapshot {
+  endpoints: EndpointExposureView[];
+  clients: RecipientExposureView[];
+  identities: RecipientExposureView[];
+  stats: ExposureStats;
+}
+
+const HOUR_US = 3_600_000_000;
+
+/** Aggregates exposure per endpoint, field, client and identity. */
+export class ExposureAggregator {
+  private readonly details = new Map<string, EndpointAcc>();
+  private readonly clients = new Map<string, RecipientAcc>();
+  private readonly identities = new Map<string, RecipientAcc>();
+  readonly stats: ExposureStats = { detailsDropped: 0, fieldsDropped: 0, clientsDropped: 0, identitiesDropped: 0, hoursDropped: 0 };
+  private readonly limits: ExposureLimits;
+
+  constructor(limits: Partial<ExposureLimits> = {}) {
+    this.limits = { ...DEFAULT_EXPOSURE_LIMITS, ...limits };
+  }
+
+  /** The detail accumulator for `key`, created if there is room (null when the cap is reached). */
+  endpoint(key: string, host: string, method: string, path: string, ts: number): EndpointAcc | null {
+    let e = this.details.get(key);
+    if (e === undefined) {
+      if (this.details.size >= this.limits.maxDetails) {
+        this.stats.detailsDropped++;
+        return null;
+      }
+      e = { host, method, path, calls: 0, unauthenticatedCalls: 0, types: new Map(), fields: new Map(), first: ts, last: ts };
+      this.details.set(key, e);
+    }
+    if (ts < e.first) e.first = ts;
+    if (ts > e.last) e.last = ts;
+    return e;
+  }
+
+  /** Adds `count` values of `type` in a field of an endpoint. */
+  addField(
+    e: EndpointAcc,
+    direction: SensitiveDirection,
+    location: SensitiveLocation,
+    field: string,
+    type: string,
+    count: number,
+    ts: number,
+    fieldKey: string = `${direction === 'request' ? 'q' : 's'}|${location}|${field}`,
+  ): void {
+    let t = e.types.get(type);
+    if (t === undefined) {
+      t = { request: 0, response: 0, records: 0 };
+      e.types.set(type, t);
+    }
+    if (direction === 'request') t.request += count;
+    else t.response += count;
+    let f = e.fields.get(fieldKey);
+    if (f === undefined) {
+      if (e.fields.size >= this.limits.maxFieldsPerEndpoint) {
+        this.stats.fieldsDropped++;
+        return;
+      }
+      f = { direction, location, field, types: new Map(), first: ts, last: ts };
+      e.fields.set(fieldKey, f);
+    }
+    f.types.set(type, (f.types.get(type) ?? 0) + count);
+    if (ts < f.first) f.first = ts;
+    if (ts > f.last) f.last = ts;
+  }
+
+  /** Adds the records one response served, to its endpoint, client IP and identity ('' for none). */
+  addRecords(e: EndpointAcc | null, client: string, identity: string, records: ReadonlyMap<string, number>, ts: number): void {
+    if (records.size === 0) return;
+    if (e !== null) {
+      for (const [type, n] of records) {
+        const t = e.types.get(type);
+        if (t !== undefined) t.records += n;
+      }
+    }
+    this.addRecipient(this.clients, this.limits.maxClients, 'clientsDropped', client, records, ts);
+    if (identity !== '') this.addRecipient(this.identities, this.limits.maxIdentities, 'identitiesDropped', identity, records, ts);
+  }
+
+  private addRecipient(
+    map: Map<string, RecipientAcc>,
+    cap: number,
+    dropped: 'clientsDropped' | 'identitiesDropped',
+    id: string,
+    records: ReadonlyMap<string, number>,
+    ts: number,
+  ): void {
+    let r = map.get(id);
+    if (r === undefined) {
+      if (map.size >= cap) {
+        this.stats[dropped]++;
+        return;
+      }
+      r = { responses: 0, records: new Map(), hours: new Map(), first: ts, last: ts };
+      map.set(id, r);
+    }
+    r.responses++;
+    if (ts < r.first) r.first = ts;
+    if (ts > r.last) r.last = ts;
+    let total = 0;
+    for (const [type, n] of records) {
+      r.records.set(type, (r.records.get(type) ?? 0) + n);
+      total += n;
+    }
+    const hour = Math.floor(ts / HOUR_US) * HOUR_US;
+    const h = r.hours.get(hour);
+    if (h !== undefined) r.hours.set(hour, h + total);
+    else {
+      r.hours.set(hour, total);
+      if (r.hours.size > this.limits.maxHours) {
+        let oldest = Infinity;
+        for (const k of r.hours.keys()) if (k < oldest) oldest = k;
+        r.hours.delete(oldest);
+        this.stats.hoursDropped++;
+      }
+    }
+  }
+
+  /** Type ids seen on the endpoint detail with `key` (`host\0method\0template-or-shape`, sorted), or undefined. */
+  endpointTypes(key: string): string[] | undefined {
+    const e = this.details.get(key);
+    return e === undefined ? undefined : [...e.types.keys()].sort();
+  }
+
+  /** Records a client IP received, counting types at level ≥ `minLevel`. */
+  clientRecords(ip: string, levels: SensitivityLevels, minLevel: number): number {
+    const r = this.clients.get(ip);
+    return r === undefined ? 0 : recordsAtLevel(r, levels, minLevel);
+  }
+
+  /** Everything, with `levels` applied; records count types at level ≥ `minLevel`. */
+  snapshot(levels: SensitivityLevels, minLevel: number): ExposureSnapshot {
+    const endpoints: EndpointExposureView[] = [];
+    for (const e of this.details.values()) {
+      const types: EndpointTypeView[] = [];
+      let level: SensitivityLevel = 1;
+      for (const [type, t] of e.types) {
+        const l = levelOf(levels, type);
+        if (l > level) level = l;
+        types.push({ type, level: l, request: t.request, response: t.response, records: t.records });
+      }
+      types.sort((a, b) => b.level - a.level || a.type.localeCompare(b.type));
+      const fields: FieldView[] = [];
+      for (const f of e.fields.values()) {
+        let fl: SensitivityLevel = 1;
+        const ft = [...f.types].map(([type, count]) => {
+          const l = levelOf(levels, type);
+          if (l > fl) fl = l;
+          return { type, level: l, count };
+        });
+        ft.sort((a, b) => b.level - a.level || a.type.localeCompare(b.type));
+        fields.push({ direction: f.direction, location: f.location, field: f.field, level: fl, types: ft, firstSeenUs: f.first, lastSeenUs: f.last });
+      }
+      fields.sort((a, b) => b.level - a.level || a.direction.localeCompare(b.direction) || a.field.localeCompare(b.field));
+      endpoints.push({
+        host: e.host,
+        method: e.method,
+        path: e.path,
+        level,
+        calls: e.calls,
+        unauthenticatedCalls: e.unauthenticatedCalls,
+        types,
+        fields,
+        firstSeenUs: e.first,
+        lastSeenUs: e.last,
+      });
+    }
+    endpoints.sort((a, b) => b.level - a.level || a.host.localeCompare(b.host) || a.path.localeCompare(b.path) || a.method.localeCompare(b.method));
+    return {
+      endpoints,
+      clients: recipients(this.clients, levels, minLevel),
+      identities: recipients(this.identities, levels, minLevel),
+      stats: { ...this.stats },
+    };
+  }
+}
+
+function recordsAtLevel(r: RecipientAcc, levels: SensitivityLevels, minLevel: number): number {
+  let n = 0;
+  for (const [type, c] of r.records) if (levelOf(levels, type) >= minLevel) n += c;
+  return n;
+}
+
+function recipients(map: Map<string, RecipientAcc>, levels: SensitivityLevels, minLevel: number): RecipientExposureView[] {
+  const out: RecipientExposureView[] = [];
+  for (const [id, r] of map) {
+    const byType = [...r.records].map(([type, records]) => ({ type, level: levelOf(levels, type), records }));
+    byType.sort((a, b) => b.records - a.records || a.type.localeCompare(b.type));
+    const hourly = [...r.hours].sort((a, b) => a[0] - b[0]).map(([h, records]) => ({ hour: new Date(h / 1000).toISOString(), records }));
+    let peak = 0;
+    for (const h of hourly) if (h.records > peak) peak = h.records;
+    out.push({ id, records: recordsAtLevel(r, levels, minLevel), responses: r.responses, byType, hourly, peakHourRecords: peak, firstSeenUs: r.first, lastSeenUs: r.last });
+  }
+  out.sort((a, b) => b.records - a.records || a.id.localeCompare(b.id));
+  return out;
+}

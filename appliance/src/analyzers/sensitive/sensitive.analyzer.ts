@@ -1,0 +1,339 @@
+/**
+ * The sensitive-data analyzer (pipeline order: after inventory and clients, before the detectors that read
+ * `call.sensitive`, and before the findings aggregator). Per call it
+ *   - scans the transaction (fully, or on the learned fast path — see field-profile.learner.ts),
+ *   - fills `call.sensitive` with masked hits (the raw `value` is blanked before the call leaves the analyzer;
+ *     secrets are fingerprints),
+ *   - aggregates exposure per endpoint and field, and records served per client IP and identity,
+ *   - raises `unauthenticated_sensitive_api` (endpoint scope) and `token_in_url` (client scope) detections.
+ * In the report it fills `endpoints[].sensitive`, `clients[].sensitiveRecords` (on the clients analyzer's entries)
+ * and adds exposure findings: `sensitive_data_exposure` per endpoint and `sensitive_bulk_access` per client.
+ */
+import type { Analyzer } from '../analyzer.types.ts';
+import { isoTime } from '../analyzer.types.ts';
+import type { CallContext, Detection, Severity } from '../call.context.ts';
+import type { AnalysisReport, ReportFinding } from '../../analysis/analysis-report.types.ts';
+import type { Transaction } from '../../engine/transaction.types.ts';
+import type { SensitiveDetector } from './detector.types.ts';
+import { SENSITIVE_DETECTORS } from './detector.registry.ts';
+import type { ScanOptions, SensitiveHit } from './sensitive.scanner.ts';
+import { SensitiveScanner } from './sensitive.scanner.ts';
+import type { CountedKey, LearningOptions } from './field-profile.learner.ts';
+import { DEFAULT_LEARNING, FieldProfile, countJsonKey } from './field-profile.learner.ts';
+import type { ExposureLimits, ExposureSnapshot } from './sensitive-exposure.aggregator.ts';
+import { ExposureAggregator, type EndpointAcc } from './sensitive-exposure.aggregator.ts';
+import type { SensitivityLevels } from './sensitivity.levels.ts';
+import { defaultLevels, levelOf } from './sensitivity.levels.ts';
+import { pathShape } from './path.shape.ts';
+
+/** Settings of the sensitive analyzer. */
+export interface SensitiveAnalyzerOptions {
+  /** Scanner settings (detectors, thresholds, body limit, weird counters). */
+  scan?: ScanOptions;
+  /** Level per type (default: the detectors' defaults); replace later with {@link SensitiveAnalyzer.setLevels}. */
+  levels?: SensitivityLevels;
+  /** Fast-path learning; `false` scans every call fully. */
+  learning?: Partial<LearningOptions> | false;
+  /** Memory bounds of the exposure aggregates. */
+  limits?: Partial<ExposureLimits>;
+  /** Most learning profiles (default 10,000; calls of further shapes share one overflow profile). */
+  maxProfiles?: number;
+  /** Lowest level whose data served to an unauthenticated call raises `unauthenticated_sensitive_api` (default 3). */
+  unauthenticatedMinLevel?: number;
+  /** Lowest level counted in records (default 2: L1 public data is not a record). */
+  recordMinLevel?: number;
+  /** Records in one hour from which a client gets a `sensitive_bulk_access` finding (default 1000). */
+  bulkRecordsPerHour?: number;
+}
+
+/** Work counters of the analyzer. */
+export interface SensitiveAnalyzerStats {
+  calls: number;
+  fullScans: number;
+  fastCalls: number;
+  profiles: number;
+  /** Calls whose shape found no room in the profile table. */
+  profileOverflowCalls: number;
+  /** Profiles scanning every call because they have more fields than the cap. */
+  wildProfiles: number;
+}
+
+/** Request headers and query names that authenticate a call when the identity analyzer has not said. */
+const CREDENTIAL_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'x-api-key', 'api-key', 'apikey', 'x-auth-token', 'x-access-token', 'x-token', 'token', 'x-csrf-token']);
+const CREDENTIAL_QUERY = /(?:^|&)(?:access_token|api_key|apikey|token|key|sig|signature|auth)=[^&]/i;
+
+/** Secret types whose presence in a URL is a `high` finding (others are `medium`). */
+const HIGH_URL_SECRETS = new Set(['password', 'private_key', 'aws_access_key', 'github_token', 'slack_token', 'stripe_key']);
+
+const LEVEL_SEVERITY: Record<number, Severity> = { 1: 'info', 2: 'low', 3: 'medium', 4: 'high' };
+
+/** Finds, classifies and aggregates sensitive data in every call. */
+export class SensitiveAnalyzer implements Analyzer {
+  readonly id = 'sensitive';
+  private readonly scanner: SensitiveScanner;
+  private readonly secretTypes: Set<string>;
+  private levels: SensitivityLevels;
+  private readonly learning: LearningOptions | null;
+  private readonly profiles = new Map<string, FieldProfile>();
+  private readonly overflowProfile: FieldProfile | null;
+  private readonly maxProfiles: number;
+  private readonly unauthMinLevel: number;
+  private readonly recordMinLevel: number;
+  private readonly bulkPerHour: number;
+  private readonly exposure: ExposureAggregator;
+  private readonly records = new Map<string, number>();
+  private readonly distinct = new Map<string, Set<string>>();
+  /** Path shape (or template) of the current call. */
+  private shape = '';
+  /** Fast-path counts of the current call: key, count, key, count, ... */
+  private readonly counted: Array<CountedKey | number> = [];
+  readonly stats: SensitiveAnalyzerStats = { calls: 0, fullScans: 0, fastCalls: 0, profiles: 0, profileOverflowCalls: 0, wildProfiles: 0 };
+
+  constructor(opts: SensitiveAnalyzerOptions = {}) {
+    const detectors: readonly SensitiveDetector[] = opts.scan?.detectors ?? SENSITIVE_DETECTORS;
+    this.scanner = new SensitiveScanner(opts.scan);
+    this.secretTypes = new Set(detectors.filter((d) => d.secret).map((d) => d.id));
+    this.levels = opts.levels ?? defaultLevels(detectors);
+    this.learning = opts.learning === false ? null : { ...DEFAULT_LEARNING, ...opts.learning };
+    this.maxProfiles = opts.maxProfiles ?? 10_000;
+    this.overflowProfile = this.learning === null ? null : new FieldProfile(this.learning);
+    this.unauthMinLevel = opts.unauthenticatedMinLevel ?? 3;
+    this.recordMinLevel = opts.recordMinLevel ?? 2;
+    this.bulkPerHour = opts.bulkRecordsPerHour ?? 1000;
+    this.exposure = new ExposureAggregator(opts.limits);
+  }
+
+  /** Replaces the level map (user edits); applies at once to later detections and to every read of the aggregates. */
+  setLevels(levels: SensitivityLevels): void {
+    this.levels = levels;
+  }
+
+  /** The level map in use. */
+  currentLevels(): SensitivityLevels {
+    return this.levels;
+  }
+
+  onCall(call: CallContext): void {
+    const tx = call.tx;
+    this.stats.calls++;
+    const profile = this.profileFor(call);
+    const records = this.records;
+    records.clear();
+    this.counted.length = 0;
+    let hits: SensitiveHit[];
+    if (profile === null || profile.wantsFullScan()) {
+      hits = this.scanner.scan(tx);
+      profile?.learn(hits);
+      this.stats.fullScans++;
+      this.countDistinct(hits);
+    } else {
+      const plan = profile.fastPlan();
+      hits = this.scanner.scan(tx, plan.parts);
+      this.stats.fastCalls++;
+      this.countDistinct(hits);
+      if (plan.counted.length > 0) this.countKeys(tx, plan.counted);
+    }
+    this.aggregate(call, hits);
+    for (let i = 0; i < hits.length; i++) hits[i].value = '';
+    if (hits.length > 0) call.sensitive = hits;
+  }
+
+  contribute(report: AnalysisReport): void {
+    for (const e of report.endpoints) {
+      const prefix = `${e.host}\u0000${e.method}\u0000`;
+      const types = this.exposure.endpointTypes(prefix + e.path) ?? this.exposure.endpointTypes(prefix + pathShape(e.path));
+      if (types !== undefined) e.sensitive = types;
+    }
+    for (const c of report.clients) c.sensitiveRecords = this.exposure.clientRecords(c.ip, this.levels, this.recordMinLevel);
+    report.findings.push(...this.exposureFindings());
+  }
+
+  /** Everything aggregated so far, with the current levels applied (for the service, dashboard and reports). */
+  snapshot(): ExposureSnapshot {
+    return this.exposure.snapshot(this.levels, this.recordMinLevel);
+  }
+
+  /** The learning profile of the call's shape, or null when learning is off. */
+  private profileFor(call: CallContext): FieldProfile | null {
+    const tx = call.tx;
+    this.shape = call.endpoint !== null ? call.endpoint.template : pathShape(tx.path);
+    const key = `${tx.method} ${this.shape}`;
+    if (this.learning === null) return null;
+    let p = this.profiles.get(key);
+    if (p === undefined) {
+      if (this.profiles.size >= this.maxProfiles) {
+        this.stats.profileOverflowCalls++;
+        return this.overflowProfile;
+      }
+      p = new FieldProfile(this.learning);
+      this.profiles.set(key, p);
+      this.stats.profiles++;
+    }
+    return p;
+  }
+
+  /** Fast path: counts the learned JSON keys in the request and response bodies; response counts are records. */
+  private countKeys(tx: Transaction, keys: readonly CountedKey[]): void {
+    const req = tx.requestBody !== null && tx.requestBody.data.length > 0 ? tx.requestBody.data : null;
+    const res = tx.status !== null && tx.responseBody !== null && tx.responseBody.data.length > 0 ? tx.responseBody.data : null;
+    let reqText: string | null = null;
+    let resText: string | null = null;
+    for (const key of keys) {
+      let text: string;
+      if (key.direction === 'request') {
+        if (req === null) continue;
+        text = reqText ??= req.toString('latin1');
+      } else {
+        if (res === null) continue;
+        text = resText ??= res.toString('latin1');
+      }
+      const n = countJsonKey(text, key, this.scanner);
+      if (n === 0) continue;
+      if (key.direction === 'response') this.records.set(key.type, (this.records.get(key.type) ?? 0) + n);
+      this.counted.push(key, n);
+    }
+  }
+
+  /** Adds to `this.records` the distinct values per type of the response's data hits. */
+  private countDistinct(hits: readonly SensitiveHit[]): void {
+    if (hits.length === 0) return;
+    const distinct = this.distinct;
+    distinct.clear();
+    for (let i = 0; i < hits.length; i++) {
+      const h = hits[i];
+      if (h.direction !== 'response' || h.credential) continue;
+      let s = distinct.get(h.type);
+      if (s === undefined) {
+        s = new Set();
+        distinct.set(h.type, s);
+      }
+      s.add(h.value);
+    }
+    for (const [type, s] of distinct) this.records.set(type, (this.records.get(type) ?? 0) + s.size);
+  }
+
+  /**
+   * The detail accumulator of the call's endpoint: per template when the inventory templated the call, else per
+   * host + method + path shape (null when the detail table is full).
+   */
+  private detailOf(call: CallContext, tx: Transaction): EndpointAcc | null {
+    const host = call.endpoint?.host ?? call.host;
+    const method = call.endpoint?.method ?? tx.method;
+    const path = call.endpoint?.template ?? this.shape;
+    return this.exposure.endpoint(`${host}\u0000${method}\u0000${path}`, host, method, path, tx.startTs);
+  }
+
+  /** Aggregates one call's hits and records, and raises its detections. */
+  private aggregate(call: CallContext, hits: readonly SensitiveHit[]): void {
+    const tx = call.tx;
+    const records = this.records;
+    let data = records.size > 0 || this.counted.length > 0;
+    for (let i = 0; i < hits.length && !data; i++) if (!hits[i].credential) data = true;
+    if (!data) return;
+    const e = this.detailOf(call, tx);
+    let responseLevel = 0;
+    for (const type of records.keys()) responseLevel = Math.max(responseLevel, levelOf(this.levels, type));
+    for (let i = 0; i < hits.length; i++) {
+      const h = hits[i];
+      if (h.credential) continue;
+      if (e !== null) this.exposure.addField(e, h.direction, h.location, h.field, h.type, 1, tx.startTs);
+      if (h.direction === 'request' && (h.location === 'path' || h.location === 'query') && this.secretTypes.has(h.type)) {
+        call.detections.push(tokenInUrl(h));
+      }
+    }
+    if (e !== null) {
+      e.calls++;
+      const counted = this.counted;
+      for (let i = 0; i < counted.length; i += 2) {
+        const key = counted[i] as CountedKey;
+        this.exposure.addField(e, key.direction, 'json', key.field, key.type, counted[i + 1] as number, tx.startTs, key.fieldKey);
+      }
+    }
+    if (records.size === 0) return;
+    this.exposure.addRecords(e, tx.clientIp, call.auth?.identity ?? '', records, tx.startTs);
+    if (responseLevel >= this.unauthMinLevel && !authenticated(call)) {
+      if (e !== null) e.unauthenticatedCalls++;
+      const types = [...records.keys()].sort().map((t) => `${t} (L${levelOf(this.levels, t)})`).join(', ');
+      call.detections.push({
+        type: 'unauthenticated_sensitive_api',
+        category: 'sensitive',
+        severity: LEVEL_SEVERITY[responseLevel] ?? 'medium',
+        evidence: `${tx.method} ${call.endpoint?.template ?? tx.path} served ${types} to a call without authentication`,
+        scope: 'endpoint',
+        rule: 'sensitive.unauthenticated',
+      });
+    }
+  }
+
+  /** `sensitive_data_exposure` per endpoint and `sensitive_bulk_access` per client, from the aggregates. */
+  private exposureFindings(): ReportFinding[] {
+    const snap = this.snapshot();
+    const out: ReportFinding[] = [];
+    for (const e of snap.endpoints) {
+      const fieldCount = e.fields.length;
+      out.push({
+        type: 'sensitive_data_exposure',
+        category: 'sensitive',
+        severity: LEVEL_SEVERITY[e.level] ?? 'info',
+        host: e.host,
+        method: e.method,
+        path: e.path,
+        client: '',
+        count: e.calls,
+        firstSeen: isoTime(e.firstSeenUs),
+        lastSeen: isoTime(e.lastSeenUs),
+        evidence: `L${e.level} endpoint: ${e.types.map((t) => `${t.type} (L${t.level}${t.records > 0 ? `, ${t.records} records` : ''})`).join(', ')} in ${fieldCount} field${fieldCount === 1 ? '' : 's'}`,
+      });
+    }
+    for (const c of snap.clients) {
+      if (c.peakHourRecords < this.bulkPerHour) continue;
+      const peak = c.hourly.find((h) => h.records === c.peakHourRecords);
+      out.push({
+        type: 'sensitive_bulk_access',
+        category: 'sensitive',
+        severity: 'high',
+        host: '',
+        method: '',
+        path: '',
+        client: c.id,
+        count: c.records,
+        firstSeen: isoTime(c.firstSeenUs),
+        lastSeen: isoTime(c.lastSeenUs),
+        evidence: `received ${c.peakHourRecords} sensitive records in the hour from ${peak?.hour ?? '?'} (${c.byType
+          .slice(0, 5)
+          .map((t) => `${t.type}: ${t.records}`)
+          .join(', ')})`,
+      });
+    }
+    return out;
+  }
+}
+
+/** The `token_in_url` detection for a secret found in the path or query. */
+function tokenInUrl(h: SensitiveHit): Detection {
+  const where = h.location === 'query' ? `query parameter "${h.field}"` : `path segment ${h.field}`;
+  return {
+    type: 'token_in_url',
+    category: 'sensitive',
+    severity: HIGH_URL_SECRETS.has(h.type) ? 'high' : 'medium',
+    evidence: `${h.type} in ${where}: ${h.masked}`,
+    scope: 'client',
+    rule: `sensitive.${h.type}`,
+  };
+}
+
+/**
+ * Whether the call authenticated: the identity analyzer's verdict when present, else whether the request carried a
+ * credential (an Authorization-like header, a cookie, or a token-like query parameter).
+ */
+function authenticated(call: CallContext): boolean {
+  if (call.auth !== null) return call.auth.scheme !== 'none';
+  const headers = call.tx.requestHeaders;
+  for (let i = 0; i < headers.length; i++) {
+    const name = headers[i][0];
+    if (name.length > 20) continue;
+    const lower = name.toLowerCase();
+    if (CREDENTIAL_HEADERS.has(lower) && headers[i][1].length > 0) return true;
+  }
+  return call.tx.query.length > 0 && CREDENTIAL_QUERY.test(call.tx.query);
+}
