@@ -65,6 +65,8 @@ const CREDENTIAL_QUERY = /(?:^|&)(?:access_token|api_key|apikey|token|key|sig|si
 /** Secret types whose presence in a URL is a `high` finding (others are `medium`). */
 const HIGH_URL_SECRETS = new Set(['password', 'private_key', 'aws_access_key', 'github_token', 'slack_token', 'stripe_key']);
 
+const URL_TOKEN = 'bearer_token_in_url';
+
 const LEVEL_SEVERITY: Record<number, Severity> = { 1: 'info', 2: 'low', 3: 'medium', 4: 'high' };
 
 /** Finds, classifies and aggregates sensitive data in every call. */
@@ -133,6 +135,7 @@ export class SensitiveAnalyzer implements Analyzer {
       this.countDistinct(hits);
       if (plan.counted.length > 0) this.countKeys(tx, plan.counted);
     }
+    hits = this.dedupeUrlTokens(hits);
     this.aggregate(call, hits);
     for (let i = 0; i < hits.length; i++) hits[i].value = '';
     if (hits.length > 0) call.sensitive = hits;
@@ -194,6 +197,25 @@ export class SensitiveAnalyzer implements Analyzer {
     }
   }
 
+  /**
+   * A secret in a credential carrier (a request's Authorization-like header or cookie, a response's Set-Cookie): it
+   * authenticates calls and is not data the endpoint carries. Personal data in a cookie or header is data, and so
+   * is a secret in a response header.
+   */
+  private callCredential(h: SensitiveHit): boolean {
+    return h.credential && this.secretTypes.has(h.type) && (h.direction === 'request' || h.location === 'cookie');
+  }
+
+  /** Drops `bearer_token_in_url` hits whose value another, more specific secret type (jwt, AWS key, ...) reported. */
+  private dedupeUrlTokens(hits: SensitiveHit[]): SensitiveHit[] {
+    let generic = false;
+    for (let i = 0; i < hits.length && !generic; i++) if (hits[i].type === URL_TOKEN) generic = true;
+    if (!generic) return hits;
+    const specific = new Set<string>();
+    for (const h of hits) if (h.type !== URL_TOKEN && this.secretTypes.has(h.type)) specific.add(`${h.location}\u0000${h.field}\u0000${h.masked}`);
+    return hits.filter((h) => h.type !== URL_TOKEN || !specific.has(`${h.location}\u0000${h.field}\u0000${h.masked}`));
+  }
+
   /** Adds to `this.records` the distinct values per type of the response's data hits. */
   private countDistinct(hits: readonly SensitiveHit[]): void {
     if (hits.length === 0) return;
@@ -201,7 +223,7 @@ export class SensitiveAnalyzer implements Analyzer {
     distinct.clear();
     for (let i = 0; i < hits.length; i++) {
       const h = hits[i];
-      if (h.direction !== 'response' || h.credential) continue;
+      if (h.direction !== 'response' || this.callCredential(h)) continue;
       let s = distinct.get(h.type);
       if (s === undefined) {
         s = new Set();
@@ -228,14 +250,14 @@ export class SensitiveAnalyzer implements Analyzer {
     const tx = call.tx;
     const records = this.records;
     let data = records.size > 0 || this.counted.length > 0;
-    for (let i = 0; i < hits.length && !data; i++) if (!hits[i].credential) data = true;
+    for (let i = 0; i < hits.length && !data; i++) if (!this.callCredential(hits[i])) data = true;
     if (!data) return;
     const e = this.detailOf(call, tx);
     let responseLevel = 0;
     for (const type of records.keys()) responseLevel = Math.max(responseLevel, levelOf(this.levels, type));
     for (let i = 0; i < hits.length; i++) {
       const h = hits[i];
-      if (h.credential) continue;
+      if (this.callCredential(h)) continue;
       if (e !== null) this.exposure.addField(e, h.direction, h.location, h.field, h.type, 1, tx.startTs);
       if (h.direction === 'request' && (h.location === 'path' || h.location === 'query') && this.secretTypes.has(h.type)) {
         call.detections.push(tokenInUrl(h));
