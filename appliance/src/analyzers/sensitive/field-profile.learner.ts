@@ -9,6 +9,7 @@
 import type { SensitiveDirection, SensitiveLocation } from './detector.types.ts';
 import type { SensitiveHit, SensitiveScanner } from './sensitive.scanner.ts';
 import { ScanPart } from './sensitive.scanner.ts';
+import type { EndpointAcc } from './sensitive-exposure.aggregator.ts';
 
 /** Learning settings. */
 export interface LearningOptions {
@@ -32,6 +33,9 @@ export interface LearnedField {
   field: string;
   /** Values seen per type in full scans. */
   types: Map<string, number>;
+  /** Shortest and longest value seen (canonical form). */
+  minLength: number;
+  maxLength: number;
 }
 
 /** A response JSON key searched for on the fast path. */
@@ -48,6 +52,9 @@ export interface CountedKey {
   field: string;
   /** The type the field carries most often. */
   type: string;
+  /** Value lengths counted (the learned range, widened for separators); others are skipped unvalidated. */
+  minLength: number;
+  maxLength: number;
 }
 
 /** What the fast path does for a stable profile. */
@@ -80,6 +87,8 @@ export class FieldProfile {
   wild = false;
   /** Fields not learned because of the cap. */
   fieldsDropped = 0;
+  /** Exposure details of this shape by host (filled by the analyzer, bounded by it). */
+  readonly details = new Map<string, EndpointAcc>();
   private plan: FastPlan | null = null;
 
   constructor(private readonly opts: LearningOptions) {}
@@ -110,11 +119,13 @@ export class FieldProfile {
           this.wild = true;
           continue;
         }
-        f = { direction: h.direction, location: h.location, field: h.field, types: new Map() };
+        f = { direction: h.direction, location: h.location, field: h.field, types: new Map(), minLength: h.value.length, maxLength: h.value.length };
         this.fields.set(key, f);
         this.lastNewAt = this.fullScans;
         this.plan = null;
       }
+      if (h.value.length < f.minLength) f.minLength = h.value.length;
+      if (h.value.length > f.maxLength) f.maxLength = h.value.length;
       const n = f.types.get(h.type);
       if (n === undefined) {
         f.types.set(h.type, 1);
@@ -143,7 +154,16 @@ export class FieldProfile {
         continue;
       }
       const needle = Buffer.from(`"${leaf}"`, 'utf8').toString('latin1');
-      counted.push({ direction: f.direction, needle, fieldKey: `${req ? 'q' : 's'}|json|${f.field}`, leaf, field: f.field, type: dominantType(f) });
+      counted.push({
+        direction: f.direction,
+        needle,
+        fieldKey: `${req ? 'q' : 's'}|json|${f.field}`,
+        leaf,
+        field: f.field,
+        type: dominantType(f),
+        minLength: f.minLength,
+        maxLength: f.maxLength + 8,
+      });
     }
     const reqBody = (parts & ScanPart.RequestBody) !== 0;
     const resBody = (parts & ScanPart.ResponseBody) !== 0;
@@ -187,9 +207,10 @@ export function jsonLeaf(field: string): string | null {
 const MAX_VALIDATION_TRIES = 3;
 
 /**
- * Counts the values of JSON key `key` in `body` (a JSON text as bytes, read as a latin1 string): occurrences of `"leaf":` followed by a
- * non-empty string or a number. The count is trusted only if one of the first three values passes the type's
- * validator (else 0), so a field that stopped carrying the type does not keep counting.
+ * Counts the values of JSON key `key` in `body` (a JSON text as bytes, read as a latin1 string): occurrences of
+ * `"leaf":` followed by a non-empty string or a number whose length lies in the learned range. The count is trusted
+ * only if one of the first three such values passes the type's validator (else 0), so a field that stopped carrying
+ * the type does not keep counting.
  */
 export function countJsonKey(body: string, key: CountedKey, scanner: SensitiveScanner): number {
   const needle = key.needle;
@@ -228,6 +249,8 @@ export function countJsonKey(body: string, key: CountedKey, scanner: SensitiveSc
       from = j;
       continue;
     }
+    const n = ve - vs;
+    if (n < key.minLength || n > key.maxLength) continue;
     if (!confirmed) {
       if (tries >= MAX_VALIDATION_TRIES) return 0;
       tries++;
@@ -260,7 +283,9 @@ function stringEnd(body: string, i: number): number {
 }
 
 function valueText(body: string, vs: number, ve: number, quoted: boolean): string {
-  const raw = Buffer.from(body.slice(vs, ve), 'latin1').toString('utf8');
+  let ascii = true;
+  for (let i = vs; i < ve && ascii; i++) if (body.charCodeAt(i) > 127) ascii = false;
+  const raw = ascii ? body.slice(vs, ve) : Buffer.from(body.slice(vs, ve), 'latin1').toString('utf8');
   if (!quoted || !raw.includes('\\')) return raw;
   try {
     return JSON.parse(`"${raw}"`) as string;

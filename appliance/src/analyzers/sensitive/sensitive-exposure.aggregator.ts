@@ -69,6 +69,8 @@ export interface EndpointAcc {
   unauthenticatedCalls: number;
   types: Map<string, TypeCount>;
   fields: Map<string, FieldAcc>;
+  /** Fast-path slots: a counted key's type and field accumulators, found without building keys. */
+  slots: Map<object, { t: TypeCount; f: FieldAcc | null }>;
   first: number;
   last: number;
 }
@@ -77,8 +79,11 @@ interface RecipientAcc {
   /** Responses that carried records. */
   responses: number;
   records: Map<string, number>;
-  /** Hour start (µs) → records, insertion ordered. */
+  /** Hour start (µs) → records, for hours before {@link curHour}. */
   hours: Map<number, number>;
+  /** The hour being counted (-1 before the first record) and its records. */
+  curHour: number;
+  curCount: number;
   first: number;
   last: number;
 }
@@ -167,7 +172,7 @@ export class ExposureAggregator {
         this.stats.detailsDropped++;
         return null;
       }
-      e = { host, method, path, calls: 0, unauthenticatedCalls: 0, types: new Map(), fields: new Map(), first: ts, last: ts };
+      e = { host, method, path, calls: 0, unauthenticatedCalls: 0, types: new Map(), fields: new Map(), slots: new Map(), first: ts, last: ts };
       this.details.set(key, e);
     }
     if (ts < e.first) e.first = ts;
@@ -207,6 +212,24 @@ export class ExposureAggregator {
     if (ts > f.last) f.last = ts;
   }
 
+  /** Adds `count` values of a fast-path counted key (same effect as {@link addField}, without building keys). */
+  addCounted(e: EndpointAcc, key: { direction: SensitiveDirection; field: string; fieldKey: string; type: string }, count: number, ts: number): void {
+    const slot = e.slots.get(key);
+    if (slot === undefined) {
+      this.addField(e, key.direction, 'json', key.field, key.type, count, ts, key.fieldKey);
+      const t = e.types.get(key.type);
+      if (t !== undefined && e.slots.size < 256) e.slots.set(key, { t, f: e.fields.get(key.fieldKey) ?? null });
+      return;
+    }
+    if (key.direction === 'request') slot.t.request += count;
+    else slot.t.response += count;
+    const f = slot.f;
+    if (f === null) return;
+    f.types.set(key.type, (f.types.get(key.type) ?? 0) + count);
+    if (ts > f.last) f.last = ts;
+    else if (ts < f.first) f.first = ts;
+  }
+
   /** Adds the records one response served, to its endpoint, client IP and identity ('' for none). */
   addRecords(e: EndpointAcc | null, client: string, identity: string, records: ReadonlyMap<string, number>, ts: number): void {
     if (records.size === 0) return;
@@ -234,7 +257,7 @@ export class ExposureAggregator {
         this.stats[dropped]++;
         return;
       }
-      r = { responses: 0, records: new Map(), hours: new Map(), first: ts, last: ts };
+      r = { responses: 0, records: new Map(), hours: new Map(), curHour: -1, curCount: 0, first: ts, last: ts };
       map.set(id, r);
     }
     r.responses++;
@@ -245,17 +268,20 @@ export class ExposureAggregator {
       r.records.set(type, (r.records.get(type) ?? 0) + n);
       total += n;
     }
+    if (ts - r.curHour >= 0 && ts - r.curHour < HOUR_US) {
+      r.curCount += total;
+      return;
+    }
     const hour = Math.floor(ts / HOUR_US) * HOUR_US;
-    const h = r.hours.get(hour);
-    if (h !== undefined) r.hours.set(hour, h + total);
-    else {
-      r.hours.set(hour, total);
-      if (r.hours.size > this.limits.maxHours) {
-        let oldest = Infinity;
-        for (const k of r.hours.keys()) if (k < oldest) oldest = k;
-        r.hours.delete(oldest);
-        this.stats.hoursDropped++;
-      }
+    if (r.curHour >= 0) r.hours.set(r.curHour, (r.hours.get(r.curHour) ?? 0) + r.curCount);
+    r.curCount = (r.hours.get(hour) ?? 0) + total;
+    r.hours.delete(hour);
+    r.curHour = hour;
+    if (r.hours.size + 1 > this.limits.maxHours) {
+      let oldest = Infinity;
+      for (const k of r.hours.keys()) if (k < oldest) oldest = k;
+      r.hours.delete(oldest);
+      this.stats.hoursDropped++;
     }
   }
 
@@ -329,7 +355,9 @@ function recipients(map: Map<string, RecipientAcc>, levels: SensitivityLevels, m
   for (const [id, r] of map) {
     const byType = [...r.records].map(([type, records]) => ({ type, level: levelOf(levels, type), records }));
     byType.sort((a, b) => b.records - a.records || a.type.localeCompare(b.type));
-    const hourly = [...r.hours].sort((a, b) => a[0] - b[0]).map(([h, records]) => ({ hour: new Date(h / 1000).toISOString(), records }));
+    const hours = new Map(r.hours);
+    if (r.curHour >= 0) hours.set(r.curHour, (hours.get(r.curHour) ?? 0) + r.curCount);
+    const hourly = [...hours].sort((a, b) => a[0] - b[0]).map(([h, records]) => ({ hour: new Date(h / 1000).toISOString(), records }));
     let peak = 0;
     for (const h of hourly) if (h.records > peak) peak = h.records;
     out.push({ id, records: recordsAtLevel(r, levels, minLevel), responses: r.responses, byType, hourly, peakHourRecords: peak, firstSeenUs: r.first, lastSeenUs: r.last });

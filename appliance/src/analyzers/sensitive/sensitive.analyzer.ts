@@ -66,6 +66,10 @@ const CREDENTIAL_QUERY = /(?:^|&)(?:access_token|api_key|apikey|token|key|sig|si
 const HIGH_URL_SECRETS = new Set(['password', 'private_key', 'aws_access_key', 'github_token', 'slack_token', 'stripe_key']);
 
 const URL_TOKEN = 'bearer_token_in_url';
+/** Hosts whose endpoint detail a profile keeps a direct reference to. */
+const MAX_PROFILE_HOSTS = 256;
+/** Header name → is a credential carrier (names recur on every call). */
+const credentialHeaderCache = new Map<string, boolean>();
 
 const LEVEL_SEVERITY: Record<number, Severity> = { 1: 'info', 2: 'low', 3: 'medium', 4: 'high' };
 
@@ -85,6 +89,8 @@ export class SensitiveAnalyzer implements Analyzer {
   private readonly exposure: ExposureAggregator;
   private readonly records = new Map<string, number>();
   private readonly distinct = new Map<string, Set<string>>();
+  /** Learning profile of the current call. */
+  private profile: FieldProfile | null = null;
   /** Path shape (or template) of the current call. */
   private shape = '';
   /** Fast-path counts of the current call: key, count, key, count, ... */
@@ -119,6 +125,7 @@ export class SensitiveAnalyzer implements Analyzer {
     const tx = call.tx;
     this.stats.calls++;
     const profile = this.profileFor(call);
+    this.profile = profile;
     const records = this.records;
     records.clear();
     this.counted.length = 0;
@@ -239,6 +246,20 @@ export class SensitiveAnalyzer implements Analyzer {
    * host + method + path shape (null when the detail table is full).
    */
   private detailOf(call: CallContext, tx: Transaction): EndpointAcc | null {
+    const p = this.profile;
+    if (p !== null && p !== this.overflowProfile && call.endpoint === null) {
+      // the profile is this method + shape: its details differ only by host
+      const cached = p.details.get(call.host);
+      if (cached !== undefined) {
+        const ts = tx.startTs;
+        if (ts > cached.last) cached.last = ts;
+        else if (ts < cached.first) cached.first = ts;
+        return cached;
+      }
+      const e = this.exposure.endpoint(`${call.host}\u0000${tx.method}\u0000${this.shape}`, call.host, tx.method, this.shape, tx.startTs);
+      if (e !== null && p.details.size < MAX_PROFILE_HOSTS) p.details.set(call.host, e);
+      return e;
+    }
     const host = call.endpoint?.host ?? call.host;
     const method = call.endpoint?.method ?? tx.method;
     const path = call.endpoint?.template ?? this.shape;
@@ -268,7 +289,7 @@ export class SensitiveAnalyzer implements Analyzer {
       const counted = this.counted;
       for (let i = 0; i < counted.length; i += 2) {
         const key = counted[i] as CountedKey;
-        this.exposure.addField(e, key.direction, 'json', key.field, key.type, counted[i + 1] as number, tx.startTs, key.fieldKey);
+        this.exposure.addCounted(e, key, counted[i + 1] as number, tx.startTs);
       }
     }
     if (records.size === 0) return;
@@ -354,8 +375,13 @@ function authenticated(call: CallContext): boolean {
   for (let i = 0; i < headers.length; i++) {
     const name = headers[i][0];
     if (name.length > 20) continue;
-    const lower = name.toLowerCase();
-    if (CREDENTIAL_HEADERS.has(lower) && headers[i][1].length > 0) return true;
+    let carrier = credentialHeaderCache.get(name);
+    if (carrier === undefined) {
+      carrier = CREDENTIAL_HEADERS.has(name.toLowerCase());
+      if (credentialHeaderCache.size >= 1024) credentialHeaderCache.clear();
+      credentialHeaderCache.set(name, carrier);
+    }
+    if (carrier && headers[i][1].length > 0) return true;
   }
   return call.tx.query.length > 0 && CREDENTIAL_QUERY.test(call.tx.query);
 }
