@@ -142,7 +142,7 @@ test('levels: edits apply at once to labels, records and thresholds', () => {
 });
 
 test('fast path: after learning, records are counted from known fields only and look-alikes count nothing', () => {
-  const opts: SensitiveAnalyzerOptions = { learning: { minFullScans: 2, stableAfter: 2, sampleEvery: 1000 } };
+  const opts: SensitiveAnalyzerOptions = { learning: { minFullScans: 2, stableAfter: 2, sampleEvery: 1000, validateEvery: 1 } };
   const a = new SensitiveAnalyzer(opts);
   for (let i = 0; i < 3; i++) run(a, { target: `/v1/users/${i}`, requestHeaders: AUTH, responseType: 'application/json', responseBody: usersBody([ID1, ID2]) });
   assert.equal(a.stats.fullScans, 3, 'stable after 2 scans with nothing new (the first learns the fields)');
@@ -158,6 +158,26 @@ test('fast path: after learning, records are counted from known fields only and 
   const tok = run(a, { target: `/v1/users/5?access_token=${JWT}`, requestHeaders: AUTH, responseType: 'application/json', responseBody: usersBody([ID1]) });
   assert.equal(a.stats.fastCalls, 3);
   assert.ok(tok.detections.some((d) => d.type === 'token_in_url'), 'the request line is scanned on every call');
+});
+
+test('fast path with periodic validation: a known field that turns invalid stops counting within validateEvery messages', () => {
+  const a = new SensitiveAnalyzer({ learning: { minFullScans: 2, stableAfter: 2, sampleEvery: 1000, validateEvery: 4 } });
+  const spec = { requestHeaders: AUTH, responseType: 'application/json' };
+  for (let i = 0; i < 3; i++) run(a, { ...spec, target: `/v1/p/${i}`, responseBody: JSON.stringify({ data: [{ idCard: ID2 }] }) });
+  const records = () => a.snapshot().clients[0]?.records ?? 0;
+  run(a, { ...spec, target: '/v1/p/10', responseBody: JSON.stringify({ data: [{ idCard: ID1 }, { idCard: ID2 }] }) });
+  const afterGood = records();
+  const counted: number[] = [];
+  for (let i = 0; i < 8; i++) {
+    const before = records();
+    run(a, { ...spec, target: `/v1/p/${20 + i}`, responseBody: JSON.stringify({ data: [{ idCard: BAD_ID }, { idCard: BAD_ID }] }) });
+    counted.push(records() - before);
+  }
+  assert.equal(a.stats.fastCalls, 9);
+  assert.ok(afterGood >= 2);
+  const firstZero = counted.indexOf(0);
+  assert.ok(firstZero >= 0 && firstZero < 4, `counted ${counted.join(',')}`);
+  assert.deepEqual(counted.slice(firstZero), new Array(8 - firstZero).fill(0), 'once validation fails it stays due until a value passes');
 });
 
 test('fast path samples a full scan every Nth call and learns new fields', () => {

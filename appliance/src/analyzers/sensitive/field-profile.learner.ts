@@ -21,10 +21,16 @@ export interface LearningOptions {
   sampleEvery: number;
   /** Most fields learned per profile; past it the profile is "wild" and every call is scanned fully (default 128). */
   maxFields: number;
+  /**
+   * On the fast path, a counted key's validator runs on one message in this many (default 8; 1 = every message);
+   * in between, values are checked against the learned length range only. After a failed validation the key is
+   * validated on every message until one passes.
+   */
+  validateEvery: number;
 }
 
 /** Default learning settings. */
-export const DEFAULT_LEARNING: Readonly<LearningOptions> = { minFullScans: 8, stableAfter: 8, sampleEvery: 64, maxFields: 128 };
+export const DEFAULT_LEARNING: Readonly<LearningOptions> = { minFullScans: 8, stableAfter: 8, sampleEvery: 64, maxFields: 128, validateEvery: 8 };
 
 /** One field known to carry sensitive data. */
 export interface LearnedField {
@@ -55,6 +61,10 @@ export interface CountedKey {
   /** Value lengths counted (the learned range, widened for separators); others are skipped unvalidated. */
   minLength: number;
   maxLength: number;
+  /** Validate on one message in this many ({@link LearningOptions.validateEvery}). */
+  validateEvery: number;
+  /** Messages since the validator last passed (validation is due when it reaches `validateEvery`). */
+  sinceValidated: number;
 }
 
 /** What the fast path does for a stable profile. */
@@ -163,6 +173,8 @@ export class FieldProfile {
         type: dominantType(f),
         minLength: f.minLength,
         maxLength: f.maxLength + 8,
+        validateEvery: this.opts.validateEvery,
+        sinceValidated: this.opts.validateEvery,
       });
     }
     const reqBody = (parts & ScanPart.RequestBody) !== 0;
@@ -208,9 +220,10 @@ const MAX_VALIDATION_TRIES = 3;
 
 /**
  * Counts the values of JSON key `key` in `body` (a JSON text as bytes, read as a latin1 string): occurrences of
- * `"leaf":` followed by a non-empty string or a number whose length lies in the learned range. The count is trusted
- * only if one of the first three such values passes the type's validator (else 0), so a field that stopped carrying
- * the type does not keep counting.
+ * `"leaf":` followed by a non-empty string or a number. Counting starts at the first value whose length lies in the
+ * learned range and, when validation is due (see {@link LearningOptions.validateEvery}), that passes the type's
+ * validator (three tries; without a pass the count is 0 and validation stays due), so a field that stopped carrying
+ * the type soon stops counting. Values after it are counted without being parsed.
  */
 export function countJsonKey(body: string, key: CountedKey, scanner: SensitiveScanner): number {
   const needle = key.needle;
@@ -232,6 +245,12 @@ export function countJsonKey(body: string, key: CountedKey, scanner: SensitiveSc
     while (j < len && isSpace(body.charCodeAt(j))) j++;
     if (j >= len) break;
     const c = body.charCodeAt(j);
+    if (confirmed) {
+      // counting only: a non-empty string or a number follows the key
+      if ((c === 34 && j + 1 < len && body.charCodeAt(j + 1) !== 34) || (c >= 48 && c <= 57) || c === 45) count++;
+      from = j + 1;
+      continue;
+    }
     let vs: number;
     let ve: number;
     if (c === 34) {
@@ -251,12 +270,17 @@ export function countJsonKey(body: string, key: CountedKey, scanner: SensitiveSc
     }
     const n = ve - vs;
     if (n < key.minLength || n > key.maxLength) continue;
-    if (!confirmed) {
-      if (tries >= MAX_VALIDATION_TRIES) return 0;
+    if (key.sinceValidated + 1 < key.validateEvery) key.sinceValidated++;
+    else {
+      if (tries >= MAX_VALIDATION_TRIES) {
+        key.sinceValidated = key.validateEvery;
+        return 0;
+      }
       tries++;
       if (!scanner.confirms(key.type, valueText(body, vs, ve, c === 34), 'json', key.leaf)) continue;
-      confirmed = true;
+      key.sinceValidated = 0;
     }
+    confirmed = true;
     count++;
   }
   return confirmed ? count : 0;

@@ -58,8 +58,11 @@ export interface SensitiveAnalyzerStats {
   wildProfiles: number;
 }
 
-/** Request headers and query names that authenticate a call when the identity analyzer has not said. */
-const CREDENTIAL_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'x-api-key', 'api-key', 'apikey', 'x-auth-token', 'x-access-token', 'x-token', 'token', 'x-csrf-token']);
+/** Request headers that authenticate a call when the identity analyzer has not said (lower case). */
+const CREDENTIAL_HEADERS = ['authorization', 'proxy-authorization', 'cookie', 'x-api-key', 'api-key', 'apikey', 'x-auth-token', 'x-access-token', 'x-token', 'token', 'x-csrf-token'];
+/** {@link CREDENTIAL_HEADERS} by name length, for an allocation-free check. */
+const CREDENTIAL_BY_LENGTH: string[][] = [];
+for (const h of CREDENTIAL_HEADERS) (CREDENTIAL_BY_LENGTH[h.length] ??= []).push(h);
 const CREDENTIAL_QUERY = /(?:^|&)(?:access_token|api_key|apikey|token|key|sig|signature|auth)=[^&]/i;
 
 /** Secret types whose presence in a URL is a `high` finding (others are `medium`). */
@@ -68,8 +71,7 @@ const HIGH_URL_SECRETS = new Set(['password', 'private_key', 'aws_access_key', '
 const URL_TOKEN = 'bearer_token_in_url';
 /** Hosts whose endpoint detail a profile keeps a direct reference to. */
 const MAX_PROFILE_HOSTS = 256;
-/** Header name → is a credential carrier (names recur on every call). */
-const credentialHeaderCache = new Map<string, boolean>();
+
 
 const LEVEL_SEVERITY: Record<number, Severity> = { 1: 'info', 2: 'low', 3: 'medium', 4: 'high' };
 
@@ -373,15 +375,20 @@ function authenticated(call: CallContext): boolean {
   if (call.auth !== null) return call.auth.scheme !== 'none';
   const headers = call.tx.requestHeaders;
   for (let i = 0; i < headers.length; i++) {
-    const name = headers[i][0];
-    if (name.length > 20) continue;
-    let carrier = credentialHeaderCache.get(name);
-    if (carrier === undefined) {
-      carrier = CREDENTIAL_HEADERS.has(name.toLowerCase());
-      if (credentialHeaderCache.size >= 1024) credentialHeaderCache.clear();
-      credentialHeaderCache.set(name, carrier);
-    }
-    if (carrier && headers[i][1].length > 0) return true;
+    const candidates = CREDENTIAL_BY_LENGTH[headers[i][0].length];
+    if (candidates === undefined || headers[i][1].length === 0) continue;
+    for (const c of candidates) if (equalsLower(headers[i][0], c)) return true;
   }
   return call.tx.query.length > 0 && CREDENTIAL_QUERY.test(call.tx.query);
+}
+
+/** `name` equals the lower-case ASCII `lower`, ignoring ASCII case. */
+function equalsLower(name: string, lower: string): boolean {
+  if (name.length !== lower.length) return false;
+  for (let i = 0; i < name.length; i++) {
+    let c = name.charCodeAt(i);
+    if (c >= 65 && c <= 90) c += 32;
+    if (c !== lower.charCodeAt(i)) return false;
+  }
+  return true;
 }
