@@ -93,6 +93,8 @@ export class FieldProfile {
   lastNewAt = 0;
   /** Calls since the last full scan. */
   sinceFull = 0;
+  /** Fast-path calls since records were last counted (record sampling). */
+  sinceCounted = 0;
   /** More fields than the cap: scanned fully on every call. */
   wild = false;
   /** Fields not learned because of the cap. */

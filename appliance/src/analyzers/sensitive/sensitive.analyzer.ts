@@ -44,6 +44,12 @@ export interface SensitiveAnalyzerOptions {
   recordMinLevel?: number;
   /** Records in one hour from which a client gets a `sensitive_bulk_access` finding (default 1000). */
   bulkRecordsPerHour?: number;
+  /**
+   * Fast-path record counting: 1 (default) counts every response of a stable profile exactly; K > 1 counts one
+   * response in K per profile and scales its counts by K — an estimate that trades per-client exactness (and the
+   * detections of the uncounted calls) for throughput.
+   */
+  recordSampling?: number;
 }
 
 /** Work counters of the analyzer. */
@@ -88,6 +94,7 @@ export class SensitiveAnalyzer implements Analyzer {
   private readonly unauthMinLevel: number;
   private readonly recordMinLevel: number;
   private readonly bulkPerHour: number;
+  private readonly recordSampling: number;
   private readonly exposure: ExposureAggregator;
   private readonly records = new Map<string, number>();
   private readonly distinct = new Map<string, Set<string>>();
@@ -110,6 +117,7 @@ export class SensitiveAnalyzer implements Analyzer {
     this.unauthMinLevel = opts.unauthenticatedMinLevel ?? 3;
     this.recordMinLevel = opts.recordMinLevel ?? 2;
     this.bulkPerHour = opts.bulkRecordsPerHour ?? 1000;
+    this.recordSampling = Math.max(1, Math.floor(opts.recordSampling ?? 1));
     this.exposure = new ExposureAggregator(opts.limits);
   }
 
@@ -142,7 +150,13 @@ export class SensitiveAnalyzer implements Analyzer {
       hits = this.scanner.scan(tx, plan.parts);
       this.stats.fastCalls++;
       this.countDistinct(hits);
-      if (plan.counted.length > 0) this.countKeys(tx, plan.counted);
+      if (plan.counted.length > 0) {
+        if (this.recordSampling <= 1) this.countKeys(tx, plan.counted, 1);
+        else if (++profile.sinceCounted >= this.recordSampling) {
+          profile.sinceCounted = 0;
+          this.countKeys(tx, plan.counted, this.recordSampling);
+        }
+      }
     }
     hits = this.dedupeUrlTokens(hits);
     this.aggregate(call, hits);
@@ -185,7 +199,7 @@ export class SensitiveAnalyzer implements Analyzer {
   }
 
   /** Fast path: counts the learned JSON keys in the request and response bodies; response counts are records. */
-  private countKeys(tx: Transaction, keys: readonly CountedKey[]): void {
+  private countKeys(tx: Transaction, keys: readonly CountedKey[], scale: number): void {
     const req = tx.requestBody !== null && tx.requestBody.data.length > 0 ? tx.requestBody.data : null;
     const res = tx.status !== null && tx.responseBody !== null && tx.responseBody.data.length > 0 ? tx.responseBody.data : null;
     let reqText: string | null = null;
@@ -199,8 +213,9 @@ export class SensitiveAnalyzer implements Analyzer {
         if (res === null) continue;
         text = resText ??= res.toString('latin1');
       }
-      const n = countJsonKey(text, key, this.scanner);
-      if (n === 0) continue;
+      const found = countJsonKey(text, key, this.scanner);
+      if (found === 0) continue;
+      const n = found * scale;
       if (key.direction === 'response') this.records.set(key.type, (this.records.get(key.type) ?? 0) + n);
       this.counted.push(key, n);
     }
