@@ -152,6 +152,36 @@ export interface ExposureSnapshot {
 
 const HOUR_US = 3_600_000_000;
 
+/** A small reusable type → count list (the few types of one message), iterated without allocation. */
+export class TypeCounts {
+  readonly types: string[] = [];
+  readonly counts: number[] = [];
+  size = 0;
+
+  /** Adds `n` to `type`. */
+  add(type: string, n: number): void {
+    for (let i = 0; i < this.size; i++) {
+      if (this.types[i] === type) {
+        this.counts[i] += n;
+        return;
+      }
+    }
+    this.types[this.size] = type;
+    this.counts[this.size] = n;
+    this.size++;
+  }
+
+  /** True when `type` has a count. */
+  has(type: string): boolean {
+    for (let i = 0; i < this.size; i++) if (this.types[i] === type) return true;
+    return false;
+  }
+
+  clear(): void {
+    this.size = 0;
+  }
+}
+
 /** Aggregates exposure per endpoint, field, client and identity. */
 export class ExposureAggregator {
   private readonly details = new Map<string, EndpointAcc>();
@@ -231,12 +261,12 @@ export class ExposureAggregator {
   }
 
   /** Adds the records one response served, to its endpoint, client IP and identity ('' for none). */
-  addRecords(e: EndpointAcc | null, client: string, identity: string, records: ReadonlyMap<string, number>, ts: number): void {
+  addRecords(e: EndpointAcc | null, client: string, identity: string, records: TypeCounts, ts: number): void {
     if (records.size === 0) return;
     if (e !== null) {
-      for (const [type, n] of records) {
-        const t = e.types.get(type);
-        if (t !== undefined) t.records += n;
+      for (let i = 0; i < records.size; i++) {
+        const t = e.types.get(records.types[i]);
+        if (t !== undefined) t.records += records.counts[i];
       }
     }
     this.addRecipient(this.clients, this.limits.maxClients, 'clientsDropped', client, records, ts);
@@ -248,7 +278,7 @@ export class ExposureAggregator {
     cap: number,
     dropped: 'clientsDropped' | 'identitiesDropped',
     id: string,
-    records: ReadonlyMap<string, number>,
+    records: TypeCounts,
     ts: number,
   ): void {
     let r = map.get(id);
@@ -264,7 +294,9 @@ export class ExposureAggregator {
     if (ts < r.first) r.first = ts;
     if (ts > r.last) r.last = ts;
     let total = 0;
-    for (const [type, n] of records) {
+    for (let i = 0; i < records.size; i++) {
+      const type = records.types[i];
+      const n = records.counts[i];
       r.records.set(type, (r.records.get(type) ?? 0) + n);
       total += n;
     }

@@ -21,7 +21,7 @@ import { SensitiveScanner } from './sensitive.scanner.ts';
 import type { CountedKey, LearningOptions } from './field-profile.learner.ts';
 import { DEFAULT_LEARNING, FieldProfile, countJsonKey } from './field-profile.learner.ts';
 import type { ExposureLimits, ExposureSnapshot } from './sensitive-exposure.aggregator.ts';
-import { ExposureAggregator, type EndpointAcc } from './sensitive-exposure.aggregator.ts';
+import { ExposureAggregator, TypeCounts, type EndpointAcc } from './sensitive-exposure.aggregator.ts';
 import type { SensitivityLevels } from './sensitivity.levels.ts';
 import { defaultLevels, levelOf } from './sensitivity.levels.ts';
 import { pathShape } from './path.shape.ts';
@@ -96,7 +96,8 @@ export class SensitiveAnalyzer implements Analyzer {
   private readonly bulkPerHour: number;
   private readonly recordSampling: number;
   private readonly exposure: ExposureAggregator;
-  private readonly records = new Map<string, number>();
+  /** Records of the current response, per type. */
+  private readonly records = new TypeCounts();
   private readonly distinct = new Map<string, Set<string>>();
   /** Learning profile of the current call. */
   private profile: FieldProfile | null = null;
@@ -216,7 +217,7 @@ export class SensitiveAnalyzer implements Analyzer {
       const found = countJsonKey(text, key, this.scanner);
       if (found === 0) continue;
       const n = found * scale;
-      if (key.direction === 'response') this.records.set(key.type, (this.records.get(key.type) ?? 0) + n);
+      if (key.direction === 'response') this.records.add(key.type, n);
       this.counted.push(key, n);
     }
   }
@@ -255,7 +256,7 @@ export class SensitiveAnalyzer implements Analyzer {
       }
       s.add(h.value);
     }
-    for (const [type, s] of distinct) this.records.set(type, (this.records.get(type) ?? 0) + s.size);
+    for (const [type, s] of distinct) this.records.add(type, s.size);
   }
 
   /**
@@ -292,7 +293,7 @@ export class SensitiveAnalyzer implements Analyzer {
     if (!data) return;
     const e = this.detailOf(call, tx);
     let responseLevel = 0;
-    for (const type of records.keys()) responseLevel = Math.max(responseLevel, levelOf(this.levels, type));
+    for (let i = 0; i < records.size; i++) responseLevel = Math.max(responseLevel, levelOf(this.levels, records.types[i]));
     for (let i = 0; i < hits.length; i++) {
       const h = hits[i];
       if (this.callCredential(h)) continue;
@@ -313,7 +314,11 @@ export class SensitiveAnalyzer implements Analyzer {
     this.exposure.addRecords(e, tx.clientIp, call.auth?.identity ?? '', records, tx.startTs);
     if (responseLevel >= this.unauthMinLevel && !authenticated(call)) {
       if (e !== null) e.unauthenticatedCalls++;
-      const types = [...records.keys()].sort().map((t) => `${t} (L${levelOf(this.levels, t)})`).join(', ');
+      const types = records.types
+        .slice(0, records.size)
+        .sort()
+        .map((t) => `${t} (L${levelOf(this.levels, t)})`)
+        .join(', ');
       call.detections.push({
         type: 'unauthenticated_sensitive_api',
         category: 'sensitive',
