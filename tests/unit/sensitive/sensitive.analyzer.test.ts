@@ -206,3 +206,12 @@ test('path shapes group identifier segments only', () => {
   assert.equal(pathShape('/v2/accounts/{accountId}'), '/v2/accounts/{accountId}');
   assert.equal(pathShape('/'), '/');
 });
+
+test('a profile with more fields than the cap turns wild and is scanned fully on every call', () => {
+  const a = new SensitiveAnalyzer({ learning: { minFullScans: 1, stableAfter: 1, sampleEvery: 1000, maxFields: 2 } });
+  const body = (i: number) => JSON.stringify({ users: { [`u${i}a`]: { idCard: ID2 }, [`u${i}b`]: { idCard: ID1 } } });
+  for (let i = 0; i < 4; i++) run(a, { target: '/v1/map', requestHeaders: AUTH, responseType: 'application/json', responseBody: body(i) });
+  assert.equal(a.stats.wildProfiles, 1);
+  assert.equal(a.stats.fastCalls, 0);
+  assert.equal(a.stats.fullScans, 4);
+});

@@ -117,8 +117,12 @@ export class FieldProfile {
     return this.fullScans >= this.opts.minFullScans && this.fullScans - this.lastNewAt >= this.opts.stableAfter;
   }
 
-  /** Learns from the hits of one full scan. Credential hits (auth headers, cookies) are learned too. */
-  learn(hits: readonly SensitiveHit[]): void {
+  /**
+   * Learns from the hits of one full scan (credential hits in auth headers and cookies too). Returns true when this
+   * scan made the profile wild.
+   */
+  learn(hits: readonly SensitiveHit[]): boolean {
+    const wasWild = this.wild;
     this.fullScans++;
     this.sinceFull = 0;
     for (let i = 0; i < hits.length; i++) {
@@ -145,6 +149,7 @@ export class FieldProfile {
         this.plan = null;
       } else f.types.set(h.type, n + 1);
     }
+    return this.wild && !wasWild;
   }
 
   /** The fast-path plan for the current knowledge (cached until something new is learned). */

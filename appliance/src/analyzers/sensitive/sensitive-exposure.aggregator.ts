@@ -177,6 +177,7 @@ export class TypeCounts {
     return false;
   }
 
+  /** Empties the list (keeps its arrays). */
   clear(): void {
     this.size = 0;
   }

@@ -143,7 +143,7 @@ export class SensitiveAnalyzer implements Analyzer {
     let hits: SensitiveHit[];
     if (profile === null || profile.wantsFullScan()) {
       hits = this.scanner.scan(tx);
-      profile?.learn(hits);
+      if (profile?.learn(hits) === true) this.stats.wildProfiles++;
       this.stats.fullScans++;
       this.countDistinct(hits);
     } else {
