@@ -11,6 +11,7 @@ import { buildRequest, buildResponse, type Headers, type RequestSpec, type Respo
 import { ScenarioBuilder, type HttpConn } from './scenario.builder.ts';
 import type { CaptureFormat, Scenario, ScenarioInfo } from './scenario.types.ts';
 import type { ConversationOptions } from './tcp-conversation.builder.ts';
+import { SENSITIVE_SCENARIO_INFO, populateSensitiveScenario } from './sensitive/sensitive.scenario.ts';
 
 /** Builds the connections of one scenario. */
 type ScenarioBody = (b: ScenarioBuilder) => void;
@@ -654,6 +655,10 @@ const CATALOG: CatalogEntry[] = [
     }
   }),
 ];
+
+CATALOG.push(
+  entry(SENSITIVE_SCENARIO_INFO.name, SENSITIVE_SCENARIO_INFO.description, (b) => void populateSensitiveScenario(b, { endpoints: 20, decoyEndpoints: 6, callsPerEndpoint: 2 })),
+);
 
 const BY_NAME = new Map(CATALOG.map((e) => [e.info.name, e]));
 

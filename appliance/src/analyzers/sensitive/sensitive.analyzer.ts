@@ -1,204 +1,414 @@
 /**
- * The sensitive-data analyzer: scans calls with the detector library (sensitive.scanner.ts), puts the masked hits
- * on `call.sensitive`, and aggregates where personal and secret data flows:
- * - per endpoint and per field: which types, in the request or the response, how often, at what level; an endpoint
- *   is labelled by its highest level (credentials that authenticate the call itself are not exposure);
- * - per client IP and per identity: sensitive records received (records = distinct values per type per response);
- * - detections `unauthenticated_sensitive_api` (an endpoint serving level ≥ 3 data to calls without auth) and
- *   `token_in_url` (tokens, keys or passwords in the path or query).
- *
- * Cost control: every call of an endpoint is scanned until the endpoint has `fullScanCalls` calls; after that, calls
- * of endpoints that carried sensitive data are scanned one in `sampleCarrying`, the others one in `sampleClean`;
- * and a global budget caps the share of calls scanned (`maxScanShare`, after `burstScans`), an endpoint's first call
- * always being scanned. Counts from sampled calls are scaled by the endpoint's calls per scanned call (estimates).
+ * The sensitive-data analyzer (pipeline order: after inventory and clients, before the detectors that read
+ * `call.sensitive`, and before the findings aggregator). Per call it
+ *   - scans the transaction (fully, or on the learned fast path — see field-profile.learner.ts),
+ *   - fills `call.sensitive` with masked hits (the raw `value` is blanked before the call leaves the analyzer;
+ *     secrets are fingerprints),
+ *   - aggregates exposure per endpoint and field, and records served per client IP and identity,
+ *   - raises `unauthenticated_sensitive_api` (endpoint scope) and `token_in_url` (client scope) detections.
+ * In the report it fills `endpoints[].sensitive`, `clients[].sensitiveRecords` (on the clients analyzer's entries)
+ * and adds exposure findings: `sensitive_data_exposure` per endpoint and `sensitive_bulk_access` per client.
  */
-import type { AnalysisReport } from '../../analysis/analysis-report.types.ts';
 import type { Analyzer } from '../analyzer.types.ts';
-import type { CallContext } from '../call.context.ts';
-import type { SensitivityLevel } from './detector.types.ts';
+import { isoTime } from '../analyzer.types.ts';
+import type { CallContext, Detection, Severity } from '../call.context.ts';
+import type { AnalysisReport, ReportFinding } from '../../analysis/analysis-report.types.ts';
+import type { Transaction } from '../../engine/transaction.types.ts';
+import type { SensitiveDetector } from './detector.types.ts';
 import { SENSITIVE_DETECTORS } from './detector.registry.ts';
-import { SensitiveScanner, type SensitiveHit } from './sensitive.scanner.ts';
+import type { ScanOptions, SensitiveHit } from './sensitive.scanner.ts';
+import { SensitiveScanner } from './sensitive.scanner.ts';
+import type { CountedKey, LearningOptions } from './field-profile.learner.ts';
+import { DEFAULT_LEARNING, FieldProfile, countJsonKey } from './field-profile.learner.ts';
+import type { ExposureLimits, ExposureSnapshot } from './sensitive-exposure.aggregator.ts';
+import { ExposureAggregator, TypeCounts, type EndpointAcc } from './sensitive-exposure.aggregator.ts';
+import type { SensitivityLevels } from './sensitivity.levels.ts';
+import { defaultLevels, levelOf } from './sensitivity.levels.ts';
+import { pathShape } from './path.shape.ts';
 
-/** Settings of the analyzer. */
-export interface SensitiveSettings {
-  /** Level per type id (defaults from the detectors; users edit them). */
-  levels: Readonly<Record<string, SensitivityLevel>>;
-  fullScanCalls: number;
-  sampleCarrying: number;
-  sampleClean: number;
+/** Settings of the sensitive analyzer. */
+export interface SensitiveAnalyzerOptions {
+  /** Scanner settings (detectors, thresholds, body limit, weird counters). */
+  scan?: ScanOptions;
+  /** Level per type (default: the detectors' defaults); replace later with {@link SensitiveAnalyzer.setLevels}. */
+  levels?: SensitivityLevels;
+  /** Fast-path learning; `false` scans every call fully. */
+  learning?: Partial<LearningOptions> | false;
+  /** Memory bounds of the exposure aggregates. */
+  limits?: Partial<ExposureLimits>;
+  /** Most learning profiles (default 10,000; calls of further shapes share one overflow profile). */
+  maxProfiles?: number;
+  /** Lowest level whose data served to an unauthenticated call raises `unauthenticated_sensitive_api` (default 3). */
+  unauthenticatedMinLevel?: number;
+  /** Lowest level counted in records (default 2: L1 public data is not a record). */
+  recordMinLevel?: number;
+  /** Records in one hour from which a client gets a `sensitive_bulk_access` finding (default 1000). */
+  bulkRecordsPerHour?: number;
   /**
-   * Global scan budget: at most this share of all calls is scanned (after `burstScans`), so scanning keeps up with
-   * the engine whatever the number of endpoints. An endpoint's first call is always scanned.
+   * Fast-path record counting: 1 (default) counts every response of a stable profile exactly; K > 1 counts one
+   * response in K per profile and scales its counts by K — an estimate that trades per-client exactness (and the
+   * detections of the uncounted calls) for throughput.
    */
-  maxScanShare: number;
-  burstScans: number;
-  /** Lowest level that makes an unauthenticated endpoint a finding. */
-  unauthenticatedMinLevel: SensitivityLevel;
-  /** Fields remembered per endpoint. */
-  maxFieldsPerEndpoint: number;
+  recordSampling?: number;
 }
 
-/** The detectors' default levels. */
-export function defaultLevels(): Record<string, SensitivityLevel> {
-  return Object.fromEntries(SENSITIVE_DETECTORS.map((d) => [d.id, d.defaultLevel]));
-}
-
-/** Defaults. */
-export const DEFAULT_SENSITIVE_SETTINGS: SensitiveSettings = {
-  levels: defaultLevels(),
-  fullScanCalls: 50,
-  sampleCarrying: 4,
-  sampleClean: 32,
-  maxScanShare: 0.1,
-  burstScans: 2000,
-  unauthenticatedMinLevel: 3,
-  maxFieldsPerEndpoint: 256,
-};
-
-/** What is known about one field of an endpoint. */
-export interface FieldExposure {
-  type: string;
-  direction: 'request' | 'response';
-  location: string;
-  field: string;
-  level: SensitivityLevel;
-  /** Values seen (estimated when sampled). */
-  count: number;
-  /** A masked example. */
-  example: string;
-}
-
-interface EndpointAcc {
+/** Work counters of the analyzer. */
+export interface SensitiveAnalyzerStats {
   calls: number;
-  scanned: number;
-  /** `calls` at the previous scan: a scanned call stands for the calls since then. */
-  callsAtLastScan: number;
-  carrying: boolean;
-  fields: Map<string, FieldExposure>;
+  fullScans: number;
+  fastCalls: number;
+  profiles: number;
+  /** Calls whose shape found no room in the profile table. */
+  profileOverflowCalls: number;
+  /** Profiles scanning every call because they have more fields than the cap. */
+  wildProfiles: number;
 }
 
-/** URL locations: a secret here is a `token_in_url`. */
-const URL_LOCATIONS = new Set(['path', 'query']);
-const SECRET_TYPES = new Set(SENSITIVE_DETECTORS.filter((d) => d.secret).map((d) => d.id));
+/** Request headers that authenticate a call when the identity analyzer has not said (lower case). */
+const CREDENTIAL_HEADERS = ['authorization', 'proxy-authorization', 'cookie', 'x-api-key', 'api-key', 'apikey', 'x-auth-token', 'x-access-token', 'x-token', 'token', 'x-csrf-token'];
+/** {@link CREDENTIAL_HEADERS} by name length, for an allocation-free check. */
+const CREDENTIAL_BY_LENGTH: string[][] = [];
+for (const h of CREDENTIAL_HEADERS) (CREDENTIAL_BY_LENGTH[h.length] ??= []).push(h);
+const CREDENTIAL_QUERY = /(?:^|&)(?:access_token|api_key|apikey|token|key|sig|signature|auth)=[^&]/i;
 
-/** Scans calls for sensitive data and aggregates its exposure. */
+/** Secret types whose presence in a URL is a `high` finding (others are `medium`). */
+const HIGH_URL_SECRETS = new Set(['password', 'private_key', 'aws_access_key', 'github_token', 'slack_token', 'stripe_key']);
+
+const URL_TOKEN = 'bearer_token_in_url';
+/** Hosts whose endpoint detail a profile keeps a direct reference to. */
+const MAX_PROFILE_HOSTS = 256;
+
+
+const LEVEL_SEVERITY: Record<number, Severity> = { 1: 'info', 2: 'low', 3: 'medium', 4: 'high' };
+
+/** Finds, classifies and aggregates sensitive data in every call. */
 export class SensitiveAnalyzer implements Analyzer {
   readonly id = 'sensitive';
-  private readonly scanner = new SensitiveScanner();
-  private readonly endpoints = new Map<string, EndpointAcc>();
-  private readonly clientRecords = new Map<string, number>();
-  private readonly identityRecords = new Map<string, number>();
-  /** Calls scanned and skipped by sampling. */
-  scanned = 0;
-  skipped = 0;
-  private calls = 0;
+  private readonly scanner: SensitiveScanner;
+  private readonly secretTypes: Set<string>;
+  private levels: SensitivityLevels;
+  private readonly learning: LearningOptions | null;
+  private readonly profiles = new Map<string, FieldProfile>();
+  private readonly overflowProfile: FieldProfile | null;
+  private readonly maxProfiles: number;
+  private readonly unauthMinLevel: number;
+  private readonly recordMinLevel: number;
+  private readonly bulkPerHour: number;
+  private readonly recordSampling: number;
+  private readonly exposure: ExposureAggregator;
+  /** Records of the current response, per type. */
+  private readonly records = new TypeCounts();
+  private readonly distinct = new Map<string, Set<string>>();
+  /** Learning profile of the current call. */
+  private profile: FieldProfile | null = null;
+  /** Path shape (or template) of the current call. */
+  private shape = '';
+  /** Fast-path counts of the current call: key, count, key, count, ... */
+  private readonly counted: Array<CountedKey | number> = [];
+  readonly stats: SensitiveAnalyzerStats = { calls: 0, fullScans: 0, fastCalls: 0, profiles: 0, profileOverflowCalls: 0, wildProfiles: 0 };
 
-  constructor(private readonly settings: SensitiveSettings = DEFAULT_SENSITIVE_SETTINGS) {}
+  constructor(opts: SensitiveAnalyzerOptions = {}) {
+    const detectors: readonly SensitiveDetector[] = opts.scan?.detectors ?? SENSITIVE_DETECTORS;
+    this.scanner = new SensitiveScanner(opts.scan);
+    this.secretTypes = new Set(detectors.filter((d) => d.secret).map((d) => d.id));
+    this.levels = opts.levels ?? defaultLevels(detectors);
+    this.learning = opts.learning === false ? null : { ...DEFAULT_LEARNING, ...opts.learning };
+    this.maxProfiles = opts.maxProfiles ?? 10_000;
+    this.overflowProfile = this.learning === null ? null : new FieldProfile(this.learning);
+    this.unauthMinLevel = opts.unauthenticatedMinLevel ?? 3;
+    this.recordMinLevel = opts.recordMinLevel ?? 2;
+    this.bulkPerHour = opts.bulkRecordsPerHour ?? 1000;
+    this.recordSampling = Math.max(1, Math.floor(opts.recordSampling ?? 1));
+    this.exposure = new ExposureAggregator(opts.limits);
+  }
+
+  /** Replaces the level map (user edits); applies at once to later detections and to every read of the aggregates. */
+  setLevels(levels: SensitivityLevels): void {
+    this.levels = levels;
+  }
+
+  /** The level map in use. */
+  currentLevels(): SensitivityLevels {
+    return this.levels;
+  }
 
   onCall(call: CallContext): void {
     const tx = call.tx;
-    const key = call.endpoint?.key ?? `${call.host} ${tx.method} ${tx.path}`;
-    let ep = this.endpoints.get(key);
-    if (ep === undefined) {
-      ep = { calls: 0, scanned: 0, callsAtLastScan: 0, carrying: false, fields: new Map() };
-      this.endpoints.set(key, ep);
-    }
-    ep.calls++;
-    this.calls++;
-    const s = this.settings;
-    if (ep.calls > s.fullScanCalls) {
-      const every = ep.carrying ? s.sampleCarrying : s.sampleClean;
-      if (ep.calls % every !== 0) {
-        this.skipped++;
-        return;
-      }
-    }
-    if (ep.scanned > 0 && this.scanned >= s.burstScans + this.calls * s.maxScanShare) {
-      this.skipped++;
-      return;
-    }
-    this.scanned++;
-    ep.scanned++;
-    // each scanned call stands for the endpoint's calls since its previous scan
-    const factor = ep.calls - ep.callsAtLastScan;
-    ep.callsAtLastScan = ep.calls;
-    const hits = this.scanner.scan(tx);
-    if (hits.length === 0) return;
-    ep.carrying = true;
-    const masked: SensitiveHit[] = [];
-    let tokenInUrl: SensitiveHit | null = null;
-    let responseMaxLevel = 0;
-    const perType = new Map<string, Set<string>>();
-    for (const h of hits) {
-      const level = s.levels[h.type] ?? 2;
-      masked.push({ ...h, value: '' });
-      // credentials that authenticate the call (Authorization, session cookies) are auth, not data exposure
-      if (h.credential) continue;
-      const fkey = `${h.direction}\u0000${h.location}\u0000${h.field}\u0000${h.type}`;
-      let f = ep.fields.get(fkey);
-      if (f === undefined && ep.fields.size < s.maxFieldsPerEndpoint) {
-        f = { type: h.type, direction: h.direction, location: h.location, field: h.field, level, count: 0, example: h.masked };
-        ep.fields.set(fkey, f);
-      }
-      if (f !== undefined) f.count += factor;
-      if (h.direction === 'request' && URL_LOCATIONS.has(h.location) && (SECRET_TYPES.has(h.type) || h.type === 'password') && tokenInUrl === null) tokenInUrl = h;
-      if (h.direction === 'response') {
-        if (level > responseMaxLevel) responseMaxLevel = level;
-        let set = perType.get(h.type);
-        if (set === undefined) {
-          set = new Set();
-          perType.set(h.type, set);
+    this.stats.calls++;
+    const profile = this.profileFor(call);
+    this.profile = profile;
+    const records = this.records;
+    records.clear();
+    this.counted.length = 0;
+    let hits: SensitiveHit[];
+    if (profile === null || profile.wantsFullScan()) {
+      hits = this.scanner.scan(tx);
+      if (profile?.learn(hits) === true) this.stats.wildProfiles++;
+      this.stats.fullScans++;
+      this.countDistinct(hits);
+    } else {
+      const plan = profile.fastPlan();
+      hits = this.scanner.scan(tx, plan.parts);
+      this.stats.fastCalls++;
+      this.countDistinct(hits);
+      if (plan.counted.length > 0) {
+        if (this.recordSampling <= 1) this.countKeys(tx, plan.counted, 1);
+        else if (++profile.sinceCounted >= this.recordSampling) {
+          profile.sinceCounted = 0;
+          this.countKeys(tx, plan.counted, this.recordSampling);
         }
-        set.add(h.value);
       }
     }
-    call.sensitive = masked;
-    let records = 0;
-    for (const set of perType.values()) records += set.size;
-    if (records > 0) {
-      records *= factor;
-      this.clientRecords.set(tx.clientIp, (this.clientRecords.get(tx.clientIp) ?? 0) + records);
-      const id = call.auth?.identity ?? '';
-      if (id !== '') this.identityRecords.set(id, (this.identityRecords.get(id) ?? 0) + records);
-    }
-    if (tokenInUrl !== null) {
-      call.detections.push({
-        type: 'token_in_url',
-        category: 'sensitive',
-        severity: 'medium',
-        evidence: `${tokenInUrl.type} in ${tokenInUrl.location} ${tokenInUrl.field}: ${tokenInUrl.masked}`,
-        rule: `sensitive.${tokenInUrl.type}`,
-      });
-    }
-    const scheme = call.auth?.scheme ?? 'none';
-    if (scheme === 'none' && responseMaxLevel >= s.unauthenticatedMinLevel && tx.status !== null && tx.status < 300) {
-      const types = [...perType.keys()].sort().join(', ');
-      call.detections.push({
-        type: 'unauthenticated_sensitive_api',
-        category: 'sensitive',
-        severity: responseMaxLevel >= 4 ? 'high' : 'medium',
-        evidence: `level ${responseMaxLevel} data (${types}) served to a call without authentication`,
-        scope: 'endpoint',
-      });
-    }
-  }
-
-  /** Exposure per endpoint key (fields sorted by level, then count). */
-  exposure(): Map<string, FieldExposure[]> {
-    const out = new Map<string, FieldExposure[]>();
-    for (const [key, ep] of this.endpoints) {
-      if (ep.fields.size === 0) continue;
-      out.set(key, [...ep.fields.values()].sort((a, b) => b.level - a.level || b.count - a.count));
-    }
-    return out;
+    hits = this.dedupeUrlTokens(hits);
+    this.aggregate(call, hits);
+    for (let i = 0; i < hits.length; i++) hits[i].value = '';
+    if (hits.length > 0) call.sensitive = hits;
   }
 
   contribute(report: AnalysisReport): void {
-    const byKey = this.exposure();
     for (const e of report.endpoints) {
-      const fields = byKey.get(`${e.host} ${e.method} ${e.path}`);
-      if (fields !== undefined) e.sensitive = [...new Set(fields.map((f) => f.type))].sort();
+      const prefix = `${e.host}\u0000${e.method}\u0000`;
+      const types = this.exposure.endpointTypes(prefix + e.path) ?? this.exposure.endpointTypes(prefix + pathShape(e.path));
+      if (types !== undefined) e.sensitive = types;
     }
-    for (const c of report.clients) c.sensitiveRecords = Math.round(this.clientRecords.get(c.ip) ?? 0);
+    for (const c of report.clients) c.sensitiveRecords = this.exposure.clientRecords(c.ip, this.levels, this.recordMinLevel);
+    report.findings.push(...this.exposureFindings());
   }
+
+  /** Everything aggregated so far, with the current levels applied (for the service, dashboard and reports). */
+  snapshot(): ExposureSnapshot {
+    return this.exposure.snapshot(this.levels, this.recordMinLevel);
+  }
+
+  /** The learning profile of the call's shape, or null when learning is off. */
+  private profileFor(call: CallContext): FieldProfile | null {
+    const tx = call.tx;
+    this.shape = call.endpoint !== null ? call.endpoint.template : pathShape(tx.path);
+    const key = `${tx.method} ${this.shape}`;
+    if (this.learning === null) return null;
+    let p = this.profiles.get(key);
+    if (p === undefined) {
+      if (this.profiles.size >= this.maxProfiles) {
+        this.stats.profileOverflowCalls++;
+        return this.overflowProfile;
+      }
+      p = new FieldProfile(this.learning);
+      this.profiles.set(key, p);
+      this.stats.profiles++;
+    }
+    return p;
+  }
+
+  /** Fast path: counts the learned JSON keys in the request and response bodies; response counts are records. */
+  private countKeys(tx: Transaction, keys: readonly CountedKey[], scale: number): void {
+    const req = tx.requestBody !== null && tx.requestBody.data.length > 0 ? tx.requestBody.data : null;
+    const res = tx.status !== null && tx.responseBody !== null && tx.responseBody.data.length > 0 ? tx.responseBody.data : null;
+    let reqText: string | null = null;
+    let resText: string | null = null;
+    for (const key of keys) {
+      let text: string;
+      if (key.direction === 'request') {
+        if (req === null) continue;
+        text = reqText ??= req.toString('latin1');
+      } else {
+        if (res === null) continue;
+        text = resText ??= res.toString('latin1');
+      }
+      const found = countJsonKey(text, key, this.scanner);
+      if (found === 0) continue;
+      const n = found * scale;
+      if (key.direction === 'response') this.records.add(key.type, n);
+      this.counted.push(key, n);
+    }
+  }
+
+  /**
+   * A secret in a credential carrier (a request's Authorization-like header or cookie, a response's Set-Cookie): it
+   * authenticates calls and is not data the endpoint carries. Personal data in a cookie or header is data, and so
+   * is a secret in a response header.
+   */
+  private callCredential(h: SensitiveHit): boolean {
+    return h.credential && this.secretTypes.has(h.type) && (h.direction === 'request' || h.location === 'cookie');
+  }
+
+  /** Drops `bearer_token_in_url` hits whose value another, more specific secret type (jwt, AWS key, ...) reported. */
+  private dedupeUrlTokens(hits: SensitiveHit[]): SensitiveHit[] {
+    let generic = false;
+    for (let i = 0; i < hits.length && !generic; i++) if (hits[i].type === URL_TOKEN) generic = true;
+    if (!generic) return hits;
+    const specific = new Set<string>();
+    for (const h of hits) if (h.type !== URL_TOKEN && this.secretTypes.has(h.type)) specific.add(`${h.location}\u0000${h.field}\u0000${h.masked}`);
+    return hits.filter((h) => h.type !== URL_TOKEN || !specific.has(`${h.location}\u0000${h.field}\u0000${h.masked}`));
+  }
+
+  /** Adds to `this.records` the distinct values per type of the response's data hits. */
+  private countDistinct(hits: readonly SensitiveHit[]): void {
+    if (hits.length === 0) return;
+    const distinct = this.distinct;
+    distinct.clear();
+    for (let i = 0; i < hits.length; i++) {
+      const h = hits[i];
+      if (h.direction !== 'response' || this.callCredential(h)) continue;
+      let s = distinct.get(h.type);
+      if (s === undefined) {
+        s = new Set();
+        distinct.set(h.type, s);
+      }
+      s.add(h.value);
+    }
+    for (const [type, s] of distinct) this.records.add(type, s.size);
+  }
+
+  /**
+   * The detail accumulator of the call's endpoint: per template when the inventory templated the call, else per
+   * host + method + path shape (null when the detail table is full).
+   */
+  private detailOf(call: CallContext, tx: Transaction): EndpointAcc | null {
+    const p = this.profile;
+    if (p !== null && p !== this.overflowProfile && call.endpoint === null) {
+      // the profile is this method + shape: its details differ only by host
+      const cached = p.details.get(call.host);
+      if (cached !== undefined) {
+        const ts = tx.startTs;
+        if (ts > cached.last) cached.last = ts;
+        else if (ts < cached.first) cached.first = ts;
+        return cached;
+      }
+      const e = this.exposure.endpoint(`${call.host}\u0000${tx.method}\u0000${this.shape}`, call.host, tx.method, this.shape, tx.startTs);
+      if (e !== null && p.details.size < MAX_PROFILE_HOSTS) p.details.set(call.host, e);
+      return e;
+    }
+    const host = call.endpoint?.host ?? call.host;
+    const method = call.endpoint?.method ?? tx.method;
+    const path = call.endpoint?.template ?? this.shape;
+    return this.exposure.endpoint(`${host}\u0000${method}\u0000${path}`, host, method, path, tx.startTs);
+  }
+
+  /** Aggregates one call's hits and records, and raises its detections. */
+  private aggregate(call: CallContext, hits: readonly SensitiveHit[]): void {
+    const tx = call.tx;
+    const records = this.records;
+    let data = records.size > 0 || this.counted.length > 0;
+    for (let i = 0; i < hits.length && !data; i++) if (!this.callCredential(hits[i])) data = true;
+    if (!data) return;
+    const e = this.detailOf(call, tx);
+    let responseLevel = 0;
+    for (let i = 0; i < records.size; i++) responseLevel = Math.max(responseLevel, levelOf(this.levels, records.types[i]));
+    for (let i = 0; i < hits.length; i++) {
+      const h = hits[i];
+      if (this.callCredential(h)) continue;
+      if (e !== null) this.exposure.addField(e, h.direction, h.location, h.field, h.type, 1, tx.startTs);
+      if (h.direction === 'request' && (h.location === 'path' || h.location === 'query') && this.secretTypes.has(h.type)) {
+        call.detections.push(tokenInUrl(h));
+      }
+    }
+    if (e !== null) {
+      e.calls++;
+      const counted = this.counted;
+      for (let i = 0; i < counted.length; i += 2) {
+        const key = counted[i] as CountedKey;
+        this.exposure.addCounted(e, key, counted[i + 1] as number, tx.startTs);
+      }
+    }
+    if (records.size === 0) return;
+    this.exposure.addRecords(e, tx.clientIp, call.auth?.identity ?? '', records, tx.startTs);
+    if (responseLevel >= this.unauthMinLevel && !authenticated(call)) {
+      if (e !== null) e.unauthenticatedCalls++;
+      const types = records.types
+        .slice(0, records.size)
+        .sort()
+        .map((t) => `${t} (L${levelOf(this.levels, t)})`)
+        .join(', ');
+      call.detections.push({
+        type: 'unauthenticated_sensitive_api',
+        category: 'sensitive',
+        severity: LEVEL_SEVERITY[responseLevel] ?? 'medium',
+        evidence: `${tx.method} ${call.endpoint?.template ?? tx.path} served ${types} to a call without authentication`,
+        scope: 'endpoint',
+        rule: 'sensitive.unauthenticated',
+      });
+    }
+  }
+
+  /** `sensitive_data_exposure` per endpoint and `sensitive_bulk_access` per client, from the aggregates. */
+  private exposureFindings(): ReportFinding[] {
+    const snap = this.snapshot();
+    const out: ReportFinding[] = [];
+    for (const e of snap.endpoints) {
+      const fieldCount = e.fields.length;
+      out.push({
+        type: 'sensitive_data_exposure',
+        category: 'sensitive',
+        severity: LEVEL_SEVERITY[e.level] ?? 'info',
+        host: e.host,
+        method: e.method,
+        path: e.path,
+        client: '',
+        count: e.calls,
+        firstSeen: isoTime(e.firstSeenUs),
+        lastSeen: isoTime(e.lastSeenUs),
+        evidence: `L${e.level} endpoint: ${e.types.map((t) => `${t.type} (L${t.level}${t.records > 0 ? `, ${t.records} records` : ''})`).join(', ')} in ${fieldCount} field${fieldCount === 1 ? '' : 's'}`,
+      });
+    }
+    for (const c of snap.clients) {
+      if (c.peakHourRecords < this.bulkPerHour) continue;
+      const peak = c.hourly.find((h) => h.records === c.peakHourRecords);
+      out.push({
+        type: 'sensitive_bulk_access',
+        category: 'sensitive',
+        severity: 'high',
+        host: '',
+        method: '',
+        path: '',
+        client: c.id,
+        count: c.records,
+        firstSeen: isoTime(c.firstSeenUs),
+        lastSeen: isoTime(c.lastSeenUs),
+        evidence: `received ${c.peakHourRecords} sensitive records in the hour from ${peak?.hour ?? '?'} (${c.byType
+          .slice(0, 5)
+          .map((t) => `${t.type}: ${t.records}`)
+          .join(', ')})`,
+      });
+    }
+    return out;
+  }
+}
+
+/** The `token_in_url` detection for a secret found in the path or query. */
+function tokenInUrl(h: SensitiveHit): Detection {
+  const where = h.location === 'query' ? `query parameter "${h.field}"` : `path segment ${h.field}`;
+  return {
+    type: 'token_in_url',
+    category: 'sensitive',
+    severity: HIGH_URL_SECRETS.has(h.type) ? 'high' : 'medium',
+    evidence: `${h.type} in ${where}: ${h.masked}`,
+    scope: 'client',
+    rule: `sensitive.${h.type}`,
+  };
+}
+
+/**
+ * Whether the call authenticated: the identity analyzer's verdict when present, else whether the request carried a
+ * credential (an Authorization-like header, a cookie, or a token-like query parameter).
+ */
+function authenticated(call: CallContext): boolean {
+  if (call.auth !== null) return call.auth.scheme !== 'none';
+  const headers = call.tx.requestHeaders;
+  for (let i = 0; i < headers.length; i++) {
+    const candidates = CREDENTIAL_BY_LENGTH[headers[i][0].length];
+    if (candidates === undefined || headers[i][1].length === 0) continue;
+    for (const c of candidates) if (equalsLower(headers[i][0], c)) return true;
+  }
+  return call.tx.query.length > 0 && CREDENTIAL_QUERY.test(call.tx.query);
+}
+
+/** `name` equals the lower-case ASCII `lower`, ignoring ASCII case. */
+function equalsLower(name: string, lower: string): boolean {
+  if (name.length !== lower.length) return false;
+  for (let i = 0; i < name.length; i++) {
+    let c = name.charCodeAt(i);
+    if (c >= 65 && c <= 90) c += 32;
+    if (c !== lower.charCodeAt(i)) return false;
+  }
+  return true;
 }

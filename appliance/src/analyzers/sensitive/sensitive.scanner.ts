@@ -63,6 +63,18 @@ export interface ScanOptions {
   todayYmd?: number;
 }
 
+/** Parts of a transaction {@link SensitiveScanner.scan} can be limited to (bit mask). */
+export const ScanPart = {
+  /** Request path and query string. */
+  RequestLine: 1 << 0,
+  RequestHeaders: 1 << 1,
+  RequestBody: 1 << 2,
+  ResponseHeaders: 1 << 3,
+  ResponseBody: 1 << 4,
+  /** Everything. */
+  All: 0x1f,
+} as const;
+
 /** Headers that never carry sensitive values (lower case). */
 const SKIP_HEADERS = new Set([
   'content-length', 'content-type', 'content-encoding', 'transfer-encoding', 'connection', 'keep-alive', 'host',
@@ -84,6 +96,8 @@ const SKIP_HEADERS = new Set([
 type BodyKind = 'json' | 'form' | 'multipart' | 'xml' | 'text' | 'skip';
 
 const MAX_SEGMENTS = 64;
+/** Field names of path segments (`path[0]`, `path[1]`, ...), built once. */
+const PATH_FIELDS: readonly string[] = Array.from({ length: MAX_SEGMENTS }, (_, k) => `path[${k}]`);
 /** Shortest text a value detector can match ("a@b.cc"). */
 const MIN_VALUE_LENGTH = 6;
 const MAX_HEADERS = 128;
@@ -148,6 +162,19 @@ class Context implements DetectContext {
   }
 }
 
+/**
+ * True when a path segment may name the next one (`idcard` in `/users/idcard/<id>`): short and without digits.
+ * Identifier segments are not classified, so they cannot flush the field-hint cache.
+ */
+function looksLikeName(seg: string): boolean {
+  if (seg.length > 32) return false;
+  for (let i = 0; i < seg.length; i++) {
+    const c = seg.charCodeAt(i);
+    if (c >= 48 && c <= 57) return false;
+  }
+  return true;
+}
+
 function byStart(a: SensitiveMatch, b: SensitiveMatch): number {
   return a.start - b.start || b.confidence - a.confidence;
 }
@@ -174,6 +201,7 @@ export class SensitiveScanner implements JsonVisitor, XmlVisitor, PairSink {
   private readonly pf: Int32Array;
   private readonly isField: Uint8Array;
   private readonly secretTypes = new Set<string>();
+  private readonly detectorIndex = new Map<string, number>();
 
   private hits: SensitiveHit[] = [];
   private direction: SensitiveDirection = 'request';
@@ -200,14 +228,18 @@ export class SensitiveScanner implements JsonVisitor, XmlVisitor, PairSink {
       const d = this.detectors[i];
       u |= d.triggerHints;
       if (d.secret) this.secretTypes.add(d.id);
+      if (!this.detectorIndex.has(d.id)) this.detectorIndex.set(d.id, i);
       this.isField[i] = d.kind === 'field' ? 1 : 0;
       compilePrefilter(d, this.pf, i * PF_STRIDE);
     }
     this.triggerUnion = u;
   }
 
-  /** All sensitive values in `tx` (request first, then response). Never throws. */
-  scan(tx: Transaction): SensitiveHit[] {
+  /**
+   * All sensitive values in `tx` (request first, then response), limited to the {@link ScanPart} bits of `parts`.
+   * Never throws.
+   */
+  scan(tx: Transaction, parts: number = ScanPart.All): SensitiveHit[] {
     const hits: SensitiveHit[] = [];
     this.hits = hits;
     this.stopped = false;
@@ -215,21 +247,51 @@ export class SensitiveScanner implements JsonVisitor, XmlVisitor, PairSink {
     try {
       if (tx.method !== '') {
         this.beginMessage('request');
-        this.scanPath(tx.path);
-        if (tx.query.length > 0) this.scanPairs('query', tx.query, 38);
-        this.scanHeaders(tx.requestHeaders);
-        this.scanBody(tx.requestBody, tx.requestHeaders);
+        if ((parts & ScanPart.RequestLine) !== 0) {
+          this.scanPath(tx.path);
+          if (tx.query.length > 0) this.scanPairs('query', tx.query, 38);
+        }
+        if ((parts & ScanPart.RequestHeaders) !== 0) this.scanHeaders(tx.requestHeaders);
+        if ((parts & ScanPart.RequestBody) !== 0) this.scanBody(tx.requestBody, tx.requestHeaders);
       }
       if (tx.status !== null) {
         this.beginMessage('response');
-        this.scanHeaders(tx.responseHeaders);
-        this.scanBody(tx.responseBody, tx.responseHeaders);
+        if ((parts & ScanPart.ResponseHeaders) !== 0) this.scanHeaders(tx.responseHeaders);
+        if ((parts & ScanPart.ResponseBody) !== 0) this.scanBody(tx.responseBody, tx.responseHeaders);
       }
     } catch {
       this.weird?.inc('sensitive_scan_error');
     }
     this.hits = [];
     return hits;
+  }
+
+  /**
+   * True when detector `type` reports `text` (one field value named `field`, at `location`) at or above the
+   * confidence threshold: a validation of a single value, for fast paths that already know which type a field holds.
+   * Never throws.
+   */
+  confirms(type: string, text: string, location: SensitiveLocation, field: string): boolean {
+    const i = this.detectorIndex.get(type);
+    if (i === undefined || text.length === 0) return false;
+    const ctx = this.ctx;
+    if (this.fixedToday !== 0) ctx.todayYmd = this.fixedToday;
+    else if (ctx.todayYmd === 0) ctx.todayYmd = todayYmd();
+    const hints = classifyField(field);
+    try {
+      ctx.features.compute(text, 0, text.length);
+      ctx.reset(location, hints);
+      const out = this.fieldMatches;
+      out.length = 0;
+      this.detectors[i].find(text, ctx, out);
+      let ok = false;
+      for (let k = 0; k < out.length; k++) if (out[k].confidence >= this.minConfidence) ok = true;
+      out.length = 0;
+      return ok;
+    } catch {
+      this.weird?.inc('sensitive_scan_error');
+      return false;
+    }
   }
 
   /** JsonVisitor: one JSON string or number. */
@@ -278,9 +340,9 @@ export class SensitiveScanner implements JsonVisitor, XmlVisitor, PairSink {
       if (e < 0) e = path.length;
       if (e > i) {
         const seg = percentDecode(path, i, e, false);
-        this.fieldName = `path[${k}]`;
+        this.fieldName = PATH_FIELDS[k];
         this.scanValue(seg, 0, seg.length, prevHints);
-        prevHints = classifyField(seg) & ~FieldHint.NotSensitive;
+        prevHints = looksLikeName(seg) ? classifyField(seg) & ~FieldHint.NotSensitive : 0;
       }
       i = e + 1;
     }

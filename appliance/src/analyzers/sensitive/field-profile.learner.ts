@@ -1,0 +1,326 @@
+/**
+ * Field learning for the sensitive analyzer's fast path. Per call shape (endpoint template, or method + path shape)
+ * a profile records which fields (direction, location, field path) carried which sensitive types in fully scanned
+ * calls. Once a profile is stable (no new field/type for a number of full scans), most calls take the fast path:
+ * only the request line (for tokens in URLs) and the message parts known to carry data are scanned, and response
+ * JSON fields known to carry data are counted by a byte search for their key, with one validated value per field
+ * and response. Every Nth call of a stable profile is still scanned fully, so new fields are learned.
+ */
+import type { SensitiveDirection, SensitiveLocation } from './detector.types.ts';
+import type { SensitiveHit, SensitiveScanner } from './sensitive.scanner.ts';
+import { ScanPart } from './sensitive.scanner.ts';
+import type { EndpointAcc } from './sensitive-exposure.aggregator.ts';
+
+/** Learning settings. */
+export interface LearningOptions {
+  /** Full scans a profile needs before it can be stable (default 8). */
+  minFullScans: number;
+  /** Consecutive full scans without a new field/type that make a profile stable (default 8). */
+  stableAfter: number;
+  /** A stable profile still scans every Nth call fully (default 64). */
+  sampleEvery: number;
+  /** Most fields learned per profile; past it the profile is "wild" and every call is scanned fully (default 128). */
+  maxFields: number;
+  /**
+   * On the fast path, a counted key's validator runs on one message in this many (default 8; 1 = every message);
+   * in between, values are checked against the learned length range only. After a failed validation the key is
+   * validated on every message until one passes.
+   */
+  validateEvery: number;
+}
+
+/** Default learning settings. */
+export const DEFAULT_LEARNING: Readonly<LearningOptions> = { minFullScans: 8, stableAfter: 8, sampleEvery: 64, maxFields: 128, validateEvery: 8 };
+
+/** One field known to carry sensitive data. */
+export interface LearnedField {
+  direction: SensitiveDirection;
+  location: SensitiveLocation;
+  field: string;
+  /** Values seen per type in full scans. */
+  types: Map<string, number>;
+  /** Shortest and longest value seen (canonical form). */
+  minLength: number;
+  maxLength: number;
+}
+
+/** A response JSON key searched for on the fast path. */
+export interface CountedKey {
+  /** Which message's JSON body it is counted in. */
+  direction: SensitiveDirection;
+  /** `"<leaf>"` as UTF-8 bytes read as latin1 (the body is searched as a latin1 string). */
+  needle: string;
+  /** Aggregation key of the field (`s|json|<field>`). */
+  fieldKey: string;
+  /** The field's own name (the last key of its JSON path). */
+  leaf: string;
+  /** The learned field path (e.g. `data[].phone`). */
+  field: string;
+  /** The type the field carries most often. */
+  type: string;
+  /** Value lengths counted (the learned range, widened for separators); others are skipped unvalidated. */
+  minLength: number;
+  maxLength: number;
+  /** Validate on one message in this many ({@link LearningOptions.validateEvery}). */
+  validateEvery: number;
+  /** Messages since the validator last passed (validation is due when it reaches `validateEvery`). */
+  sinceValidated: number;
+}
+
+/** What the fast path does for a stable profile. */
+export interface FastPlan {
+  /** {@link ScanPart} bits to scan with the detectors. */
+  parts: number;
+  /** JSON keys to count instead of scanning the request or response body. */
+  counted: CountedKey[];
+}
+
+/** A key that appears verbatim in JSON text: 1–64 characters, no quote, backslash or control character. */
+function plainKey(k: string): boolean {
+  if (k.length === 0 || k.length > 64) return false;
+  for (let i = 0; i < k.length; i++) {
+    const c = k.charCodeAt(i);
+    if (c < 32 || c === 34 || c === 92) return false;
+  }
+  return true;
+}
+
+/** What one call shape's fields carry. */
+export class FieldProfile {
+  readonly fields = new Map<string, LearnedField>();
+  fullScans = 0;
+  /** Full-scan count when a field/type was last new. */
+  lastNewAt = 0;
+  /** Calls since the last full scan. */
+  sinceFull = 0;
+  /** Fast-path calls since records were last counted (record sampling). */
+  sinceCounted = 0;
+  /** More fields than the cap: scanned fully on every call. */
+  wild = false;
+  /** Fields not learned because of the cap. */
+  fieldsDropped = 0;
+  /** Exposure details of this shape by host (filled by the analyzer, bounded by it). */
+  readonly details = new Map<string, EndpointAcc>();
+  private plan: FastPlan | null = null;
+
+  constructor(private readonly opts: LearningOptions) {}
+
+  /** True when this call should be scanned fully (and counts the call). */
+  wantsFullScan(): boolean {
+    if (this.wild || !this.stable()) return true;
+    if (++this.sinceFull >= this.opts.sampleEvery) return true;
+    return false;
+  }
+
+  /** Learning is done: enough full scans and nothing new for a while. */
+  stable(): boolean {
+    return this.fullScans >= this.opts.minFullScans && this.fullScans - this.lastNewAt >= this.opts.stableAfter;
+  }
+
+  /**
+   * Learns from the hits of one full scan (credential hits in auth headers and cookies too). Returns true when this
+   * scan made the profile wild.
+   */
+  learn(hits: readonly SensitiveHit[]): boolean {
+    const wasWild = this.wild;
+    this.fullScans++;
+    this.sinceFull = 0;
+    for (let i = 0; i < hits.length; i++) {
+      const h = hits[i];
+      const key = `${h.direction === 'request' ? 'q' : 's'}|${h.location}|${h.field}`;
+      let f = this.fields.get(key);
+      if (f === undefined) {
+        if (this.fields.size >= this.opts.maxFields) {
+          this.fieldsDropped++;
+          this.wild = true;
+          continue;
+        }
+        f = { direction: h.direction, location: h.location, field: h.field, types: new Map(), minLength: h.value.length, maxLength: h.value.length };
+        this.fields.set(key, f);
+        this.lastNewAt = this.fullScans;
+        this.plan = null;
+      }
+      if (h.value.length < f.minLength) f.minLength = h.value.length;
+      if (h.value.length > f.maxLength) f.maxLength = h.value.length;
+      const n = f.types.get(h.type);
+      if (n === undefined) {
+        f.types.set(h.type, 1);
+        this.lastNewAt = this.fullScans;
+        this.plan = null;
+      } else f.types.set(h.type, n + 1);
+    }
+    return this.wild && !wasWild;
+  }
+
+  /** The fast-path plan for the current knowledge (cached until something new is learned). */
+  fastPlan(): FastPlan {
+    if (this.plan !== null) return this.plan;
+    let parts = ScanPart.RequestLine;
+    const counted: CountedKey[] = [];
+    for (const f of this.fields.values()) {
+      const req = f.direction === 'request';
+      if (f.location === 'path' || f.location === 'query') continue;
+      if (f.location === 'header' || f.location === 'cookie') {
+        // Credentials of the call itself (auth headers, session cookies) are the identity analyzer's concern.
+        if (!onlySecrets(f)) parts |= req ? ScanPart.RequestHeaders : ScanPart.ResponseHeaders;
+        continue;
+      }
+      const leaf = f.location === 'json' ? jsonLeaf(f.field) : null;
+      if (leaf === null) {
+        parts |= req ? ScanPart.RequestBody : ScanPart.ResponseBody;
+        continue;
+      }
+      const needle = Buffer.from(`"${leaf}"`, 'utf8').toString('latin1');
+      counted.push({
+        direction: f.direction,
+        needle,
+        fieldKey: `${req ? 'q' : 's'}|json|${f.field}`,
+        leaf,
+        field: f.field,
+        type: dominantType(f),
+        minLength: f.minLength,
+        maxLength: f.maxLength + 8,
+        validateEvery: this.opts.validateEvery,
+        sinceValidated: this.opts.validateEvery,
+      });
+    }
+    const reqBody = (parts & ScanPart.RequestBody) !== 0;
+    const resBody = (parts & ScanPart.ResponseBody) !== 0;
+    if (reqBody || resBody) {
+      for (let i = counted.length - 1; i >= 0; i--) {
+        if (counted[i].direction === 'request' ? reqBody : resBody) counted.splice(i, 1);
+      }
+    }
+    this.plan = { parts, counted };
+    return this.plan;
+  }
+}
+
+/** The types the fast path may skip in credential carriers: secrets found there authenticate the call. */
+const CREDENTIAL_TYPES = new Set(['jwt', 'secret', 'password', 'bearer_token_in_url', 'aws_access_key', 'github_token', 'slack_token', 'stripe_key', 'google_api_key']);
+
+function onlySecrets(f: LearnedField): boolean {
+  for (const t of f.types.keys()) if (!CREDENTIAL_TYPES.has(t)) return false;
+  return true;
+}
+
+function dominantType(f: LearnedField): string {
+  let best = '';
+  let n = -1;
+  for (const [t, c] of f.types) if (c > n) [best, n] = [t, c];
+  return best;
+}
+
+/**
+ * The last key of a JSON field path when the fast path can count it (`data[].phone` → `phone`); null for paths
+ * whose values are not one per key occurrence (arrays of scalars `tags[]`, the root, keys needing escapes).
+ */
+export function jsonLeaf(field: string): string | null {
+  if (field === '' || field.endsWith(']')) return null;
+  const dot = field.lastIndexOf('.');
+  const bracket = field.lastIndexOf(']');
+  const leaf = field.slice(Math.max(dot, bracket) + 1);
+  return plainKey(leaf) ? leaf : null;
+}
+
+const MAX_VALIDATION_TRIES = 3;
+
+/**
+ * Counts the values of JSON key `key` in `body` (a JSON text as bytes, read as a latin1 string): occurrences of
+ * `"leaf":` followed by a non-empty string or a number. Counting starts at the first value whose length lies in the
+ * learned range and, when validation is due (see {@link LearningOptions.validateEvery}), that passes the type's
+ * validator (three tries; without a pass the count is 0 and validation stays due), so a field that stopped carrying
+ * the type soon stops counting. Values after it are counted without being parsed.
+ */
+export function countJsonKey(body: string, key: CountedKey, scanner: SensitiveScanner): number {
+  const needle = key.needle;
+  const len = body.length;
+  let from = 0;
+  let count = 0;
+  let tries = 0;
+  let confirmed = false;
+  for (;;) {
+    const at = body.indexOf(needle, from);
+    if (at < 0) break;
+    let j = at + needle.length;
+    while (j < len && isSpace(body.charCodeAt(j))) j++;
+    if (j >= len || body.charCodeAt(j) !== 58) {
+      from = at + 1;
+      continue;
+    }
+    j++;
+    while (j < len && isSpace(body.charCodeAt(j))) j++;
+    if (j >= len) break;
+    const c = body.charCodeAt(j);
+    if (confirmed) {
+      // counting only: a non-empty string or a number follows the key
+      if ((c === 34 && j + 1 < len && body.charCodeAt(j + 1) !== 34) || (c >= 48 && c <= 57) || c === 45) count++;
+      from = j + 1;
+      continue;
+    }
+    let vs: number;
+    let ve: number;
+    if (c === 34) {
+      vs = j + 1;
+      ve = stringEnd(body, vs);
+      if (ve < 0) break;
+      from = ve + 1;
+      if (ve === vs) continue;
+    } else if ((c >= 48 && c <= 57) || c === 45) {
+      vs = j;
+      ve = j + 1;
+      while (ve < len && isNumberByte(body.charCodeAt(ve))) ve++;
+      from = ve;
+    } else {
+      from = j;
+      continue;
+    }
+    const n = ve - vs;
+    if (n < key.minLength || n > key.maxLength) continue;
+    if (key.sinceValidated + 1 < key.validateEvery) key.sinceValidated++;
+    else {
+      if (tries >= MAX_VALIDATION_TRIES) {
+        key.sinceValidated = key.validateEvery;
+        return 0;
+      }
+      tries++;
+      if (!scanner.confirms(key.type, valueText(body, vs, ve, c === 34), 'json', key.leaf)) continue;
+      key.sinceValidated = 0;
+    }
+    confirmed = true;
+    count++;
+  }
+  return confirmed ? count : 0;
+}
+
+function isSpace(b: number): boolean {
+  return b === 32 || b === 9 || b === 10 || b === 13;
+}
+
+function isNumberByte(b: number): boolean {
+  return (b >= 48 && b <= 57) || b === 46 || b === 45 || b === 43 || b === 101 || b === 69;
+}
+
+/** Index of the closing quote of a JSON string whose content starts at `i`, or -1. */
+function stringEnd(body: string, i: number): number {
+  for (;;) {
+    const q = body.indexOf('"', i);
+    if (q < 0) return -1;
+    let bs = 0;
+    for (let k = q - 1; k >= i && body.charCodeAt(k) === 92; k--) bs++;
+    if ((bs & 1) === 0) return q;
+    i = q + 1;
+  }
+}
+
+function valueText(body: string, vs: number, ve: number, quoted: boolean): string {
+  let ascii = true;
+  for (let i = vs; i < ve && ascii; i++) if (body.charCodeAt(i) > 127) ascii = false;
+  const raw = ascii ? body.slice(vs, ve) : Buffer.from(body.slice(vs, ve), 'latin1').toString('utf8');
+  if (!quoted || !raw.includes('\\')) return raw;
+  try {
+    return JSON.parse(`"${raw}"`) as string;
+  } catch {
+    return raw;
+  }
+}

@@ -1,0 +1,130 @@
+/**
+ * `npm run bench:sensitive`: what sensitive-data scanning costs, printed and written to docs/benchmarks.md between
+ * the `sensitive-bench` markers:
+ *   1. per-call cost of the SensitiveAnalyzer on the engine's bench traffic (engine + analyzer minus engine alone,
+ *      best of runs), as a share of the engine's 150,000 tx/s target budget (6.7 µs per call) and of the measured
+ *      engine time; with the analyzer's full-scan / fast-path split;
+ *   2. the same with learning off (every call scanned fully);
+ *   3. the detectors' own MB/s on body data (request and response bodies of the bench capture, copied to memory,
+ *      scanned body-only).
+ *
+ * Usage: npm run bench:sensitive [-- --transactions N] [--runs R] [--no-write]
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { cpus } from 'node:os';
+import { writeBenchCapture } from '../traffic/bench.writer.ts';
+import { CaptureFileReader } from '../../appliance/src/engine/source/capture-file.reader.ts';
+import { HttpEngine } from '../../appliance/src/engine/http-engine.ts';
+import type { Transaction } from '../../appliance/src/engine/transaction.types.ts';
+import { AnalysisPipeline } from '../../appliance/src/analysis/analysis.pipeline.ts';
+import { SensitiveAnalyzer } from '../../appliance/src/analyzers/sensitive/sensitive.analyzer.ts';
+import { ScanPart, SensitiveScanner } from '../../appliance/src/analyzers/sensitive/sensitive.scanner.ts';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const TARGET_US = 1e6 / 150_000;
+
+function arg(name: string, def: number): number {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? Number(process.argv[i + 1]) : def;
+}
+
+/** Runs the engine over the capture with `sink`; returns seconds. */
+async function runEngine(path: string, sink: (tx: Transaction) => void): Promise<number> {
+  const t0 = performance.now();
+  const engine = new HttpEngine(sink);
+  await new CaptureFileReader(path).run((pkt) => engine.push(pkt));
+  engine.finish();
+  return (performance.now() - t0) / 1000;
+}
+
+function copyTx(tx: Transaction): Transaction {
+  const copy = (b: Transaction['requestBody']) => (b === null ? null : { ...b, data: Buffer.from(b.data) });
+  return { ...tx, requestBody: copy(tx.requestBody), responseBody: copy(tx.responseBody) };
+}
+
+async function main(): Promise<void> {
+  const transactions = arg('--transactions', 100_000);
+  const runs = arg('--runs', 3);
+  const write = !process.argv.includes('--no-write');
+  const dir = join(root, 'out', 'bench');
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, `sensitive-bench-${transactions}.pcap`);
+  if (!existsSync(path)) await writeBenchCapture(path, { transactions, seed: 1 });
+
+  let calls = 0;
+  let engineS = Infinity;
+  let withS = Infinity;
+  let fullS = Infinity;
+  let sampledS = Infinity;
+  let stats = new SensitiveAnalyzer().stats;
+  for (let r = 0; r < runs; r++) {
+    calls = 0;
+    engineS = Math.min(engineS, await runEngine(path, (tx) => void (tx.method !== '' && calls++)));
+    const analyzer = new SensitiveAnalyzer();
+    const pipeline = new AnalysisPipeline([analyzer]);
+    withS = Math.min(withS, await runEngine(path, pipeline.handle));
+    stats = analyzer.stats;
+    const fullPipeline = new AnalysisPipeline([new SensitiveAnalyzer({ learning: false })]);
+    fullS = Math.min(fullS, await runEngine(path, fullPipeline.handle));
+    const sampledPipeline = new AnalysisPipeline([new SensitiveAnalyzer({ recordSampling: 8 })]);
+    sampledS = Math.min(sampledS, await runEngine(path, sampledPipeline.handle));
+  }
+  const engineUs = (engineS * 1e6) / calls;
+  const learnedUs = ((withS - engineS) * 1e6) / calls;
+  const fullUs = ((fullS - engineS) * 1e6) / calls;
+  const sampledUs = ((sampledS - engineS) * 1e6) / calls;
+
+  const txs: Transaction[] = [];
+  await runEngine(path, (tx) => void (txs.length < 20_000 && txs.push(copyTx(tx))));
+  let bodyBytes = 0;
+  for (const tx of txs) bodyBytes += (tx.requestBody?.data.length ?? 0) + (tx.responseBody?.data.length ?? 0);
+  const scanner = new SensitiveScanner();
+  let bodyS = Infinity;
+  let hits = 0;
+  for (let r = 0; r < runs; r++) {
+    const t0 = performance.now();
+    hits = 0;
+    for (const tx of txs) hits += scanner.scan(tx, ScanPart.RequestBody | ScanPart.ResponseBody).length;
+    bodyS = Math.min(bodyS, (performance.now() - t0) / 1000);
+  }
+  const mbps = bodyBytes / 1e6 / bodyS;
+
+  const f = (n: number, d = 2) => n.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
+  const lines = [
+    `Measured ${new Date().toISOString().slice(0, 10)} with \`npm run bench:sensitive -- --transactions ${transactions}\` (best of ${runs}).`,
+    '',
+    `Machine: ${cpus()[0]?.model ?? 'unknown'}, ${cpus().length} cores, Node ${process.version}; one core.`,
+    `Traffic: the engine bench capture (${f(calls, 0)} calls, seed 1; every response carries e-mails and mobile numbers).`,
+    '',
+    '| measurement | µs per call | share of the 6.7 µs/call target | share of measured engine time |',
+    '|---|---|---|---|',
+    `| engine alone | ${f(engineUs)} | | |`,
+    `| SensitiveAnalyzer, learned fast path (default) | ${f(learnedUs)} | ${f((100 * learnedUs) / TARGET_US, 1)}% | ${f((100 * learnedUs) / engineUs, 1)}% |`,
+    `| SensitiveAnalyzer, fast path with recordSampling 8 (estimated counts) | ${f(sampledUs)} | ${f((100 * sampledUs) / TARGET_US, 1)}% | ${f((100 * sampledUs) / engineUs, 1)}% |`,
+    `| SensitiveAnalyzer, every call scanned fully | ${f(fullUs)} | ${f((100 * fullUs) / TARGET_US, 1)}% | ${f((100 * fullUs) / engineUs, 1)}% |`,
+    '',
+    `Fast path split (last run): ${f(stats.fullScans, 0)} full scans, ${f(stats.fastCalls, 0)} fast-path calls, ${f(stats.profiles, 0)} learning profiles, ${f(stats.wildProfiles, 0)} wild.`,
+    '',
+    `Detectors on body data: ${f(mbps, 1)} MB/s (${f(bodyBytes / 1e6, 1)} MB of request and response bodies from ${f(txs.length, 0)} calls, ${f(hits / txs.length, 1)} hits per call).`,
+    '',
+    'Target: the analyzer costs ≤ 20% of the engine budget (≤ 1.3 µs per call on this traffic).',
+  ];
+  const text = lines.join('\n');
+  console.log(text);
+  if (write) {
+    const doc = join(root, 'docs', 'benchmarks.md');
+    const begin = '<!-- sensitive-bench:begin -->';
+    const end = '<!-- sensitive-bench:end -->';
+    let md = existsSync(doc) ? readFileSync(doc, 'utf8') : '# Benchmarks\n';
+    const block = `${begin}\n${text}\n${end}`;
+    const a = md.indexOf(begin);
+    const b = md.indexOf(end);
+    if (a >= 0 && b > a) md = md.slice(0, a) + block + md.slice(b + end.length);
+    else md = `${md.trimEnd()}\n\n## Sensitive data (\`npm run bench:sensitive\`)\n\n${block}\n`;
+    writeFileSync(doc, md);
+  }
+}
+
+await main();
