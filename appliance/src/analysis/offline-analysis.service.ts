@@ -9,6 +9,10 @@ import type { Analyzer } from '../analyzers/analyzer.types.ts';
 import { RawEndpointsAnalyzer } from '../analyzers/inventory/raw-endpoints.analyzer.ts';
 import { ClientsAnalyzer } from '../analyzers/clients/clients.analyzer.ts';
 import { FindingsAnalyzer } from '../analyzers/findings/findings.analyzer.ts';
+import { IdentityAnalyzer } from '../analyzers/identity/identity.analyzer.ts';
+import { AbuseAnalyzer } from '../analyzers/abuse/abuse.analyzer.ts';
+import { ExposureAnalyzer } from '../analyzers/exposure/exposure.analyzer.ts';
+import { RiskAnalyzer } from '../analyzers/risk/risk.analyzer.ts';
 import type { AnalysisReport } from './analysis-report.types.ts';
 import { AnalysisPipeline } from './analysis.pipeline.ts';
 
@@ -26,7 +30,15 @@ export interface OfflineAnalysisOptions {
  * sensitive) first, detectors next, then the findings aggregator, then analyzers that read other results (risk).
  */
 export function defaultAnalyzers(): Analyzer[] {
-  return [new RawEndpointsAnalyzer(), new ClientsAnalyzer(), new FindingsAnalyzer()];
+  return [
+    new IdentityAnalyzer(),
+    new RawEndpointsAnalyzer(),
+    new AbuseAnalyzer(),
+    new ExposureAnalyzer(),
+    new ClientsAnalyzer(),
+    new FindingsAnalyzer(),
+    new RiskAnalyzer(),
+  ];
 }
 
 /** Analyzes one capture file. Throws CaptureFormatError when the file is not a readable capture. */

@@ -106,14 +106,14 @@ export class AbuseAnalyzer implements Analyzer {
       const actor = k === 0 ? ipActor : idActor;
       if (actor === null) continue;
       actor.rate.count1(ts, bucketUs, this.actorBaseline, alpha);
-      this.checkRate(actor, actor.rate.count, this.actorBaseline, 'all endpoints', out, actor.rate);
+      this.checkRate(actor, actor.rate.sliding(ts, bucketUs), this.actorBaseline, 'all endpoints', out, actor.rate);
       const w = templateWindow(actor, ref.template, ts, s);
       if (w === null) {
         this.templatesOverflow++;
       } else {
         if (tplBaseline !== null) {
           w.rate.count1(ts, bucketUs, tplBaseline, alpha);
-          this.checkRate(actor, w.rate.count, tplBaseline, ref.template, out, w.rate);
+          this.checkRate(actor, w.rate.sliding(ts, bucketUs), tplBaseline, ref.template, out, w.rate);
         }
         observeObjectAccess(actor, w, ref, tx.status, tx.query, this.idSpace, s, out);
       }
@@ -144,7 +144,7 @@ export class AbuseAnalyzer implements Analyzer {
       category: 'abuse',
       severity: 'medium',
       rule: 'abuse.rate',
-      evidence: `${actor.key}: ${count} calls to ${scope} in the current ${r.bucketSec}s bucket; ${t.basis}`,
+      evidence: `${actor.key}: ${count} calls to ${scope} in the last ${r.bucketSec}s; ${t.basis}`,
     });
   }
 

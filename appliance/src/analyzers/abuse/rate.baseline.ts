@@ -38,11 +38,22 @@ export class RateBaseline {
   }
 }
 
-/** One client's (or identity's) current bucket. */
+/**
+ * One client's (or identity's) current bucket, with the previous bucket kept for a sliding-window estimate (so a
+ * burst that straddles a bucket boundary is still seen whole).
+ */
 export class RateBucket {
   start = -1;
   count = 0;
+  /** Calls of the previous bucket when it immediately preceded the current one, else 0. */
+  previous = 0;
   anomalous = false;
+
+  /** Calls in the last bucket length up to `ts`: the current bucket plus the overlapping share of the previous. */
+  sliding(ts: number, bucketUs: number): number {
+    const elapsed = (ts - this.start) / bucketUs;
+    return Math.round(this.count + this.previous * Math.max(0, 1 - elapsed));
+  }
 
   /**
    * Counts one call at `ts` (µs). When the call opens a new bucket, the closed bucket's count is learned by
@@ -51,7 +62,9 @@ export class RateBucket {
   count1(ts: number, bucketUs: number, baseline: RateBaseline, alpha: number): void {
     if (this.start < 0 || ts - this.start >= bucketUs || ts < this.start) {
       if (this.start >= 0 && !this.anomalous && this.count > 0) baseline.learn(this.count, alpha);
-      this.start = ts - (ts % bucketUs);
+      const next = ts - (ts % bucketUs);
+      this.previous = this.start >= 0 && next - this.start === bucketUs ? this.count : 0;
+      this.start = next;
       this.count = 0;
       this.anomalous = false;
     }
