@@ -5,7 +5,7 @@ import { makeCall, makeTx } from '../../fixtures/transaction.fixture.ts';
 import { IdentityAnalyzer } from '../../../appliance/src/analyzers/identity/identity.analyzer.ts';
 import { decodeJwt, looksLikeJwt } from '../../../appliance/src/analyzers/identity/jwt.decoder.ts';
 import { resolveAuth } from '../../../appliance/src/analyzers/identity/auth.resolver.ts';
-import { LruCache } from '../../../appliance/src/analyzers/identity/lru.cache.ts';
+import { GenerationalCache, LruCache } from '../../../appliance/src/analyzers/identity/lru.cache.ts';
 import type { HeaderList } from '../../../appliance/src/engine/transaction.types.ts';
 
 const b64 = (o: unknown): string => Buffer.from(JSON.stringify(o)).toString('base64url');
@@ -130,4 +130,16 @@ test('LruCache evicts least recently used and counts evictions', () => {
   assert.equal(c.peek('a'), 1);
   assert.equal(c.evicted, 1);
   assert.throws(() => new LruCache(0));
+});
+
+test('GenerationalCache keeps recently used keys, bounds its size and counts evictions', () => {
+  const c = new GenerationalCache<number, number>(4);
+  for (let i = 0; i < 4; i++) c.set(i, i);
+  assert.equal(c.get(0), 0, 'a key in the old generation is promoted on use');
+  for (let i = 10; i < 12; i++) c.set(i, i);
+  assert.equal(c.get(0), 0);
+  assert.equal(c.get(1), undefined);
+  assert.ok(c.size <= 4);
+  assert.ok(c.evicted >= 2);
+  assert.throws(() => new GenerationalCache(1));
 });

@@ -7,14 +7,15 @@
 import type { AnalysisReport } from '../../analysis/analysis-report.types.ts';
 import type { Analyzer } from '../analyzer.types.ts';
 import type { CallContext, Detection } from '../call.context.ts';
-import { detectLogin } from '../identity/login.detector.ts';
-import { LruCache } from '../identity/lru.cache.ts';
+import { detectLoginOnce } from '../identity/login.detector.ts';
+import { GenerationalCache } from '../identity/lru.cache.ts';
 import { resolveAbuseSettings, type AbuseSettings, type AbuseSettingsInput } from './abuse.settings.ts';
 import { newActor, type ActorState } from './actor.state.ts';
 import { observeAutomation } from './automation.detector.ts';
 import { observeLogin } from './login-abuse.detector.ts';
 import { TemplateIdSpace, observeObjectAccess, observeSensitiveVolume, templateWindow } from './object-access.detector.ts';
-import { forEachJsonId, objectRef } from './path.ids.ts';
+import { objectRef } from './path.ids.ts';
+import { learnJsonIds, type IdFilter } from './id.filter.ts';
 import { RateBaseline } from './rate.baseline.ts';
 
 /** Counters of the analyzer's own bounds, for health pages. */
@@ -30,37 +31,39 @@ export interface AbuseStats {
 export class AbuseAnalyzer implements Analyzer {
   readonly id = 'abuse';
   readonly settings: AbuseSettings;
-  private readonly actors: LruCache<string, ActorState>;
+  private readonly clients: GenerationalCache<string, ActorState>;
+  private readonly identities: GenerationalCache<string, ActorState>;
   private readonly idSpace: TemplateIdSpace;
   private readonly actorBaseline = new RateBaseline();
-  private readonly templateBaselines = new Map<string, RateBaseline>();
+  /** Per template: its canonical name (shared by every actor's map, so each template's text is stored once) and baseline. */
+  private readonly templateBaselines = new Map<string, { name: string; baseline: RateBaseline }>();
   private baselinesOverflow = 0;
-  private templatesOverflow = 0;
   private readonly found: Detection[] = [];
 
   constructor(settings: AbuseSettingsInput = {}) {
     this.settings = resolveAbuseSettings(settings);
-    this.actors = new LruCache(this.settings.caps.actors);
+    this.clients = new GenerationalCache(this.settings.caps.actors);
+    this.identities = new GenerationalCache(this.settings.caps.actors);
     this.idSpace = new TemplateIdSpace(this.settings.caps.baselines, this.settings.caps.idsPerTemplate);
   }
 
-  private actor(key: string): ActorState {
-    let a = this.actors.get(key);
+  private actor(cache: GenerationalCache<string, ActorState>, name: string, prefix: 'ip:' | 'id:'): ActorState {
+    let a = cache.get(name);
     if (a === undefined) {
-      a = newActor(key, this.settings.caps.learnedIdsPerIdentity);
-      this.actors.set(key, a);
+      a = newActor(prefix + name);
+      cache.set(name, a);
     }
     return a;
   }
 
-  private templateBaseline(template: string): RateBaseline | null {
+  private templateBaseline(template: string): { name: string; baseline: RateBaseline } | null {
     let b = this.templateBaselines.get(template);
     if (b === undefined) {
       if (this.templateBaselines.size >= this.settings.caps.baselines) {
         this.baselinesOverflow++;
         return null;
       }
-      b = new RateBaseline();
+      b = { name: template, baseline: new RateBaseline() };
       this.templateBaselines.set(template, b);
     }
     return b;
@@ -87,17 +90,19 @@ export class AbuseAnalyzer implements Analyzer {
     const s = this.settings;
     const tx = call.tx;
     const ts = tx.startTs;
-    const ipActor = this.actor(`ip:${tx.clientIp}`);
+    const ipActor = this.actor(this.clients, tx.clientIp, 'ip:');
     const identity = call.auth?.identity ?? '';
-    const idActor = identity !== '' ? this.actor(`id:${identity}`) : null;
+    const idActor = identity !== '' ? this.actor(this.identities, identity, 'id:') : null;
 
-    const login = detectLogin(tx);
+    const login = detectLoginOnce(tx, call.auth?.scheme);
     if (login !== null) observeLogin(ipActor, login, ts, s, out);
 
     const ref = objectRef(tx.path, call.endpoint?.template);
     const bucketUs = s.rate.bucketSec * 1e6;
     const alpha = s.rate.baselineAlpha;
-    const tplBaseline = this.templateBaseline(ref.template);
+    const tpl = this.templateBaseline(ref.template);
+    const tplBaseline = tpl?.baseline ?? null;
+    const template = tpl?.name ?? ref.template;
     let responseRecords = 0;
     const hits = call.sensitive;
     for (let i = 0; i < hits.length; i++) if (hits[i].direction === 'response') responseRecords++;
@@ -107,13 +112,17 @@ export class AbuseAnalyzer implements Analyzer {
       if (actor === null) continue;
       actor.rate.count1(ts, bucketUs, this.actorBaseline, alpha);
       this.checkRate(actor, actor.rate.sliding(ts, bucketUs), this.actorBaseline, 'all endpoints', out, actor.rate);
-      const w = templateWindow(actor, ref.template, ts, s);
-      if (w === null) {
-        this.templatesOverflow++;
-      } else {
-        if (tplBaseline !== null) {
-          w.rate.count1(ts, bucketUs, tplBaseline, alpha);
-          this.checkRate(actor, w.rate.sliding(ts, bucketUs), tplBaseline, ref.template, out, w.rate);
+      // Identities are tracked per template only for object access (ids, pages); per-endpoint rates and error
+      // ratios are the client's.
+      if (k === 1 && ref.id === '' && tx.query.length === 0) {
+        if (responseRecords > 0 || actor.sensitiveRecords > 0) observeSensitiveVolume(actor, responseRecords, ts, s, out);
+        continue;
+      }
+      const w = templateWindow(actor, template, ts, s);
+      if (w !== null) {
+        if (tplBaseline !== null && k === 0) {
+          w.count1(ts, bucketUs, tplBaseline, alpha);
+          this.checkRate(actor, w.sliding(ts, bucketUs), tplBaseline, template, out, w);
         }
         observeObjectAccess(actor, w, ref, tx.status, tx.query, this.idSpace, s, out);
       }
@@ -149,7 +158,7 @@ export class AbuseAnalyzer implements Analyzer {
   }
 
   /** Learns the object ids a response gave an identity (collection reads and creations), for passive BOLA. */
-  private learnGivenIds(call: CallContext, learned: { add(v: string): boolean }, collection: boolean): void {
+  private learnGivenIds(call: CallContext, learned: IdFilter, collection: boolean): void {
     const tx = call.tx;
     const status = tx.status;
     if (status === null || status < 200 || status >= 300) return;
@@ -158,17 +167,15 @@ export class AbuseAnalyzer implements Analyzer {
     if (body === null || body.data.length < 8) return;
     const first = body.data[0];
     if (first !== 123 && first !== 91) return;
-    const cap = this.settings.caps.learnBodyBytes;
-    const text = (body.data.length > cap ? body.data.subarray(0, cap) : body.data).toString('latin1');
-    forEachJsonId(text, 4096, (id) => learned.add(id));
+    learnJsonIds(body.data, this.settings.caps.learnBodyBytes, learned);
   }
 
   /** Bounds of the analyzer's state. */
   stats(): AbuseStats {
     return {
-      actors: this.actors.size,
-      actorsEvicted: this.actors.evicted,
-      templatesOverflow: this.templatesOverflow,
+      actors: this.clients.size + this.identities.size,
+      actorsEvicted: this.clients.evicted + this.identities.evicted,
+      templatesOverflow: [...this.clients.entries(), ...this.identities.entries()].reduce((n, [, a]) => n + a.templatesOverflow, 0),
       idSpaceOverflow: this.idSpace.overflow,
       baselinesOverflow: this.baselinesOverflow,
     };

@@ -89,8 +89,6 @@ export interface AbuseCaps {
   accountsPerActor: number;
   /** Usernames or passwords remembered per counter. */
   valuesPerCounter: number;
-  /** Object ids remembered per identity as given to it in responses. */
-  learnedIdsPerIdentity: number;
   /** Response bytes read to learn the ids given to an identity. */
   learnBodyBytes: number;
   /** Templates with a learned rate baseline. */
@@ -131,8 +129,7 @@ export const DEFAULT_ABUSE_SETTINGS: AbuseSettings = {
     idsPerTemplate: 4096,
     accountsPerActor: 256,
     valuesPerCounter: 1024,
-    learnedIdsPerIdentity: 4096,
-    learnBodyBytes: 65_536,
+    learnBodyBytes: 16_384,
     baselines: 10_000,
   },
 };

@@ -3,8 +3,10 @@
  * (`id:<identity>`); each call updates its client's actor and, when it carries one, its identity's actor. All
  * state is bounded by the caps in AbuseSettings.
  */
-import { BoundedSet } from './bounded.set.ts';
+import type { BoundedSet } from './bounded.set.ts';
 import { RateBucket } from './rate.baseline.ts';
+import { IdFilter } from './id.filter.ts';
+import type { IdCounter } from './id.counter.ts';
 
 /** Login counters of one client in the current window. */
 export interface LoginWindow {
@@ -25,24 +27,45 @@ export interface AccountWindow {
   firing: boolean;
 }
 
-/** Object-access counters of one actor on one template in the current window. */
-export interface TemplateWindow {
-  start: number;
-  calls: number;
+/**
+ * Object-access counters of one actor on one template in the current window, and (as a RateBucket) the actor's
+ * call rate on that template. One flat object per pair keeps the live heap small.
+ */
+export class TemplateWindow extends RateBucket {
+  /** Start of the object-access window (µs). */
+  winStart: number;
+  calls = 0;
   /** 403/404 answers. */
-  errors: number;
-  /** Distinct ids requested. */
-  ids: BoundedSet;
-  /** Distinct ids answered 2xx. */
-  okIds: BoundedSet;
+  errors = 0;
+  /** Distinct ids requested (allocated on the first id). */
+  ids: IdCounter | null = null;
+  /** Distinct ids answered 2xx (allocated on the first). */
+  okIds: IdCounter | null = null;
   /** Distinct ids answered 2xx that were never given to this identity in an earlier response. */
-  unseenOk: number;
-  /** Distinct page/offset values walked. */
-  pages: BoundedSet;
+  unseenOk = 0;
+  /** Distinct page/offset values walked (allocated on the first). */
+  pages: IdCounter | null = null;
   /** Longest sequential id run found at the last check, and the id count at that check. */
-  run: number;
-  runCheckedAt: number;
-  rate: RateBucket;
+  run = 0;
+  runCheckedAt = 0;
+
+  constructor(ts: number) {
+    super();
+    this.winStart = ts;
+  }
+
+  /** Resets the object-access counters for a new window at `ts` (the rate bucket carries on). */
+  resetWindow(ts: number): void {
+    this.winStart = ts;
+    this.calls = 0;
+    this.errors = 0;
+    this.ids?.clear();
+    this.okIds?.clear();
+    this.unseenOk = 0;
+    this.pages?.clear();
+    this.run = 0;
+    this.runCheckedAt = 0;
+  }
 }
 
 /** Automation-fingerprint state of one client. */
@@ -55,8 +78,10 @@ export interface AutomationState {
   gapM2: number;
   lastAgent: string;
   agentIsBot: string;
-  agents: BoundedSet;
-  headerOrders: BoundedSet;
+  /** Distinct user agents and header orders (allocated when the agent first changes). */
+  agents: BoundedSet | null;
+  headerOrders: BoundedSet | null;
+  firstOrder: string;
 }
 
 /** All state of one actor. */
@@ -64,46 +89,32 @@ export interface ActorState {
   key: string;
   login: LoginWindow | null;
   templates: Map<string, TemplateWindow>;
+  /** Templates called once so far, with the time of that call (a window opens on the second call). */
+  firstCalls: Map<string, number>;
+  /** Templates not tracked because the actor had the maximum. */
   templatesOverflow: number;
   rate: RateBucket;
   sensitiveStart: number;
   sensitiveRecords: number;
   automation: AutomationState | null;
-  /** Ids given to this identity in responses (identities only). */
-  learnedIds: BoundedSet | null;
+  /** Ids given to this identity in responses (identities only; a Bloom filter of fixed size). */
+  learnedIds: IdFilter | null;
 }
 
 /** A fresh actor state. */
-export function newActor(key: string, learnedIds: number): ActorState {
+export function newActor(key: string): ActorState {
   return {
     key,
     login: null,
     templates: new Map(),
+    firstCalls: new Map(),
     templatesOverflow: 0,
     rate: new RateBucket(),
     sensitiveStart: -1,
     sensitiveRecords: 0,
     automation: null,
-    learnedIds: key.startsWith('id:') ? new BoundedSet(learnedIds) : null,
+    learnedIds: key.startsWith('id:') ? new IdFilter() : null,
   };
-}
-
-/** A fresh template window starting at `ts`. */
-export function newTemplateWindow(ts: number, idCap: number): TemplateWindow {
-  return { start: ts, calls: 0, errors: 0, ids: new BoundedSet(idCap), okIds: new BoundedSet(idCap), unseenOk: 0, pages: new BoundedSet(idCap), run: 0, runCheckedAt: 0, rate: new RateBucket() };
-}
-
-/** Resets a template window in place for a new window at `ts` (the rate bucket carries on). */
-export function resetTemplateWindow(w: TemplateWindow, ts: number): void {
-  w.start = ts;
-  w.calls = 0;
-  w.errors = 0;
-  w.ids.clear();
-  w.okIds.clear();
-  w.unseenOk = 0;
-  w.pages.clear();
-  w.run = 0;
-  w.runCheckedAt = 0;
 }
 
 /** Masks a username for evidence: first character and stars. */

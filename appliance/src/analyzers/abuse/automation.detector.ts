@@ -18,7 +18,7 @@ export function headerOrder(headers: HeaderList): string {
 }
 
 function newState(ts: number): AutomationState {
-  return { start: ts, lastTs: -1, gaps: 0, gapMean: 0, gapM2: 0, lastAgent: '\u0000', agentIsBot: '', agents: new BoundedSet(64), headerOrders: new BoundedSet(64) };
+  return { start: ts, lastTs: -1, gaps: 0, gapMean: 0, gapM2: 0, lastAgent: '\u0000', agentIsBot: '', agents: null, headerOrders: null, firstOrder: '' };
 }
 
 /** Counts one call of a client and pushes `automation` when a fingerprint holds. */
@@ -38,9 +38,19 @@ export function observeAutomation(actor: ActorState, userAgent: string, headers:
   }
   st.lastTs = ts;
   if (userAgent !== st.lastAgent) {
+    const order = headerOrder(headers);
+    if (st.lastAgent === '\u0000') st.firstOrder = order;
+    else {
+      if (st.agents === null || st.headerOrders === null) {
+        st.agents = new BoundedSet(64);
+        st.headerOrders = new BoundedSet(64);
+        st.agents.add(st.lastAgent);
+        st.headerOrders.add(st.firstOrder);
+      }
+      st.agents.add(userAgent);
+      st.headerOrders.add(order);
+    }
     st.lastAgent = userAgent;
-    st.agents.add(userAgent);
-    st.headerOrders.add(headerOrder(headers));
     const lower = userAgent.toLowerCase();
     st.agentIsBot = '';
     for (const bot of a.botAgents) {
@@ -56,7 +66,7 @@ export function observeAutomation(actor: ActorState, userAgent: string, headers:
     reasons.push(`user agent of an automation framework or headless browser ("${st.agentIsBot}")`);
     rule = 'abuse.automation.agent';
   }
-  if (st.agents.distinct >= a.minUserAgents && st.headerOrders.distinct === 1) {
+  if (st.agents !== null && st.headerOrders !== null && st.agents.distinct >= a.minUserAgents && st.headerOrders.distinct === 1) {
     reasons.push(`${st.agents.distinct} different user agents sent with one identical header order in the window (limit ≥${a.minUserAgents})`);
     rule ||= 'abuse.automation.agent_rotation';
   }

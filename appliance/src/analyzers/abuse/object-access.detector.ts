@@ -5,13 +5,14 @@
  */
 import type { Detection } from '../call.context.ts';
 import type { AbuseSettings } from './abuse.settings.ts';
-import { newTemplateWindow, resetTemplateWindow, type ActorState, type TemplateWindow } from './actor.state.ts';
-import { BoundedSet } from './bounded.set.ts';
-import { longestSequentialRun, type ObjectRef } from './path.ids.ts';
+import { TemplateWindow, type ActorState } from './actor.state.ts';
+import { IdCounter, idKey, longestRun } from './id.counter.ts';
+import { hashString } from './id.filter.ts';
+import type { ObjectRef } from './path.ids.ts';
 
 /** Ids seen on each template by every client (for coverage), bounded. */
 export class TemplateIdSpace {
-  private readonly spaces = new Map<string, BoundedSet>();
+  private readonly spaces = new Map<string, IdCounter>();
   /** Templates not tracked because the map was full. */
   overflow = 0;
 
@@ -21,17 +22,17 @@ export class TemplateIdSpace {
   ) {}
 
   /** Records that `id` exists on `template`; returns the ids known on it. */
-  add(template: string, id: string): number {
+  add(template: string, key: number): number {
     let s = this.spaces.get(template);
     if (s === undefined) {
       if (this.spaces.size >= this.maxTemplates) {
         this.overflow++;
         return 0;
       }
-      s = new BoundedSet(this.idsPerTemplate);
+      s = new IdCounter(this.idsPerTemplate);
       this.spaces.set(template, s);
     }
-    s.add(id);
+    s.add(key);
     return s.distinct;
   }
 
@@ -50,17 +51,27 @@ export function pageValue(query: string): string {
   return m === null ? '' : m[1];
 }
 
-/** The template window of `actor` for `template`, created or reset as the window requires; null when over the cap. */
+/**
+ * The template window of `actor` for `template`, created or reset as the window requires. A template's first call
+ * is only noted (most clients touch most templates once or twice), so this returns null for it — and when the
+ * actor is over its template cap (counted in `templatesOverflow`). The window opened on the second call counts the
+ * first call (its status and id are not kept).
+ */
 export function templateWindow(actor: ActorState, template: string, ts: number, s: AbuseSettings): TemplateWindow | null {
   let w = actor.templates.get(template);
   if (w === undefined) {
-    if (actor.templates.size >= s.caps.templatesPerActor) {
-      actor.templatesOverflow++;
+    const first = actor.firstCalls.get(template);
+    if (first === undefined) {
+      if (actor.firstCalls.size + actor.templates.size >= s.caps.templatesPerActor) actor.templatesOverflow++;
+      else actor.firstCalls.set(template, ts);
       return null;
     }
-    w = newTemplateWindow(ts, s.caps.idsPerTemplate);
+    actor.firstCalls.delete(template);
+    w = new TemplateWindow(first);
+    if (ts - first < s.windowSec * 1e6 && ts >= first) w.calls = 1;
+    else w.winStart = ts;
     actor.templates.set(template, w);
-  } else if (ts - w.start >= s.windowSec * 1e6 || ts < w.start) resetTemplateWindow(w, ts);
+  } else if (ts - w.winStart >= s.windowSec * 1e6 || ts < w.winStart) w.resetWindow(ts);
   return w;
 }
 
@@ -88,25 +99,29 @@ export function observeObjectAccess(
   let bola = false;
   let scraping = '';
   if (ref.id !== '') {
-    const fresh = w.ids.add(ref.id);
+    const key = idKey(ref.id, ref.numeric);
+    const ids = (w.ids ??= new IdCounter(s.caps.idsPerTemplate));
+    const fresh = ids.add(key);
     if (ok) {
-      const known = idSpace.add(ref.template, ref.id);
-      if (w.okIds.add(ref.id) && actor.learnedIds !== null && !actor.learnedIds.has(ref.id)) w.unseenOk++;
-      const fetched = w.okIds.distinct;
+      const known = idSpace.add(ref.template, key);
+      const okIds = (w.okIds ??= new IdCounter(s.caps.idsPerTemplate));
+      if (okIds.add(key) && actor.learnedIds !== null && !actor.learnedIds.has(ref.id)) w.unseenOk++;
+      const fetched = okIds.distinct;
       if (fetched >= sc.minDistinctIds && known > 0 && fetched / known >= sc.minCoverage) {
         scraping = `fetched ${fetched} distinct ids on this template in the window, ${Math.round((fetched / known) * 100)}% of the ${known} ids seen on it (limits: ≥${sc.minDistinctIds} ids, ≥${Math.round(sc.minCoverage * 100)}% coverage)`;
       }
     }
-    if (fresh && ref.numeric && w.ids.distinct >= e.minSequentialRun && w.ids.distinct - w.runCheckedAt >= 8) {
-      w.runCheckedAt = w.ids.distinct;
-      w.run = longestSequentialRun(w.ids.values());
+    if (fresh && ref.numeric && ids.distinct >= e.minSequentialRun && ids.distinct - w.runCheckedAt >= 8) {
+      w.runCheckedAt = ids.distinct;
+      w.run = longestRun(ids.keys());
     }
     if (w.run >= e.minSequentialRun) {
-      enumeration = `walked a run of ${w.run} consecutive ids (${w.ids.distinct} distinct ids requested; limit ≥${e.minSequentialRun} consecutive)`;
+      enumeration = `walked a run of ${w.run} consecutive ids (${ids.distinct} distinct ids requested; limit ≥${e.minSequentialRun} consecutive)`;
     }
-    if (actor.learnedIds !== null && w.unseenOk >= e.bolaMinUnseenIds && w.unseenOk / Math.max(1, w.okIds.distinct) >= e.bolaMinUnseenRatio) {
+    const okCount = w.okIds?.distinct ?? 0;
+    if (actor.learnedIds !== null && w.unseenOk >= e.bolaMinUnseenIds && w.unseenOk / Math.max(1, okCount) >= e.bolaMinUnseenRatio) {
       bola = true;
-      enumeration = `identity fetched ${w.unseenOk} of ${w.okIds.distinct} distinct object ids successfully that no earlier response to it contained (passive BOLA; limits: ≥${e.bolaMinUnseenIds} ids, ≥${Math.round(e.bolaMinUnseenRatio * 100)}%)`;
+      enumeration = `identity fetched ${w.unseenOk} of ${okCount} distinct object ids successfully that no earlier response to it contained (passive BOLA; limits: ≥${e.bolaMinUnseenIds} ids, ≥${Math.round(e.bolaMinUnseenRatio * 100)}%)`;
     }
   }
   if (enumeration === '' && w.errors >= e.minErrors && w.errors / w.calls >= e.minErrorRatio) {
@@ -115,8 +130,9 @@ export function observeObjectAccess(
   if (ref.id === '' && query.length > 0) {
     const page = pageValue(query);
     if (page !== '') {
-      w.pages.add(page);
-      if (w.pages.distinct >= sc.minPages) scraping = `walked ${w.pages.distinct} distinct pages of this collection in the window (limit ≥${sc.minPages})`;
+      const pages = (w.pages ??= new IdCounter(s.caps.idsPerTemplate));
+      pages.add(hashString(page));
+      if (pages.distinct >= sc.minPages) scraping = `walked ${pages.distinct} distinct pages of this collection in the window (limit ≥${sc.minPages})`;
     }
   }
   if (enumeration !== '') {

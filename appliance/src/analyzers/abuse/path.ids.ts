@@ -1,8 +1,7 @@
 /**
  * Object ids in request paths: which path segment holds the object id of a call, read from the endpoint template
  * the inventory filled (`/v1/orders/{orderId}`), or, when no template is known, from segments that look like ids
- * (numbers, UUIDs, long hex, mixed letters and digits). Also a small id-learning scan of JSON responses, for
- * passive BOLA (ids an identity was given).
+ * (numbers, UUIDs, long hex, mixed letters and digits).
  */
 
 /** The template a call is grouped under and the object id it addresses (the last path parameter). */
@@ -26,92 +25,82 @@ function isDigits(s: string): boolean {
   return true;
 }
 
-/** True when a raw path segment looks like an object id. */
-export function looksLikeId(seg: string): boolean {
-  const n = seg.length;
-  if (n === 0 || n > MAX_ID_LENGTH) return false;
-  if (isDigits(seg)) return true;
+/** True when `s[start, end)` (a raw path segment) looks like an object id. */
+export function looksLikeIdAt(s: string, start: number, end: number): boolean {
+  const n = end - start;
+  if (n <= 0 || n > MAX_ID_LENGTH) return false;
   let digits = 0;
   let hex = 0;
-  for (let i = 0; i < n; i++) {
-    const c = seg.charCodeAt(i);
+  for (let i = start; i < end; i++) {
+    const c = s.charCodeAt(i);
     const isDigit = c >= 48 && c <= 57;
-    const isLower = c >= 97 && c <= 122;
-    const isUpper = c >= 65 && c <= 90;
-    if (!(isDigit || isLower || isUpper || c === 45 || c === 95)) return false;
-    if (isDigit) digits++;
-    if (isDigit || (c >= 97 && c <= 102) || (c >= 65 && c <= 70) || c === 45) hex++;
+    if (isDigit) {
+      digits++;
+      hex++;
+    } else if ((c >= 97 && c <= 102) || (c >= 65 && c <= 70) || c === 45) hex++;
+    else if (!((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95)) return false;
   }
+  if (digits === n) return n <= 19;
   if (hex === n && n >= 16) return true;
   return n >= 6 && digits >= 2;
 }
 
-const EMPTY_REF_ID = '';
+/** True when a raw path segment looks like an object id. */
+export function looksLikeId(seg: string): boolean {
+  return looksLikeIdAt(seg, 0, seg.length);
+}
+
+const NO_ID: ObjectRef = Object.freeze({ template: '/', id: '', numeric: false }) as ObjectRef;
 
 /**
  * The object reference of a call. With a template, the id is the path segment under the last `{param}`; without
- * one, id-like segments are replaced by `{id}` to form a template.
+ * one, id-like segments are replaced by `{id}` to form a template (the path itself when it has none).
  */
 export function objectRef(path: string, template: string | undefined): ObjectRef {
   if (template !== undefined && template !== '') {
     const lastParam = template.lastIndexOf('{');
-    if (lastParam < 0) return { template, id: EMPTY_REF_ID, numeric: false };
+    if (lastParam < 0) return { template, id: '', numeric: false };
     let segIndex = 0;
     for (let i = 0; i < lastParam; i++) if (template.charCodeAt(i) === 47) segIndex++;
     let pos = 0;
     for (let k = 0; k < segIndex && pos >= 0; k++) pos = path.indexOf('/', pos) + 1 || -1;
-    if (pos <= 0 && segIndex > 0) return { template, id: EMPTY_REF_ID, numeric: false };
+    if (pos <= 0 && segIndex > 0) return { template, id: '', numeric: false };
     let end = path.indexOf('/', pos);
     if (end < 0) end = path.length;
+    if (end === pos || end - pos > MAX_ID_LENGTH) return { template, id: '', numeric: false };
     const id = path.slice(pos, end);
-    if (id.length === 0 || id.length > MAX_ID_LENGTH) return { template, id: EMPTY_REF_ID, numeric: false };
     return { template, id, numeric: isDigits(id) };
   }
-  let out = '';
-  let id = EMPTY_REF_ID;
-  let start = 0;
   const n = Math.min(path.length, 2048);
+  if (n === 0) return NO_ID;
+  // First pass: find id-like segments without allocating; most paths have one at most.
+  let idCount = 0;
+  let lastStart = -1;
+  let lastEnd = -1;
+  let start = 0;
   for (let i = 0; i <= n; i++) {
     if (i === n || path.charCodeAt(i) === 47) {
-      if (i > start) {
-        const seg = path.slice(start, i);
-        if (looksLikeId(seg)) {
-          out += '/{id}';
-          id = seg;
-        } else out += '/' + seg;
-      } else if (i < n && i > 0) out += '/';
+      if (i > start && looksLikeIdAt(path, start, i)) {
+        idCount++;
+        lastStart = start;
+        lastEnd = i;
+      }
       start = i + 1;
     }
   }
-  if (out === '') out = '/';
-  return { template: out, id, numeric: id !== '' && isDigits(id) };
-}
-
-const ID_FIELD = /"(?:id|[A-Za-z]{1,40}(?:Id|_id|ID|No|_no))"\s*:\s*"?([A-Za-z0-9_-]{1,64})/g;
-
-/** Calls `sink` with each id-like value of a JSON text (`"id": 42`, `"orderId": "A-17"`), at most `max` times. */
-export function forEachJsonId(text: string, max: number, sink: (id: string) => void): void {
-  ID_FIELD.lastIndex = 0;
-  let m: RegExpExecArray | null;
-  let count = 0;
-  while (count < max && (m = ID_FIELD.exec(text)) !== null) {
-    sink(m[1]);
-    count++;
+  const raw = n === path.length ? path : path.slice(0, n);
+  if (idCount === 0) return { template: raw, id: '', numeric: false };
+  const id = path.slice(lastStart, lastEnd);
+  if (idCount === 1) return { template: path.slice(0, lastStart) + '{id}' + raw.slice(lastEnd), id, numeric: isDigits(id) };
+  let out = '';
+  start = 0;
+  for (let i = 0; i <= n; i++) {
+    if (i === n || path.charCodeAt(i) === 47) {
+      if (i > start && looksLikeIdAt(path, start, i)) out += '{id}';
+      else out += path.slice(start, i);
+      if (i < n) out += '/';
+      start = i + 1;
+    }
   }
-}
-
-/** The longest run of consecutive integers in `ids` (decimal strings). */
-export function longestSequentialRun(ids: Iterable<string>): number {
-  const nums: number[] = [];
-  for (const s of ids) if (isDigits(s)) nums.push(Number(s));
-  if (nums.length === 0) return 0;
-  nums.sort((a, b) => a - b);
-  let best = 1;
-  let run = 1;
-  for (let i = 1; i < nums.length; i++) {
-    if (nums[i] === nums[i - 1]) continue;
-    run = nums[i] === nums[i - 1] + 1 ? run + 1 : 1;
-    if (run > best) best = run;
-  }
-  return best;
+  return { template: out, id, numeric: isDigits(id) };
 }

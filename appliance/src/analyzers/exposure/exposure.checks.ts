@@ -6,7 +6,7 @@
 import { headerValue, type Transaction } from '../../engine/transaction.types.ts';
 import type { CallContext, Detection } from '../call.context.ts';
 import { decodeBasic } from '../identity/auth.resolver.ts';
-import { detectLogin } from '../identity/login.detector.ts';
+import { detectLoginOnce } from '../identity/login.detector.ts';
 import type { ExposureSettings } from './exposure.settings.ts';
 import { findVerboseError, mayHaveVerboseError } from './verbose-error.patterns.ts';
 
@@ -39,7 +39,7 @@ export function checkPlaintextCredentials(call: CallContext, s: ExposureSettings
     }
   }
   if (tx.method === 'POST' || tx.method === 'PUT') {
-    const login = detectLogin(tx);
+    const login = detectLoginOnce(tx, call.auth?.scheme);
     if (login !== null && login.kind === 'form') {
       out.push({ type: 'plaintext_credentials', category: 'exposure', severity: 'high', scope: 'endpoint', rule: 'exposure.plaintext.login', evidence: `login password of user ${maskUser(login.username)} sent in the request body over ${where(tx)}` });
     }
@@ -50,10 +50,20 @@ function normalizeClaim(c: string): string {
   return c.toLowerCase().replace(/[_-]/g, '');
 }
 
+type JwtFacts = NonNullable<NonNullable<CallContext['auth']>['jwt']>;
+
+/** Weak-JWT verdicts per decoded token (the identity analyzer shares one facts object per token). */
+const weakVerdicts = new WeakMap<JwtFacts, Detection | null>();
+
 /** `jwt_alg_none` (unsigned tokens, worse when accepted) and `weak_jwt` (no expiry, long life, sensitive claims). */
 export function checkJwt(call: CallContext, s: ExposureSettings, out: Detection[], nowSec: number): void {
   const jwt = call.auth?.jwt;
   if (jwt === undefined) return;
+  const known = weakVerdicts.get(jwt);
+  if (known !== undefined && jwt.alg !== '' && jwt.alg.toLowerCase() !== 'none') {
+    if (known !== null) out.push(known);
+    return;
+  }
   const status = call.tx.status;
   if (jwt.alg.toLowerCase() === 'none' || jwt.alg === '') {
     const accepted = status !== null && status >= 200 && status < 300;
@@ -71,7 +81,12 @@ export function checkJwt(call: CallContext, s: ExposureSettings, out: Detection[
   const sensitive: string[] = [];
   for (const c of jwt.claims) if (s.jwtSensitiveClaims.includes(normalizeClaim(c))) sensitive.push(c.slice(0, 40));
   if (sensitive.length > 0) weak.push(`sensitive claims in the readable payload: ${sensitive.join(', ')}`);
-  if (weak.length > 0) out.push({ type: 'weak_jwt', category: 'exposure', severity: sensitive.length > 0 ? 'high' : 'medium', scope: 'endpoint', rule: 'exposure.jwt.weak', evidence: `JWT (alg ${jwt.alg || 'none'}${jwt.iss !== '' ? `, issuer ${jwt.iss.slice(0, 80)}` : ''}): ${weak.join('; ')}` });
+  const verdict: Detection | null =
+    weak.length > 0
+      ? { type: 'weak_jwt', category: 'exposure', severity: sensitive.length > 0 ? 'high' : 'medium', scope: 'endpoint', rule: 'exposure.jwt.weak', evidence: `JWT (alg ${jwt.alg || 'none'}${jwt.iss !== '' ? `, issuer ${jwt.iss.slice(0, 80)}` : ''}): ${weak.join('; ')}` }
+      : null;
+  weakVerdicts.set(jwt, verdict);
+  if (verdict !== null) out.push(verdict);
 }
 
 /** Stack traces and SQL errors in the response body. */

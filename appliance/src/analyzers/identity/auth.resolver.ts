@@ -9,7 +9,7 @@ import type { AuthScheme, CallAuth } from '../call.context.ts';
 import { fingerprint } from '../sensitive/masking.ts';
 import { percentDecode } from '../sensitive/message.parsers.ts';
 import { decodeJwt, looksLikeJwt, type JwtFacts } from './jwt.decoder.ts';
-import { LruCache } from './lru.cache.ts';
+import { GenerationalCache } from './lru.cache.ts';
 
 /** Names that carry an API key or token in a request header (lower case). */
 export const API_KEY_HEADERS: ReadonlySet<string> = new Set([
@@ -61,21 +61,36 @@ export function decodeBasic(b64: string): BasicCredential | null {
   return { user: cleanName(decoded.slice(0, colon)), password: decoded.slice(colon + 1) };
 }
 
-/** Caches decoded JWT facts by token, since clients send the same token on many calls. */
+/**
+ * Caches decoded JWT facts by token and resolved Authorization headers by value, since clients send the same
+ * credential on many calls. Cached CallAuth objects are shared between calls and must be treated as read-only.
+ */
 export class JwtCache {
-  private readonly cache: LruCache<string, JwtFacts | false>;
+  private readonly cache: GenerationalCache<string, JwtFacts | false>;
+  private readonly headers: GenerationalCache<string, CallAuth>;
 
   constructor(capacity = 4096) {
-    this.cache = new LruCache(capacity);
+    this.cache = new GenerationalCache(Math.max(2, capacity));
+    this.headers = new GenerationalCache(Math.max(2, capacity));
   }
 
   /** Decoded facts of `token`, or null when it is not a JWT. */
   decode(token: string): JwtFacts | null {
-    const hit = this.cache.peek(token);
+    const hit = this.cache.get(token);
     if (hit !== undefined) return hit === false ? null : hit;
     const facts = decodeJwt(token);
     this.cache.set(token, facts ?? false);
     return facts;
+  }
+
+  /** The CallAuth of an Authorization header value, resolved once per distinct value. */
+  authorization(value: string): CallAuth {
+    let a = this.headers.get(value);
+    if (a === undefined) {
+      a = fromAuthorization(value, this);
+      if (value.length <= 8192) this.headers.set(value, a);
+    }
+    return a;
   }
 }
 
@@ -178,7 +193,7 @@ export function resolveAuth(tx: Transaction, jwts: JwtCache = new JwtCache(64)):
     const name = hs[i][0];
     const len = name.length;
     if (len === 13 && name.toLowerCase() === 'authorization') {
-      const a = fromAuthorization(hs[i][1], jwts);
+      const a = jwts.authorization(hs[i][1]);
       if (a.scheme !== 'none') return a;
     } else if (len === 6 && cookieHeader < 0 && name.toLowerCase() === 'cookie') cookieHeader = i;
     else if (keyHeader < 0 && len >= 5 && len <= 25 && API_KEY_HEADERS.has(name.toLowerCase())) keyHeader = i;

@@ -5,6 +5,7 @@
  */
 import type { Transaction } from '../../engine/transaction.types.ts';
 import { headerValue } from '../../engine/transaction.types.ts';
+import type { AuthScheme } from '../call.context.ts';
 import { fingerprint } from '../sensitive/masking.ts';
 import { percentDecode } from '../sensitive/message.parsers.ts';
 import { cleanName, decodeBasic } from './auth.resolver.ts';
@@ -29,9 +30,6 @@ export interface LoginAttempt {
 export const LOGIN_BODY_LIMIT = 16384;
 /** Response body bytes read for failure/success signals. */
 export const LOGIN_RESPONSE_LIMIT = 4096;
-
-/** Path words that mark a login endpoint (matched on whole path segments, case-insensitive). */
-export const LOGIN_PATH = /(?:^|\/)(?:login|log-in|log_in|signin|sign-in|sign_in|logon|authenticate|authentication|auth|session|sessions|token|oauth2?\/token|connect\/token)(?:\/|\.|$)/i;
 
 const USER_FIELDS = new Set(['username', 'user_name', 'user', 'login', 'loginname', 'login_name', 'email', 'mail', 'account', 'accountname', 'account_name', 'phone', 'mobile', 'userid', 'user_id', 'principal', 'identifier', 'name']);
 const PASSWORD_FIELDS = new Set(['password', 'passwd', 'pwd', 'pass', 'passcode', 'passphrase', 'user_password', 'userpassword', 'credential', 'secret']);
@@ -120,23 +118,43 @@ export function loginOutcome(tx: Transaction): { outcome: LoginOutcome; reason: 
   return { outcome: 'success', reason: `status ${s}` };
 }
 
-/** True when the request may be a login form or JSON login (cheap test before parsing the body). */
+/** True when the request may be a login form or JSON login: a POST/PUT whose body mentions a password-like word (cheap test before parsing). */
 export function mayBeLogin(tx: Transaction): boolean {
   const m = tx.method;
   if (m !== 'POST' && m !== 'PUT') return false;
   const body = tx.requestBody;
   if (body === null || body.data.length === 0 || body.data.length > 1 << 20) return false;
-  if (LOGIN_PATH.test(tx.path)) return true;
   const d = body.data.length > LOGIN_BODY_LIMIT ? body.data.subarray(0, LOGIN_BODY_LIMIT) : body.data;
-  return d.indexOf('pass') >= 0 || d.indexOf('pwd') >= 0;
+  return d.indexOf(NEEDLE_PASS) >= 0 || d.indexOf(NEEDLE_PWD) >= 0 || d.indexOf(NEEDLE_SECRET) >= 0 || d.indexOf(NEEDLE_CREDENTIAL) >= 0;
+}
+
+const NEEDLE_PASS = Buffer.from('pass', 'latin1');
+const NEEDLE_PWD = Buffer.from('pwd', 'latin1');
+const NEEDLE_SECRET = Buffer.from('secret', 'latin1');
+const NEEDLE_CREDENTIAL = Buffer.from('credential', 'latin1');
+
+const answered = new WeakMap<Transaction, LoginAttempt | null>();
+
+/**
+ * {@link detectLogin} remembering its last answer, so analyzers that run one after another on the same call
+ * (abuse, exposure) parse its body once.
+ */
+export function detectLoginOnce(tx: Transaction, scheme?: AuthScheme): LoginAttempt | null {
+  if (!mayBeLogin(tx)) return detectLogin(tx, scheme);
+  const known = answered.get(tx);
+  if (known !== undefined) return known;
+  const login = detectLogin(tx, scheme);
+  answered.set(tx, login);
+  return login;
 }
 
 /**
  * The login attempt a call makes, or null. A call with HTTP Basic or Digest credentials counts as an
- * authentication attempt on any path; a POST/PUT whose body has a password field counts as a form login.
+ * authentication attempt on any path; a POST/PUT whose body has a password field counts as a form login. When the
+ * identity analyzer's `scheme` is given, the Authorization header is only read for `basic` and `digest`.
  */
-export function detectLogin(tx: Transaction): LoginAttempt | null {
-  const auth = headerValue(tx.requestHeaders, 'authorization');
+export function detectLogin(tx: Transaction, scheme?: AuthScheme): LoginAttempt | null {
+  const auth = scheme === undefined || scheme === 'basic' || scheme === 'digest' ? headerValue(tx.requestHeaders, 'authorization') : undefined;
   if (auth !== undefined) {
     const t = auth.trimStart();
     const word = t.slice(0, 7).toLowerCase();
