@@ -11,6 +11,9 @@ import { IdentityAnalyzer } from '../analyzers/identity/identity.analyzer.ts';
 import { SensitiveAnalyzer } from '../analyzers/sensitive/sensitive.analyzer.ts';
 import { ClientsAnalyzer } from '../analyzers/clients/clients.analyzer.ts';
 import { FindingsAnalyzer } from '../analyzers/findings/findings.analyzer.ts';
+import { AbuseAnalyzer } from '../analyzers/abuse/abuse.analyzer.ts';
+import { ExposureAnalyzer } from '../analyzers/exposure/exposure.analyzer.ts';
+import { RiskAnalyzer } from '../analyzers/risk/risk.analyzer.ts';
 import type { AnalysisReport } from './analysis-report.types.ts';
 import { AnalysisPipeline } from './analysis.pipeline.ts';
 
@@ -28,7 +31,16 @@ export interface OfflineAnalysisOptions {
  * sensitive) first, detectors next, then the findings aggregator, then analyzers that read other results (risk).
  */
 export function defaultAnalyzers(): Analyzer[] {
-  return [new IdentityAnalyzer(), new InventoryAnalyzer(), new ClientsAnalyzer(), new SensitiveAnalyzer(), new FindingsAnalyzer()];
+  return [
+    new IdentityAnalyzer(),
+    new InventoryAnalyzer(),
+    new ClientsAnalyzer(),
+    new SensitiveAnalyzer(),
+    new AbuseAnalyzer(),
+    new ExposureAnalyzer(),
+    new FindingsAnalyzer(),
+    new RiskAnalyzer(),
+  ];
 }
 
 /** Analyzes one capture file. Throws CaptureFormatError when the file is not a readable capture. */

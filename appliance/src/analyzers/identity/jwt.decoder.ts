@@ -1,56 +1,81 @@
 /**
- * Decodes the header and claims of a JWT (JWS compact form) without verifying it: the appliance only observes, so
- * what matters is what the token says (algorithm, subject, issuer, expiry, which claims it carries). Bounded and
- * never throwing; results are cached because the same tokens repeat across calls.
+ * JSON Web Token decoding for identity and exposure checks: splits a compact JWS/JWE, decodes the header and payload
+ * (base64url JSON) and returns the facts the analyzers need. Never verifies signatures (a passive sensor has no
+ * keys), never throws on hostile input, and bounds the size it decodes.
  */
 
-/** What a JWT says about itself. */
+/** Longest token decoded; longer ones are not treated as JWTs. */
+export const MAX_JWT_LENGTH = 16384;
+
+/** What a decoded JWT says about itself. */
 export interface JwtFacts {
+  /** `alg` of the header as sent ('' when absent or not a string). */
   alg: string;
-  /** Claim names (sorted), not values. */
+  /** Header `typ` ('' when absent). */
+  typ: string;
+  /** Payload claim names in payload order (at most 64). */
   claims: string[];
   /** `exp` in seconds since the epoch, or null when absent or not a number. */
   exp: number | null;
+  /** `iat` in seconds, or null. */
+  iat: number | null;
   iss: string;
   sub: string;
+  /** The third part (signature) is empty. */
+  unsigned: boolean;
 }
 
-const MAX_PART = 16_384;
-const cache = new Map<string, JwtFacts | null>();
+const B64URL = /^[A-Za-z0-9_-]+={0,2}$/;
 
-function decodeJson(b64: string): Record<string, unknown> | null {
-  if (b64.length === 0 || b64.length > MAX_PART || !/^[A-Za-z0-9_-]+$/.test(b64)) return null;
-  const text = Buffer.from(b64, 'base64url').toString('utf8');
-  if (text.charCodeAt(0) !== 123) return null;
+function decodePart(part: string): Record<string, unknown> | null {
+  if (part.length === 0 || part.length > MAX_JWT_LENGTH || !B64URL.test(part)) return null;
   try {
+    const text = Buffer.from(part, 'base64url').toString('utf8');
+    if (text.charCodeAt(0) !== 123) return null;
     const v: unknown = JSON.parse(text);
-    return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
+    return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
   } catch {
     return null;
   }
 }
 
-/** The facts of `token` when it is a JWT (header JSON with a string `alg`), else null. */
+function text(v: unknown, max = 256): string {
+  if (typeof v === 'string') return v.length > max ? v.slice(0, max) : v;
+  if (typeof v === 'number' && Number.isFinite(v)) return String(v);
+  return '';
+}
+
+function num(v: unknown): number | null {
+  return typeof v === 'number' && Number.isFinite(v) ? v : null;
+}
+
+/** True when `s` has the shape of a compact JWT (three base64url parts, header starting with `eyJ`). */
+export function looksLikeJwt(s: string): boolean {
+  if (s.length < 10 || s.length > MAX_JWT_LENGTH || !s.startsWith('eyJ')) return false;
+  const d1 = s.indexOf('.');
+  if (d1 < 0) return false;
+  const d2 = s.indexOf('.', d1 + 1);
+  return d2 > d1 + 1 && s.indexOf('.', d2 + 1) < 0;
+}
+
+/** Decodes a compact JWT; null when `token` is not one (wrong shape, bad base64url, header or payload not JSON objects). */
 export function decodeJwt(token: string): JwtFacts | null {
-  const hit = cache.get(token);
-  if (hit !== undefined) return hit;
-  let facts: JwtFacts | null = null;
-  const a = token.indexOf('.');
-  const b = a < 0 ? -1 : token.indexOf('.', a + 1);
-  if (a > 0 && b > a && token.indexOf('.', b + 1) < 0) {
-    const header = decodeJson(token.slice(0, a));
-    if (header !== null && typeof header.alg === 'string') {
-      const payload = decodeJson(token.slice(a + 1, b)) ?? {};
-      facts = {
-        alg: header.alg.slice(0, 32),
-        claims: Object.keys(payload).slice(0, 64).sort(),
-        exp: typeof payload.exp === 'number' && Number.isFinite(payload.exp) ? payload.exp : null,
-        iss: typeof payload.iss === 'string' ? payload.iss.slice(0, 256) : '',
-        sub: typeof payload.sub === 'string' ? payload.sub.slice(0, 256) : typeof payload.sub === 'number' ? String(payload.sub) : '',
-      };
-    }
-  }
-  if (cache.size >= 4096) cache.clear();
-  if (token.length <= 8192) cache.set(token, facts);
-  return facts;
+  if (!looksLikeJwt(token)) return null;
+  const d1 = token.indexOf('.');
+  const d2 = token.indexOf('.', d1 + 1);
+  const header = decodePart(token.slice(0, d1));
+  if (header === null) return null;
+  const payload = decodePart(token.slice(d1 + 1, d2));
+  if (payload === null) return null;
+  const claims = Object.keys(payload);
+  return {
+    alg: text(header.alg, 32),
+    typ: text(header.typ, 32),
+    claims: claims.length > 64 ? claims.slice(0, 64) : claims,
+    exp: num(payload.exp),
+    iat: num(payload.iat),
+    iss: text(payload.iss),
+    sub: text(payload.sub),
+    unsigned: d2 === token.length - 1,
+  };
 }

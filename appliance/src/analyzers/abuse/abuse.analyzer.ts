@@ -1,0 +1,187 @@
+/**
+ * The abuse analyzer: behaviour detectors per client (IP) and per identity — credential stuffing, brute force,
+ * enumeration (including passive BOLA), scraping, rate anomalies against learned baselines, and automation
+ * fingerprints. Runs after identity, inventory and sensitive (it reads `call.auth`, `call.endpoint` and
+ * `call.sensitive`) and attaches detections that the findings aggregator counts. All state is bounded.
+ */
+import type { AnalysisReport } from '../../analysis/analysis-report.types.ts';
+import type { Analyzer } from '../analyzer.types.ts';
+import type { CallContext, Detection } from '../call.context.ts';
+import { detectLoginOnce } from '../identity/login.detector.ts';
+import { GenerationalCache } from '../identity/lru.cache.ts';
+import { resolveAbuseSettings, type AbuseSettings, type AbuseSettingsInput } from './abuse.settings.ts';
+import { newActor, type ActorState } from './actor.state.ts';
+import { observeAutomation } from './automation.detector.ts';
+import { observeLogin } from './login-abuse.detector.ts';
+import { TemplateIdSpace, observeObjectAccess, observeSensitiveVolume, templateWindow } from './object-access.detector.ts';
+import { objectRef } from './path.ids.ts';
+import { learnJsonIds, type IdFilter } from './id.filter.ts';
+import { RateBaseline } from './rate.baseline.ts';
+
+/** Counters of the analyzer's own bounds, for health pages. */
+export interface AbuseStats {
+  actors: number;
+  actorsEvicted: number;
+  templatesOverflow: number;
+  idSpaceOverflow: number;
+  baselinesOverflow: number;
+}
+
+/** Runs the abuse detectors on every call. */
+export class AbuseAnalyzer implements Analyzer {
+  readonly id = 'abuse';
+  readonly settings: AbuseSettings;
+  private readonly clients: GenerationalCache<string, ActorState>;
+  private readonly identities: GenerationalCache<string, ActorState>;
+  private readonly idSpace: TemplateIdSpace;
+  private readonly actorBaseline = new RateBaseline();
+  /** Per template: its canonical name (shared by every actor's map, so each template's text is stored once) and baseline. */
+  private readonly templateBaselines = new Map<string, { name: string; baseline: RateBaseline }>();
+  private baselinesOverflow = 0;
+  private readonly found: Detection[] = [];
+
+  constructor(settings: AbuseSettingsInput = {}) {
+    this.settings = resolveAbuseSettings(settings);
+    this.clients = new GenerationalCache(this.settings.caps.actors);
+    this.identities = new GenerationalCache(this.settings.caps.actors);
+    this.idSpace = new TemplateIdSpace(this.settings.caps.baselines, this.settings.caps.idsPerTemplate);
+  }
+
+  private actor(cache: GenerationalCache<string, ActorState>, name: string, prefix: 'ip:' | 'id:'): ActorState {
+    let a = cache.get(name);
+    if (a === undefined) {
+      a = newActor(prefix + name);
+      cache.set(name, a);
+    }
+    return a;
+  }
+
+  private templateBaseline(template: string): { name: string; baseline: RateBaseline } | null {
+    let b = this.templateBaselines.get(template);
+    if (b === undefined) {
+      if (this.templateBaselines.size >= this.settings.caps.baselines) {
+        this.baselinesOverflow++;
+        return null;
+      }
+      b = { name: template, baseline: new RateBaseline() };
+      this.templateBaselines.set(template, b);
+    }
+    return b;
+  }
+
+  onCall(call: CallContext): void {
+    const out = this.found;
+    out.length = 0;
+    try {
+      this.observe(call, out);
+    } catch {
+      // Hostile content must never stop the pipeline; a failed observation only loses this call's detections.
+    }
+    if (out.length === 0) return;
+    const seen = new Set<string>();
+    for (const d of out) {
+      if (seen.has(d.type)) continue;
+      seen.add(d.type);
+      call.detections.push(d);
+    }
+  }
+
+  private observe(call: CallContext, out: Detection[]): void {
+    const s = this.settings;
+    const tx = call.tx;
+    const ts = tx.startTs;
+    const ipActor = this.actor(this.clients, tx.clientIp, 'ip:');
+    const identity = call.auth?.identity ?? '';
+    const idActor = identity !== '' ? this.actor(this.identities, identity, 'id:') : null;
+
+    const login = detectLoginOnce(tx, call.auth?.scheme);
+    if (login !== null) observeLogin(ipActor, login, ts, s, out);
+
+    const ref = objectRef(tx.path, call.endpoint?.template);
+    const bucketUs = s.rate.bucketSec * 1e6;
+    const alpha = s.rate.baselineAlpha;
+    const tpl = this.templateBaseline(ref.template);
+    const tplBaseline = tpl?.baseline ?? null;
+    const template = tpl?.name ?? ref.template;
+    let responseRecords = 0;
+    const hits = call.sensitive;
+    for (let i = 0; i < hits.length; i++) if (hits[i].direction === 'response') responseRecords++;
+
+    for (let k = 0; k < 2; k++) {
+      const actor = k === 0 ? ipActor : idActor;
+      if (actor === null) continue;
+      actor.rate.count1(ts, bucketUs, this.actorBaseline, alpha);
+      this.checkRate(actor, actor.rate.sliding(ts, bucketUs), this.actorBaseline, 'all endpoints', out, actor.rate);
+      // Identities are tracked per template only for object access (ids, pages); per-endpoint rates and error
+      // ratios are the client's.
+      if (k === 1 && ref.id === '' && tx.query.length === 0) {
+        if (responseRecords > 0 || actor.sensitiveRecords > 0) observeSensitiveVolume(actor, responseRecords, ts, s, out);
+        continue;
+      }
+      const w = templateWindow(actor, template, ts, s);
+      if (w !== null) {
+        if (tplBaseline !== null && k === 0) {
+          w.count1(ts, bucketUs, tplBaseline, alpha);
+          this.checkRate(actor, w.sliding(ts, bucketUs), tplBaseline, template, out, w);
+        }
+        observeObjectAccess(actor, w, ref, tx.status, tx.query, this.idSpace, s, out);
+      }
+      if (responseRecords > 0 || actor.sensitiveRecords > 0) observeSensitiveVolume(actor, responseRecords, ts, s, out);
+    }
+
+    if (idActor !== null && idActor.learnedIds !== null) this.learnGivenIds(call, idActor.learnedIds, ref.id === '');
+
+    let ua = '';
+    const hs = tx.requestHeaders;
+    for (let i = 0; i < hs.length; i++) {
+      if (hs[i][0].length === 10 && hs[i][0].toLowerCase() === 'user-agent') {
+        ua = hs[i][1];
+        break;
+      }
+    }
+    observeAutomation(ipActor, ua, hs, ts, s, out);
+  }
+
+  private checkRate(actor: ActorState, count: number, baseline: RateBaseline, scope: string, out: Detection[], bucket: { anomalous: boolean }): void {
+    const r = this.settings.rate;
+    if (count < r.minCallsPerBucket) return;
+    const t = baseline.threshold(r);
+    if (count <= t.limit) return;
+    bucket.anomalous = true;
+    out.push({
+      type: 'rate_anomaly',
+      category: 'abuse',
+      severity: 'medium',
+      rule: 'abuse.rate',
+      evidence: `${actor.key}: ${count} calls to ${scope} in the last ${r.bucketSec}s; ${t.basis}`,
+    });
+  }
+
+  /** Learns the object ids a response gave an identity (collection reads and creations), for passive BOLA. */
+  private learnGivenIds(call: CallContext, learned: IdFilter, collection: boolean): void {
+    const tx = call.tx;
+    const status = tx.status;
+    if (status === null || status < 200 || status >= 300) return;
+    if (!collection && tx.method !== 'POST') return;
+    const body = tx.responseBody;
+    if (body === null || body.data.length < 8) return;
+    const first = body.data[0];
+    if (first !== 123 && first !== 91) return;
+    learnJsonIds(body.data, this.settings.caps.learnBodyBytes, learned);
+  }
+
+  /** Bounds of the analyzer's state. */
+  stats(): AbuseStats {
+    return {
+      actors: this.clients.size + this.identities.size,
+      actorsEvicted: this.clients.evicted + this.identities.evicted,
+      templatesOverflow: [...this.clients.entries(), ...this.identities.entries()].reduce((n, [, a]) => n + a.templatesOverflow, 0),
+      idSpaceOverflow: this.idSpace.overflow,
+      baselinesOverflow: this.baselinesOverflow,
+    };
+  }
+
+  contribute(_report: AnalysisReport): void {
+    // Abuse detections reach the report through the findings aggregator.
+  }
+}

@@ -1,0 +1,124 @@
+/**
+ * Per-actor state of the abuse detectors. An actor is a client IP (`ip:<address>`) or an identity
+ * (`id:<identity>`); each call updates its client's actor and, when it carries one, its identity's actor. All
+ * state is bounded by the caps in AbuseSettings.
+ */
+import type { BoundedSet } from './bounded.set.ts';
+import { RateBucket } from './rate.baseline.ts';
+import { IdFilter } from './id.filter.ts';
+import type { IdCounter } from './id.counter.ts';
+
+/** Login counters of one client in the current window. */
+export interface LoginWindow {
+  start: number;
+  attempts: number;
+  failures: number;
+  usernames: BoundedSet;
+  /** Per account tried: failures, distinct passwords, whether a success followed. */
+  accounts: Map<string, AccountWindow>;
+  accountsOverflow: number;
+}
+
+/** Brute-force counters for one account from one client. */
+export interface AccountWindow {
+  attempts: number;
+  failures: number;
+  passwords: BoundedSet;
+  firing: boolean;
+}
+
+/**
+ * Object-access counters of one actor on one template in the current window, and (as a RateBucket) the actor's
+ * call rate on that template. One flat object per pair keeps the live heap small.
+ */
+export class TemplateWindow extends RateBucket {
+  /** Start of the object-access window (µs). */
+  winStart: number;
+  calls = 0;
+  /** 403/404 answers. */
+  errors = 0;
+  /** Distinct ids requested (allocated on the first id). */
+  ids: IdCounter | null = null;
+  /** Distinct ids answered 2xx (allocated on the first). */
+  okIds: IdCounter | null = null;
+  /** Distinct ids answered 2xx that were never given to this identity in an earlier response. */
+  unseenOk = 0;
+  /** Distinct page/offset values walked (allocated on the first). */
+  pages: IdCounter | null = null;
+  /** Longest sequential id run found at the last check, and the id count at that check. */
+  run = 0;
+  runCheckedAt = 0;
+
+  constructor(ts: number) {
+    super();
+    this.winStart = ts;
+  }
+
+  /** Resets the object-access counters for a new window at `ts` (the rate bucket carries on). */
+  resetWindow(ts: number): void {
+    this.winStart = ts;
+    this.calls = 0;
+    this.errors = 0;
+    this.ids?.clear();
+    this.okIds?.clear();
+    this.unseenOk = 0;
+    this.pages?.clear();
+    this.run = 0;
+    this.runCheckedAt = 0;
+  }
+}
+
+/** Automation-fingerprint state of one client. */
+export interface AutomationState {
+  start: number;
+  lastTs: number;
+  /** Welford accumulators of inter-call gaps (µs). */
+  gaps: number;
+  gapMean: number;
+  gapM2: number;
+  lastAgent: string;
+  agentIsBot: string;
+  /** Distinct user agents and header orders (allocated when the agent first changes). */
+  agents: BoundedSet | null;
+  headerOrders: BoundedSet | null;
+  firstOrder: string;
+}
+
+/** All state of one actor. */
+export interface ActorState {
+  key: string;
+  login: LoginWindow | null;
+  templates: Map<string, TemplateWindow>;
+  /** Templates called once so far, with the time of that call (a window opens on the second call). */
+  firstCalls: Map<string, number>;
+  /** Templates not tracked because the actor had the maximum. */
+  templatesOverflow: number;
+  rate: RateBucket;
+  sensitiveStart: number;
+  sensitiveRecords: number;
+  automation: AutomationState | null;
+  /** Ids given to this identity in responses (identities only; a Bloom filter of fixed size). */
+  learnedIds: IdFilter | null;
+}
+
+/** A fresh actor state. */
+export function newActor(key: string): ActorState {
+  return {
+    key,
+    login: null,
+    templates: new Map(),
+    firstCalls: new Map(),
+    templatesOverflow: 0,
+    rate: new RateBucket(),
+    sensitiveStart: -1,
+    sensitiveRecords: 0,
+    automation: null,
+    learnedIds: key.startsWith('id:') ? new IdFilter() : null,
+  };
+}
+
+/** Masks a username for evidence: first character and stars. */
+export function maskUser(u: string): string {
+  if (u.length === 0) return '(empty)';
+  return u.slice(0, 1) + '***';
+}

@@ -1,0 +1,82 @@
+/**
+ * Automation fingerprints per client: user agents of automation frameworks and headless browsers, user-agent
+ * rotation behind a single header order (one tool pretending to be many browsers), and machine-regular timing
+ * between calls. Plain API clients (curl, SDKs) are not flagged for their user agent alone.
+ */
+import type { HeaderList } from '../../engine/transaction.types.ts';
+import type { Detection } from '../call.context.ts';
+import type { AbuseSettings } from './abuse.settings.ts';
+import type { ActorState, AutomationState } from './actor.state.ts';
+import { BoundedSet } from './bounded.set.ts';
+
+/** Header names in order (lower case, joined by ','): the header-order fingerprint of a request. */
+export function headerOrder(headers: HeaderList): string {
+  let out = '';
+  const n = Math.min(headers.length, 32);
+  for (let i = 0; i < n; i++) out += (i === 0 ? '' : ',') + headers[i][0].toLowerCase();
+  return out;
+}
+
+function newState(ts: number): AutomationState {
+  return { start: ts, lastTs: -1, gaps: 0, gapMean: 0, gapM2: 0, lastAgent: '\u0000', agentIsBot: '', agents: null, headerOrders: null, firstOrder: '' };
+}
+
+/** Counts one call of a client and pushes `automation` when a fingerprint holds. */
+export function observeAutomation(actor: ActorState, userAgent: string, headers: HeaderList, ts: number, s: AbuseSettings, out: Detection[]): void {
+  const a = s.automation;
+  let st = actor.automation;
+  if (st === null || ts - st.start >= s.windowSec * 1e6 || ts < st.start) {
+    st = newState(ts);
+    actor.automation = st;
+  }
+  if (st.lastTs >= 0 && ts >= st.lastTs) {
+    const gap = ts - st.lastTs;
+    st.gaps++;
+    const d = gap - st.gapMean;
+    st.gapMean += d / st.gaps;
+    st.gapM2 += d * (gap - st.gapMean);
+  }
+  st.lastTs = ts;
+  if (userAgent !== st.lastAgent) {
+    const order = headerOrder(headers);
+    if (st.lastAgent === '\u0000') st.firstOrder = order;
+    else {
+      if (st.agents === null || st.headerOrders === null) {
+        st.agents = new BoundedSet(64);
+        st.headerOrders = new BoundedSet(64);
+        st.agents.add(st.lastAgent);
+        st.headerOrders.add(st.firstOrder);
+      }
+      st.agents.add(userAgent);
+      st.headerOrders.add(order);
+    }
+    st.lastAgent = userAgent;
+    const lower = userAgent.toLowerCase();
+    st.agentIsBot = '';
+    for (const bot of a.botAgents) {
+      if (lower.includes(bot)) {
+        st.agentIsBot = bot;
+        break;
+      }
+    }
+  }
+  const reasons: string[] = [];
+  let rule = '';
+  if (st.agentIsBot !== '') {
+    reasons.push(`user agent of an automation framework or headless browser ("${st.agentIsBot}")`);
+    rule = 'abuse.automation.agent';
+  }
+  if (st.agents !== null && st.headerOrders !== null && st.agents.distinct >= a.minUserAgents && st.headerOrders.distinct === 1) {
+    reasons.push(`${st.agents.distinct} different user agents sent with one identical header order in the window (limit ≥${a.minUserAgents})`);
+    rule ||= 'abuse.automation.agent_rotation';
+  }
+  if (st.gaps + 1 >= a.minCalls && st.gapMean > 0) {
+    const sd = Math.sqrt(st.gapM2 / st.gaps);
+    const cv = sd / st.gapMean;
+    if (cv <= a.maxIntervalCv && st.gapMean <= a.maxMeanIntervalSec * 1e6) {
+      reasons.push(`${st.gaps + 1} calls at machine-regular intervals of ${(st.gapMean / 1e6).toFixed(3)}s (variation ${cv.toFixed(3)}; limits: ≥${a.minCalls} calls, variation ≤${a.maxIntervalCv}, mean ≤${a.maxMeanIntervalSec}s)`);
+      rule ||= 'abuse.automation.timing';
+    }
+  }
+  if (reasons.length > 0) out.push({ type: 'automation', category: 'abuse', severity: 'low', rule, evidence: `${actor.key}: ${reasons.join('; ')}` });
+}

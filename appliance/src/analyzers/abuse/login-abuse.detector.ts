@@ -1,0 +1,72 @@
+/**
+ * Login abuse per client: `credential_stuffing` (many usernames, high failure ratio) and `brute_force` (one
+ * account, many passwords). Counts in a tumbling window per client; once a threshold holds, every further login
+ * call of that client in the window carries the detection, with the figures that made it fire.
+ */
+import type { Detection } from '../call.context.ts';
+import type { LoginAttempt } from '../identity/login.detector.ts';
+import type { AbuseSettings } from './abuse.settings.ts';
+import { BoundedSet } from './bounded.set.ts';
+import { maskUser, type AccountWindow, type ActorState, type LoginWindow } from './actor.state.ts';
+
+function newWindow(ts: number, cap: number): LoginWindow {
+  return { start: ts, attempts: 0, failures: 0, usernames: new BoundedSet(cap), accounts: new Map(), accountsOverflow: 0 };
+}
+
+/** Counts one login attempt of `actor` (a client) at `ts` and returns what fired. */
+export function observeLogin(actor: ActorState, login: LoginAttempt, ts: number, s: AbuseSettings, out: Detection[]): void {
+  const windowUs = s.windowSec * 1e6;
+  let w = actor.login;
+  if (w === null || ts - w.start >= windowUs || ts < w.start) {
+    w = newWindow(ts, s.caps.valuesPerCounter);
+    actor.login = w;
+  }
+  w.attempts++;
+  const failed = login.outcome === 'failure';
+  if (failed) w.failures++;
+  const user = login.username;
+  w.usernames.add(user);
+
+  const cs = s.credentialStuffing;
+  const ratio = w.failures / w.attempts;
+  if (w.attempts >= cs.minAttempts && w.usernames.distinct >= cs.minUsernames && ratio >= cs.minFailureRatio) {
+    out.push({
+      type: 'credential_stuffing',
+      category: 'abuse',
+      severity: 'high',
+      rule: 'abuse.credential_stuffing',
+      evidence:
+        `${w.attempts} login attempts with ${w.usernames.distinct} distinct usernames in ${Math.round((ts - w.start) / 1e6)}s, ` +
+        `${Math.round(ratio * 100)}% failed (limits: ≥${cs.minAttempts} attempts, ≥${cs.minUsernames} usernames, ≥${Math.round(cs.minFailureRatio * 100)}% failed); ` +
+        `latest ${login.kind} login as ${maskUser(user)} → ${login.outcome} (${login.reason})`,
+    });
+  }
+
+  let acc = w.accounts.get(user);
+  if (acc === undefined) {
+    if (w.accounts.size >= s.caps.accountsPerActor) {
+      w.accountsOverflow++;
+      return;
+    }
+    acc = { attempts: 0, failures: 0, passwords: new BoundedSet(s.caps.valuesPerCounter), firing: false } satisfies AccountWindow;
+    w.accounts.set(user, acc);
+  }
+  acc.attempts++;
+  if (failed) acc.failures++;
+  if (login.passwordFp !== '') acc.passwords.add(login.passwordFp);
+  const bf = s.bruteForce;
+  if (acc.failures >= bf.minFailures && acc.passwords.distinct >= bf.minPasswords) acc.firing = true;
+  if (acc.firing) {
+    const success = login.outcome === 'success';
+    out.push({
+      type: 'brute_force',
+      category: 'abuse',
+      severity: success ? 'critical' : 'high',
+      rule: success ? 'abuse.brute_force.success' : 'abuse.brute_force',
+      evidence:
+        `${acc.failures} failed of ${acc.attempts} ${login.kind} logins on account ${maskUser(user)} with ${acc.passwords.distinct} distinct passwords ` +
+        `(limits: ≥${bf.minFailures} failures, ≥${bf.minPasswords} passwords)` +
+        (success ? `; this attempt succeeded (${login.reason}): the account may be compromised` : ''),
+    });
+  }
+}

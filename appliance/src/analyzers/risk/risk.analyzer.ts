@@ -1,0 +1,118 @@
+/**
+ * The risk analyzer: runs last. While calls flow it collects, per endpoint, the facts the risk model needs that
+ * the report does not carry (anonymous share, auth schemes and carriers, sensitive types by direction); in
+ * `contribute` it reads the endpoints and findings the other analyzers wrote, scores every endpoint, fills
+ * `endpoints[].risk` and keeps the factor breakdown for the API.
+ */
+import type { AnalysisReport } from '../../analysis/analysis-report.types.ts';
+import type { Analyzer } from '../analyzer.types.ts';
+import type { CallContext } from '../call.context.ts';
+import { DEFAULT_RISK_WEIGHTS, scoreEndpoint, type EndpointRisk, type RiskWeights } from './risk.model.ts';
+
+interface EndpointFacts {
+  calls: number;
+  anonymous: number;
+  schemes: Set<string>;
+  carriers: Set<string>;
+  responseSensitive: Set<string>;
+  requestSensitive: Set<string>;
+}
+
+/** Most distinct values kept per endpoint for schemes, carriers and sensitive types. */
+const MAX_VALUES = 32;
+
+function addCapped(set: Set<string>, v: string): void {
+  if (set.size < MAX_VALUES) set.add(v);
+}
+
+/** The key of an endpoint as the report names it. */
+export function endpointKey(host: string, method: string, path: string): string {
+  return `${host}\u0000${method}\u0000${path}`;
+}
+
+/** Scores endpoints after all other analyzers. */
+export class RiskAnalyzer implements Analyzer {
+  readonly id = 'risk';
+  private readonly facts = new Map<string, EndpointFacts>();
+  private readonly breakdowns = new Map<string, EndpointRisk>();
+  /** Endpoints not tracked because the map was full. */
+  overflow = 0;
+
+  /**
+   * @param weights risk model weights
+   * @param maxEndpoints endpoints tracked at once
+   */
+  constructor(
+    private readonly weights: RiskWeights = DEFAULT_RISK_WEIGHTS,
+    private readonly maxEndpoints = 100_000,
+  ) {}
+
+  onCall(call: CallContext): void {
+    const tx = call.tx;
+    const key = endpointKey(call.host, call.endpoint?.method ?? tx.method, call.endpoint?.template ?? tx.path);
+    let f = this.facts.get(key);
+    if (f === undefined) {
+      if (this.facts.size >= this.maxEndpoints) {
+        this.overflow++;
+        return;
+      }
+      f = { calls: 0, anonymous: 0, schemes: new Set(), carriers: new Set(), responseSensitive: new Set(), requestSensitive: new Set() };
+      this.facts.set(key, f);
+    }
+    f.calls++;
+    const auth = call.auth;
+    if (auth === null || auth.scheme === 'none') f.anonymous++;
+    else {
+      if (!f.schemes.has(auth.scheme)) addCapped(f.schemes, auth.scheme);
+      if (!f.carriers.has(auth.carrier)) addCapped(f.carriers, auth.carrier);
+    }
+    const hits = call.sensitive;
+    for (let i = 0; i < hits.length; i++) {
+      const h = hits[i];
+      if (h.credential) continue;
+      const set = h.direction === 'response' ? f.responseSensitive : f.requestSensitive;
+      if (!set.has(h.type)) addCapped(set, h.type);
+    }
+  }
+
+  contribute(report: AnalysisReport): void {
+    const byEndpoint = new Map<string, typeof report.findings>();
+    for (const fd of report.findings) {
+      const k = endpointKey(fd.host, fd.method, fd.path);
+      let list = byEndpoint.get(k);
+      if (list === undefined) byEndpoint.set(k, (list = []));
+      list.push(fd);
+    }
+    for (const ep of report.endpoints) {
+      const k = endpointKey(ep.host, ep.method, ep.path);
+      const f = this.facts.get(k);
+      const risk = scoreEndpoint(
+        {
+          calls: f?.calls ?? ep.calls,
+          anonymousCalls: f?.anonymous ?? 0,
+          schemes: f ? [...f.schemes] : ep.auth,
+          carriers: f ? [...f.carriers] : [],
+          responseSensitive: f ? [...f.responseSensitive] : ep.sensitive,
+          requestSensitive: f ? [...f.requestSensitive] : [],
+          findings: byEndpoint.get(k) ?? [],
+        },
+        this.weights,
+      );
+      ep.risk = risk.score;
+      this.breakdowns.set(k, risk);
+    }
+  }
+
+  /** The factor breakdown of an endpoint's score (after `contribute`), or null when it was not scored. */
+  breakdown(host: string, method: string, path: string): EndpointRisk | null {
+    return this.breakdowns.get(endpointKey(host, method, path)) ?? null;
+  }
+
+  /** Every scored endpoint's breakdown, keyed by `host method path`. */
+  allBreakdowns(): Array<{ host: string; method: string; path: string; risk: EndpointRisk }> {
+    return [...this.breakdowns].map(([k, risk]) => {
+      const [host, method, path] = k.split('\u0000');
+      return { host, method, path, risk };
+    });
+  }
+}
