@@ -143,3 +143,16 @@ test('GenerationalCache keeps recently used keys, bounds its size and counts evi
   assert.ok(c.evicted >= 2);
   assert.throws(() => new GenerationalCache(1));
 });
+
+test('header names compare without case and without allocation helpers getting it wrong', async () => {
+  const { headerIs, HeaderNameSet } = await import('../../../appliance/src/analyzers/identity/header.names.ts');
+  assert.ok(headerIs('AUTHORIZATION', 'authorization'));
+  assert.ok(headerIs('Authorization', 'authorization'));
+  assert.ok(!headerIs('Authorizatio', 'authorization'));
+  assert.ok(!headerIs('Authorizatiom', 'authorization'));
+  const set = new HeaderNameSet(['x-api-key', 'Api-Key']);
+  assert.ok(set.has('X-Api-KEY'));
+  assert.ok(set.has('api-key'));
+  assert.ok(!set.has('x-api-kez'));
+  assert.ok(!set.has('accept'));
+});

@@ -9,6 +9,7 @@ import type { Analyzer } from '../analyzer.types.ts';
 import type { CallContext, Detection } from '../call.context.ts';
 import { detectLoginOnce } from '../identity/login.detector.ts';
 import { GenerationalCache } from '../identity/lru.cache.ts';
+import { headerIs } from '../identity/header.names.ts';
 import { resolveAbuseSettings, type AbuseSettings, type AbuseSettingsInput } from './abuse.settings.ts';
 import { newActor, type ActorState } from './actor.state.ts';
 import { observeAutomation } from './automation.detector.ts';
@@ -134,7 +135,7 @@ export class AbuseAnalyzer implements Analyzer {
     let ua = '';
     const hs = tx.requestHeaders;
     for (let i = 0; i < hs.length; i++) {
-      if (hs[i][0].length === 10 && hs[i][0].toLowerCase() === 'user-agent') {
+      if (headerIs(hs[i][0], 'user-agent')) {
         ua = hs[i][1];
         break;
       }

@@ -60,23 +60,24 @@ export function observeAutomation(actor: ActorState, userAgent: string, headers:
       }
     }
   }
-  const reasons: string[] = [];
+  let reasons: string[] | null = null;
   let rule = '';
   if (st.agentIsBot !== '') {
+    reasons = [];
     reasons.push(`user agent of an automation framework or headless browser ("${st.agentIsBot}")`);
     rule = 'abuse.automation.agent';
   }
   if (st.agents !== null && st.headerOrders !== null && st.agents.distinct >= a.minUserAgents && st.headerOrders.distinct === 1) {
-    reasons.push(`${st.agents.distinct} different user agents sent with one identical header order in the window (limit ≥${a.minUserAgents})`);
+    (reasons ??= []).push(`${st.agents.distinct} different user agents sent with one identical header order in the window (limit ≥${a.minUserAgents})`);
     rule ||= 'abuse.automation.agent_rotation';
   }
   if (st.gaps + 1 >= a.minCalls && st.gapMean > 0) {
     const sd = Math.sqrt(st.gapM2 / st.gaps);
     const cv = sd / st.gapMean;
     if (cv <= a.maxIntervalCv && st.gapMean <= a.maxMeanIntervalSec * 1e6) {
-      reasons.push(`${st.gaps + 1} calls at machine-regular intervals of ${(st.gapMean / 1e6).toFixed(3)}s (variation ${cv.toFixed(3)}; limits: ≥${a.minCalls} calls, variation ≤${a.maxIntervalCv}, mean ≤${a.maxMeanIntervalSec}s)`);
+      (reasons ??= []).push(`${st.gaps + 1} calls at machine-regular intervals of ${(st.gapMean / 1e6).toFixed(3)}s (variation ${cv.toFixed(3)}; limits: ≥${a.minCalls} calls, variation ≤${a.maxIntervalCv}, mean ≤${a.maxMeanIntervalSec}s)`);
       rule ||= 'abuse.automation.timing';
     }
   }
-  if (reasons.length > 0) out.push({ type: 'automation', category: 'abuse', severity: 'low', rule, evidence: `${actor.key}: ${reasons.join('; ')}` });
+  if (reasons !== null) out.push({ type: 'automation', category: 'abuse', severity: 'low', rule, evidence: `${actor.key}: ${reasons.join('; ')}` });
 }

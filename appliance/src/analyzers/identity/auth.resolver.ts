@@ -10,12 +10,15 @@ import { fingerprint } from '../sensitive/masking.ts';
 import { percentDecode } from '../sensitive/message.parsers.ts';
 import { decodeJwt, looksLikeJwt, type JwtFacts } from './jwt.decoder.ts';
 import { GenerationalCache } from './lru.cache.ts';
+import { HeaderNameSet, headerIs } from './header.names.ts';
 
 /** Names that carry an API key or token in a request header (lower case). */
 export const API_KEY_HEADERS: ReadonlySet<string> = new Set([
   'x-api-key', 'api-key', 'apikey', 'x-apikey', 'x-api-token', 'x-auth-token', 'x-access-token', 'x-token',
   'x-app-key', 'x-client-secret', 'ocp-apim-subscription-key', 'x-functions-key', 'private-token', 'x-gitlab-token',
 ]);
+
+const API_KEY_NAMES = new HeaderNameSet(API_KEY_HEADERS);
 
 /** Query parameter names that carry a bearer token (lower case). */
 export const QUERY_TOKEN_PARAMS: ReadonlySet<string> = new Set(['access_token', 'id_token', 'token', 'jwt', 'auth_token']);
@@ -191,12 +194,11 @@ export function resolveAuth(tx: Transaction, jwts: JwtCache = new JwtCache(64)):
   let cookieHeader = -1;
   for (let i = 0; i < hs.length; i++) {
     const name = hs[i][0];
-    const len = name.length;
-    if (len === 13 && name.toLowerCase() === 'authorization') {
+    if (headerIs(name, 'authorization')) {
       const a = jwts.authorization(hs[i][1]);
       if (a.scheme !== 'none') return a;
-    } else if (len === 6 && cookieHeader < 0 && name.toLowerCase() === 'cookie') cookieHeader = i;
-    else if (keyHeader < 0 && len >= 5 && len <= 25 && API_KEY_HEADERS.has(name.toLowerCase())) keyHeader = i;
+    } else if (cookieHeader < 0 && headerIs(name, 'cookie')) cookieHeader = i;
+    else if (keyHeader < 0 && API_KEY_NAMES.has(name)) keyHeader = i;
   }
   if (keyHeader >= 0) {
     const value = hs[keyHeader][1].trim();

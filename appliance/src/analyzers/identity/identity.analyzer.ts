@@ -1,6 +1,7 @@
 /**
  * The identity analyzer: runs first in the pipeline and fills `call.auth` (scheme, carrier, stable identity id and
- * decoded JWT facts) for the analyzers after it. Counts calls per scheme for the report's clients and endpoints.
+ * decoded JWT facts) for the analyzers after it, and counts calls per scheme. CallAuth objects may be shared
+ * between calls with the same credential (they are cached per Authorization value): consumers must not modify them.
  */
 import type { AnalysisReport } from '../../analysis/analysis-report.types.ts';
 import type { Analyzer } from '../analyzer.types.ts';
@@ -12,7 +13,7 @@ export class IdentityAnalyzer implements Analyzer {
   readonly id = 'identity';
   private readonly jwts: JwtCache;
   /** Calls per auth scheme. */
-  readonly schemes = new Map<string, number>();
+  readonly schemes: Record<string, number> = { none: 0, basic: 0, bearer: 0, jwt: 0, api_key: 0, cookie: 0, digest: 0, other: 0 };
 
   /** @param jwtCacheSize decoded tokens kept (tokens repeat across a client's calls) */
   constructor(jwtCacheSize = 4096) {
@@ -25,8 +26,7 @@ export class IdentityAnalyzer implements Analyzer {
     } catch {
       call.auth = { scheme: 'other', carrier: '', identity: '' };
     }
-    const s = call.auth.scheme;
-    this.schemes.set(s, (this.schemes.get(s) ?? 0) + 1);
+    this.schemes[call.auth.scheme]++;
   }
 
   contribute(_report: AnalysisReport): void {

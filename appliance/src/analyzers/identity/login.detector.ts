@@ -9,6 +9,7 @@ import type { AuthScheme } from '../call.context.ts';
 import { fingerprint } from '../sensitive/masking.ts';
 import { percentDecode } from '../sensitive/message.parsers.ts';
 import { cleanName, decodeBasic } from './auth.resolver.ts';
+import { headerIs } from './header.names.ts';
 
 /** How a login attempt ended. */
 export type LoginOutcome = 'success' | 'failure' | 'unknown';
@@ -32,7 +33,7 @@ export const LOGIN_BODY_LIMIT = 16384;
 export const LOGIN_RESPONSE_LIMIT = 4096;
 
 const USER_FIELDS = new Set(['username', 'user_name', 'user', 'login', 'loginname', 'login_name', 'email', 'mail', 'account', 'accountname', 'account_name', 'phone', 'mobile', 'userid', 'user_id', 'principal', 'identifier', 'name']);
-const PASSWORD_FIELDS = new Set(['password', 'passwd', 'pwd', 'pass', 'passcode', 'passphrase', 'user_password', 'userpassword', 'credential', 'secret']);
+const PASSWORD_FIELDS = new Set(['password', 'passwd', 'pwd', 'pass', 'passcode', 'passphrase', 'user_password', 'userpassword', 'login_password', 'loginpwd']);
 
 const FAILURE_BODY = /"(?:success|ok|authenticated|result)"\s*:\s*false|invalid[ _-]?(?:credential|password|username|user|login|grant)|incorrect|wrong[ _-]?password|bad[ _-]credentials|login[ _-]?failed|authentication[ _-]?failed|unauthori[sz]ed|access[ _-]denied|not[ _-]authori[sz]ed|account[ _-]locked|"error"\s*:\s*"|"errcode"\s*:\s*[1-9]|用户名或密码错误|密码错误|登录失败/i;
 const SUCCESS_BODY = /access_token|refresh_token|"token"\s*:|"(?:success|ok|authenticated)"\s*:\s*true|"sessionid"/i;
@@ -125,13 +126,12 @@ export function mayBeLogin(tx: Transaction): boolean {
   const body = tx.requestBody;
   if (body === null || body.data.length === 0 || body.data.length > 1 << 20) return false;
   const d = body.data.length > LOGIN_BODY_LIMIT ? body.data.subarray(0, LOGIN_BODY_LIMIT) : body.data;
-  return d.indexOf(NEEDLE_PASS) >= 0 || d.indexOf(NEEDLE_PWD) >= 0 || d.indexOf(NEEDLE_SECRET) >= 0 || d.indexOf(NEEDLE_CREDENTIAL) >= 0;
+  return d.indexOf(NEEDLE_PASS) >= 0 || d.indexOf(NEEDLE_PWD) >= 0;
 }
 
 const NEEDLE_PASS = Buffer.from('pass', 'latin1');
 const NEEDLE_PWD = Buffer.from('pwd', 'latin1');
-const NEEDLE_SECRET = Buffer.from('secret', 'latin1');
-const NEEDLE_CREDENTIAL = Buffer.from('credential', 'latin1');
+
 
 const answered = new WeakMap<Transaction, LoginAttempt | null>();
 
@@ -148,13 +148,19 @@ export function detectLoginOnce(tx: Transaction, scheme?: AuthScheme): LoginAtte
   return login;
 }
 
+function authorizationOf(tx: Transaction): string | undefined {
+  const hs = tx.requestHeaders;
+  for (let i = 0; i < hs.length; i++) if (headerIs(hs[i][0], 'authorization')) return hs[i][1];
+  return undefined;
+}
+
 /**
  * The login attempt a call makes, or null. A call with HTTP Basic or Digest credentials counts as an
  * authentication attempt on any path; a POST/PUT whose body has a password field counts as a form login. When the
  * identity analyzer's `scheme` is given, the Authorization header is only read for `basic` and `digest`.
  */
 export function detectLogin(tx: Transaction, scheme?: AuthScheme): LoginAttempt | null {
-  const auth = scheme === undefined || scheme === 'basic' || scheme === 'digest' ? headerValue(tx.requestHeaders, 'authorization') : undefined;
+  const auth = scheme === undefined || scheme === 'basic' || scheme === 'digest' ? authorizationOf(tx) : undefined;
   if (auth !== undefined) {
     const t = auth.trimStart();
     const word = t.slice(0, 7).toLowerCase();

@@ -9,20 +9,23 @@ import type { Analyzer } from '../analyzer.types.ts';
 import type { CallContext } from '../call.context.ts';
 import { DEFAULT_RISK_WEIGHTS, scoreEndpoint, type EndpointRisk, type RiskWeights } from './risk.model.ts';
 
+/** Per-endpoint facts; the lists are allocated on their first value (most endpoints have one scheme and no data). */
 interface EndpointFacts {
   calls: number;
   anonymous: number;
-  schemes: Set<string>;
-  carriers: Set<string>;
-  responseSensitive: Set<string>;
-  requestSensitive: Set<string>;
+  schemes: string[] | null;
+  carriers: string[] | null;
+  responseSensitive: string[] | null;
+  requestSensitive: string[] | null;
 }
 
 /** Most distinct values kept per endpoint for schemes, carriers and sensitive types. */
 const MAX_VALUES = 32;
 
-function addCapped(set: Set<string>, v: string): void {
-  if (set.size < MAX_VALUES) set.add(v);
+function addCapped(list: string[] | null, v: string): string[] {
+  if (list === null) return [v];
+  if (list.length < MAX_VALUES && !list.includes(v)) list.push(v);
+  return list;
 }
 
 /** The key of an endpoint as the report names it. */
@@ -56,22 +59,22 @@ export class RiskAnalyzer implements Analyzer {
         this.overflow++;
         return;
       }
-      f = { calls: 0, anonymous: 0, schemes: new Set(), carriers: new Set(), responseSensitive: new Set(), requestSensitive: new Set() };
+      f = { calls: 0, anonymous: 0, schemes: null, carriers: null, responseSensitive: null, requestSensitive: null };
       this.facts.set(key, f);
     }
     f.calls++;
     const auth = call.auth;
     if (auth === null || auth.scheme === 'none') f.anonymous++;
     else {
-      if (!f.schemes.has(auth.scheme)) addCapped(f.schemes, auth.scheme);
-      if (!f.carriers.has(auth.carrier)) addCapped(f.carriers, auth.carrier);
+      if (f.schemes === null || f.schemes[0] !== auth.scheme) f.schemes = addCapped(f.schemes, auth.scheme);
+      if (f.carriers === null || f.carriers[0] !== auth.carrier) f.carriers = addCapped(f.carriers, auth.carrier);
     }
     const hits = call.sensitive;
     for (let i = 0; i < hits.length; i++) {
       const h = hits[i];
       if (h.credential) continue;
-      const set = h.direction === 'response' ? f.responseSensitive : f.requestSensitive;
-      if (!set.has(h.type)) addCapped(set, h.type);
+      if (h.direction === 'response') f.responseSensitive = addCapped(f.responseSensitive, h.type);
+      else f.requestSensitive = addCapped(f.requestSensitive, h.type);
     }
   }
 
@@ -90,10 +93,10 @@ export class RiskAnalyzer implements Analyzer {
         {
           calls: f?.calls ?? ep.calls,
           anonymousCalls: f?.anonymous ?? 0,
-          schemes: f ? [...f.schemes] : ep.auth,
-          carriers: f ? [...f.carriers] : [],
-          responseSensitive: f ? [...f.responseSensitive] : ep.sensitive,
-          requestSensitive: f ? [...f.requestSensitive] : [],
+          schemes: f ? (f.schemes ?? []) : ep.auth,
+          carriers: f?.carriers ?? [],
+          responseSensitive: f ? (f.responseSensitive ?? []) : ep.sensitive,
+          requestSensitive: f?.requestSensitive ?? [],
           findings: byEndpoint.get(k) ?? [],
         },
         this.weights,
