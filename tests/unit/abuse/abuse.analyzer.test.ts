@@ -82,7 +82,15 @@ test('passive BOLA: an identity fetching ids it was never given', () => {
   const d = last(probeCalls, 'enumeration');
   assert.ok(d);
   assert.equal(d.rule, 'abuse.enumeration.bola');
-  assert.match(d.evidence, /^id:sub:mallory: identity fetched 29 of 29 distinct object ids/);
+  assert.match(d.evidence, /^ip:10\.1\.1\.2: identity sub:mallory fetched 29 of 29 distinct object ids/);
+});
+
+test('an identity walking ids from rotating IPs is tracked as its own actor', () => {
+  const auth = [['Authorization', 'Bearer ' + Buffer.from('{"alg":"HS256"}').toString('base64url') + '.' + Buffer.from('{"sub":"stolen","exp":1900000000}').toString('base64url') + '.c2ln']] as Array<[string, string]>;
+  const calls = run(new AbuseAnalyzer(), Array.from({ length: 40 }, (_, i) => ({ target: `/api/v1/orders/${3000 + i}`, clientIp: `100.64.0.${i % 8}`, requestHeaders: auth, startTs: T0 + i * 1e6, status: 404 })));
+  const d = last(calls, 'enumeration');
+  assert.ok(d, 'no single IP made enough calls, the identity did');
+  assert.match(d.evidence, /^id:sub:stolen: /);
 });
 
 test('scraping: high coverage of an id space and paging through a collection', () => {

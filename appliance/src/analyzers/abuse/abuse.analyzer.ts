@@ -108,8 +108,18 @@ export class AbuseAnalyzer implements Analyzer {
     const hits = call.sensitive;
     for (let i = 0; i < hits.length; i++) if (hits[i].direction === 'response') responseRecords++;
 
+    // An identity used from a single client is covered by that client's state (passive BOLA reads the identity's
+    // given ids there); it gets state of its own once it is used from a second client (distributed abuse).
+    let trackIdentity = false;
+    if (idActor !== null) {
+      if (idActor.homeIp === '') idActor.homeIp = tx.clientIp;
+      else if (!idActor.multiIp && idActor.homeIp !== tx.clientIp) idActor.multiIp = true;
+      trackIdentity = idActor.multiIp;
+    }
+    const given = idActor?.learnedIds ?? null;
+
     for (let k = 0; k < 2; k++) {
-      const actor = k === 0 ? ipActor : idActor;
+      const actor = k === 0 ? ipActor : trackIdentity ? idActor : null;
       if (actor === null) continue;
       actor.rate.count1(ts, bucketUs, this.actorBaseline, alpha);
       this.checkRate(actor, actor.rate.sliding(ts, bucketUs), this.actorBaseline, 'all endpoints', out, actor.rate);
@@ -125,7 +135,7 @@ export class AbuseAnalyzer implements Analyzer {
           w.count1(ts, bucketUs, tplBaseline, alpha);
           this.checkRate(actor, w.sliding(ts, bucketUs), tplBaseline, template, out, w);
         }
-        observeObjectAccess(actor, w, ref, tx.status, tx.query, this.idSpace, s, out);
+        observeObjectAccess(actor, w, ref, tx.status, tx.query, this.idSpace, s, out, given, identity);
       }
       if (responseRecords > 0 || actor.sensitiveRecords > 0) observeSensitiveVolume(actor, responseRecords, ts, s, out);
     }
