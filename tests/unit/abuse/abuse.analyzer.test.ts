@@ -52,6 +52,15 @@ test('brute force: one account, many passwords; a later success is critical', ()
   assert.match(d!.evidence, /14 failed of 15 form logins on account a\*\*\* with 15 distinct passwords/);
 });
 
+test('distributed brute force: one account from many clients, each under the per-client limits', () => {
+  const specs = Array.from({ length: 16 }, (_, i) => login(i, 'ceo', `pw-${i}`, 401, `198.18.0.${i % 6}`));
+  const calls = run(new AbuseAnalyzer(), specs);
+  const d = last(calls, 'brute_force');
+  assert.equal(d?.rule, 'abuse.brute_force.distributed');
+  assert.match(d!.evidence, /16 failed of 16 logins on account c\*\*\* from 6 clients with 16 distinct passwords/);
+  assert.equal(calls.findIndex((c) => c.detections.length > 0), 9, 'fires at the 10th failure');
+});
+
 test('a user who mistypes a password a few times is not flagged', () => {
   const calls = run(new AbuseAnalyzer(), [login(0, 'bob', 'x1', 401), login(1, 'bob', 'x2', 401), login(2, 'bob', 'right', 200)]);
   assert.equal(types(calls).size, 0);

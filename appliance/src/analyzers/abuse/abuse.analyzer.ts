@@ -13,7 +13,7 @@ import { headerIs } from '../identity/header.names.ts';
 import { resolveAbuseSettings, type AbuseSettings, type AbuseSettingsInput } from './abuse.settings.ts';
 import { newActor, type ActorState } from './actor.state.ts';
 import { observeAutomation } from './automation.detector.ts';
-import { observeLogin } from './login-abuse.detector.ts';
+import { AccountLoginTracker, observeLogin } from './login-abuse.detector.ts';
 import { TemplateIdSpace, observeObjectAccess, observeSensitiveVolume, templateWindow } from './object-access.detector.ts';
 import { objectRef } from './path.ids.ts';
 import { learnJsonIds, type IdFilter } from './id.filter.ts';
@@ -40,11 +40,13 @@ export class AbuseAnalyzer implements Analyzer {
   private readonly templateBaselines = new Map<string, { name: string; baseline: RateBaseline }>();
   private baselinesOverflow = 0;
   private readonly found: Detection[] = [];
+  private readonly accounts: AccountLoginTracker;
 
   constructor(settings: AbuseSettingsInput = {}) {
     this.settings = resolveAbuseSettings(settings);
     this.clients = new GenerationalCache(this.settings.caps.actors);
     this.identities = new GenerationalCache(this.settings.caps.actors);
+    this.accounts = new AccountLoginTracker(this.settings);
     this.idSpace = new TemplateIdSpace(this.settings.caps.baselines, this.settings.caps.idsPerTemplate);
   }
 
@@ -96,7 +98,10 @@ export class AbuseAnalyzer implements Analyzer {
     const idActor = identity !== '' ? this.actor(this.identities, identity, 'id:') : null;
 
     const login = detectLoginOnce(tx, call.auth?.scheme);
-    if (login !== null) observeLogin(ipActor, login, ts, s, out);
+    if (login !== null) {
+      observeLogin(ipActor, login, ts, s, out);
+      this.accounts.observe(tx.clientIp, login, ts, out);
+    }
 
     const ref = objectRef(tx.path, call.endpoint?.template);
     const bucketUs = s.rate.bucketSec * 1e6;
