@@ -57,8 +57,10 @@ test('distributed brute force: one account from many clients, each under the per
   const calls = run(new AbuseAnalyzer(), specs);
   const d = last(calls, 'brute_force');
   assert.equal(d?.rule, 'abuse.brute_force.distributed');
-  assert.match(d!.evidence, /16 failed of 16 logins on account c\*\*\* from 6 clients with 16 distinct passwords/);
-  assert.equal(calls.findIndex((c) => c.detections.length > 0), 9, 'fires at the 10th failure');
+  assert.match(d!.evidence, /16 failed of 16 logins on account c\*\*\* from 6 clients with 16 distinct passwords, 3 failures from this client/);
+  assert.equal(calls.findIndex((c) => c.detections.length > 0), 12, 'fires at the first client with 3 failures once the account-wide limits hold');
+  const owner = run(new AbuseAnalyzer(), [...specs, login(17, 'ceo', 'typo', 401, '10.0.0.50'), login(18, 'ceo', 'right', 200, '10.0.0.50')]);
+  assert.deepEqual(owner.slice(16).map((c) => c.detections.length), [0, 0], 'the owner logging in during the attack is not blamed');
 });
 
 test('a user who mistypes a password a few times is not flagged', () => {

@@ -79,7 +79,9 @@ interface SharedAccountWindow {
   attempts: number;
   failures: number;
   passwords: BoundedSet;
-  clients: BoundedSet;
+  /** Failed attempts per client (at most `valuesPerCounter` clients; others counted in `clientsOverflow`). */
+  clients: Map<string, number>;
+  clientsOverflow: number;
 }
 
 /**
@@ -100,15 +102,24 @@ export class AccountLoginTracker {
     const s = this.s;
     let w = this.accounts.get(login.username);
     if (w === undefined || ts - w.start >= s.windowSec * 1e6 || ts < w.start) {
-      w = { start: ts, attempts: 0, failures: 0, passwords: new BoundedSet(s.caps.valuesPerCounter), clients: new BoundedSet(s.caps.valuesPerCounter) };
+      w = { start: ts, attempts: 0, failures: 0, passwords: new BoundedSet(s.caps.valuesPerCounter), clients: new Map(), clientsOverflow: 0 };
       this.accounts.set(login.username, w);
     }
     w.attempts++;
-    if (login.outcome === 'failure') w.failures++;
+    const failed = login.outcome === 'failure';
+    if (failed) w.failures++;
     if (login.passwordFp !== '') w.passwords.add(login.passwordFp);
-    w.clients.add(client);
+    let mine = w.clients.get(client);
+    if (mine === undefined) {
+      if (w.clients.size >= s.caps.valuesPerCounter) w.clientsOverflow++;
+      else w.clients.set(client, (mine = 0));
+    }
+    if (mine !== undefined && failed) w.clients.set(client, ++mine);
     const bf = s.bruteForce;
-    if (w.clients.distinct >= bf.minClients && w.failures >= bf.minFailures && w.passwords.distinct >= bf.minPasswords) {
+    const clients = w.clients.size + w.clientsOverflow;
+    // A client is only blamed when it failed on the account itself enough times: the owner who logs in during an
+    // attack (perhaps after a typo or two) is not the attacker.
+    if (clients >= bf.minClients && (mine ?? 0) >= bf.minClientFailures && w.failures >= bf.minFailures && w.passwords.distinct >= bf.minPasswords) {
       const success = login.outcome === 'success';
       out.push({
         type: 'brute_force',
@@ -116,8 +127,8 @@ export class AccountLoginTracker {
         severity: success ? 'critical' : 'high',
         rule: success ? 'abuse.brute_force.distributed.success' : 'abuse.brute_force.distributed',
         evidence:
-          `${w.failures} failed of ${w.attempts} logins on account ${maskUser(login.username)} from ${w.clients.distinct} clients with ${w.passwords.distinct} distinct passwords ` +
-          `(distributed; limits: ≥${bf.minFailures} failures, ≥${bf.minPasswords} passwords, ≥${bf.minClients} clients)` +
+          `${w.failures} failed of ${w.attempts} logins on account ${maskUser(login.username)} from ${clients} clients with ${w.passwords.distinct} distinct passwords, ${mine} failures from this client ` +
+          `(distributed; limits: ≥${bf.minFailures} failures, ≥${bf.minPasswords} passwords, ≥${bf.minClients} clients, ≥${bf.minClientFailures} failures from the client)` +
           (success ? `; this attempt succeeded (${login.reason}): the account may be compromised` : ''),
       });
     }
