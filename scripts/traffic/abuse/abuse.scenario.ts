@@ -1,7 +1,7 @@
 /**
  * Generated abuse traffic with ground truth: normal clients of a banking API (logins, their own accounts, a few
  * mistyped passwords, ordinary browsing, polling) mixed with one attacker per abuse pattern — credential stuffing,
- * brute force, sequential-id enumeration, passive BOLA probing, scraping by paging and by id coverage, a rate
+ * brute force (from one client and distributed over five), sequential-id enumeration, passive BOLA probing, scraping by paging and by id coverage, a rate
  * burst, and a headless bot. Deterministic by seed. `groundTruth` says which client must be flagged for what, and
  * `normalClients` which must not be flagged at all.
  */
@@ -138,6 +138,15 @@ export function generateAbuseScenario(seed = 1): AbuseScenario {
     const c = open(b, ip, 8_000_000);
     for (let i = 0; i < 30; i++) c.exchange(login('cust1003', `guess-${i}-${b.rng.hex(3)}`, 'okhttp/4.9.0'), loginResponse(i === 29, jwtFor(b, 'cust1003')), { thinkUs: b.rng.int(300_000, 2_000_000) });
     c.conv.close();
+  }
+  {
+    const bots = [0, 1, 2, 3, 4].map((i) => `198.18.7.${10 + i}`);
+    for (const ip of bots) truth.push({ type: 'brute_force', client: ip, description: 'distributed brute force: 5 clients take turns guessing one account, 5 guesses each' });
+    bots.forEach((ip, i) => {
+      const c = open(b, ip, 40_000_000 + i * 400_000);
+      for (let k = 0; k < 5; k++) c.exchange(login('cust1007', `spray-${i}-${k}`, 'python-requests/2.28.1'), loginResponse(false, ''), { thinkUs: 2_000_000 + b.rng.int(0, 50_000), serverDelayUs: 500 });
+      c.conv.close();
+    });
   }
   {
     const ip = '203.0.113.12';

@@ -13,7 +13,7 @@ for (const seed of [1, 7]) {
     assert.ok(gen.normalClients.length >= 16);
 
     const bola = report.findings.find((f) => f.type === 'enumeration' && f.client === '203.0.113.13');
-    assert.match(bola!.evidence, /^id:sub:mallory: identity fetched \d+ of \d+ distinct object ids .*passive BOLA/);
+    assert.match(bola!.evidence, /^ip:203\.0\.113\.13: identity sub:mallory fetched \d+ of \d+ distinct object ids .*passive BOLA/);
     const bf = report.findings.find((f) => f.type === 'brute_force');
     assert.equal(bf?.severity, 'critical', 'the final successful guess makes brute force critical');
     assert.ok(!JSON.stringify(report.findings).includes('cust1003'), 'usernames are masked in evidence');

@@ -52,6 +52,17 @@ test('brute force: one account, many passwords; a later success is critical', ()
   assert.match(d!.evidence, /14 failed of 15 form logins on account a\*\*\* with 15 distinct passwords/);
 });
 
+test('distributed brute force: one account from many clients, each under the per-client limits', () => {
+  const specs = Array.from({ length: 16 }, (_, i) => login(i, 'ceo', `pw-${i}`, 401, `198.18.0.${i % 6}`));
+  const calls = run(new AbuseAnalyzer(), specs);
+  const d = last(calls, 'brute_force');
+  assert.equal(d?.rule, 'abuse.brute_force.distributed');
+  assert.match(d!.evidence, /16 failed of 16 logins on account c\*\*\* from 6 clients with 16 distinct passwords, 3 failures from this client/);
+  assert.equal(calls.findIndex((c) => c.detections.length > 0), 12, 'fires at the first client with 3 failures once the account-wide limits hold');
+  const owner = run(new AbuseAnalyzer(), [...specs, login(17, 'ceo', 'typo', 401, '10.0.0.50'), login(18, 'ceo', 'right', 200, '10.0.0.50')]);
+  assert.deepEqual(owner.slice(16).map((c) => c.detections.length), [0, 0], 'the owner logging in during the attack is not blamed');
+});
+
 test('a user who mistypes a password a few times is not flagged', () => {
   const calls = run(new AbuseAnalyzer(), [login(0, 'bob', 'x1', 401), login(1, 'bob', 'x2', 401), login(2, 'bob', 'right', 200)]);
   assert.equal(types(calls).size, 0);
@@ -82,7 +93,15 @@ test('passive BOLA: an identity fetching ids it was never given', () => {
   const d = last(probeCalls, 'enumeration');
   assert.ok(d);
   assert.equal(d.rule, 'abuse.enumeration.bola');
-  assert.match(d.evidence, /^id:sub:mallory: identity fetched 29 of 29 distinct object ids/);
+  assert.match(d.evidence, /^ip:10\.1\.1\.2: identity sub:mallory fetched 29 of 29 distinct object ids/);
+});
+
+test('an identity walking ids from rotating IPs is tracked as its own actor', () => {
+  const auth = [['Authorization', 'Bearer ' + Buffer.from('{"alg":"HS256"}').toString('base64url') + '.' + Buffer.from('{"sub":"stolen","exp":1900000000}').toString('base64url') + '.c2ln']] as Array<[string, string]>;
+  const calls = run(new AbuseAnalyzer(), Array.from({ length: 40 }, (_, i) => ({ target: `/api/v1/orders/${3000 + i}`, clientIp: `100.64.0.${i % 8}`, requestHeaders: auth, startTs: T0 + i * 1e6, status: 404 })));
+  const d = last(calls, 'enumeration');
+  assert.ok(d, 'no single IP made enough calls, the identity did');
+  assert.match(d.evidence, /^id:sub:stolen: /);
 });
 
 test('scraping: high coverage of an id space and paging through a collection', () => {

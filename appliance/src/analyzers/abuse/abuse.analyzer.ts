@@ -13,7 +13,7 @@ import { headerIs } from '../identity/header.names.ts';
 import { resolveAbuseSettings, type AbuseSettings, type AbuseSettingsInput } from './abuse.settings.ts';
 import { newActor, type ActorState } from './actor.state.ts';
 import { observeAutomation } from './automation.detector.ts';
-import { observeLogin } from './login-abuse.detector.ts';
+import { AccountLoginTracker, observeLogin } from './login-abuse.detector.ts';
 import { TemplateIdSpace, observeObjectAccess, observeSensitiveVolume, templateWindow } from './object-access.detector.ts';
 import { objectRef } from './path.ids.ts';
 import { learnJsonIds, type IdFilter } from './id.filter.ts';
@@ -40,11 +40,13 @@ export class AbuseAnalyzer implements Analyzer {
   private readonly templateBaselines = new Map<string, { name: string; baseline: RateBaseline }>();
   private baselinesOverflow = 0;
   private readonly found: Detection[] = [];
+  private readonly accounts: AccountLoginTracker;
 
   constructor(settings: AbuseSettingsInput = {}) {
     this.settings = resolveAbuseSettings(settings);
     this.clients = new GenerationalCache(this.settings.caps.actors);
     this.identities = new GenerationalCache(this.settings.caps.actors);
+    this.accounts = new AccountLoginTracker(this.settings);
     this.idSpace = new TemplateIdSpace(this.settings.caps.baselines, this.settings.caps.idsPerTemplate);
   }
 
@@ -96,7 +98,10 @@ export class AbuseAnalyzer implements Analyzer {
     const idActor = identity !== '' ? this.actor(this.identities, identity, 'id:') : null;
 
     const login = detectLoginOnce(tx, call.auth?.scheme);
-    if (login !== null) observeLogin(ipActor, login, ts, s, out);
+    if (login !== null) {
+      observeLogin(ipActor, login, ts, s, out);
+      this.accounts.observe(tx.clientIp, login, ts, out);
+    }
 
     const ref = objectRef(tx.path, call.endpoint?.template);
     const bucketUs = s.rate.bucketSec * 1e6;
@@ -108,8 +113,18 @@ export class AbuseAnalyzer implements Analyzer {
     const hits = call.sensitive;
     for (let i = 0; i < hits.length; i++) if (hits[i].direction === 'response') responseRecords++;
 
+    // An identity used from a single client is covered by that client's state (passive BOLA reads the identity's
+    // given ids there); it gets state of its own once it is used from a second client (distributed abuse).
+    let trackIdentity = false;
+    if (idActor !== null) {
+      if (idActor.homeIp === '') idActor.homeIp = tx.clientIp;
+      else if (!idActor.multiIp && idActor.homeIp !== tx.clientIp) idActor.multiIp = true;
+      trackIdentity = idActor.multiIp;
+    }
+    const given = idActor?.learnedIds ?? null;
+
     for (let k = 0; k < 2; k++) {
-      const actor = k === 0 ? ipActor : idActor;
+      const actor = k === 0 ? ipActor : trackIdentity ? idActor : null;
       if (actor === null) continue;
       actor.rate.count1(ts, bucketUs, this.actorBaseline, alpha);
       this.checkRate(actor, actor.rate.sliding(ts, bucketUs), this.actorBaseline, 'all endpoints', out, actor.rate);
@@ -125,7 +140,7 @@ export class AbuseAnalyzer implements Analyzer {
           w.count1(ts, bucketUs, tplBaseline, alpha);
           this.checkRate(actor, w.sliding(ts, bucketUs), tplBaseline, template, out, w);
         }
-        observeObjectAccess(actor, w, ref, tx.status, tx.query, this.idSpace, s, out);
+        observeObjectAccess(actor, w, ref, tx.status, tx.query, this.idSpace, s, out, given, identity);
       }
       if (responseRecords > 0 || actor.sensitiveRecords > 0) observeSensitiveVolume(actor, responseRecords, ts, s, out);
     }

@@ -19,6 +19,10 @@ export interface BruteForceSettings {
   minFailures: number;
   /** Distinct passwords (by fingerprint) tried on that account. */
   minPasswords: number;
+  /** Distributed brute force: clients that took part (the account-wide counts use the two limits above). */
+  minClients: number;
+  /** Distributed brute force: failures on the account a client must have made itself to be blamed. */
+  minClientFailures: number;
 }
 
 /** Enumeration: walking object ids on one endpoint template. */
@@ -112,7 +116,7 @@ export interface AbuseSettings {
 export const DEFAULT_ABUSE_SETTINGS: AbuseSettings = {
   windowSec: 600,
   credentialStuffing: { minAttempts: 20, minUsernames: 10, minFailureRatio: 0.6 },
-  bruteForce: { minFailures: 10, minPasswords: 8 },
+  bruteForce: { minFailures: 10, minPasswords: 8, minClients: 3, minClientFailures: 3 },
   enumeration: { minErrors: 20, minErrorRatio: 0.5, minSequentialRun: 20, bolaMinUnseenIds: 20, bolaMinUnseenRatio: 0.8 },
   scraping: { minSensitiveRecords: 1000, minDistinctIds: 200, minCoverage: 0.5, minPages: 50 },
   rate: { bucketSec: 60, minCallsPerBucket: 300, zScore: 6, minBaselineBuckets: 20, coldFactor: 3, baselineAlpha: 0.05 },

@@ -99,6 +99,9 @@ export interface ActorState {
   automation: AutomationState | null;
   /** Ids given to this identity in responses (identities only; a Bloom filter of fixed size). */
   learnedIds: IdFilter | null;
+  /** Identities only: the first client IP it was used from, and whether it has been used from another one since. */
+  homeIp: string;
+  multiIp: boolean;
 }
 
 /** A fresh actor state. */
@@ -114,6 +117,8 @@ export function newActor(key: string): ActorState {
     sensitiveRecords: 0,
     automation: null,
     learnedIds: key.startsWith('id:') ? new IdFilter() : null,
+    homeIp: '',
+    multiIp: false,
   };
 }
 

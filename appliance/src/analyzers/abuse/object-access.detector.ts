@@ -7,7 +7,7 @@ import type { Detection } from '../call.context.ts';
 import type { AbuseSettings } from './abuse.settings.ts';
 import { TemplateWindow, type ActorState } from './actor.state.ts';
 import { IdCounter, idKey, longestRun } from './id.counter.ts';
-import { hashString } from './id.filter.ts';
+import { hashString, type IdFilter } from './id.filter.ts';
 import type { ObjectRef } from './path.ids.ts';
 
 /** Ids seen on each template by every client (for coverage), bounded. */
@@ -77,7 +77,8 @@ export function templateWindow(actor: ActorState, template: string, ts: number, 
 
 /**
  * Counts one call of `actor` on its template window `w` and pushes what fired. `status` is the response status;
- * `idSpace` the ids known on the template; `label` names the actor in evidence.
+ * `idSpace` the ids known on the template; `given` the ids earlier responses gave the call's identity (null for
+ * anonymous calls) and `identity` its id, for passive BOLA.
  */
 export function observeObjectAccess(
   actor: ActorState,
@@ -88,6 +89,8 @@ export function observeObjectAccess(
   idSpace: TemplateIdSpace,
   s: AbuseSettings,
   out: Detection[],
+  given: IdFilter | null,
+  identity: string,
 ): void {
   w.calls++;
   const e = s.enumeration;
@@ -105,7 +108,7 @@ export function observeObjectAccess(
     if (ok) {
       const known = idSpace.add(ref.template, key);
       const okIds = (w.okIds ??= new IdCounter(s.caps.idsPerTemplate));
-      if (okIds.add(key) && actor.learnedIds !== null && !actor.learnedIds.has(ref.id)) w.unseenOk++;
+      if (okIds.add(key) && given !== null && !given.has(ref.id)) w.unseenOk++;
       const fetched = okIds.distinct;
       if (fetched >= sc.minDistinctIds && known > 0 && fetched / known >= sc.minCoverage) {
         scraping = `fetched ${fetched} distinct ids on this template in the window, ${Math.round((fetched / known) * 100)}% of the ${known} ids seen on it (limits: ≥${sc.minDistinctIds} ids, ≥${Math.round(sc.minCoverage * 100)}% coverage)`;
@@ -119,9 +122,9 @@ export function observeObjectAccess(
       enumeration = `walked a run of ${w.run} consecutive ids (${ids.distinct} distinct ids requested; limit ≥${e.minSequentialRun} consecutive)`;
     }
     const okCount = w.okIds?.distinct ?? 0;
-    if (actor.learnedIds !== null && w.unseenOk >= e.bolaMinUnseenIds && w.unseenOk / Math.max(1, okCount) >= e.bolaMinUnseenRatio) {
+    if (given !== null && w.unseenOk >= e.bolaMinUnseenIds && w.unseenOk / Math.max(1, okCount) >= e.bolaMinUnseenRatio) {
       bola = true;
-      enumeration = `identity fetched ${w.unseenOk} of ${okCount} distinct object ids successfully that no earlier response to it contained (passive BOLA; limits: ≥${e.bolaMinUnseenIds} ids, ≥${Math.round(e.bolaMinUnseenRatio * 100)}%)`;
+      enumeration = `identity ${identity} fetched ${w.unseenOk} of ${okCount} distinct object ids successfully that no earlier response to it contained (passive BOLA; limits: ≥${e.bolaMinUnseenIds} ids, ≥${Math.round(e.bolaMinUnseenRatio * 100)}%)`;
     }
   }
   if (enumeration === '' && w.errors >= e.minErrors && w.errors / w.calls >= e.minErrorRatio) {
