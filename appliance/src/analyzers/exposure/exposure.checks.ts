@@ -136,7 +136,8 @@ export function checkCors(call: CallContext, out: Detection[]): void {
     const host = call.host.replace(/:\d+$/, '');
     const related = oh !== '' && (oh === host || oh.endsWith('.' + host) || host.endsWith('.' + oh));
     if (!related) {
-      why = `request origin ${origin.slice(0, 100)} reflected in Access-Control-Allow-Origin with credentials`;
+      // eslint-disable-next-line no-control-regex
+      why = `request origin ${origin.slice(0, 100).replace(/[\u0000-\u001f\u007f]/g, '')} reflected in Access-Control-Allow-Origin with credentials`;
       severity = 'high';
     }
   }

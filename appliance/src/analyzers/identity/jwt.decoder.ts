@@ -40,7 +40,11 @@ function decodePart(part: string): Record<string, unknown> | null {
 }
 
 function text(v: unknown, max = 256): string {
-  if (typeof v === 'string') return v.length > max ? v.slice(0, max) : v;
+  if (typeof v === 'string') {
+    const t = v.length > max ? v.slice(0, max) : v;
+    // eslint-disable-next-line no-control-regex
+    return /[\u0000-\u001f\u007f]/.test(t) ? t.replace(/[\u0000-\u001f\u007f]/g, '') : t;
+  }
   if (typeof v === 'number' && Number.isFinite(v)) return String(v);
   return '';
 }
