@@ -1,0 +1,434 @@
+/**
+ * The call log on DuckDB: calls are queued by `append`, written in batches by `flush` (at least once a second while
+ * open) through DuckDB's appender inside one transaction together with their per-minute rollups, and queried with
+ * parameterised SQL for the call-log search, charts, totals, Parquet export and retention.
+ *
+ * Crash safety: a flush is one transaction, so a killed process leaves either all of a batch or none of it; at most
+ * the calls queued since the last flush (one flush interval) are lost.
+ */
+import { statSync } from 'node:fs';
+import { LIST, VARCHAR, timestampValue, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
+import type {
+  CallBucket,
+  CallEvent,
+  CallEventStore,
+  CallPage,
+  CallQuery,
+  CallTotals,
+  RetentionPolicy,
+  RetentionResult,
+  StoredCall,
+} from '../events/call-event.types.ts';
+import type { EventsDatabase } from './events.database.ts';
+
+const VARCHAR_LIST = LIST(VARCHAR);
+
+/** Writer settings. */
+export interface CallsWriterOptions {
+  /** Flush interval in ms (default 1000). */
+  flushIntervalMs?: number;
+  /** A flush starts early when this many calls are queued (default 20,000). */
+  batchSize?: number;
+  /** Reports a failed flush (the batch is retried at the next flush, up to 3 times, then counted as lost). */
+  onError?: (err: Error) => void;
+}
+
+/** Writer counters. */
+export interface CallsWriterStats {
+  written: number;
+  flushes: number;
+  /** Calls dropped after a batch failed three times. */
+  lost: number;
+  lastFlushMs: number;
+}
+
+interface RollupKey {
+  minuteUs: number;
+  host: string;
+  template: string;
+  calls: number;
+  errors: number;
+  sensitive: number;
+  detections: number;
+  bytes: number;
+  latency: number;
+}
+
+const MINUTE_US = 60_000_000;
+
+/** Encodes a page cursor (position of the last row shown). */
+function encodeCursor(tsUs: number, id: number): string {
+  return Buffer.from(`${tsUs}:${id}`).toString('base64url');
+}
+
+/** Decodes a cursor; null when it is not one of ours. */
+function decodeCursor(cursor: string): { tsUs: number; id: number } | null {
+  const m = /^(\d{1,17}):(\d{1,17})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  return m === null ? null : { tsUs: Number(m[1]), id: Number(m[2]) };
+}
+
+function safeInt(n: number, what: string): number {
+  if (!Number.isSafeInteger(n)) throw new RangeError(`${what} must be an integer`);
+  return n;
+}
+
+/** The DuckDB call log. Create with {@link DuckDbCallsRepository.open}. */
+export class DuckDbCallsRepository implements CallEventStore {
+  private queue: CallEvent[] = [];
+  private retries = 0;
+  private nextId: number;
+  private running: Promise<void> = Promise.resolve();
+  private timer: NodeJS.Timeout | null = null;
+  private closed = false;
+  /** Writer counters. */
+  readonly stats: CallsWriterStats = { written: 0, flushes: 0, lost: 0, lastFlushMs: 0 };
+
+  private constructor(
+    private readonly db: EventsDatabase,
+    firstId: number,
+    private readonly opts: Required<Omit<CallsWriterOptions, 'onError'>> & Pick<CallsWriterOptions, 'onError'>,
+  ) {
+    this.nextId = firstId;
+    if (this.opts.flushIntervalMs > 0) {
+      this.timer = setInterval(() => void this.flush().catch(() => undefined), this.opts.flushIntervalMs);
+      this.timer.unref();
+    }
+  }
+
+  /** Opens the repository over an events database (ids continue after the highest stored one). */
+  static async open(db: EventsDatabase, opts: CallsWriterOptions = {}): Promise<DuckDbCallsRepository> {
+    const r = (await db.connection.runAndReadAll('SELECT coalesce(max(id), 0)::DOUBLE AS m FROM calls')).getRowObjectsJS();
+    return new DuckDbCallsRepository(db, Number(r[0].m) + 1, {
+      flushIntervalMs: opts.flushIntervalMs ?? 1000,
+      batchSize: opts.batchSize ?? 20_000,
+      onError: opts.onError,
+    });
+  }
+
+  private get conn(): DuckDBConnection {
+    return this.db.connection;
+  }
+
+  append(events: readonly CallEvent[]): void {
+    if (this.closed) throw new Error('the call log is closed');
+    for (let i = 0; i < events.length; i++) this.queue.push(events[i]);
+    if (this.queue.length >= this.opts.batchSize) void this.flush().catch(() => undefined);
+  }
+
+  pending(): number {
+    return this.queue.length;
+  }
+
+  flush(): Promise<void> {
+    const next = this.running.then(() => this.writeQueued());
+    this.running = next.catch(() => undefined);
+    return next;
+  }
+
+  private async writeQueued(): Promise<void> {
+    if (this.queue.length === 0) return;
+    const batch = this.queue;
+    this.queue = [];
+    const started = performance.now();
+    const firstId = this.nextId;
+    try {
+      await this.conn.run('BEGIN TRANSACTION');
+      const appender = await this.conn.createAppender('calls');
+      try {
+        this.appendCalls(appender, batch, firstId);
+        appender.flushSync();
+      } finally {
+        appender.closeSync();
+      }
+      await this.writeRollups(batch);
+      await this.conn.run('COMMIT');
+    } catch (err) {
+      await this.conn.run('ROLLBACK').catch(() => undefined);
+      if (++this.retries >= 3) {
+        this.stats.lost += batch.length;
+        this.retries = 0;
+      } else {
+        this.queue = batch.concat(this.queue);
+      }
+      this.opts.onError?.(err as Error);
+      throw err;
+    }
+    this.retries = 0;
+    this.nextId = firstId + batch.length;
+    this.stats.written += batch.length;
+    this.stats.flushes++;
+    this.stats.lastFlushMs = performance.now() - started;
+  }
+
+  private appendCalls(a: DuckDBAppender, batch: readonly CallEvent[], firstId: number): void {
+    for (let i = 0; i < batch.length; i++) {
+      const e = batch[i];
+      a.appendBigInt(BigInt(firstId + i));
+      a.appendTimestamp(timestampValue(BigInt(Math.trunc(e.tsUs))));
+      a.appendVarchar(e.source);
+      a.appendVarchar(e.clientIp);
+      a.appendInteger(e.clientPort);
+      a.appendVarchar(e.serverIp);
+      a.appendInteger(e.serverPort);
+      a.appendVarchar(e.host);
+      a.appendVarchar(e.method);
+      a.appendVarchar(e.uri);
+      a.appendVarchar(e.template);
+      if (e.status === null) a.appendNull();
+      else a.appendSmallInt(e.status);
+      a.appendBigInt(BigInt(e.requestBytes));
+      a.appendBigInt(BigInt(e.responseBytes));
+      if (e.latencyUs === null) a.appendNull();
+      else a.appendBigInt(BigInt(Math.trunc(e.latencyUs)));
+      a.appendVarchar(e.authScheme);
+      a.appendVarchar(e.identity);
+      a.appendVarchar(e.userAgent);
+      a.appendList(e.sensitiveTypes, VARCHAR_LIST);
+      a.appendInteger(e.sensitiveCount);
+      a.appendList(e.detections, VARCHAR_LIST);
+      a.appendTinyInt(e.severity);
+      a.appendInteger(e.flags);
+      a.endRow();
+    }
+  }
+
+  private async writeRollups(batch: readonly CallEvent[]): Promise<void> {
+    const groups = new Map<string, RollupKey>();
+    for (let i = 0; i < batch.length; i++) {
+      const e = batch[i];
+      const minuteUs = Math.floor(e.tsUs / MINUTE_US) * MINUTE_US;
+      const key = `${minuteUs}\u0000${e.host}\u0000${e.template}`;
+      let g = groups.get(key);
+      if (g === undefined) {
+        g = { minuteUs, host: e.host, template: e.template, calls: 0, errors: 0, sensitive: 0, detections: 0, bytes: 0, latency: 0 };
+        groups.set(key, g);
+      }
+      g.calls++;
+      if (e.status === null || e.status >= 400) g.errors++;
+      if (e.sensitiveCount > 0) g.sensitive++;
+      if (e.detections.length > 0) g.detections++;
+      g.bytes += e.requestBytes + e.responseBytes;
+      g.latency += e.latencyUs ?? 0;
+    }
+    await this.conn.run(`CREATE TEMP TABLE IF NOT EXISTS rollup_stage AS SELECT * FROM call_rollups LIMIT 0`);
+    await this.conn.run('DELETE FROM rollup_stage');
+    const a = await this.conn.createAppender('rollup_stage', 'main', 'temp');
+    try {
+      for (const g of groups.values()) {
+        a.appendTimestamp(timestampValue(BigInt(g.minuteUs)));
+        a.appendVarchar(g.host);
+        a.appendVarchar(g.template);
+        a.appendBigInt(BigInt(g.calls));
+        a.appendBigInt(BigInt(g.errors));
+        a.appendBigInt(BigInt(g.sensitive));
+        a.appendBigInt(BigInt(g.detections));
+        a.appendBigInt(BigInt(g.bytes));
+        a.appendBigInt(BigInt(Math.trunc(g.latency)));
+        a.endRow();
+      }
+      a.flushSync();
+    } finally {
+      a.closeSync();
+    }
+    await this.conn.run(`INSERT INTO call_rollups SELECT * FROM rollup_stage
+      ON CONFLICT (minute, host, template) DO UPDATE SET
+        calls = calls + excluded.calls, errors = errors + excluded.errors,
+        sensitive_calls = sensitive_calls + excluded.sensitive_calls, detections = detections + excluded.detections,
+        bytes = bytes + excluded.bytes, latency_us_sum = latency_us_sum + excluded.latency_us_sum`);
+  }
+
+  async search(q: CallQuery): Promise<CallPage> {
+    const where: string[] = [];
+    const params: Array<string | number> = [];
+    const p = (v: string | number): string => {
+      params.push(v);
+      return `$${params.length}`;
+    };
+    if (q.fromUs !== undefined) where.push(`ts >= make_timestamp(${p(safeInt(q.fromUs, 'from'))}::BIGINT)`);
+    if (q.toUs !== undefined) where.push(`ts < make_timestamp(${p(safeInt(q.toUs, 'to'))}::BIGINT)`);
+    if (q.host !== undefined) where.push(`host = ${p(q.host)}`);
+    if (q.template !== undefined) where.push(`template = ${p(q.template)}`);
+    if (q.method !== undefined) where.push(`method = ${p(q.method)}`);
+    if (q.clientIp !== undefined) where.push(`client_ip = ${p(q.clientIp)}`);
+    if (q.identity !== undefined) where.push(`identity = ${p(q.identity)}`);
+    if (q.source !== undefined) where.push(`source = ${p(q.source)}`);
+    if (q.status !== undefined) where.push(`status = ${p(safeInt(q.status, 'status'))}`);
+    if (q.statusClass !== undefined) where.push(`status // 100 = ${p(safeInt(q.statusClass, 'status class'))}`);
+    if (q.sensitiveType !== undefined) where.push(`list_contains(sensitive_types, ${p(q.sensitiveType)})`);
+    if (q.detection !== undefined) where.push(`list_contains(detections, ${p(q.detection)})`);
+    if (q.text !== undefined && q.text !== '') {
+      const t = p(q.text.toLowerCase());
+      where.push(`(contains(lower(uri), ${t}) OR contains(lower(user_agent), ${t}) OR contains(lower(identity), ${t}) OR contains(client_ip, ${t}))`);
+    }
+    if (q.cursor !== undefined) {
+      const c = decodeCursor(q.cursor);
+      if (c === null) throw new RangeError('invalid cursor');
+      const ts = p(c.tsUs);
+      where.push(`(ts < make_timestamp(${ts}::BIGINT) OR (ts = make_timestamp(${ts}::BIGINT) AND id < ${p(c.id)}))`);
+    }
+    const limit = Math.min(500, Math.max(1, Math.trunc(q.limit ?? 50)));
+    const sql = `SELECT id::DOUBLE AS id, epoch_us(ts)::DOUBLE AS ts_us, source, client_ip, client_port, server_ip, server_port,
+        host, method, uri, template, status, request_bytes::DOUBLE AS request_bytes, response_bytes::DOUBLE AS response_bytes,
+        latency_us::DOUBLE AS latency_us, auth_scheme, identity, user_agent, sensitive_types, sensitive_count, detections,
+        severity, flags
+      FROM calls ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY ts DESC, id DESC LIMIT ${limit + 1}`;
+    const rows = (await this.conn.runAndReadAll(sql, params)).getRowObjectsJS();
+    const calls = rows.slice(0, limit).map(rowToCall);
+    const last = calls[calls.length - 1];
+    return { calls, next: rows.length > limit && last !== undefined ? encodeCursor(last.tsUs, last.id) : null };
+  }
+
+  async timeline(fromUs: number, toUs: number, bucketSeconds: number, host?: string): Promise<CallBucket[]> {
+    const bucket = safeInt(bucketSeconds, 'bucket');
+    if (bucket < 60 || bucket % 60 !== 0) throw new RangeError('bucket must be a multiple of 60 seconds');
+    const params: Array<string | number> = [safeInt(fromUs, 'from'), safeInt(toUs, 'to')];
+    if (host !== undefined) params.push(host);
+    const rows = (
+      await this.conn.runAndReadAll(
+        `SELECT epoch_us(time_bucket(INTERVAL '${bucket} seconds', minute))::DOUBLE AS start_us,
+           sum(calls)::DOUBLE AS calls, sum(errors)::DOUBLE AS errors, sum(sensitive_calls)::DOUBLE AS sensitive_calls,
+           sum(detections)::DOUBLE AS detections, sum(bytes)::DOUBLE AS bytes
+         FROM call_rollups
+         WHERE minute >= make_timestamp($1::BIGINT) AND minute < make_timestamp($2::BIGINT) ${host !== undefined ? 'AND host = $3' : ''}
+         GROUP BY 1 ORDER BY 1`,
+        params,
+      )
+    ).getRowObjectsJS();
+    return rows.map((r) => ({
+      startUs: Number(r.start_us),
+      calls: Number(r.calls),
+      errors: Number(r.errors),
+      sensitiveCalls: Number(r.sensitive_calls),
+      detections: Number(r.detections),
+      bytes: Number(r.bytes),
+    }));
+  }
+
+  async totals(fromUs: number, toUs: number): Promise<CallTotals> {
+    const rows = (
+      await this.conn.runAndReadAll(
+        `SELECT count(*)::DOUBLE AS calls, count(DISTINCT client_ip)::DOUBLE AS clients,
+           count(DISTINCT identity) FILTER (WHERE identity <> '')::DOUBLE AS identities,
+           count(DISTINCT host)::DOUBLE AS hosts,
+           count(DISTINCT (host, method, template)) FILTER (WHERE template <> '')::DOUBLE AS endpoints,
+           count(*) FILTER (WHERE status IS NULL OR status >= 400)::DOUBLE AS errors,
+           count(*) FILTER (WHERE sensitive_count > 0)::DOUBLE AS sensitive_calls,
+           count(*) FILTER (WHERE len(detections) > 0)::DOUBLE AS detected_calls,
+           epoch_us(min(ts))::DOUBLE AS first_us, epoch_us(max(ts))::DOUBLE AS last_us
+         FROM calls WHERE ts >= make_timestamp($1::BIGINT) AND ts < make_timestamp($2::BIGINT)`,
+        [safeInt(fromUs, 'from'), safeInt(toUs, 'to')],
+      )
+    ).getRowObjectsJS()[0];
+    return {
+      calls: Number(rows.calls),
+      clients: Number(rows.clients),
+      identities: Number(rows.identities),
+      hosts: Number(rows.hosts),
+      endpoints: Number(rows.endpoints),
+      errors: Number(rows.errors),
+      sensitiveCalls: Number(rows.sensitive_calls),
+      detectedCalls: Number(rows.detected_calls),
+      firstUs: rows.first_us === null ? null : Number(rows.first_us),
+      lastUs: rows.last_us === null ? null : Number(rows.last_us),
+    };
+  }
+
+  async exportParquet(fromUs: number, toUs: number, path: string): Promise<number> {
+    await this.flush();
+    const from = safeInt(fromUs, 'from');
+    const to = safeInt(toUs, 'to');
+    // COPY takes no parameters: the bounds are checked integers and the path is quoted as an SQL string literal.
+    const quoted = `'${path.replace(/'/g, "''")}'`;
+    const r = await this.conn.run(
+      `COPY (SELECT * EXCLUDE (ts), ts FROM calls WHERE ts >= make_timestamp(${from}::BIGINT) AND ts < make_timestamp(${to}::BIGINT) ORDER BY ts, id)
+       TO ${quoted} (FORMAT parquet, COMPRESSION zstd)`,
+    );
+    return r.rowsChanged;
+  }
+
+  async applyRetention(policy: RetentionPolicy, nowUs: number): Promise<RetentionResult> {
+    await this.flush();
+    let deletedByAge = 0;
+    let deletedByBudget = 0;
+    if (policy.maxAgeDays > 0) {
+      const cutoff = safeInt(Math.trunc(nowUs - policy.maxAgeDays * 86_400_000_000), 'cutoff');
+      deletedByAge = (await this.conn.run('DELETE FROM calls WHERE ts < make_timestamp($1::BIGINT)', [cutoff])).rowsChanged;
+      await this.conn.run('DELETE FROM call_rollups WHERE minute < make_timestamp($1::BIGINT)', [cutoff - MINUTE_US]);
+    }
+    if (policy.maxBytes > 0) {
+      for (let pass = 0; pass < 4; pass++) {
+        await this.conn.run('CHECKPOINT');
+        const used = await this.usedBytes();
+        if (used <= policy.maxBytes) break;
+        const total = await this.count();
+        if (total === 0) break;
+        // Delete the oldest share of calls that brings the store under budget, with 10 % head room.
+        const share = Math.min(1, (1 - policy.maxBytes / used) * 1.1 + 0.01);
+        const n = Math.max(1, Math.ceil(total * share));
+        deletedByBudget += (
+          await this.conn.run('DELETE FROM calls WHERE id IN (SELECT id FROM calls ORDER BY ts, id LIMIT $1)', [n])
+        ).rowsChanged;
+        await this.conn.run('DELETE FROM call_rollups WHERE minute < (SELECT coalesce(min(ts), make_timestamp(0::BIGINT)) FROM calls)');
+      }
+    }
+    await this.conn.run('CHECKPOINT');
+    return { deletedByAge, deletedByBudget, bytesAfter: await this.usedBytes() };
+  }
+
+  /** Bytes the database uses (blocks in use × block size, plus the WAL), or the file size when unknown. */
+  async usedBytes(): Promise<number> {
+    const r = (await this.conn.runAndReadAll('PRAGMA database_size')).getRowObjectsJS()[0];
+    const blocks = Number(r.used_blocks ?? 0) * Number(r.block_size ?? 0);
+    let wal = 0;
+    if (this.db.path !== '') {
+      try {
+        wal = statSync(`${this.db.path}.wal`).size;
+      } catch {
+        wal = 0;
+      }
+    }
+    return blocks + wal;
+  }
+
+  async count(): Promise<number> {
+    const r = (await this.conn.runAndReadAll('SELECT count(*)::DOUBLE AS n FROM calls')).getRowObjectsJS();
+    return Number(r[0].n);
+  }
+
+  /** Flushes what is queued and stops the timer (the database itself is closed by its owner). */
+  async close(): Promise<void> {
+    if (this.timer !== null) clearInterval(this.timer);
+    this.timer = null;
+    await this.flush();
+    this.closed = true;
+  }
+}
+
+function rowToCall(r: Record<string, unknown>): StoredCall {
+  return {
+    id: Number(r.id),
+    tsUs: Number(r.ts_us),
+    source: String(r.source),
+    clientIp: String(r.client_ip),
+    clientPort: Number(r.client_port),
+    serverIp: String(r.server_ip),
+    serverPort: Number(r.server_port),
+    host: String(r.host),
+    method: String(r.method),
+    uri: String(r.uri),
+    template: String(r.template),
+    status: r.status === null ? null : Number(r.status),
+    requestBytes: Number(r.request_bytes),
+    responseBytes: Number(r.response_bytes),
+    latencyUs: r.latency_us === null ? null : Number(r.latency_us),
+    authScheme: String(r.auth_scheme),
+    identity: String(r.identity),
+    userAgent: String(r.user_agent),
+    sensitiveTypes: (r.sensitive_types as string[] | null) ?? [],
+    sensitiveCount: Number(r.sensitive_count),
+    detections: (r.detections as string[] | null) ?? [],
+    severity: Number(r.severity),
+    flags: Number(r.flags),
+  };
+}

@@ -1,0 +1,145 @@
+/**
+ * The event-store contract: one CallEvent row per API call (the call log), the queries the API and reports run on
+ * it, and the CallEventStore interface. DuckDB implements it on the appliance (`store/duckdb/`); a ClickHouse
+ * implementation can be added behind the same interface for scaled-out sites.
+ *
+ * Every text field came from the network and is attacker-controlled; sensitive values in `uri` are already masked
+ * when a row is built (see pipeline/call-event.mapper.ts).
+ */
+
+/** One API call as stored in the call log. */
+export interface CallEvent {
+  /** Capture time of the first request byte, µs since epoch. */
+  tsUs: number;
+  /** Where the call came from: `live:<iface>` or `upload:<run id>`. */
+  source: string;
+  clientIp: string;
+  clientPort: number;
+  serverIp: string;
+  serverPort: number;
+  host: string;
+  method: string;
+  /** Request target with sensitive values masked, at most 2,048 characters. */
+  uri: string;
+  /** Endpoint template (`/v1/users/{id}`), '' when not matched. */
+  template: string;
+  /** Response status, null when no response was seen. */
+  status: number | null;
+  requestBytes: number;
+  responseBytes: number;
+  /** Server latency in µs, null without both directions. */
+  latencyUs: number | null;
+  /** Auth scheme (`none`, `jwt`, ...). */
+  authScheme: string;
+  /** Identity id (`sub:...`, `key:<fingerprint>`), '' when anonymous. */
+  identity: string;
+  userAgent: string;
+  /** Sensitive types seen in the call (distinct, sorted). */
+  sensitiveTypes: string[];
+  /** Number of sensitive values found. */
+  sensitiveCount: number;
+  /** Detection types raised on the call (distinct). */
+  detections: string[];
+  /** Highest detection severity rank (0 none, 1 info … 5 critical). */
+  severity: number;
+  /** Transaction flag bits (gap, truncated, ...). */
+  flags: number;
+}
+
+/** A call-log search. Times are µs since epoch; every filter is optional. */
+export interface CallQuery {
+  fromUs?: number;
+  toUs?: number;
+  host?: string;
+  template?: string;
+  method?: string;
+  clientIp?: string;
+  identity?: string;
+  /** Exact status (200) or a class (4 for 4xx). */
+  status?: number;
+  statusClass?: number;
+  /** Only calls with this sensitive type, or this detection type. */
+  sensitiveType?: string;
+  detection?: string;
+  /** Case-insensitive substring of uri, user agent, identity or client address. */
+  text?: string;
+  source?: string;
+  /** Page size (1–500, default 50). */
+  limit?: number;
+  /** Continue after this cursor (from the previous page's `next`). */
+  cursor?: string;
+}
+
+/** A stored call with its id. */
+export interface StoredCall extends CallEvent {
+  id: number;
+}
+
+/** One page of a search: newest first. */
+export interface CallPage {
+  calls: StoredCall[];
+  /** Cursor of the next page, null at the end. */
+  next: string | null;
+}
+
+/** Calls per time bucket (for charts and reports). */
+export interface CallBucket {
+  /** Bucket start, µs since epoch. */
+  startUs: number;
+  calls: number;
+  errors: number;
+  sensitiveCalls: number;
+  detections: number;
+  bytes: number;
+}
+
+/** Totals over a time range (for reports and the overview). */
+export interface CallTotals {
+  calls: number;
+  clients: number;
+  identities: number;
+  hosts: number;
+  endpoints: number;
+  errors: number;
+  sensitiveCalls: number;
+  detectedCalls: number;
+  firstUs: number | null;
+  lastUs: number | null;
+}
+
+/** What the event store keeps. */
+export interface RetentionPolicy {
+  /** Calls older than this many days are deleted (0: keep by age forever). */
+  maxAgeDays: number;
+  /** The store is trimmed (oldest first) to stay under this many bytes on disk (0: no budget). */
+  maxBytes: number;
+}
+
+/** Result of a retention pass. */
+export interface RetentionResult {
+  deletedByAge: number;
+  deletedByBudget: number;
+  bytesAfter: number;
+}
+
+/** The call log: append in batches, search, roll up. Implemented by DuckDbCallsRepository. */
+export interface CallEventStore {
+  /** Queues calls; they become durable at the next flush (at least once a second while the store is open). */
+  append(events: readonly CallEvent[]): void;
+  /** Writes every queued call and its rollups in one transaction. */
+  flush(): Promise<void>;
+  /** Calls queued and not yet flushed. */
+  pending(): number;
+  search(q: CallQuery): Promise<CallPage>;
+  /** Calls per bucket of `bucketSeconds` (60 or a multiple of 60) between the two times, from the minute rollups. */
+  timeline(fromUs: number, toUs: number, bucketSeconds: number, host?: string): Promise<CallBucket[]>;
+  totals(fromUs: number, toUs: number): Promise<CallTotals>;
+  /** Writes the calls of a time range to a Parquet file; returns the number of rows. */
+  exportParquet(fromUs: number, toUs: number, path: string): Promise<number>;
+  applyRetention(policy: RetentionPolicy, nowUs: number): Promise<RetentionResult>;
+  count(): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** Severity names by rank, as stored in {@link CallEvent.severity}. */
+export const SEVERITY_RANKS: Readonly<Record<string, number>> = { info: 1, low: 2, medium: 3, high: 4, critical: 5 };

@@ -1,0 +1,215 @@
+// Tests of the DuckDB call log on real files: batched writes with rollups, search filters and cursor paging,
+// timelines, totals, Parquet export, retention by age and by disk budget, and recovery after kill -9 mid-ingest.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { openEventsDatabase } from '../../../appliance/src/store/duckdb/events.database.ts';
+import { DuckDbCallsRepository } from '../../../appliance/src/store/duckdb/calls.repository.ts';
+import type { CallEvent } from '../../../appliance/src/store/events/call-event.types.ts';
+
+const T0 = Date.UTC(2026, 10, 20, 8, 0, 0) * 1000;
+
+function call(i: number, over: Partial<CallEvent> = {}): CallEvent {
+  return {
+    tsUs: T0 + i * 1_000_000,
+    source: 'upload:1',
+    clientIp: `10.0.0.${(i % 5) + 1}`,
+    clientPort: 40000 + i,
+    serverIp: '10.1.0.1',
+    serverPort: 80,
+    host: i % 2 === 0 ? 'api.example.com' : 'shop.example.com',
+    method: 'GET',
+    uri: `/v1/users/${i}?q=${i % 3}`,
+    template: '/v1/users/{id}',
+    status: i % 10 === 0 ? 500 : 200,
+    requestBytes: 100,
+    responseBytes: 900,
+    latencyUs: 1500,
+    authScheme: 'jwt',
+    identity: `sub:user${i % 4}`,
+    userAgent: 'curl/8',
+    sensitiveTypes: i % 7 === 0 ? ['cn_mobile'] : [],
+    sensitiveCount: i % 7 === 0 ? 1 : 0,
+    detections: i === 42 ? ['sqli'] : [],
+    severity: i === 42 ? 4 : 0,
+    flags: 0,
+    ...over,
+  };
+}
+
+async function withStore(fn: (repo: DuckDbCallsRepository, dir: string) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'calls-'));
+  const db = await openEventsDatabase(join(dir, 'events.duckdb'));
+  const repo = await DuckDbCallsRepository.open(db, { flushIntervalMs: 0 });
+  try {
+    await fn(repo, dir);
+  } finally {
+    await repo.close();
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('calls are written in batches with rollups, and searched newest first with filters and cursors', async () => {
+  await withStore(async (repo) => {
+    repo.append(Array.from({ length: 300 }, (_, i) => call(i)));
+    assert.equal(repo.pending(), 300);
+    await repo.flush();
+    assert.equal(repo.pending(), 0);
+    assert.equal(await repo.count(), 300);
+
+    const page1 = await repo.search({ limit: 100 });
+    assert.equal(page1.calls.length, 100);
+    assert.equal(page1.calls[0].tsUs, T0 + 299 * 1_000_000);
+    assert.deepEqual(page1.calls[0].sensitiveTypes, []);
+    assert.ok(page1.next !== null);
+    const page2 = await repo.search({ limit: 100, cursor: page1.next });
+    const page3 = await repo.search({ limit: 100, cursor: page2.next! });
+    assert.equal(page3.next, null);
+    const ids = new Set([...page1.calls, ...page2.calls, ...page3.calls].map((c) => c.id));
+    assert.equal(ids.size, 300);
+
+    assert.equal((await repo.search({ host: 'api.example.com', limit: 500 })).calls.length, 150);
+    assert.equal((await repo.search({ statusClass: 5, limit: 500 })).calls.length, 30);
+    assert.equal((await repo.search({ status: 200, clientIp: '10.0.0.1', limit: 500 })).calls.length, 30);
+    assert.equal((await repo.search({ sensitiveType: 'cn_mobile', limit: 500 })).calls.length, 43);
+    const sqli = await repo.search({ detection: 'sqli' });
+    assert.equal(sqli.calls.length, 1);
+    assert.equal(sqli.calls[0].uri, '/v1/users/42?q=0');
+    assert.equal(sqli.calls[0].severity, 4);
+    assert.equal((await repo.search({ text: 'USERS/29' })).calls.length, 11);
+    assert.equal((await repo.search({ fromUs: T0 + 10_000_000, toUs: T0 + 20_000_000, limit: 500 })).calls.length, 10);
+    // Hostile text is data: quotes and SQL in a filter match nothing and break nothing.
+    assert.equal((await repo.search({ text: "'; DROP TABLE calls; --" })).calls.length, 0);
+    assert.equal(await repo.count(), 300);
+    await assert.rejects(repo.search({ cursor: 'not-a-cursor' }), RangeError);
+
+    const buckets = await repo.timeline(T0, T0 + 3_600_000_000, 60);
+    assert.equal(buckets.length, 5);
+    assert.equal(buckets.reduce((s, b) => s + b.calls, 0), 300);
+    assert.equal(buckets[0].calls, 60);
+    assert.equal(buckets[0].errors, 6);
+    const hourly = await repo.timeline(T0, T0 + 3_600_000_000, 3600, 'shop.example.com');
+    assert.deepEqual(hourly.map((b) => b.calls), [150]);
+
+    const totals = await repo.totals(T0, T0 + 3_600_000_000);
+    assert.equal(totals.calls, 300);
+    assert.equal(totals.clients, 5);
+    assert.equal(totals.identities, 4);
+    assert.equal(totals.hosts, 2);
+    assert.equal(totals.endpoints, 2);
+    assert.equal(totals.errors, 30);
+    assert.equal(totals.detectedCalls, 1);
+    assert.equal(totals.firstUs, T0);
+  });
+});
+
+test('rollups accumulate across flushes of the same minute', async () => {
+  await withStore(async (repo) => {
+    repo.append([call(1), call(2)]);
+    await repo.flush();
+    repo.append([call(3)]);
+    await repo.flush();
+    const b = await repo.timeline(T0, T0 + 60_000_000, 60);
+    assert.equal(b.length, 1);
+    assert.equal(b[0].calls, 3);
+    assert.equal(b[0].bytes, 3000);
+  });
+});
+
+test('a time range exports to Parquet that DuckDB reads back', async () => {
+  await withStore(async (repo, dir) => {
+    repo.append(Array.from({ length: 50 }, (_, i) => call(i)));
+    const out = join(dir, 'export.parquet');
+    const n = await repo.exportParquet(T0, T0 + 20_000_000, out);
+    assert.equal(n, 20);
+    assert.ok(existsSync(out));
+    assert.equal(readFileSync(out).subarray(0, 4).toString('latin1'), 'PAR1');
+  });
+});
+
+test('retention deletes by age and then trims the oldest calls to the disk budget', async () => {
+  await withStore(async (repo) => {
+    const day = 86_400_000_000;
+    repo.append(Array.from({ length: 10 }, (_, i) => call(i, { tsUs: T0 - 40 * day + i })));
+    repo.append(Array.from({ length: 20_000 }, (_, i) => call(i, { uri: `/v1/items/${i}/${'x'.repeat(200)}${i}`, tsUs: T0 + i * 1000 })));
+    const r = await repo.applyRetention({ maxAgeDays: 30, maxBytes: 0 }, T0 + day);
+    assert.equal(r.deletedByAge, 10);
+    assert.equal(await repo.count(), 20_000);
+    const before = await repo.usedBytes();
+    const budget = Math.floor(before / 2);
+    const t = await repo.applyRetention({ maxAgeDays: 0, maxBytes: budget }, T0 + day);
+    assert.ok(t.deletedByBudget > 0, 'some calls deleted for the budget');
+    const left = await repo.count();
+    assert.ok(left < 20_000 && left > 0, `kept ${left}`);
+    // The oldest went first.
+    const oldest = (await repo.search({ limit: 500, fromUs: T0, toUs: T0 + 1_000 })).calls.length;
+    assert.equal(oldest, 0);
+  });
+});
+
+test('kill -9 during ingest loses at most the unflushed batch and the file reopens without duplicates', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'calls-kill-'));
+  try {
+    const dbPath = join(dir, 'events.duckdb');
+    const script = join(dir, 'ingest.mts');
+    const repoUrl = new URL('../../../appliance/src/store/duckdb/calls.repository.ts', import.meta.url).href;
+    const dbUrl = new URL('../../../appliance/src/store/duckdb/events.database.ts', import.meta.url).href;
+    writeFileSync(
+      script,
+      `import { openEventsDatabase } from ${JSON.stringify(dbUrl)};
+import { DuckDbCallsRepository } from ${JSON.stringify(repoUrl)};
+const db = await openEventsDatabase(${JSON.stringify(dbPath)});
+const repo = await DuckDbCallsRepository.open(db, { flushIntervalMs: 0 });
+let i = 0;
+for (;;) {
+  const batch = [];
+  for (let k = 0; k < 2000; k++, i++) batch.push({ tsUs: ${T0} + i, source: 'kill', clientIp: '10.0.0.1', clientPort: 1, serverIp: '10.0.0.2', serverPort: 80, host: 'h', method: 'GET', uri: '/x/' + i, template: '/x/{id}', status: 200, requestBytes: 1, responseBytes: 1, latencyUs: 1, authScheme: 'none', identity: '', userAgent: '', sensitiveTypes: [], sensitiveCount: 0, detections: [], severity: 0, flags: 0 });
+  repo.append(batch);
+  await repo.flush();
+  process.stdout.write('flushed ' + repo.stats.written + '\\n');
+}
+`,
+    );
+    const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: fileURLToPath(new URL('../../..', import.meta.url)), stdio: ['ignore', 'pipe', 'pipe'] });
+    let lastFlushed = 0;
+    let err = '';
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (c: Buffer) => {
+        const m = /flushed (\d+)\n(?![\s\S]*flushed)/.exec(c.toString());
+        if (m !== null) lastFlushed = Number(m[1]);
+        if (lastFlushed >= 40_000) {
+          child.kill('SIGKILL');
+          resolve();
+        }
+      });
+      child.on('exit', (code) => (code !== null ? reject(new Error(`ingest exited ${code}: ${err}`)) : undefined));
+    });
+    await new Promise((r) => child.once('close', r));
+    const db = await openEventsDatabase(dbPath);
+    const repo = await DuckDbCallsRepository.open(db, { flushIntervalMs: 0 });
+    try {
+      const n = await repo.count();
+      assert.ok(n >= lastFlushed, `committed ${lastFlushed}, found ${n}`);
+      assert.ok(n <= lastFlushed + 2000, `at most one batch beyond the last report (${n})`);
+      assert.equal(n % 2000, 0, 'no half-written batch');
+      const dup = (await db.connection.runAndReadAll('SELECT count(*)::DOUBLE AS d FROM (SELECT id FROM calls GROUP BY id HAVING count(*) > 1)')).getRowObjectsJS();
+      assert.equal(Number(dup[0].d), 0);
+      const b = await repo.timeline(T0 - 60_000_000, T0 + 60_000_000, 60);
+      assert.equal(b.reduce((s, x) => s + x.calls, 0), n, 'rollups agree with the calls');
+      repo.append([call(1)]);
+      await repo.flush();
+      assert.equal(await repo.count(), n + 1);
+    } finally {
+      await repo.close();
+      db.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
