@@ -16,6 +16,9 @@ import { SessionsRepository } from './store/sqlite/sessions.repository.ts';
 import { AuditRepository } from './store/sqlite/audit.repository.ts';
 import { systemClock, type Clock } from './store/clock.repository.ts';
 import { SetupService } from './services/setup.service.ts';
+import { openEventsDatabase } from './store/duckdb/events.database.ts';
+import { DuckDbCallsRepository } from './store/duckdb/calls.repository.ts';
+import { CallsService } from './services/calls.service.ts';
 import { CaptureRunsService } from './services/capture-runs.service.ts';
 import { CaptureRunsRepository } from './store/sqlite/capture-runs.repository.ts';
 import { AuthService, DEFAULT_AUTH_POLICY, type AuthPolicy } from './services/auth.service.ts';
@@ -72,8 +75,11 @@ export async function startService(config: AppConfig, opts: StartOptions = {}): 
   const audit = new AuditRepository(db);
   const setup = new SetupService(config.dataDir, settings, users, audit, clock);
   const auth = new AuthService(users, sessions, audit, clock, opts.authPolicy ?? DEFAULT_AUTH_POLICY);
-  const captures = new CaptureRunsService(config.dataDir, new CaptureRunsRepository(db), audit, clock);
-  const services: AppServices = { version: serviceVersion(), clock, setup, auth, users, audit, captures, uiDir: config.uiDir, secure: true };
+  const eventsDb = await openEventsDatabase(`${config.dataDir}/events.duckdb`);
+  const callLog = await DuckDbCallsRepository.open(eventsDb, { onError: (err) => log(`call log: flush failed: ${err.message}`) });
+  const captures = new CaptureRunsService(config.dataDir, new CaptureRunsRepository(db), audit, clock, undefined, callLog);
+  const calls = new CallsService(callLog, clock, config.dataDir);
+  const services: AppServices = { version: serviceVersion(), clock, setup, auth, users, audit, captures, calls, uiDir: config.uiDir, secure: true };
   const newSetupToken = setup.ensureToken();
   const tls = ensureCertificate(config.dataDir);
   const app = createApp(services);
@@ -113,6 +119,8 @@ export async function startService(config: AppConfig, opts: StartOptions = {}): 
       https.closeAllConnections();
       http?.closeAllConnections();
       await Promise.all([new Promise<void>((r) => https.close(() => r())), http === null ? Promise.resolve() : new Promise<void>((r) => http!.close(() => r()))]);
+      await callLog.close();
+      eventsDb.close();
       db.close();
     },
   };

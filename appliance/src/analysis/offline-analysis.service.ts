@@ -6,6 +6,7 @@ import { CaptureFileReader } from '../engine/source/capture-file.reader.ts';
 import { HttpEngine } from '../engine/http-engine.ts';
 import type { EngineSettings } from '../engine/engine.settings.ts';
 import type { Analyzer } from '../analyzers/analyzer.types.ts';
+import type { CallSink } from '../analyzers/call.context.ts';
 import { InventoryAnalyzer } from '../analyzers/inventory/inventory.analyzer.ts';
 import { IdentityAnalyzer } from '../analyzers/identity/identity.analyzer.ts';
 import { SensitiveAnalyzer } from '../analyzers/sensitive/sensitive.analyzer.ts';
@@ -24,6 +25,8 @@ export interface OfflineAnalysisOptions {
   onProgress?: (bytesRead: number, totalBytes: number, transactions: number) => void;
   /** Analyzers to run, in order; the default set when omitted. */
   analyzers?: Analyzer[];
+  /** Receive every analysed call (the call-log writer). */
+  sinks?: CallSink[];
 }
 
 /**
@@ -46,7 +49,7 @@ export function defaultAnalyzers(): Analyzer[] {
 /** Analyzes one capture file. Throws CaptureFormatError when the file is not a readable capture. */
 export async function analyzeCaptureFile(path: string, opts: OfflineAnalysisOptions = {}): Promise<AnalysisReport> {
   const started = performance.now();
-  const pipeline = new AnalysisPipeline(opts.analyzers ?? defaultAnalyzers());
+  const pipeline = new AnalysisPipeline(opts.analyzers ?? defaultAnalyzers(), opts.sinks ?? []);
   const engine = new HttpEngine(pipeline.handle, opts.settings);
   const onProgress = opts.onProgress;
   const reader = new CaptureFileReader(path, {

@@ -20,19 +20,53 @@ function clean(text: string, max: number): string {
   return t.replace(CONTROL, '');
 }
 
-/** Replaces every raw sensitive value (as sent, or percent-encoded) in `uri` by its masked form. */
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s.replace(/\+/g, ' '));
+  } catch {
+    return s;
+  }
+}
+
+/**
+ * Replaces the sensitive values the analyzers found in the request target by their masked forms: a query
+ * parameter's whole value (hit field = parameter name) and a path segment (hit field `path[i]`). The analyzers drop
+ * raw values before sinks run, so masking goes by location, not by value.
+ */
 export function maskUri(uri: string, ctx: CallContext): string {
-  let out = uri;
+  let params: Map<string, string> | null = null;
+  let segments: Map<number, string> | null = null;
   for (const hit of ctx.sensitive) {
-    if (hit.direction !== 'request' || hit.value.length < 3) continue;
-    if (hit.location !== 'path' && hit.location !== 'query') continue;
-    if (out.includes(hit.value)) out = out.split(hit.value).join(hit.masked);
-    else {
-      const enc = encodeURIComponent(hit.value);
-      if (enc !== hit.value && out.includes(enc)) out = out.split(enc).join(hit.masked);
+    if (hit.direction !== 'request') continue;
+    if (hit.location === 'query') (params ??= new Map()).set(hit.field, hit.masked);
+    else if (hit.location === 'path') {
+      const m = /^path\[(\d+)\]$/.exec(hit.field);
+      if (m !== null) (segments ??= new Map()).set(Number(m[1]), hit.masked);
     }
   }
-  return out;
+  if (params === null && segments === null) return uri;
+  const q = uri.indexOf('?');
+  let path = q < 0 ? uri : uri.slice(0, q);
+  let query = q < 0 ? '' : uri.slice(q + 1);
+  if (segments !== null) {
+    const parts = path.split('/');
+    // `path[i]` counts segments after the leading slash.
+    for (const [i, masked] of segments) if (i + 1 < parts.length) parts[i + 1] = encodeURIComponent(masked);
+    path = parts.join('/');
+  }
+  if (params !== null && query !== '') {
+    const p = params;
+    query = query
+      .split('&')
+      .map((pair) => {
+        const eq = pair.indexOf('=');
+        if (eq < 0) return pair;
+        const masked = p.get(safeDecode(pair.slice(0, eq)));
+        return masked === undefined ? pair : `${pair.slice(0, eq)}=${encodeURIComponent(masked)}`;
+      })
+      .join('&');
+  }
+  return q < 0 ? path : `${path}?${query}`;
 }
 
 /** Builds the call-log row of an analysed call. `source` is `live:<iface>` or `upload:<run id>`. */

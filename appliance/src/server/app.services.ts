@@ -5,6 +5,7 @@ import type { UsersRepository } from '../store/sqlite/users.repository.ts';
 import type { AuditRepository } from '../store/sqlite/audit.repository.ts';
 import type { Clock } from '../store/clock.repository.ts';
 import type { CaptureRunsService } from '../services/capture-runs.service.ts';
+import type { CallsService } from '../services/calls.service.ts';
 
 /** Everything the routes need. */
 export interface AppServices {
@@ -15,6 +16,8 @@ export interface AppServices {
   users: UsersRepository;
   audit: AuditRepository;
   captures: CaptureRunsService;
+  /** The call log (DuckDB). */
+  calls: CallsService;
   /** Directory of the built UI; null to serve the "UI not built" page. */
   uiDir: string | null;
   /** Whether the listener is HTTPS (cookies get `Secure`, HSTS is sent). */

@@ -16,6 +16,7 @@ import type { Clock } from '../store/clock.repository.ts';
 import { ApiError } from '../errors/error.catalogue.ts';
 import type { Principal } from './auth.service.ts';
 import type { WorkerMessage } from '../pipeline/capture-analysis.worker.ts';
+import type { CallEventStore } from '../store/events/call-event.types.ts';
 
 /** Largest capture accepted by upload. */
 export const MAX_UPLOAD_BYTES = 4 * 1024 ** 3;
@@ -42,6 +43,8 @@ export class CaptureRunsService {
     private readonly audit: AuditRepository,
     private readonly clock: Clock,
     private readonly maxBytes: number = MAX_UPLOAD_BYTES,
+    /** The call log the analysed calls go to; null keeps only the report. */
+    private readonly events: CallEventStore | null = null,
   ) {
     this.dir = join(dataDir, 'captures');
     mkdirSync(this.dir, { recursive: true, mode: 0o750 });
@@ -87,7 +90,8 @@ export class CaptureRunsService {
   private startAnalysis(id: number, capture: string, size: number): void {
     const reportPath = join(this.dir, `${id}.report.json`);
     this.progress.set(id, { bytesRead: 0, totalBytes: size, transactions: 0 });
-    const child = fork(WORKER, [capture, reportPath], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    const args = this.events === null ? [capture, reportPath] : [capture, reportPath, `upload:${id}`];
+    const child = fork(WORKER, args, { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'advanced' });
     this.workers.set(id, child);
     let outcome: WorkerMessage | null = null;
     let stderr = '';
@@ -96,25 +100,34 @@ export class CaptureRunsService {
     });
     child.on('message', (m: WorkerMessage) => {
       if (m.type === 'progress') this.progress.set(id, { bytesRead: m.bytesRead, totalBytes: m.totalBytes, transactions: m.transactions });
+      else if (m.type === 'calls') this.events?.append(m.rows);
       else outcome = m;
     });
-    child.on('exit', (code) => {
-      this.workers.delete(id);
-      this.progress.delete(id);
-      const o = outcome as WorkerMessage | null;
-      if (o !== null && o.type === 'done' && code === 0) {
-        try {
-          const report = this.readReport(id);
-          this.runs.finish(id, this.clock.now(), { transactions: report.stats.transactions, endpoints: report.endpoints.length, findings: report.findings.length });
-          return;
-        } catch (err) {
-          this.runs.fail(id, this.clock.now(), `the report could not be read: ${(err as Error).message}`);
-          return;
-        }
+    child.on('exit', (code) => void this.settle(id, code, outcome, stderr));
+  }
+
+  /** Records how an analysis ended, once its calls are durable in the call log. */
+  private async settle(id: number, code: number | null, outcome: WorkerMessage | null, stderr: string): Promise<void> {
+    try {
+      await this.events?.flush();
+    } catch {
+      // The writer retries failed batches on its next flush and counts what it finally loses.
+    }
+    this.workers.delete(id);
+    this.progress.delete(id);
+    const o = outcome;
+    if (o !== null && o.type === 'done' && code === 0) {
+      try {
+        const report = this.readReport(id);
+        this.runs.finish(id, this.clock.now(), { transactions: report.stats.transactions, endpoints: report.endpoints.length, findings: report.findings.length });
+        return;
+      } catch (err) {
+        this.runs.fail(id, this.clock.now(), `the report could not be read: ${(err as Error).message}`);
+        return;
       }
-      const message = o !== null && o.type === 'failed' ? o.message : `the analysis stopped (exit ${code ?? 'signal'})${stderr ? `: ${stderr.split('\n')[0]}` : ''}`;
-      this.runs.fail(id, this.clock.now(), message);
-    });
+    }
+    const message = o !== null && o.type === 'failed' ? o.message : `the analysis stopped (exit ${code ?? 'signal'})${stderr ? `: ${stderr.split('\n')[0]}` : ''}`;
+    this.runs.fail(id, this.clock.now(), message);
   }
 
   /** A run with its live progress while it runs. */

@@ -245,5 +245,56 @@ test('a capture uploaded through the API is analysed off the main thread; its en
     const clients = (await admin.call('GET', '/api/v1/clients')).json as { clients: Array<{ calls: number }> };
     assert.equal(clients.clients[0].calls, 6);
     assert.ok(svc.services.audit.list(20).some((e) => e.action === 'capture.upload'));
+
+    // The same calls are in the call log (DuckDB), searchable, charted and exportable.
+    const range = 'from=2000-01-01T00:00:00Z&to=2100-01-01T00:00:00Z';
+    const log = (await admin.call('GET', `/api/v1/calls?source=upload:${id}&limit=4`)).json as { calls: Array<{ host: string; time: string; method: string }>; next: string | null };
+    assert.equal(log.calls.length, 4);
+    assert.ok(log.next !== null);
+    assert.ok(log.calls.every((c) => c.host === 'api.example.com' && !Number.isNaN(Date.parse(c.time))));
+    const rest = (await admin.call('GET', `/api/v1/calls?source=upload:${id}&limit=4&cursor=${log.next}`)).json as { calls: unknown[]; next: string | null };
+    assert.equal(rest.calls.length, 2);
+    assert.equal(rest.next, null);
+    const totals = (await admin.call('GET', `/api/v1/calls/totals?${range}`)).json as { calls: number; hosts: number };
+    assert.equal(totals.calls, 6);
+    assert.equal(totals.hosts, 1);
+    const tl = (await admin.call('GET', `/api/v1/calls/timeline?${range}`)).json as { buckets: Array<{ calls: number }> };
+    assert.equal(tl.buckets.reduce((n, b) => n + b.calls, 0), 6);
+    const bad = await admin.call('GET', '/api/v1/calls?status=abc');
+    assert.equal(bad.status, 400);
+    const pq = await admin.call('GET', `/api/v1/calls/export?${range}`);
+    assert.equal(pq.status, 200);
+    assert.equal(pq.headers['x-rows'], '6');
+    assert.equal(String(pq.headers['content-type']), 'application/vnd.apache.parquet');
+  });
+});
+
+test('sensitive values in request targets are masked in the call log', async () => {
+  await withService(async (svc, _dir, _clock, client) => {
+    const admin = client();
+    await completeSetup(svc, admin);
+    await admin.login('admin', ADMIN_PASSWORD);
+    const scenario = generateScenario('sensitive-data', 7);
+    const pcap = writeScenarioCapture(null, scenario, { format: 'pcap' }).buffer!;
+    const id = ((await admin.call('POST', '/api/v1/captures?name=s.pcap', undefined, { raw: pcap })).json as { run: { id: number } }).run.id;
+    let status = 'running';
+    for (let i = 0; i < 150 && status === 'running'; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      status = ((await admin.call('GET', `/api/v1/captures/${id}`)).json as { run: { status: string } }).run.status;
+    }
+    assert.equal(status, 'done');
+    const all = (await admin.call('GET', '/api/v1/calls?limit=500')).json as { calls: Array<{ uri: string; sensitiveTypes: string[] }> };
+    assert.ok(all.calls.length > 0);
+    const withSensitive = all.calls.filter((c) => c.sensitiveTypes.length > 0);
+    assert.ok(withSensitive.length > 0, 'some calls carry sensitive data');
+    for (const c of all.calls) {
+      assert.doesNotMatch(c.uri, /(?<![\d*])1[3-9]\d{9}(?!\d)/, `raw mobile number in ${c.uri}`);
+      assert.doesNotMatch(c.uri, /(?<![\d*])\d{17}[\dXx](?!\d)/, `raw ID number in ${c.uri}`);
+      assert.doesNotMatch(c.uri, /(?<![\d*])\d{16,19}(?!\d)/, `raw card number in ${c.uri}`);
+      assert.doesNotMatch(c.uri, /AKIA[0-9A-Z]{16}/, `raw AWS key in ${c.uri}`);
+    }
+    assert.ok(all.calls.some((c) => /\*{4}|sha256%3A/.test(c.uri)), 'masked values are in the call log');
+    const bySensitive = (await admin.call('GET', `/api/v1/calls?sensitive=${encodeURIComponent(withSensitive[0].sensitiveTypes[0])}&limit=500`)).json as { calls: unknown[] };
+    assert.ok(bySensitive.calls.length >= 1);
   });
 });

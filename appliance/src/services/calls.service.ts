@@ -1,0 +1,145 @@
+/**
+ * The call-log service: turns API query strings into call-log searches (times as ISO 8601 or epoch milliseconds,
+ * status as `200` or `4xx`), shapes stored calls for the API (ISO times, latency in ms) and writes Parquet exports
+ * into the data directory for download.
+ */
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { ApiError } from '../errors/error.catalogue.ts';
+import type { CallEventStore, CallQuery, StoredCall } from '../store/events/call-event.types.ts';
+import type { Clock } from '../store/clock.repository.ts';
+
+const DAY_MS = 86_400_000;
+
+/** A time given as ISO 8601 text or epoch milliseconds. */
+const TimeParam = z
+  .string()
+  .max(40)
+  .transform((v, ctx) => {
+    const ms = /^\d{10,16}$/.test(v) ? Number(v) : Date.parse(v);
+    if (!Number.isFinite(ms)) {
+      ctx.addIssue({ code: 'custom', message: 'must be ISO 8601 or epoch milliseconds' });
+      return z.NEVER;
+    }
+    return ms;
+  });
+
+const Text = z.string().min(1).max(512);
+
+/** The query string of a call-log search. */
+export const CallSearchParams = z.object({
+  from: TimeParam.optional(),
+  to: TimeParam.optional(),
+  host: Text.optional(),
+  template: Text.optional(),
+  method: z.string().regex(/^[A-Za-z-]{1,32}$/).optional(),
+  client: Text.optional(),
+  identity: Text.optional(),
+  status: z.string().regex(/^([1-5]xx|\d{3})$/, 'a status such as 200 or 4xx').optional(),
+  sensitive: Text.optional(),
+  detection: Text.optional(),
+  source: Text.optional(),
+  q: z.string().max(256).optional(),
+  limit: z.coerce.number().int().min(1).max(500).optional(),
+  cursor: z.string().max(100).optional(),
+});
+
+/** A call as the API returns it. */
+export interface CallView extends Omit<StoredCall, 'tsUs' | 'latencyUs'> {
+  time: string;
+  latencyMs: number | null;
+}
+
+function parse<T extends z.ZodType>(schema: T, query: unknown): z.infer<T> {
+  const r = schema.safeParse(query);
+  if (!r.success) throw new ApiError('validation_failed', r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+  return r.data;
+}
+
+/** Shapes a stored call for the API. */
+export function toCallView(c: StoredCall): CallView {
+  const { tsUs, latencyUs, ...rest } = c;
+  return { ...rest, time: new Date(Math.floor(tsUs / 1000)).toISOString(), latencyMs: latencyUs === null ? null : Math.round(latencyUs / 100) / 10 };
+}
+
+/** Search, charts and export over the call log. */
+export class CallsService {
+  private readonly exportDir: string;
+
+  constructor(
+    private readonly store: CallEventStore,
+    private readonly clock: Clock,
+    dataDir: string,
+  ) {
+    this.exportDir = join(dataDir, 'exports');
+    mkdirSync(this.exportDir, { recursive: true, mode: 0o750 });
+  }
+
+  /** Searches the call log with the filters of an API query string. */
+  async search(query: unknown): Promise<{ calls: CallView[]; next: string | null }> {
+    const p = parse(CallSearchParams, query);
+    const q: CallQuery = {
+      fromUs: p.from === undefined ? undefined : p.from * 1000,
+      toUs: p.to === undefined ? undefined : p.to * 1000,
+      host: p.host,
+      template: p.template,
+      method: p.method?.toUpperCase(),
+      clientIp: p.client,
+      identity: p.identity,
+      sensitiveType: p.sensitive,
+      detection: p.detection,
+      source: p.source,
+      text: p.q,
+      limit: p.limit,
+      cursor: p.cursor,
+    };
+    if (p.status !== undefined) {
+      if (p.status.endsWith('xx')) q.statusClass = Number(p.status[0]);
+      else q.status = Number(p.status);
+    }
+    try {
+      const page = await this.store.search(q);
+      return { calls: page.calls.map(toCallView), next: page.next };
+    } catch (err) {
+      if (err instanceof RangeError) throw new ApiError('validation_failed', [{ path: 'cursor', message: err.message }]);
+      throw err;
+    }
+  }
+
+  /** The time range of a query (default: the last 24 hours). */
+  range(query: unknown): { fromMs: number; toMs: number } {
+    const p = parse(z.object({ from: TimeParam.optional(), to: TimeParam.optional() }).loose(), query);
+    const toMs = p.to ?? this.clock.now();
+    const fromMs = p.from ?? toMs - DAY_MS;
+    if (fromMs >= toMs) throw new ApiError('validation_failed', [{ path: 'from', message: 'must be before to' }]);
+    return { fromMs, toMs };
+  }
+
+  /** Calls per bucket for charts; the bucket grows with the range so a chart has at most ~400 points. */
+  async timeline(query: unknown): Promise<{ bucketSeconds: number; buckets: Array<{ time: string; calls: number; errors: number; sensitiveCalls: number; detections: number; bytes: number }> }> {
+    const { fromMs, toMs } = this.range(query);
+    const host = parse(z.object({ host: Text.optional() }).loose(), query).host;
+    const steps = [60, 300, 900, 3600, 6 * 3600, 86400];
+    const bucketSeconds = steps.find((s) => (toMs - fromMs) / 1000 / s <= 400) ?? 86400;
+    const buckets = await this.store.timeline(fromMs * 1000, toMs * 1000, bucketSeconds, host);
+    return { bucketSeconds, buckets: buckets.map(({ startUs, ...b }) => ({ time: new Date(startUs / 1000).toISOString(), ...b })) };
+  }
+
+  /** Totals over a range. */
+  async totals(query: unknown): Promise<Record<string, unknown>> {
+    const { fromMs, toMs } = this.range(query);
+    const t = await this.store.totals(fromMs * 1000, toMs * 1000);
+    const iso = (us: number | null): string | null => (us === null ? null : new Date(us / 1000).toISOString());
+    return { ...t, firstUs: undefined, lastUs: undefined, first: iso(t.firstUs), last: iso(t.lastUs), from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString() };
+  }
+
+  /** Writes a Parquet export of a range; returns its path (the caller streams and then removes it). */
+  async exportParquet(query: unknown): Promise<{ path: string; rows: number; name: string; cleanup: () => void }> {
+    const { fromMs, toMs } = this.range(query);
+    const name = `calls-${new Date(fromMs).toISOString().replace(/[:.]/g, '-')}.parquet`;
+    const path = join(this.exportDir, `${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}.parquet`);
+    const rows = await this.store.exportParquet(fromMs * 1000, toMs * 1000, path);
+    return { path, rows, name, cleanup: () => rmSync(path, { force: true }) };
+  }
+}
