@@ -19,6 +19,9 @@ import { SetupService } from './services/setup.service.ts';
 import { openEventsDatabase } from './store/duckdb/events.database.ts';
 import { DuckDbCallsRepository } from './store/duckdb/calls.repository.ts';
 import { CallsService } from './services/calls.service.ts';
+import { LiveCaptureService } from './services/live-capture.service.ts';
+import { SettingsService } from './services/settings.service.ts';
+import { listInterfaces, type NetworkInterfaceInfo } from './engine/source/network-interfaces.reader.ts';
 import { CaptureRunsService } from './services/capture-runs.service.ts';
 import { CaptureRunsRepository } from './store/sqlite/capture-runs.repository.ts';
 import { AuthService, DEFAULT_AUTH_POLICY, type AuthPolicy } from './services/auth.service.ts';
@@ -45,6 +48,8 @@ export interface StartOptions {
   clock?: Clock;
   authPolicy?: AuthPolicy;
   log?: (line: string) => void;
+  /** Interface lister (tests may restrict it); libpcap's device list by default. */
+  listInterfaces?: () => NetworkInterfaceInfo[];
 }
 
 /** The service's version (package.json). */
@@ -79,7 +84,9 @@ export async function startService(config: AppConfig, opts: StartOptions = {}): 
   const callLog = await DuckDbCallsRepository.open(eventsDb, { onError: (err) => log(`call log: flush failed: ${err.message}`) });
   const captures = new CaptureRunsService(config.dataDir, new CaptureRunsRepository(db), audit, clock, undefined, callLog);
   const calls = new CallsService(callLog, clock, config.dataDir);
-  const services: AppServices = { version: serviceVersion(), clock, setup, auth, users, audit, captures, calls, uiDir: config.uiDir, secure: true };
+  const live = new LiveCaptureService(config.dataDir, settings, audit, clock, callLog, { listInterfaces: opts.listInterfaces ?? (() => listInterfaces()) });
+  const settingsService = new SettingsService(settings, audit, clock);
+  const services: AppServices = { version: serviceVersion(), clock, setup, auth, users, audit, captures, calls, live, settings: settingsService, uiDir: config.uiDir, secure: true };
   const newSetupToken = setup.ensureToken();
   const tls = ensureCertificate(config.dataDir);
   const app = createApp(services);
@@ -102,6 +109,7 @@ export async function startService(config: AppConfig, opts: StartOptions = {}): 
       h.listen(config.httpPort, config.host, () => resolve());
     });
   }
+  await live.startIfEnabled();
   const urls = managementUrls(httpsPort, config.publicUrl);
   log(`API Radar ${services.version} listening: ${urls.join(' ')}`);
   if (!setup.isComplete()) {
@@ -116,6 +124,7 @@ export async function startService(config: AppConfig, opts: StartOptions = {}): 
     newSetupToken,
     async close(): Promise<void> {
       captures.stopAll();
+      await live.stop();
       https.closeAllConnections();
       http?.closeAllConnections();
       await Promise.all([new Promise<void>((r) => https.close(() => r())), http === null ? Promise.resolve() : new Promise<void>((r) => http!.close(() => r()))]);

@@ -63,6 +63,17 @@ export class HttpEngine {
     if (seg !== null) this.flows.onSegment(seg);
   }
 
+  /**
+   * Moves capture time forward without a packet (live capture on a quiet link): idle and RST timeouts fire and
+   * their transactions are emitted. `nowTs` in µs; ignored when not past the last packet's time.
+   */
+  advance(nowTs: number): void {
+    if (nowTs <= this.lastTs) return;
+    this.lastTs = nowTs;
+    this.flows.advance(nowTs);
+    this.decoder.expire(nowTs);
+  }
+
   /** Ends the capture: closes every open flow so pending transactions are emitted. */
   finish(): void {
     this.flows.closeAll('shutdown');

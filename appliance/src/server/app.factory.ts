@@ -16,6 +16,7 @@ import { authRoutes, SESSION_COOKIE } from './routes/auth.routes.ts';
 import { systemRoutes } from './routes/system.routes.ts';
 import { captureRoutes } from './routes/captures.routes.ts';
 import { callRoutes } from './routes/calls.routes.ts';
+import { settingsRoutes } from './routes/settings.routes.ts';
 import { roleAtLeast, type Principal } from '../services/auth.service.ts';
 
 /** Path prefix of the versioned API. */
@@ -25,6 +26,7 @@ export const API_PREFIX = '/api/v1';
 export function apiRoutes(s: AppServices): RouteDef<never>[] {
   return [...systemRoutes(s), ...setupRoutes(s), ...authRoutes(s), ...captureRoutes(s),
     ...callRoutes(s),
+    ...settingsRoutes(s),
   ];
 }
 

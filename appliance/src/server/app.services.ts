@@ -6,6 +6,8 @@ import type { AuditRepository } from '../store/sqlite/audit.repository.ts';
 import type { Clock } from '../store/clock.repository.ts';
 import type { CaptureRunsService } from '../services/capture-runs.service.ts';
 import type { CallsService } from '../services/calls.service.ts';
+import type { LiveCaptureService } from '../services/live-capture.service.ts';
+import type { SettingsService } from '../services/settings.service.ts';
 
 /** Everything the routes need. */
 export interface AppServices {
@@ -18,6 +20,10 @@ export interface AppServices {
   captures: CaptureRunsService;
   /** The call log (DuckDB). */
   calls: CallsService;
+  /** Live capture on the configured interface. */
+  live: LiveCaptureService;
+  /** Retention and system settings. */
+  settings: SettingsService;
   /** Directory of the built UI; null to serve the "UI not built" page. */
   uiDir: string | null;
   /** Whether the listener is HTTPS (cookies get `Secure`, HSTS is sent). */

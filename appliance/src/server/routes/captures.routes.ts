@@ -12,8 +12,18 @@ function runParam(q: unknown): number | undefined {
 
 /** Capture routes. */
 export function captureRoutes(s: AppServices): RouteDef<never>[] {
-  const result = (q: unknown) => {
-    const r = s.captures.report(runParam(q));
+  /**
+   * The report a view reads: `?run=<id>` an uploaded capture, `?source=live` the live capture; by default the live
+   * capture's newest snapshot when live capture is enabled and has written one, else the newest analysed upload.
+   */
+  const result = (query: Record<string, unknown>) => {
+    const wantLive = query.source === 'live' || (query.run === undefined && query.source !== 'upload' && s.live.settings().enabled);
+    if (wantLive) {
+      const live = s.live.report();
+      if (live !== undefined) return { run: { id: 0, name: `live:${s.live.settings().iface}` }, report: live.report };
+      if (query.source === 'live') throw new ApiError('not_found', undefined, 'The live capture has not written a report yet.');
+    }
+    const r = s.captures.report(runParam(query.run));
     if (r === undefined) throw new ApiError('not_found', undefined, 'No analysed capture yet.');
     return r;
   };
@@ -52,9 +62,9 @@ export function captureRoutes(s: AppServices): RouteDef<never>[] {
       method: 'get',
       path: '/inventory/endpoints',
       access: 'viewer',
-      summary: 'Endpoints of the newest analysed capture (or `?run=`)',
+      summary: 'Endpoints of the live capture or the newest analysed upload (`?run=`, `?source=live|upload`)',
       handler: ({ req }) => {
-        const { run, report } = result(req.query.run);
+        const { run, report } = result(req.query);
         return { run: { id: run.id, name: run.name }, endpoints: report.endpoints };
       },
     }),
@@ -62,9 +72,9 @@ export function captureRoutes(s: AppServices): RouteDef<never>[] {
       method: 'get',
       path: '/findings',
       access: 'viewer',
-      summary: 'Findings of the newest analysed capture (or `?run=`)',
+      summary: 'Findings of the live capture or the newest analysed upload (`?run=`, `?source=live|upload`)',
       handler: ({ req }) => {
-        const { run, report } = result(req.query.run);
+        const { run, report } = result(req.query);
         return { run: { id: run.id, name: run.name }, findings: report.findings };
       },
     }),
@@ -72,9 +82,9 @@ export function captureRoutes(s: AppServices): RouteDef<never>[] {
       method: 'get',
       path: '/clients',
       access: 'viewer',
-      summary: 'Clients of the newest analysed capture (or `?run=`)',
+      summary: 'Clients of the live capture or the newest analysed upload (`?run=`, `?source=live|upload`)',
       handler: ({ req }) => {
-        const { run, report } = result(req.query.run);
+        const { run, report } = result(req.query);
         return { run: { id: run.id, name: run.name }, clients: report.clients, stats: report.stats };
       },
     }),

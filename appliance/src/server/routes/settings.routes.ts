@@ -1,0 +1,89 @@
+/**
+ * Settings and live capture: the capture interface (with the list of interfaces and their counters, and the
+ * wizard's live packet check), capture start/stop/status, retention and system settings. The wizard's later steps and
+ * the dashboard's settings pages use the same routes.
+ */
+import { z } from 'zod';
+import { route, type RouteDef } from '../route.types.ts';
+import type { AppServices } from '../app.services.ts';
+import { BpfFilterSchema, CaptureSettingsSchema, InterfaceNameSchema } from '../../services/live-capture.service.ts';
+import { RetentionSettingsSchema, SystemSettingsSchema } from '../../services/settings.service.ts';
+
+const ProbeSchema = z.object({
+  iface: InterfaceNameSchema.min(1),
+  bpf: BpfFilterSchema.default(''),
+  seconds: z.number().min(1).max(15).default(5),
+});
+
+/** Settings and capture routes. */
+export function settingsRoutes(s: AppServices): RouteDef<never>[] {
+  return [
+    route({
+      method: 'get',
+      path: '/interfaces',
+      access: 'analyst',
+      summary: 'Network interfaces with addresses, link state and receive counters',
+      handler: () => ({ interfaces: s.live.interfaces() }),
+    }),
+    route({
+      method: 'post',
+      path: '/interfaces/probe',
+      access: 'admin',
+      summary: 'Captures on an interface for a few seconds and returns packet, transaction and HTTP-host counts',
+      body: ProbeSchema,
+      handler: async ({ body }) => ({ probe: await s.live.probe(body.iface, body.bpf, body.seconds) }),
+    }),
+    route({
+      method: 'get',
+      path: '/settings/capture',
+      access: 'analyst',
+      summary: 'Capture settings: interface, BPF filter, hosts and networks to watch or ignore',
+      handler: () => ({ capture: s.live.settings() }),
+    }),
+    route({
+      method: 'put',
+      path: '/settings/capture',
+      access: 'admin',
+      summary: 'Changes the capture settings and applies them at once',
+      body: CaptureSettingsSchema,
+      handler: async ({ body, principal, ip }) => ({ capture: s.live.settings(), status: await s.live.update(body, principal!, ip) }),
+    }),
+    route({
+      method: 'get',
+      path: '/capture/status',
+      access: 'viewer',
+      summary: 'Live capture state and counters (packets, bytes, drops, flows, transactions/s, anomalies, memory)',
+      handler: () => ({ status: s.live.status() }),
+    }),
+    route({
+      method: 'get',
+      path: '/settings/retention',
+      access: 'analyst',
+      summary: 'Call-log retention (days, disk budget) and whether raw sensitive values may be stored',
+      handler: () => ({ retention: s.settings.retention() }),
+    }),
+    route({
+      method: 'put',
+      path: '/settings/retention',
+      access: 'admin',
+      summary: 'Changes the retention settings',
+      body: RetentionSettingsSchema,
+      handler: ({ body, principal, ip }) => ({ retention: s.settings.setRetention(body, principal!, ip) }),
+    }),
+    route({
+      method: 'get',
+      path: '/settings/system',
+      access: 'analyst',
+      summary: 'Time zone and NTP servers',
+      handler: () => ({ system: s.settings.system() }),
+    }),
+    route({
+      method: 'put',
+      path: '/settings/system',
+      access: 'admin',
+      summary: 'Changes the time zone and NTP servers',
+      body: SystemSettingsSchema,
+      handler: ({ body, principal, ip }) => ({ system: s.settings.setSystem(body, principal!, ip) }),
+    }),
+  ] as RouteDef<never>[];
+}
