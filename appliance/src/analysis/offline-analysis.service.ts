@@ -27,6 +27,8 @@ export interface OfflineAnalysisOptions {
   analyzers?: Analyzer[];
   /** Receive every analysed call (the call-log writer). */
   sinks?: CallSink[];
+  /** Awaited before each chunk of the file is read (back-pressure from the sinks' consumer). */
+  beforeRead?: () => Promise<void> | void;
 }
 
 /**
@@ -54,6 +56,7 @@ export async function analyzeCaptureFile(path: string, opts: OfflineAnalysisOpti
   const onProgress = opts.onProgress;
   const reader = new CaptureFileReader(path, {
     onProgress: onProgress ? (read, total) => onProgress(read, total, engine.stats().transactions) : undefined,
+    beforeRead: opts.beforeRead,
   });
   const sourceStats = await reader.run((pkt) => engine.push(pkt));
   engine.finish();

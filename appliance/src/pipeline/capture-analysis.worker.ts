@@ -20,8 +20,31 @@ export type WorkerMessage =
   | { type: 'done'; calls: number }
   | { type: 'failed'; message: string };
 
-function send(m: WorkerMessage): void {
-  process.send?.(m);
+/** Messages sent and not yet handed to the IPC channel. */
+let inFlight = 0;
+let drained: (() => void) | null = null;
+
+function send(m: WorkerMessage, done?: () => void): void {
+  if (process.send === undefined) {
+    done?.();
+    return;
+  }
+  inFlight++;
+  process.send(m, undefined, {}, () => {
+    inFlight--;
+    if (inFlight <= 2 && drained !== null) {
+      const d = drained;
+      drained = null;
+      d();
+    }
+    done?.();
+  });
+}
+
+/** Holds the reader back while more than 8 messages wait for the channel, so memory stays bounded. */
+function backPressure(): Promise<void> | void {
+  if (inFlight <= 8) return;
+  return new Promise<void>((resolve) => (drained = resolve));
 }
 
 async function main(): Promise<void> {
@@ -31,6 +54,7 @@ async function main(): Promise<void> {
   try {
     const report = await analyzeCaptureFile(capture, {
       sinks: batcher === null ? [] : [batcher.sink],
+      beforeRead: backPressure,
       onProgress: (bytesRead, totalBytes, transactions) => {
         const now = Date.now();
         if (now - last < 250) return;
@@ -41,11 +65,12 @@ async function main(): Promise<void> {
     batcher?.drain();
     writeFileSync(`${out}.tmp`, JSON.stringify(report));
     renameSync(`${out}.tmp`, out);
-    send({ type: 'done', calls: batcher?.emitted ?? 0 });
+    // Disconnect only once the last message has left, or the parent may never see it.
+    send({ type: 'done', calls: batcher?.emitted ?? 0 }, () => process.disconnect?.());
   } catch (err) {
-    send({ type: 'failed', message: err instanceof CaptureFormatError ? err.message : `analysis failed: ${(err as Error).message}` });
     process.exitCode = 1;
+    send({ type: 'failed', message: err instanceof CaptureFormatError ? err.message : `analysis failed: ${(err as Error).message}` }, () => process.disconnect?.());
   }
 }
 
-void main().finally(() => process.disconnect?.());
+void main();

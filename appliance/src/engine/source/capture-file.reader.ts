@@ -28,6 +28,11 @@ export interface CaptureReadOptions {
   onProgress?: (bytesRead: number, totalBytes: number) => void;
   /** Largest record (pcap record or pcapng block) accepted, in bytes (default 64 MiB); beyond it the read stops. */
   maxRecordSize?: number;
+  /**
+   * Awaited before each chunk is read: lets a consumer that forwards results asynchronously (over IPC) hold the
+   * reader back until it has caught up.
+   */
+  beforeRead?: () => Promise<void> | void;
 }
 
 const DEFAULT_CHUNK = 4 << 20;
@@ -91,6 +96,7 @@ export class CaptureFileReader {
   private readonly chunkSize: number;
   private readonly maxRecord: number;
   private readonly onProgress: ((bytesRead: number, totalBytes: number) => void) | undefined;
+  private readonly beforeRead: (() => Promise<void> | void) | undefined;
   private readonly st: SourceStats = { packets: 0, bytes: 0, drops: null, errors: {} };
 
   private fh: FileHandle | null = null;
@@ -126,6 +132,7 @@ export class CaptureFileReader {
     this.chunkSize = Math.max(1, Math.floor(opts.chunkSize ?? DEFAULT_CHUNK));
     this.maxRecord = Math.max(64, Math.floor(opts.maxRecordSize ?? DEFAULT_MAX_RECORD));
     this.onProgress = opts.onProgress;
+    this.beforeRead = opts.beforeRead;
   }
 
   /** 'pcap' or 'pcapng', known after `open()` (null before). */
@@ -235,6 +242,7 @@ export class CaptureFileReader {
     }
     this.start = 0;
     this.end = left;
+    if (this.beforeRead !== undefined) await this.beforeRead();
     try {
       await this.fill();
     } catch (_err) {
