@@ -21,6 +21,9 @@ import { DuckDbCallsRepository } from './store/duckdb/calls.repository.ts';
 import { CallsService } from './services/calls.service.ts';
 import { LiveCaptureService } from './services/live-capture.service.ts';
 import { SettingsService } from './services/settings.service.ts';
+import { HealthService } from './services/health.service.ts';
+import { TlsService } from './services/tls.service.ts';
+import { RetentionService } from './services/retention.service.ts';
 import { listInterfaces, type NetworkInterfaceInfo } from './engine/source/network-interfaces.reader.ts';
 import { CaptureRunsService } from './services/capture-runs.service.ts';
 import { CaptureRunsRepository } from './store/sqlite/capture-runs.repository.ts';
@@ -86,11 +89,23 @@ export async function startService(config: AppConfig, opts: StartOptions = {}): 
   const calls = new CallsService(callLog, clock, config.dataDir);
   const live = new LiveCaptureService(config.dataDir, settings, audit, clock, callLog, { listInterfaces: opts.listInterfaces ?? (() => listInterfaces()) });
   const settingsService = new SettingsService(settings, audit, clock);
-  const services: AppServices = { version: serviceVersion(), clock, setup, auth, users, audit, captures, calls, live, settings: settingsService, uiDir: config.uiDir, secure: true };
+  const version = serviceVersion();
+  const health = new HealthService(version, config.dataDir, callLog, live, captures, settings, audit, clock);
+  const tlsService = new TlsService(config.dataDir, audit, clock);
+  const retention = new RetentionService(callLog, settingsService, clock);
+  const retentionTimer = setInterval(() => {
+    retention.run().then(
+      (r) => (r.deletedByAge + r.deletedByBudget > 0 ? log(`retention: ${r.deletedByAge} calls past the age limit and ${r.deletedByBudget} over the disk budget deleted`) : undefined),
+      (err: Error) => log(`retention failed: ${err.message}`),
+    );
+  }, 3_600_000);
+  retentionTimer.unref();
+  const services: AppServices = { version, clock, setup, auth, users, audit, captures, calls, live, settings: settingsService, health, tls: tlsService, uiDir: config.uiDir, secure: true };
   const newSetupToken = setup.ensureToken();
   const tls = ensureCertificate(config.dataDir);
   const app = createApp(services);
   const https = createHttpsServer({ key: tls.key, cert: tls.cert }, app);
+  tlsService.apply = (m) => https.setSecureContext({ key: m.key, cert: m.cert });
   await new Promise<void>((resolve, reject) => {
     https.once('error', reject);
     https.listen(config.httpsPort, config.host, () => resolve());
@@ -123,6 +138,7 @@ export async function startService(config: AppConfig, opts: StartOptions = {}): 
     httpsPort,
     newSetupToken,
     async close(): Promise<void> {
+      clearInterval(retentionTimer);
       captures.stopAll();
       await live.stop();
       https.closeAllConnections();

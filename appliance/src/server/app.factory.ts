@@ -47,6 +47,19 @@ export function createApp(s: AppServices): Express {
   }
   app.use(API_PREFIX, (_req: Request, _res: Response, next: NextFunction) => next(new ApiError('not_found')));
 
+  // Prometheus metrics, for a scraper holding the metrics token (POST /api/v1/settings/metrics-token).
+  app.get('/metrics', (req: Request, res: Response, next: NextFunction) => {
+    if (!s.health.metricsAuthorized(req.get('authorization'))) {
+      res.status(401).setHeader('WWW-Authenticate', 'Bearer realm="metrics"');
+      res.json(errorBody(new ApiError('auth_required')));
+      return;
+    }
+    s.health
+      .metrics()
+      .then((m) => res.type(m.contentType).send(m.body))
+      .catch(next);
+  });
+
   if (s.uiDir !== null && existsSync(join(s.uiDir, 'index.html'))) {
     const uiDir = s.uiDir;
     app.use(express.static(uiDir, { index: 'index.html', maxAge: '1h', setHeaders: (res, path) => {

@@ -8,6 +8,8 @@ import type { CaptureRunsService } from '../services/capture-runs.service.ts';
 import type { CallsService } from '../services/calls.service.ts';
 import type { LiveCaptureService } from '../services/live-capture.service.ts';
 import type { SettingsService } from '../services/settings.service.ts';
+import type { HealthService } from '../services/health.service.ts';
+import type { TlsService } from '../services/tls.service.ts';
 
 /** Everything the routes need. */
 export interface AppServices {
@@ -24,6 +26,10 @@ export interface AppServices {
   live: LiveCaptureService;
   /** Retention and system settings. */
   settings: SettingsService;
+  /** Health snapshot and metrics. */
+  health: HealthService;
+  /** The HTTPS certificate. */
+  tls: TlsService;
   /** Directory of the built UI; null to serve the "UI not built" page. */
   uiDir: string | null;
   /** Whether the listener is HTTPS (cookies get `Secure`, HSTS is sent). */

@@ -155,6 +155,11 @@ export class CaptureRunsService {
     return report;
   }
 
+  /** Analyses running now. */
+  running(): number {
+    return this.workers.size;
+  }
+
   /** Stops running analyses (service shutdown). */
   stopAll(): void {
     for (const w of this.workers.values()) w.kill('SIGTERM');

@@ -15,6 +15,9 @@ const ProbeSchema = z.object({
   seconds: z.number().min(1).max(15).default(5),
 });
 
+const PEM = z.string().min(64).max(64 * 1024);
+const TlsUpload = z.object({ certificate: PEM, privateKey: PEM });
+
 /** Settings and capture routes. */
 export function settingsRoutes(s: AppServices): RouteDef<never>[] {
   return [
@@ -84,6 +87,21 @@ export function settingsRoutes(s: AppServices): RouteDef<never>[] {
       summary: 'Changes the time zone and NTP servers',
       body: SystemSettingsSchema,
       handler: ({ body, principal, ip }) => ({ system: s.settings.setSystem(body, principal!, ip) }),
+    }),
+    route({
+      method: 'get',
+      path: '/settings/tls',
+      access: 'admin',
+      summary: 'The HTTPS certificate in use (subject, issuer, validity, fingerprint)',
+      handler: () => ({ certificate: s.tls.info() }),
+    }),
+    route({
+      method: 'put',
+      path: '/settings/tls',
+      access: 'admin',
+      summary: 'Replaces the HTTPS certificate (PEM certificate with optional chain, unencrypted PEM key); applied without a restart',
+      body: TlsUpload,
+      handler: ({ body, principal, ip }) => ({ certificate: s.tls.replace(body.certificate, body.privateKey, principal!, ip) }),
     }),
   ] as RouteDef<never>[];
 }

@@ -1,6 +1,8 @@
-/** Liveness and system information. */
+/** Liveness, system information and health, the metrics token, and the API document. */
 import { route, type RouteDef } from '../route.types.ts';
 import type { AppServices } from '../app.services.ts';
+import { buildOpenApiDocument } from '../openapi.document.ts';
+import { API_PREFIX, apiRoutes } from '../app.factory.ts';
 
 /** System routes. */
 export function systemRoutes(s: AppServices): RouteDef<never>[] {
@@ -19,6 +21,27 @@ export function systemRoutes(s: AppServices): RouteDef<never>[] {
       access: 'viewer',
       summary: 'Version, uptime and memory of the service',
       handler: () => ({ version: s.version, uptimeSeconds: Math.round((Date.now() - started) / 1000), rssBytes: process.memoryUsage().rss, node: process.version }),
+    }),
+    route({
+      method: 'get',
+      path: '/system/health',
+      access: 'viewer',
+      summary: 'Health: service, data disk, call-log writer, live capture and uploads, with problems to act on',
+      handler: async () => ({ health: await s.health.snapshot() }),
+    }),
+    route({
+      method: 'post',
+      path: '/settings/metrics-token',
+      access: 'admin',
+      summary: 'Creates a new bearer token for scraping /metrics (shown once; the previous one stops working)',
+      handler: ({ principal, ip }) => ({ token: s.health.rotateMetricsToken(principal!, ip) }),
+    }),
+    route({
+      method: 'get',
+      path: '/openapi.json',
+      access: 'viewer',
+      summary: 'This API as an OpenAPI 3.1 document, generated from the route table',
+      handler: () => buildOpenApiDocument(apiRoutes(s), s.version, API_PREFIX),
     }),
   ] as RouteDef<never>[];
 }

@@ -15,6 +15,7 @@ import type {
   CallPage,
   CallQuery,
   CallTotals,
+  CallsWriterStats,
   RetentionPolicy,
   RetentionResult,
   StoredCall,
@@ -31,15 +32,6 @@ export interface CallsWriterOptions {
   batchSize?: number;
   /** Reports a failed flush (the batch is retried at the next flush, up to 3 times, then counted as lost). */
   onError?: (err: Error) => void;
-}
-
-/** Writer counters. */
-export interface CallsWriterStats {
-  written: number;
-  flushes: number;
-  /** Calls dropped after a batch failed three times. */
-  lost: number;
-  lastFlushMs: number;
 }
 
 interface RollupKey {

@@ -122,8 +122,21 @@ export interface RetentionResult {
   bytesAfter: number;
 }
 
+/** Counters of the call-log writer. */
+export interface CallsWriterStats {
+  written: number;
+  flushes: number;
+  /** Calls dropped after a batch failed three times. */
+  lost: number;
+  lastFlushMs: number;
+}
+
 /** The call log: append in batches, search, roll up. Implemented by DuckDbCallsRepository. */
 export interface CallEventStore {
+  /** Writer counters. */
+  readonly stats: CallsWriterStats;
+  /** Bytes the store uses on disk. */
+  usedBytes(): Promise<number>;
   /** Queues calls; they become durable at the next flush (at least once a second while the store is open). */
   append(events: readonly CallEvent[]): void;
   /** Writes every queued call and its rollups in one transaction. */
