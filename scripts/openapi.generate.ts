@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { validate, compileErrors } from '@readme/openapi-parser';
 import { apiRoutes, API_PREFIX } from '../appliance/src/server/app.factory.ts';
 import { buildOpenApiDocument } from '../appliance/src/server/openapi.document.ts';
-import { serviceVersion } from '../appliance/src/service.runtime.ts';
+import { serviceVersion } from '../appliance/src/config/version.ts';
 import type { AppServices } from '../appliance/src/server/app.services.ts';
 
 // Route builders only capture the services in closures; the document never calls a handler.

@@ -3,7 +3,7 @@
  * services, makes sure the setup token (while setup is pending) and the TLS certificate exist, and listens on HTTPS
  * (API + UI) and on plain HTTP (redirect only). Used by main.ts and by the integration tests.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -55,11 +55,9 @@ export interface StartOptions {
   listInterfaces?: () => NetworkInterfaceInfo[];
 }
 
-/** The service's version (package.json). */
-export function serviceVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
+import { serviceVersion } from './config/version.ts';
+
+export { serviceVersion };
 
 /** URLs the appliance answers on (one per non-internal IPv4 address). */
 export function managementUrls(httpsPort: number, publicUrl: string): string[] {

@@ -3,7 +3,7 @@
  * non-zero exit code (2 for usage errors, 1 for unreadable input), never a stack trace.
  */
 import { runAnalyze, ANALYZE_USAGE } from './analyze.command.ts';
-import { UsageError } from './cli.errors.ts';
+import { InputError, UsageError } from './cli.errors.ts';
 import { CaptureFormatError } from '../engine/source/capture-file.reader.ts';
 
 const USAGE = `usage: api-radar <command> [options]
@@ -33,7 +33,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`api-radar: ${err.message}\n${cmd === 'analyze' ? ANALYZE_USAGE : USAGE}\n`);
       return 2;
     }
-    if (err instanceof CaptureFormatError) {
+    if (err instanceof CaptureFormatError || err instanceof InputError) {
       process.stderr.write(`api-radar: ${err.message}\n`);
       return 1;
     }
