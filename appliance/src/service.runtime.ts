@@ -24,6 +24,8 @@ import { SettingsService } from './services/settings.service.ts';
 import { HealthService } from './services/health.service.ts';
 import { TlsService } from './services/tls.service.ts';
 import { RetentionService } from './services/retention.service.ts';
+import { SpecsService } from './services/specs.service.ts';
+import { SpecsRepository } from './store/sqlite/specs.repository.ts';
 import { listInterfaces, type NetworkInterfaceInfo } from './engine/source/network-interfaces.reader.ts';
 import { CaptureRunsService } from './services/capture-runs.service.ts';
 import { CaptureRunsRepository } from './store/sqlite/capture-runs.repository.ts';
@@ -98,7 +100,8 @@ export async function startService(config: AppConfig, opts: StartOptions = {}): 
     );
   }, 3_600_000);
   retentionTimer.unref();
-  const services: AppServices = { version, clock, setup, auth, users, audit, captures, calls, live, settings: settingsService, health, tls: tlsService, uiDir: config.uiDir, secure: true };
+  const specs = new SpecsService(new SpecsRepository(db), audit, clock);
+  const services: AppServices = { version, clock, setup, auth, users, audit, captures, calls, live, settings: settingsService, health, tls: tlsService, specs, uiDir: config.uiDir, secure: true };
   const newSetupToken = setup.ensureToken();
   const tls = ensureCertificate(config.dataDir);
   const app = createApp(services);

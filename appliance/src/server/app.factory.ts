@@ -17,6 +17,7 @@ import { systemRoutes } from './routes/system.routes.ts';
 import { captureRoutes } from './routes/captures.routes.ts';
 import { callRoutes } from './routes/calls.routes.ts';
 import { settingsRoutes } from './routes/settings.routes.ts';
+import { specRoutes } from './routes/specs.routes.ts';
 import { roleAtLeast, type Principal } from '../services/auth.service.ts';
 
 /** Path prefix of the versioned API. */
@@ -27,6 +28,7 @@ export function apiRoutes(s: AppServices): RouteDef<never>[] {
   return [...systemRoutes(s), ...setupRoutes(s), ...authRoutes(s), ...captureRoutes(s),
     ...callRoutes(s),
     ...settingsRoutes(s),
+    ...specRoutes(s),
   ];
 }
 

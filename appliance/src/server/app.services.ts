@@ -10,6 +10,7 @@ import type { LiveCaptureService } from '../services/live-capture.service.ts';
 import type { SettingsService } from '../services/settings.service.ts';
 import type { HealthService } from '../services/health.service.ts';
 import type { TlsService } from '../services/tls.service.ts';
+import type { SpecsService } from '../services/specs.service.ts';
 
 /** Everything the routes need. */
 export interface AppServices {
@@ -30,6 +31,8 @@ export interface AppServices {
   health: HealthService;
   /** The HTTPS certificate. */
   tls: TlsService;
+  /** Declared API specs. */
+  specs: SpecsService;
   /** Directory of the built UI; null to serve the "UI not built" page. */
   uiDir: string | null;
   /** Whether the listener is HTTPS (cookies get `Secure`, HSTS is sent). */

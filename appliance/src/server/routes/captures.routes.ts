@@ -2,6 +2,7 @@
 import { route, RESPONDED, type RouteDef } from '../route.types.ts';
 import type { AppServices } from '../app.services.ts';
 import { ApiError } from '../../errors/error.catalogue.ts';
+import type { AnalysisReport } from '../../analysis/analysis-report.types.ts';
 
 function runParam(q: unknown): number | undefined {
   if (q === undefined) return undefined;
@@ -10,22 +11,28 @@ function runParam(q: unknown): number | undefined {
   return n;
 }
 
+/**
+ * The report a view reads: `?run=<id>` an uploaded capture, `?source=live` the live capture; by default the live
+ * capture's newest snapshot when live capture is enabled and has written one, else the newest analysed upload.
+ * Declared specs are not applied here (see SpecsService.apply).
+ */
+export function currentReport(s: AppServices, query: Record<string, unknown>): { run: { id: number; name: string }; report: AnalysisReport } {
+  const wantLive = query.source === 'live' || (query.run === undefined && query.source !== 'upload' && s.live.settings().enabled);
+  if (wantLive) {
+    const live = s.live.report();
+    if (live !== undefined) return { run: { id: 0, name: `live:${s.live.settings().iface}` }, report: live.report };
+    if (query.source === 'live') throw new ApiError('not_found', undefined, 'The live capture has not written a report yet.');
+  }
+  const r = s.captures.report(runParam(query.run));
+  if (r === undefined) throw new ApiError('not_found', undefined, 'No analysed capture yet.');
+  return { run: { id: r.run.id, name: r.run.name }, report: r.report };
+}
+
 /** Capture routes. */
 export function captureRoutes(s: AppServices): RouteDef<never>[] {
-  /**
-   * The report a view reads: `?run=<id>` an uploaded capture, `?source=live` the live capture; by default the live
-   * capture's newest snapshot when live capture is enabled and has written one, else the newest analysed upload.
-   */
-  const result = (query: Record<string, unknown>) => {
-    const wantLive = query.source === 'live' || (query.run === undefined && query.source !== 'upload' && s.live.settings().enabled);
-    if (wantLive) {
-      const live = s.live.report();
-      if (live !== undefined) return { run: { id: 0, name: `live:${s.live.settings().iface}` }, report: live.report };
-      if (query.source === 'live') throw new ApiError('not_found', undefined, 'The live capture has not written a report yet.');
-    }
-    const r = s.captures.report(runParam(query.run));
-    if (r === undefined) throw new ApiError('not_found', undefined, 'No analysed capture yet.');
-    return r;
+  const result = async (query: Record<string, unknown>) => {
+    const r = currentReport(s, query);
+    return { run: r.run, report: (await s.specs.apply(r.report)).report };
   };
   return [
     route({
@@ -63,8 +70,8 @@ export function captureRoutes(s: AppServices): RouteDef<never>[] {
       path: '/inventory/endpoints',
       access: 'viewer',
       summary: 'Endpoints of the live capture or the newest analysed upload (`?run=`, `?source=live|upload`)',
-      handler: ({ req }) => {
-        const { run, report } = result(req.query);
+      handler: async ({ req }) => {
+        const { run, report } = await result(req.query);
         return { run: { id: run.id, name: run.name }, endpoints: report.endpoints };
       },
     }),
@@ -73,8 +80,8 @@ export function captureRoutes(s: AppServices): RouteDef<never>[] {
       path: '/findings',
       access: 'viewer',
       summary: 'Findings of the live capture or the newest analysed upload (`?run=`, `?source=live|upload`)',
-      handler: ({ req }) => {
-        const { run, report } = result(req.query);
+      handler: async ({ req }) => {
+        const { run, report } = await result(req.query);
         return { run: { id: run.id, name: run.name }, findings: report.findings };
       },
     }),
@@ -83,8 +90,8 @@ export function captureRoutes(s: AppServices): RouteDef<never>[] {
       path: '/clients',
       access: 'viewer',
       summary: 'Clients of the live capture or the newest analysed upload (`?run=`, `?source=live|upload`)',
-      handler: ({ req }) => {
-        const { run, report } = result(req.query);
+      handler: async ({ req }) => {
+        const { run, report } = await result(req.query);
         return { run: { id: run.id, name: run.name }, clients: report.clients, stats: report.stats };
       },
     }),
