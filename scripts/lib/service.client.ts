@@ -23,7 +23,10 @@ export class Client {
   call(method: string, path: string, body?: unknown, opts: { csrf?: boolean; raw?: Buffer } = {}): Promise<Answer> {
     const data = opts.raw ?? (body === undefined ? undefined : Buffer.from(JSON.stringify(body)));
     const headers: Record<string, string> = { accept: 'application/json' };
-    if (data !== undefined) headers['content-type'] = opts.raw !== undefined ? 'application/vnd.tcpdump.pcap' : 'application/json';
+    if (data !== undefined) {
+      headers['content-type'] = opts.raw !== undefined ? 'application/vnd.tcpdump.pcap' : 'application/json';
+      headers['content-length'] = String(data.length);
+    }
     if (this.cookie !== '') headers.cookie = this.cookie;
     if ((opts.csrf ?? true) && this.csrf !== '') headers['x-csrf-token'] = this.csrf;
     return new Promise((resolve, reject) => {
