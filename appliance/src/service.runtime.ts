@@ -26,6 +26,8 @@ import { TlsService } from './services/tls.service.ts';
 import { RetentionService } from './services/retention.service.ts';
 import { SpecsService } from './services/specs.service.ts';
 import { SpecsRepository } from './store/sqlite/specs.repository.ts';
+import { InventoryService } from './services/inventory.service.ts';
+import { InventoryRepository } from './store/sqlite/inventory.repository.ts';
 import { listInterfaces, type NetworkInterfaceInfo } from './engine/source/network-interfaces.reader.ts';
 import { CaptureRunsService } from './services/capture-runs.service.ts';
 import { CaptureRunsRepository } from './store/sqlite/capture-runs.repository.ts';
@@ -101,7 +103,11 @@ export async function startService(config: AppConfig, opts: StartOptions = {}): 
   }, 3_600_000);
   retentionTimer.unref();
   const specs = new SpecsService(new SpecsRepository(db), audit, clock);
-  const services: AppServices = { version, clock, setup, auth, users, audit, captures, calls, live, settings: settingsService, health, tls: tlsService, specs, uiDir: config.uiDir, secure: true };
+  const inventory = new InventoryService(new InventoryRepository(db), settings, audit, clock);
+  // The same capture uploaded again replaces its own contribution: the source is the file's content hash.
+  captures.onDone = async (_id, report, sha256) => void inventory.ingest((await specs.apply(report)).report, `upload:${sha256.slice(0, 16)}`);
+  live.onReport = async (report, source) => void inventory.ingest((await specs.apply(report)).report, source);
+  const services: AppServices = { version, clock, setup, auth, users, audit, captures, calls, live, settings: settingsService, health, tls: tlsService, specs, inventory, uiDir: config.uiDir, secure: true };
   const newSetupToken = setup.ensureToken();
   const tls = ensureCertificate(config.dataDir);
   const app = createApp(services);

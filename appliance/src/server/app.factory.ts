@@ -18,6 +18,7 @@ import { captureRoutes } from './routes/captures.routes.ts';
 import { callRoutes } from './routes/calls.routes.ts';
 import { settingsRoutes } from './routes/settings.routes.ts';
 import { specRoutes } from './routes/specs.routes.ts';
+import { inventoryRoutes } from './routes/inventory.routes.ts';
 import { roleAtLeast, type Principal } from '../services/auth.service.ts';
 
 /** Path prefix of the versioned API. */
@@ -29,6 +30,7 @@ export function apiRoutes(s: AppServices): RouteDef<never>[] {
     ...callRoutes(s),
     ...settingsRoutes(s),
     ...specRoutes(s),
+    ...inventoryRoutes(s),
   ];
 }
 

@@ -11,6 +11,7 @@ import type { SettingsService } from '../services/settings.service.ts';
 import type { HealthService } from '../services/health.service.ts';
 import type { TlsService } from '../services/tls.service.ts';
 import type { SpecsService } from '../services/specs.service.ts';
+import type { InventoryService } from '../services/inventory.service.ts';
 
 /** Everything the routes need. */
 export interface AppServices {
@@ -33,6 +34,8 @@ export interface AppServices {
   tls: TlsService;
   /** Declared API specs. */
   specs: SpecsService;
+  /** The stored API inventory. */
+  inventory: InventoryService;
   /** Directory of the built UI; null to serve the "UI not built" page. */
   uiDir: string | null;
   /** Whether the listener is HTTPS (cookies get `Secure`, HSTS is sent). */

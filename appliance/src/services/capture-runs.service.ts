@@ -4,6 +4,7 @@
  * analyze` (so the API stays responsive), and its report kept for the inventory, sensitive-data and findings views.
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { createWriteStream, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -36,6 +37,9 @@ export class CaptureRunsService {
   private readonly progress = new Map<number, RunProgress>();
   private readonly workers = new Map<number, ChildProcess>();
   private cached: { id: number; report: AnalysisReport } | null = null;
+  /** Called with each finished run's report (the runtime merges it into the stored inventory). */
+  onDone: (id: number, report: AnalysisReport, contentSha256: string) => Promise<void> | void = () => undefined;
+  private readonly hashes = new Map<number, string>();
 
   constructor(
     dataDir: string,
@@ -58,11 +62,13 @@ export class CaptureRunsService {
     const path = join(this.dir, `${id}.cap`);
     let size = 0;
     let head = Buffer.alloc(0);
+    const hash = createHash('sha256');
     try {
       await new Promise<void>((resolve, reject) => {
         const out = createWriteStream(path, { mode: 0o640 });
         body.on('data', (chunk: Buffer) => {
           size += chunk.length;
+          hash.update(chunk);
           if (head.length < 8) head = Buffer.concat([head, chunk.subarray(0, 8)]);
           if (size > this.maxBytes) {
             body.destroy();
@@ -83,6 +89,7 @@ export class CaptureRunsService {
       throw err instanceof ApiError ? err : new ApiError('bad_request', undefined, message);
     }
     this.audit.append({ at: this.clock.now(), userId: who.userId, username: who.username, action: 'capture.upload', target: `capture:${id}`, ip, detail: { name: safeName, bytes: size } });
+    this.hashes.set(id, hash.digest('hex'));
     this.startAnalysis(id, path, size);
     return this.runs.get(id)!;
   }
@@ -116,9 +123,16 @@ export class CaptureRunsService {
     this.workers.delete(id);
     this.progress.delete(id);
     const o = outcome;
+    const hashDone = (): void => void this.hashes.delete(id);
+    setImmediate(hashDone);
     if (o !== null && o.type === 'done' && code === 0) {
       try {
         const report = this.readReport(id);
+        try {
+          await this.onDone(id, report, this.hashes.get(id) ?? String(id));
+        } catch (err) {
+          console.error(`capture run ${id}: merging into the inventory failed:`, (err as Error).message);
+        }
         this.runs.finish(id, this.clock.now(), { transactions: report.stats.transactions, endpoints: report.endpoints.length, findings: report.findings.length });
         return;
       } catch (err) {

@@ -121,6 +121,8 @@ export class LiveCaptureService {
   private wantRunning = false;
   private readonly reportPath: string;
   private cachedReport: { mtimeMs: number; report: AnalysisReport } | null = null;
+  /** Called with each report snapshot and its source label `live:<iface>:<start ms>` (inventory merge). */
+  onReport: (report: AnalysisReport, source: string) => Promise<void> | void = () => undefined;
 
   constructor(
     dataDir: string,
@@ -208,6 +210,13 @@ export class LiveCaptureService {
           case 'stats':
             this.stats = m.stats;
             break;
+          case 'report': {
+            const r = this.report();
+            if (r !== undefined) {
+              Promise.resolve(this.onReport(r.report, `live:${s.iface}:${this.since ?? 0}`)).catch((err: Error) => console.error(`live capture: merging into the inventory failed: ${err.message}`));
+            }
+            break;
+          }
           case 'failed':
             failure = { code: m.code, message: m.message };
             break;

@@ -189,6 +189,19 @@ test('a capture uploaded through the API is analysed off the main thread; its en
     assert.equal(pq.status, 200);
     assert.equal(pq.headers['x-rows'], '6');
     assert.equal(String(pq.headers['content-type']), 'application/vnd.apache.parquet');
+
+    // The stored inventory has the endpoints; the same capture uploaded again does not count twice.
+    const stored = (await admin.call('GET', '/api/v1/inventory/apis')).json as { endpoints: Array<{ calls: number; state: string }> };
+    assert.equal(stored.endpoints.reduce((n, e) => n + e.calls, 0), 6);
+    const again = (await admin.call('POST', '/api/v1/captures?name=again.pcap', undefined, { raw: pcap })).json as { run: { id: number } };
+    for (let i = 0; i < 150; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      if (((await admin.call('GET', `/api/v1/captures/${again.run.id}`)).json as { run: { status: string } }).run.status !== 'running') break;
+    }
+    const after = (await admin.call('GET', '/api/v1/inventory/apis')).json as { endpoints: Array<{ calls: number }> };
+    assert.equal(after.endpoints.reduce((n, e) => n + e.calls, 0), 6);
+    const hosts = (await admin.call('GET', '/api/v1/inventory/hosts')).json as { hosts: Array<{ host: string; endpoints: number }> };
+    assert.equal(hosts.hosts[0].host, 'api.example.com');
   });
 });
 

@@ -1,0 +1,198 @@
+/**
+ * The stored API inventory and its lifecycle. Every analysed source (an upload, a live capture session) reports its
+ * endpoints; `ingest` merges them into SQLite idempotently (a source's contribution is replaced, never added twice),
+ * records new and revived endpoints, and follows re-templating (an endpoint a source no longer reports because a
+ * broader template now covers it is merged into that template, with a change-log entry). `runLifecycle` moves
+ * endpoints through new → active → dormant (not seen for N days) → revived, leaving user-retired ones alone.
+ */
+import { z } from 'zod';
+import type { AnalysisReport } from '../analysis/analysis-report.types.ts';
+import { SpecMatcher } from '../specs/spec.matcher.ts';
+import type { DeclaredOperation } from '../specs/spec.loader.ts';
+import type { EndpointFilter, EndpointObservation, EndpointState, InventoryChange, InventoryRepository, StoredEndpoint } from '../store/sqlite/inventory.repository.ts';
+import type { SettingsRepository } from '../store/sqlite/settings.repository.ts';
+import type { AuditRepository } from '../store/sqlite/audit.repository.ts';
+import type { Clock } from '../store/clock.repository.ts';
+import { ApiError } from '../errors/error.catalogue.ts';
+import type { Principal } from './auth.service.ts';
+
+const DAY_MS = 86_400_000;
+
+/** Lifecycle settings (stored under `lifecycle`). */
+export const LifecycleSettingsSchema = z.object({
+  /** An endpoint first seen within this many days is `new`. */
+  newDays: z.number().int().min(1).max(365),
+  /** An endpoint not seen for this many days is `dormant`. */
+  dormantDays: z.number().int().min(1).max(3650),
+});
+/** Lifecycle settings. */
+export type LifecycleSettings = z.infer<typeof LifecycleSettingsSchema>;
+/** Defaults. */
+export const DEFAULT_LIFECYCLE: LifecycleSettings = { newDays: 7, dormantDays: 30 };
+
+/** What one ingest did. */
+export interface IngestResult {
+  added: number;
+  updated: number;
+  revived: number;
+  merged: number;
+}
+
+/** What one lifecycle pass did. */
+export interface LifecycleResult {
+  dormant: number;
+  active: number;
+  checked: number;
+}
+
+function ms(iso: string): number {
+  const t = Date.parse(iso);
+  return Number.isFinite(t) ? t : 0;
+}
+
+/** The stored inventory. */
+export class InventoryService {
+  constructor(
+    private readonly repo: InventoryRepository,
+    private readonly settings: SettingsRepository,
+    private readonly audit: AuditRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Lifecycle settings. */
+  lifecycleSettings(): LifecycleSettings {
+    const r = LifecycleSettingsSchema.safeParse({ ...DEFAULT_LIFECYCLE, ...(this.settings.get<object>('lifecycle') ?? {}) });
+    return r.success ? r.data : DEFAULT_LIFECYCLE;
+  }
+
+  /** Stores new lifecycle settings. */
+  setLifecycleSettings(v: LifecycleSettings, who: Principal, ip: string): LifecycleSettings {
+    this.settings.set('lifecycle', v, this.clock.now());
+    this.audit.append({ at: this.clock.now(), userId: who.userId, username: who.username, action: 'settings.lifecycle', target: 'lifecycle', ip, detail: v });
+    return this.lifecycleSettings();
+  }
+
+  /** Merges the endpoints of `report` (declared specs already applied) as source `source`'s contribution. */
+  ingest(report: AnalysisReport, source: string): IngestResult {
+    const now = this.clock.now();
+    const result: IngestResult = { added: 0, updated: 0, revived: 0, merged: 0 };
+    this.repo.transaction(() => {
+      const previous = new Set(this.repo.contributedBy(source));
+      for (const e of report.endpoints) {
+        const o: EndpointObservation = {
+          host: e.host, method: e.method, template: e.path, calls: e.calls, firstSeen: ms(e.firstSeen), lastSeen: ms(e.lastSeen),
+          statuses: e.statuses, auth: e.auth, sensitive: e.sensitive, params: e.params, inSpec: e.inSpec, deprecated: e.deprecated, risk: e.risk,
+        };
+        const existing = this.repo.find(o.host, o.method, o.template);
+        let id: number;
+        if (existing === undefined) {
+          id = this.repo.insert(o, now);
+          this.repo.logChange(now, o, 'new', { source, calls: o.calls });
+          result.added++;
+        } else {
+          id = existing.id;
+          this.repo.updateFacts(id, o);
+          result.updated++;
+          if ((existing.state === 'dormant' || existing.state === 'retired') && o.lastSeen > existing.lastSeen) {
+            this.repo.setState(id, 'revived', now);
+            this.repo.logChange(now, o, 'revived', { from: existing.state, source });
+            result.revived++;
+          }
+        }
+        this.repo.setContribution(id, source, o.calls, o.firstSeen, o.lastSeen);
+        previous.delete(id);
+      }
+      if (previous.size > 0) result.merged = this.followRetemplating(report, source, previous, now);
+    });
+    this.runLifecycle();
+    return result;
+  }
+
+  /**
+   * Endpoints `source` contributed before but no longer reports: when a template of the new report covers one (the
+   * templater merged literals into a parameter), its contribution moves there and, once no source is left, the old
+   * endpoint is deleted with a `merged` change. Endpoints nothing covers keep their contribution.
+   */
+  private followRetemplating(report: AnalysisReport, source: string, stale: Set<number>, now: number): number {
+    const ops: DeclaredOperation[] = report.endpoints.map((e) => ({ method: e.method, template: e.path, hosts: [e.host], deprecated: false, operationId: '', summary: '', params: [], statuses: [], requestMediaTypes: [] }));
+    const matcher = new SpecMatcher([{ id: 0, name: source, hosts: [], spec: { format: 'observed', title: '', version: '', hosts: [], operations: ops } }]);
+    let merged = 0;
+    for (const id of stale) {
+      const old = this.repo.get(id);
+      if (old === undefined) continue;
+      const into = matcher.match(old.host, old.method, old.template);
+      if (into === null || into.operation.template === old.template) continue;
+      const left = this.repo.removeContribution(id, source);
+      if (left === 0) {
+        this.repo.logChange(now, old, 'merged', { into: into.operation.template, calls: old.calls });
+        this.repo.delete(id);
+        merged++;
+      }
+    }
+    return merged;
+  }
+
+  /** One lifecycle pass at the clock's time. */
+  runLifecycle(): LifecycleResult {
+    const now = this.clock.now();
+    const { newDays, dormantDays } = this.lifecycleSettings();
+    const out: LifecycleResult = { dormant: 0, active: 0, checked: 0 };
+    this.repo.transaction(() => {
+      for (const e of this.repo.all()) {
+        out.checked++;
+        if (e.state === 'retired') continue;
+        if (now - e.lastSeen > dormantDays * DAY_MS) {
+          if (e.state !== 'dormant') {
+            this.repo.setState(e.id, 'dormant', now);
+            this.repo.logChange(now, e, 'dormant', { lastSeen: new Date(e.lastSeen).toISOString(), days: dormantDays });
+            out.dormant++;
+          }
+          continue;
+        }
+        const fresh = (e.state === 'new' && now - e.firstSeen <= newDays * DAY_MS) || (e.state === 'revived' && now - e.stateSince <= newDays * DAY_MS);
+        if (!fresh && e.state !== 'active') {
+          this.repo.setState(e.id, 'active', now);
+          out.active++;
+        }
+      }
+    });
+    return out;
+  }
+
+  /** Marks an endpoint retired by a user (it stays retired until it is seen again). */
+  retire(id: number, who: Principal, ip: string): StoredEndpoint {
+    const e = this.repo.get(id);
+    if (e === undefined) throw new ApiError('not_found');
+    const now = this.clock.now();
+    this.repo.setState(id, 'retired', now);
+    this.repo.logChange(now, e, 'retired', { by: who.username });
+    this.audit.append({ at: now, userId: who.userId, username: who.username, action: 'inventory.retire', target: `endpoint:${id}`, ip, detail: { host: e.host, method: e.method, template: e.template } });
+    return this.repo.get(id)!;
+  }
+
+  /** Stored endpoints. */
+  list(f: EndpointFilter): { endpoints: StoredEndpoint[]; total: number } {
+    return this.repo.list(f);
+  }
+
+  get(id: number): StoredEndpoint | undefined {
+    return this.repo.get(id);
+  }
+
+  /** Hosts with their endpoint counts by state. */
+  hosts(): ReturnType<InventoryRepository['hosts']> {
+    return this.repo.hosts();
+  }
+
+  /** The change log since `sinceMs`. */
+  changes(sinceMs: number, limit: number): InventoryChange[] {
+    return this.repo.changes(sinceMs, limit);
+  }
+
+  /** Counts by state across hosts (overview card). */
+  stateCounts(): Record<EndpointState, number> {
+    const out: Record<EndpointState, number> = { new: 0, active: 0, dormant: 0, revived: 0, retired: 0 };
+    for (const h of this.repo.hosts()) for (const [s, n] of Object.entries(h.states)) out[s as EndpointState] += n;
+    return out;
+  }
+}
