@@ -13,7 +13,7 @@ import type { AuditRepository } from '../store/sqlite/audit.repository.ts';
 import type { ReportSchedule, ReportScheduleInput, ReportSchedulesRepository } from '../store/sqlite/report-schedules.repository.ts';
 import type { NewReportRun, ReportRun, ReportRunsRepository } from '../store/sqlite/report-runs.repository.ts';
 import { formatZoned } from '../jobs/zoned.time.ts';
-import { DEFAULT_BROWSER_OPTIONS, withReportBrowser, type BrowserOptions } from './report-browser.renderer.ts';
+import { DEFAULT_BROWSER_OPTIONS, withReportBrowser, type BrowserOptions, type ReportBrowser } from './report-browser.renderer.ts';
 import { barChartSvg, chartSize } from './report.charts.ts';
 import { chartCid, renderReport } from './report.renderer.ts';
 import { nextDueAfter, periodFor } from './report-schedule.rules.ts';
@@ -119,17 +119,19 @@ export class ReportsService {
   async deliverDue(now: number): Promise<DeliverySummary> {
     const summary: DeliverySummary = { sent: 0, retrying: 0, failed: 0 };
     const tz = this.d.timeZone();
-    const count = (r: ReportRun | undefined) => {
-      if (r?.status === 'sent') summary.sent++;
-      else if (r?.status === 'retrying') summary.retrying++;
-      else if (r?.status === 'failed') summary.failed++;
-    };
-    for (const run of this.d.runs.dueRetries(now)) count(await this.attempt(run.id, now));
+    const ids = this.d.runs.dueRetries(now).map((r) => r.id);
     for (const s of this.d.schedules.due(now)) {
       const period = periodFor(s, s.nextDueAt, tz);
       this.d.schedules.advance(s.id, period.end, nextDueAfter(s, now, tz));
-      const id = this.d.runs.create({ scheduleId: s.id, trigger: 'schedule', language: s.language, recipients: s.recipients, hosts: s.hosts, periodStart: period.start, periodEnd: period.end }, now);
-      count(await this.attempt(id, now));
+      ids.push(this.d.runs.create({ scheduleId: s.id, trigger: 'schedule', language: s.language, recipients: s.recipients, hosts: s.hosts, periodStart: period.start, periodEnd: period.end }, now));
+    }
+    if (ids.length === 0) return summary;
+    const rendered = await this.renderAll(ids);
+    for (const id of ids) {
+      const r = await this.attempt(id, now, rendered.get(id));
+      if (r?.status === 'sent') summary.sent++;
+      else if (r?.status === 'retrying') summary.retrying++;
+      else if (r?.status === 'failed') summary.failed++;
     }
     return summary;
   }
@@ -143,7 +145,7 @@ export class ReportsService {
     const run: NewReportRun = { scheduleId: s.id, trigger: 'manual', language: s.language, recipients: s.recipients, hosts: s.hosts, periodStart: period.start, periodEnd: period.end };
     const runId = this.d.runs.create(run, now);
     this.audit(who, 'report.send_now', `report_schedule:${id}`, { run: runId });
-    return this.attempt(runId, now);
+    return this.attempt(runId, now, (await this.renderAll([runId])).get(runId));
   }
 
   /** Report runs, newest first. */
@@ -187,11 +189,41 @@ export class ReportsService {
     return [`${base}.html`, `${base}.pdf`, mail, ...charts];
   }
 
-  /** Renders the run's files unless they exist already. */
-  private async ensureRendered(run: ReportRun): Promise<MailFiles> {
+  /**
+   * Renders the files of the runs that have none yet, all in one Chromium batch. Returns each run's mail files, or
+   * the error that stopped its rendering.
+   */
+  private async renderAll(ids: readonly number[]): Promise<Map<number, MailFiles | Error>> {
+    const out = new Map<number, MailFiles | Error>();
+    const todo: ReportRun[] = [];
+    for (const id of ids) {
+      const mailPath = join(this.dir, `${id}.mail.json`);
+      if (existsSync(mailPath) && existsSync(join(this.dir, `${id}.pdf`))) out.set(id, JSON.parse(readFileSync(mailPath, 'utf8')) as MailFiles);
+      else {
+        const run = this.d.runs.get(id);
+        if (run !== undefined) todo.push(run);
+      }
+    }
+    if (todo.length === 0) return out;
+    try {
+      await withReportBrowser(async (b) => {
+        for (const run of todo) {
+          try {
+            out.set(run.id, await this.render(run, b));
+          } catch (err) {
+            out.set(run.id, err instanceof Error ? err : new Error(String(err)));
+          }
+        }
+      }, this.d.browser ?? DEFAULT_BROWSER_OPTIONS);
+    } catch (err) {
+      for (const run of todo) if (!out.has(run.id)) out.set(run.id, err instanceof Error ? err : new Error(String(err)));
+    }
+    return out;
+  }
+
+  /** Builds one run's report and writes its HTML, PDF, chart images and mail parts. */
+  private async render(run: ReportRun, b: ReportBrowser): Promise<MailFiles> {
     const base = join(this.dir, String(run.id));
-    const mailPath = `${base}.mail.json`;
-    if (existsSync(mailPath) && existsSync(`${base}.pdf`)) return JSON.parse(readFileSync(mailPath, 'utf8')) as MailFiles;
     const schedule = run.scheduleId === null ? undefined : this.d.schedules.get(run.scheduleId);
     const data = this.d.source.collect({ start: run.periodStart, end: run.periodEnd }, { hosts: run.hosts });
     const rendered = renderReport(data, {
@@ -202,28 +234,26 @@ export class ReportsService {
       generatedAt: this.d.clock.now(),
     });
     const files: MailFiles = { subject: rendered.subject, text: rendered.text, emailHtml: rendered.emailHtml, charts: [], pdfName: this.pdfName(run) };
-    await withReportBrowser(async (b) => {
-      writeFileSync(`${base}.pdf`, await b.pdf(rendered.html), { mode: 0o640 });
-      for (const chart of rendered.charts) {
-        const { width, height } = chartSize(chart);
-        const file = `${base}.${chart.id}.png`;
-        writeFileSync(file, await b.svgToPng(barChartSvg(chart), width, height), { mode: 0o640 });
-        files.charts.push({ cid: chartCid(chart), file });
-      }
-    }, this.d.browser ?? DEFAULT_BROWSER_OPTIONS);
+    writeFileSync(`${base}.pdf`, await b.pdf(rendered.html), { mode: 0o640 });
+    for (const chart of rendered.charts) {
+      const { width, height } = chartSize(chart);
+      const file = `${base}.${chart.id}.png`;
+      writeFileSync(file, await b.svgToPng(barChartSvg(chart), width, height), { mode: 0o640 });
+      files.charts.push({ cid: chartCid(chart), file });
+    }
     writeFileSync(`${base}.html`, rendered.html, { mode: 0o640 });
-    writeFileSync(mailPath, JSON.stringify(files), { mode: 0o640 });
+    writeFileSync(`${base}.mail.json`, JSON.stringify(files), { mode: 0o640 });
     this.d.runs.setRendered(run.id, rendered.subject, `${base}.html`, `${base}.pdf`);
     return files;
   }
 
-  /** One delivery attempt of run `id` (rendering first when needed); returns the updated run. */
-  private async attempt(id: number, now: number): Promise<ReportRun | undefined> {
+  /** One delivery attempt of run `id` with its rendered files (or the rendering error); returns the updated run. */
+  private async attempt(id: number, now: number, files: MailFiles | Error | undefined): Promise<ReportRun | undefined> {
     const run = this.d.runs.get(id);
     if (run === undefined) return undefined;
     let mailer: Mailer | null = null;
     try {
-      const files = await this.ensureRendered(run);
+      if (files === undefined || files instanceof Error) throw files ?? new Error('the report was not rendered');
       const smtp = this.d.smtp();
       if (smtp === null) throw new MailError('smtp_not_configured', 'Email is not set up: enter the SMTP server in the settings.', true, '');
       mailer = (this.d.mailerFactory ?? createMailer)(smtp);
