@@ -22,6 +22,17 @@ import { AuthService, DEFAULT_AUTH_POLICY, type AuthPolicy } from './services/au
 import { createApp } from './server/app.factory.ts';
 import type { AppServices } from './server/app.services.ts';
 import { ensureCertificate } from './server/tls.certificate.ts';
+import { FindingsRepository } from './analyzers/tracing/findings.repository.ts';
+import { SensitiveRepository } from './store/sqlite/sensitive.repository.ts';
+import { ReportSchedulesRepository } from './store/sqlite/report-schedules.repository.ts';
+import { ReportRunsRepository } from './store/sqlite/report-runs.repository.ts';
+import { JobsRepository } from './store/sqlite/jobs.repository.ts';
+import { JobRunsRepository } from './store/sqlite/job-runs.repository.ts';
+import { StoredReportDataSource } from './reports/report-data.source.ts';
+import { ReportsService } from './reports/reports.service.ts';
+import { applianceTimeZone, smtpSettingsFrom } from './reports/report.settings.ts';
+import { JobScheduler } from './jobs/job.scheduler.ts';
+import { jobsTable } from './jobs/jobs.table.ts';
 
 /** A running service. */
 export interface RunningService {
@@ -73,7 +84,15 @@ export async function startService(config: AppConfig, opts: StartOptions = {}): 
   const setup = new SetupService(config.dataDir, settings, users, audit, clock);
   const auth = new AuthService(users, sessions, audit, clock, opts.authPolicy ?? DEFAULT_AUTH_POLICY);
   const captures = new CaptureRunsService(config.dataDir, new CaptureRunsRepository(db), audit, clock);
-  const services: AppServices = { version: serviceVersion(), clock, setup, auth, users, audit, captures, uiDir: config.uiDir, secure: true };
+  const version = serviceVersion();
+  const source = new StoredReportDataSource({ findings: new FindingsRepository(db), sensitive: new SensitiveRepository(db), captures });
+  const timeZone = applianceTimeZone(settings);
+  const reports = new ReportsService({ schedules: new ReportSchedulesRepository(db), runs: new ReportRunsRepository(db), source, clock, dataDir: config.dataDir, version, timeZone: () => timeZone, smtp: () => smtpSettingsFrom(settings), audit, log });
+  const jobRuns = new JobRunsRepository(db);
+  const jobs = new JobScheduler(jobsTable({ reports, jobRuns }), new JobsRepository(db), jobRuns, clock, timeZone, log);
+  // Live cron only on the system clock; tests with a ManualClock drive jobs.tick().
+  if (opts.clock === undefined) jobs.start();
+  const services: AppServices = { version, clock, setup, auth, users, audit, captures, reports, jobs, uiDir: config.uiDir, secure: true };
   const newSetupToken = setup.ensureToken();
   const tls = ensureCertificate(config.dataDir);
   const app = createApp(services);
@@ -109,6 +128,7 @@ export async function startService(config: AppConfig, opts: StartOptions = {}): 
     httpsPort,
     newSetupToken,
     async close(): Promise<void> {
+      await jobs.stop();
       captures.stopAll();
       https.closeAllConnections();
       http?.closeAllConnections();

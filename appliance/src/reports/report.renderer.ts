@@ -40,7 +40,7 @@ export function chartCid(chart: BarChart): string {
 
 const SEVERITY_COLOR: Record<Severity, string> = { critical: '#7f1d1d', high: '#dc2626', medium: '#f59e0b', low: '#3b82f6', info: '#9ca3af' };
 const TD = 'style="padding:4px 8px;border-bottom:1px solid #e5e7eb;vertical-align:top;font-size:13px"';
-const TH = 'style="padding:4px 8px;border-bottom:2px solid #d1d5db;text-align:left;font-size:12px;color:#4b5563"';
+const TH = 'style="padding:4px 8px;border-bottom:2px solid #d1d5db;text-align:left;font-size:12px;color:#4b5563;white-space:nowrap"';
 const H2 = 'style="font-size:17px;color:#111827;margin:22px 0 8px;border-left:4px solid #2563eb;padding-left:8px"';
 const H3 = 'style="font-size:14px;color:#1f2937;margin:14px 0 6px"';
 
@@ -71,7 +71,7 @@ export function renderReport(data: ReportData, opts: RenderOptions): RenderedRep
       ? `<p style="color:#6b7280;font-size:13px">${escapeHtml(t('none'))}</p>`
       : `<table role="presentation" cellspacing="0" cellpadding="0" style="border-collapse:collapse;width:100%"><tr>${head.map((h) => `<th ${TH}>${escapeHtml(h)}</th>`).join('')}</tr>${rows.map((r) => `<tr>${r.map((c) => `<td ${TD}>${c}</td>`).join('')}</tr>`).join('')}</table>`;
   const more = (shown: number, total: number) => (total > shown ? `<p style="color:#6b7280;font-size:12px">${escapeHtml(t('more', { count: total - shown }))}</p>` : '');
-  const endpoint = (e: { method: string; host: string; path: string }) => `<code>${html(e.method, 10)} ${html(e.host, 80)}${html(e.path, 160)}</code>`;
+  const endpoint = (e: { method: string; host: string; path: string }) => `<code style="word-break:break-all">${html(e.method, 10)} ${html(e.host, 80)}${html(e.path, 160)}</code>`;
   const sevCell = (s: Severity) => `<span style="color:${SEVERITY_COLOR[s]};font-weight:bold">${escapeHtml(sev(s))}</span>`;
   const findingRows = (list: ReportFindingLine[]) => list.map((f) => [sevCell(f.severity), html(f.type, 60), endpoint(f), html(f.client || '—', 60), String(f.count), escapeHtml(outcome(f.outcome)), escapeHtml(status(f.status)), evidenceHtml(f.evidence)]);
   const findingHead = [t('col.severity'), t('col.type'), t('col.endpoint'), t('col.client'), t('col.count'), t('col.outcome'), t('col.status'), t('col.evidence')];

@@ -15,6 +15,8 @@ import { setupRoutes } from './routes/setup.routes.ts';
 import { authRoutes, SESSION_COOKIE } from './routes/auth.routes.ts';
 import { systemRoutes } from './routes/system.routes.ts';
 import { captureRoutes } from './routes/captures.routes.ts';
+import { reportRoutes } from './routes/reports.routes.ts';
+import { jobRoutes } from './routes/jobs.routes.ts';
 import { roleAtLeast, type Principal } from '../services/auth.service.ts';
 
 /** Path prefix of the versioned API. */
@@ -22,7 +24,7 @@ export const API_PREFIX = '/api/v1';
 
 /** Every API route of the service (the route-walk test and the API document read this). */
 export function apiRoutes(s: AppServices): RouteDef<never>[] {
-  return [...systemRoutes(s), ...setupRoutes(s), ...authRoutes(s), ...captureRoutes(s)];
+  return [...systemRoutes(s), ...setupRoutes(s), ...authRoutes(s), ...captureRoutes(s), ...reportRoutes(s), ...jobRoutes(s)];
 }
 
 const STATE_CHANGING = new Set(['post', 'put', 'patch', 'delete']);

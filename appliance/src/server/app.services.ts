@@ -5,6 +5,8 @@ import type { UsersRepository } from '../store/sqlite/users.repository.ts';
 import type { AuditRepository } from '../store/sqlite/audit.repository.ts';
 import type { Clock } from '../store/clock.repository.ts';
 import type { CaptureRunsService } from '../services/capture-runs.service.ts';
+import type { ReportsService } from '../reports/reports.service.ts';
+import type { JobScheduler } from '../jobs/job.scheduler.ts';
 
 /** Everything the routes need. */
 export interface AppServices {
@@ -15,6 +17,10 @@ export interface AppServices {
   users: UsersRepository;
   audit: AuditRepository;
   captures: CaptureRunsService;
+  /** Scheduled email reports. */
+  reports: ReportsService;
+  /** The jobs table's scheduler. */
+  jobs: JobScheduler;
   /** Directory of the built UI; null to serve the "UI not built" page. */
   uiDir: string | null;
   /** Whether the listener is HTTPS (cookies get `Secure`, HSTS is sent). */

@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { simpleParser, type ParsedMail } from 'mailparser';
-import { reportWorld, MONDAY, TZ } from './report.fixture.ts';
+import { reportWorld, MONDAY } from './report.fixture.ts';
 import { withReportBrowser } from '../../../appliance/src/reports/report-browser.renderer.ts';
 import { REPORT_LIST_LIMIT } from '../../../appliance/src/reports/report-data.source.ts';
 

@@ -32,6 +32,8 @@ class Client {
     const data = opts.raw ?? (body === undefined ? undefined : Buffer.from(JSON.stringify(body)));
     const headers: Record<string, string> = { accept: 'application/json' };
     if (data !== undefined) headers['content-type'] = opts.raw !== undefined ? 'application/vnd.tcpdump.pcap' : 'application/json';
+    // Node's client sends a DELETE body without framing unless the length is given.
+    if (data !== undefined) headers['content-length'] = String(data.length);
     if (this.cookie !== '') headers.cookie = this.cookie;
     if ((opts.csrf ?? true) && this.csrf !== '') headers['x-csrf-token'] = this.csrf;
     return new Promise((resolve, reject) => {
