@@ -58,14 +58,15 @@ export function zonedParts(ms: number, timeZone: string): ZonedParts {
 /** The instant of local time `y-m-d h:mi` in `timeZone` (month 1–12; out-of-range days roll over as in Date.UTC). */
 export function zonedToUtc(year: number, month: number, day: number, hour: number, minute: number, timeZone: string): number {
   const wanted = Date.UTC(year, month - 1, day, hour, minute);
-  let guess = wanted;
-  for (let i = 0; i < 3; i++) {
-    const p = zonedParts(guess, timeZone);
-    const seen = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute);
-    if (seen === wanted) return guess;
-    guess += wanted - seen;
-  }
-  return guess;
+  const offsetAt = (ms: number): number => {
+    const p = zonedParts(ms, timeZone);
+    return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute) - Math.floor(ms / 60_000) * 60_000;
+  };
+  // The zone's offsets a day either side cover any single transition near the wanted time.
+  const before = offsetAt(wanted - 86_400_000);
+  const after = offsetAt(wanted + 86_400_000);
+  const fits = [wanted - before, wanted - after].filter((t) => t + offsetAt(t) === wanted).sort((a, b) => a - b);
+  return fits.length > 0 ? fits[0] : wanted - before;
 }
 
 /** `YYYY-MM-DD HH:MM` of instant `ms` in `timeZone`. */
