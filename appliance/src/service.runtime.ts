@@ -87,7 +87,7 @@ export async function startService(config: AppConfig, opts: StartOptions = {}): 
   const version = serviceVersion();
   const source = new StoredReportDataSource({ findings: new FindingsRepository(db), sensitive: new SensitiveRepository(db), captures });
   const timeZone = applianceTimeZone(settings);
-  const reports = new ReportsService({ schedules: new ReportSchedulesRepository(db), runs: new ReportRunsRepository(db), source, clock, dataDir: config.dataDir, version, timeZone: () => timeZone, smtp: () => smtpSettingsFrom(settings), audit, log });
+  const reports = new ReportsService({ schedules: new ReportSchedulesRepository(db), runs: new ReportRunsRepository(db), source, clock, dataDir: config.dataDir, version, timeZone: () => applianceTimeZone(settings), smtp: () => smtpSettingsFrom(settings), audit, log });
   const jobRuns = new JobRunsRepository(db);
   const jobs = new JobScheduler(jobsTable({ reports, jobRuns }), new JobsRepository(db), jobRuns, clock, timeZone, log);
   // Live cron only on the system clock; tests with a ManualClock drive jobs.tick().

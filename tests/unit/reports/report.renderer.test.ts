@@ -36,7 +36,7 @@ test('traffic text is escaped, control and bidi characters removed, evidence mas
   for (const page of [r.html, r.emailHtml]) {
     assert.doesNotMatch(page, /<img src=x/);
     assert.match(page, /&lt;img src=x onerror=alert\(1\)&gt;/);
-    assert.doesNotMatch(page, /[\u0007\u202e]/);
+    assert.ok(!page.includes("\u0007") && !page.includes("\u202e"), "control and bidi characters removed");
     assert.doesNotMatch(page, /110101199003077777|13812345678/);
     assert.match(page, /110\*\*\*\*7777/);
     assert.doesNotMatch(page, /<script/i);
