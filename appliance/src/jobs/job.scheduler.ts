@@ -62,7 +62,10 @@ export class JobScheduler {
   start(): void {
     if (this.tasks.length > 0) return;
     for (const { job } of this.jobs.values()) {
-      const task = createTask(job.cron, () => this.fire(job.name, this.clock.now()), { name: job.name, timezone: this.timeZone });
+      const task = createTask(job.cron, async () => {
+        if (this.state.get(job.name)?.enabled === false) return;
+        await this.fire(job.name, this.clock.now());
+      }, { name: job.name, timezone: this.timeZone });
       void task.start();
       this.tasks.push(task);
     }
