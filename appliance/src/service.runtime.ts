@@ -35,6 +35,17 @@ import { AuthService, DEFAULT_AUTH_POLICY, type AuthPolicy } from './services/au
 import { createApp } from './server/app.factory.ts';
 import type { AppServices } from './server/app.services.ts';
 import { ensureCertificate } from './server/tls.certificate.ts';
+import { FindingsRepository } from './analyzers/tracing/findings.repository.ts';
+import { SensitiveRepository } from './store/sqlite/sensitive.repository.ts';
+import { ReportSchedulesRepository } from './store/sqlite/report-schedules.repository.ts';
+import { ReportRunsRepository } from './store/sqlite/report-runs.repository.ts';
+import { JobsRepository } from './store/sqlite/jobs.repository.ts';
+import { JobRunsRepository } from './store/sqlite/job-runs.repository.ts';
+import { StoredReportDataSource } from './reports/report-data.source.ts';
+import { ReportsService } from './reports/reports.service.ts';
+import { applianceTimeZone, smtpSettingsFrom } from './reports/report.settings.ts';
+import { JobScheduler } from './jobs/job.scheduler.ts';
+import { jobsTable } from './jobs/jobs.table.ts';
 
 /** A running service. */
 export interface RunningService {
@@ -95,19 +106,19 @@ export async function startService(config: AppConfig, opts: StartOptions = {}): 
   const health = new HealthService(version, config.dataDir, callLog, live, captures, settings, audit, clock);
   const tlsService = new TlsService(config.dataDir, audit, clock);
   const retention = new RetentionService(callLog, settingsService, clock);
-  const retentionTimer = setInterval(() => {
-    retention.run().then(
-      (r) => (r.deletedByAge + r.deletedByBudget > 0 ? log(`retention: ${r.deletedByAge} calls past the age limit and ${r.deletedByBudget} over the disk budget deleted`) : undefined),
-      (err: Error) => log(`retention failed: ${err.message}`),
-    );
-  }, 3_600_000);
-  retentionTimer.unref();
   const specs = new SpecsService(new SpecsRepository(db), audit, clock);
   const inventory = new InventoryService(new InventoryRepository(db), settings, audit, clock);
   // The same capture uploaded again replaces its own contribution: the source is the file's content hash.
   captures.onDone = async (_id, report, sha256) => void inventory.ingest((await specs.apply(report)).report, `upload:${sha256.slice(0, 16)}`);
   live.onReport = async (report, source) => void inventory.ingest((await specs.apply(report)).report, source);
-  const services: AppServices = { version, clock, setup, auth, users, audit, captures, calls, live, settings: settingsService, health, tls: tlsService, specs, inventory, uiDir: config.uiDir, secure: true };
+  const source = new StoredReportDataSource({ findings: new FindingsRepository(db), sensitive: new SensitiveRepository(db), captures });
+  const timeZone = applianceTimeZone(settings);
+  const reports = new ReportsService({ schedules: new ReportSchedulesRepository(db), runs: new ReportRunsRepository(db), source, clock, dataDir: config.dataDir, version, timeZone: () => applianceTimeZone(settings), smtp: () => smtpSettingsFrom(settings), audit, log });
+  const jobRuns = new JobRunsRepository(db);
+  const jobs = new JobScheduler(jobsTable({ reports, jobRuns, callLogRetention: retention, inventory }), new JobsRepository(db), jobRuns, clock, timeZone, log);
+  // Live cron only on the system clock; tests with a ManualClock drive jobs.tick().
+  if (opts.clock === undefined) jobs.start();
+  const services: AppServices = { version, clock, setup, auth, users, audit, captures, calls, live, settings: settingsService, health, tls: tlsService, specs, inventory, reports, jobs, uiDir: config.uiDir, secure: true };
   const newSetupToken = setup.ensureToken();
   const tls = ensureCertificate(config.dataDir);
   const app = createApp(services);
@@ -145,7 +156,7 @@ export async function startService(config: AppConfig, opts: StartOptions = {}): 
     httpsPort,
     newSetupToken,
     async close(): Promise<void> {
-      clearInterval(retentionTimer);
+      await jobs.stop();
       captures.stopAll();
       await live.stop();
       https.closeAllConnections();

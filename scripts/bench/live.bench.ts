@@ -6,7 +6,7 @@
  *
  * Target (issue 6): 5,000 requests/s for 30 s captured with zero lost transactions.
  *
- * Usage: npm run bench:live [-- --rate 5000] [--seconds 30] [--no-write] [--json (one JSON line, nothing written)]
+ * Usage: npm run bench:live [-- --rate 5000] [--seconds 30] [--buffer-mib 64] [--no-write] [--json (one JSON line, nothing written)]
  */
 import { fork } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -81,6 +81,7 @@ async function main(): Promise<void> {
   }
   const rate = arg('rate', 5000);
   const seconds = arg('seconds', 30);
+  const bufferMiB = arg('buffer-mib', 64);
   const dataDir = mkdtempSync(join(tmpdir(), 'radar-live-'));
   const svc = await startService(
     { dataDir, host: '127.0.0.1', httpsPort: 0, httpPort: 0, uiDir: join(dataDir, 'no-ui'), captureInterface: '', publicUrl: '' },
@@ -92,7 +93,7 @@ async function main(): Promise<void> {
 
   const traffic = fork(self, ['--traffic'], { execArgv: ['--import', 'tsx'] });
   const port = await new Promise<number>((r) => traffic.once('message', (m: { port: number }) => r(m.port)));
-  const put = await admin.call('PUT', '/api/v1/settings/capture', { enabled: true, iface: 'lo', bpf: `tcp port ${port}`, promiscuous: true, watch: [], ignore: [] });
+  const put = await admin.call('PUT', '/api/v1/settings/capture', { enabled: true, iface: 'lo', bpf: `tcp port ${port}`, promiscuous: true, bufferMiB, watch: [], ignore: [] });
   if ((put.json as { status: { state: string } }).status.state !== 'running') throw new Error(`capture did not start: ${JSON.stringify(put.json)}`);
   traffic.send({ rate, seconds });
   const result = await new Promise<{ sent: number; failed: number; seconds: number }>((r) => traffic.on('message', (m: { type: string; sent: number; failed: number; seconds: number }) => (m.type === 'done' ? r(m) : undefined)));
@@ -118,7 +119,7 @@ async function main(): Promise<void> {
     `| calls in the call log | ${fmt(stored)} |`,
     `| lost transactions | ${fmt(lost)} |`,
     `| packets captured | ${fmt(st.capture.packets)}; interface drops ${st.capture.drops ?? 'unknown'}; TCP gap bytes ${fmt(st.engine.tcpGaps)} |`,
-    `| capture process | ${fmt(st.rss / 2 ** 20)} MB RSS, ${fmt(st.cpuSeconds, 1)} CPU s |`,
+    `| capture process | ${fmt(st.rss / 2 ** 20)} MB RSS, ${fmt(st.cpuSeconds, 1)} CPU s; kernel ring ${bufferMiB} MiB |`,
     '',
     `Target: ${fmt(rate)} requests/s for ${seconds} s with zero lost transactions (${lost === 0 && result.sent / result.seconds >= rate * 0.95 ? 'met' : 'NOT met'}).`,
   ];

@@ -28,6 +28,8 @@ export interface LiveChildConfig {
   iface: string;
   bpf: string;
   promiscuous: boolean;
+  /** Kernel capture ring in bytes (default 64 MiB). */
+  bufferBytes?: number;
   scope: HostScope;
   /** capture mode: where the report snapshot goes, and how often. */
   reportPath?: string;
@@ -186,7 +188,7 @@ function main(): void {
     return;
   }
   try {
-    const source = new LiveCaptureSource({ iface: cfg.iface, bpf: cfg.bpf, promiscuous: cfg.promiscuous });
+    const source = new LiveCaptureSource({ iface: cfg.iface, bpf: cfg.bpf, promiscuous: cfg.promiscuous, bufferBytes: cfg.bufferBytes });
     if (cfg.mode === 'probe') runProbe(cfg, source);
     else runCapture(cfg, source);
   } catch (err) {

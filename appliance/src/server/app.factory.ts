@@ -19,6 +19,8 @@ import { callRoutes } from './routes/calls.routes.ts';
 import { settingsRoutes } from './routes/settings.routes.ts';
 import { specRoutes } from './routes/specs.routes.ts';
 import { inventoryRoutes } from './routes/inventory.routes.ts';
+import { reportRoutes } from './routes/reports.routes.ts';
+import { jobRoutes } from './routes/jobs.routes.ts';
 import { roleAtLeast, type Principal } from '../services/auth.service.ts';
 
 /** Path prefix of the versioned API. */
@@ -26,11 +28,17 @@ export const API_PREFIX = '/api/v1';
 
 /** Every API route of the service (the route-walk test and the API document read this). */
 export function apiRoutes(s: AppServices): RouteDef<never>[] {
-  return [...systemRoutes(s), ...setupRoutes(s), ...authRoutes(s), ...captureRoutes(s),
+  return [
+    ...systemRoutes(s),
+    ...setupRoutes(s),
+    ...authRoutes(s),
+    ...captureRoutes(s),
     ...callRoutes(s),
     ...settingsRoutes(s),
     ...specRoutes(s),
     ...inventoryRoutes(s),
+    ...reportRoutes(s),
+    ...jobRoutes(s),
   ];
 }
 

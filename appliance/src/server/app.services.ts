@@ -12,6 +12,8 @@ import type { HealthService } from '../services/health.service.ts';
 import type { TlsService } from '../services/tls.service.ts';
 import type { SpecsService } from '../services/specs.service.ts';
 import type { InventoryService } from '../services/inventory.service.ts';
+import type { ReportsService } from '../reports/reports.service.ts';
+import type { JobScheduler } from '../jobs/job.scheduler.ts';
 
 /** Everything the routes need. */
 export interface AppServices {
@@ -36,6 +38,10 @@ export interface AppServices {
   specs: SpecsService;
   /** The stored API inventory. */
   inventory: InventoryService;
+  /** Scheduled email reports. */
+  reports: ReportsService;
+  /** The jobs table's scheduler. */
+  jobs: JobScheduler;
   /** Directory of the built UI; null to serve the "UI not built" page. */
   uiDir: string | null;
   /** Whether the listener is HTTPS (cookies get `Secure`, HSTS is sent). */

@@ -50,6 +50,11 @@ export const CaptureSettingsSchema = z
     /** BPF filter (pcap-filter syntax); '' captures everything. */
     bpf: BpfFilterSchema,
     promiscuous: z.boolean(),
+    /**
+     * Kernel capture ring in MiB. With libpcap's immediate mode each packet takes a snap-length frame, so the ring
+     * holds ~40,000 packets per 64 MiB on a 1,500-byte MTU link but only ~1,000 on loopback (64 KiB MTU).
+     */
+    bufferMiB: z.number().int().min(8).max(1024).default(64),
     /** Hosts, wildcard names, addresses or CIDR networks to watch (empty: all). */
     watch: z.array(HostEntry).max(1000),
     /** … and to ignore (wins over watch). */
@@ -61,7 +66,7 @@ export const CaptureSettingsSchema = z
 export type CaptureSettings = z.infer<typeof CaptureSettingsSchema>;
 
 /** Defaults before the wizard sets them. */
-export const DEFAULT_CAPTURE_SETTINGS: CaptureSettings = { enabled: false, iface: '', bpf: 'tcp', promiscuous: true, watch: [], ignore: [] };
+export const DEFAULT_CAPTURE_SETTINGS: CaptureSettings = { enabled: false, iface: '', bpf: 'tcp', promiscuous: true, bufferMiB: 64, watch: [], ignore: [] };
 
 /** State of the live capture. */
 export type LiveState = 'stopped' | 'starting' | 'running' | 'restarting' | 'failed';
@@ -184,7 +189,7 @@ export class LiveCaptureService {
 
   private spawn(s: CaptureSettings): Promise<void> {
     this.state = this.restarts > 0 ? 'restarting' : 'starting';
-    const cfg: LiveChildConfig = { mode: 'capture', iface: s.iface, bpf: s.bpf, promiscuous: s.promiscuous, scope: { watch: s.watch, ignore: s.ignore }, reportPath: this.reportPath, reportEveryMs: this.opts.reportEveryMs ?? 30_000 };
+    const cfg: LiveChildConfig = { mode: 'capture', iface: s.iface, bpf: s.bpf, promiscuous: s.promiscuous, bufferBytes: s.bufferMiB * 2 ** 20, scope: { watch: s.watch, ignore: s.ignore }, reportPath: this.reportPath, reportEveryMs: this.opts.reportEveryMs ?? 30_000 };
     const child = fork(CHILD, [JSON.stringify(cfg)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'advanced' });
     this.child = child;
     raisePriority(child.pid);

@@ -1,0 +1,16 @@
+/** Job: every hour, apply the retention settings to the call log (age first, then the disk budget). */
+import type { RetentionService } from '../services/retention.service.ts';
+import type { Job } from './job.types.ts';
+
+/** The call-log retention job. */
+export function callLogRetentionJob(retention: Pick<RetentionService, 'run'>): Job {
+  return {
+    name: 'call-log-retention',
+    cron: '7 * * * *',
+    description: 'Deletes calls older than the retention days, then the oldest calls over the disk budget',
+    async run() {
+      const r = await retention.run();
+      return `deleted ${r.deletedByAge} calls past the age limit and ${r.deletedByBudget} over the disk budget; ${Math.round(r.bytesAfter / 2 ** 20)} MiB in use`;
+    },
+  };
+}

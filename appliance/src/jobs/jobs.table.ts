@@ -1,0 +1,30 @@
+/** The jobs table: every job the scheduler runs (only jobs that do real work are listed). */
+import type { JobRunsRepository } from '../store/sqlite/job-runs.repository.ts';
+import type { ReportsService } from '../reports/reports.service.ts';
+import type { Job } from './job.types.ts';
+import { reportDeliveryJob } from './report-delivery.job.ts';
+import { historyRetentionJob } from './retention.job.ts';
+import { callLogRetentionJob } from './call-log-retention.job.ts';
+import { inventoryLifecycleJob } from './inventory-lifecycle.job.ts';
+import type { RetentionService } from '../services/retention.service.ts';
+import type { InventoryService } from '../services/inventory.service.ts';
+
+/** What the jobs need. */
+export interface JobsTableDeps {
+  reports: ReportsService;
+  jobRuns: JobRunsRepository;
+  /** Days of job and report history to keep. */
+  historyDays?: () => number;
+  /** Call-log retention (omitted in tests of the reports alone). */
+  callLogRetention?: Pick<RetentionService, 'run'>;
+  /** The stored inventory's lifecycle pass. */
+  inventory?: Pick<InventoryService, 'runLifecycle'>;
+}
+
+/** The jobs of the appliance. */
+export function jobsTable(d: JobsTableDeps): Job[] {
+  const jobs = [reportDeliveryJob(d.reports), historyRetentionJob(d.jobRuns, d.reports, d.historyDays)];
+  if (d.callLogRetention !== undefined) jobs.push(callLogRetentionJob(d.callLogRetention));
+  if (d.inventory !== undefined) jobs.push(inventoryLifecycleJob(d.inventory));
+  return jobs;
+}
