@@ -1,13 +1,20 @@
 /**
  * Admin-edited appliance settings other than capture: data retention (call-log age and disk budget, whether raw
- * sensitive values may be stored) and system (time zone for schedules and reports, NTP servers). Stored in SQLite,
- * validated with zod, every change audited.
+ * sensitive values may be stored), system (time zone for schedules and reports, NTP servers) and email (the SMTP
+ * server reports and the email notifier use, with "send a test email"). Stored in SQLite, validated with zod, every
+ * change audited; the SMTP password is never returned.
  */
 import { z } from 'zod';
 import type { SettingsRepository } from '../store/sqlite/settings.repository.ts';
 import type { AuditRepository } from '../store/sqlite/audit.repository.ts';
 import type { Clock } from '../store/clock.repository.ts';
 import type { Principal } from './auth.service.ts';
+import { createMailer, MailError, SmtpSettingsSchema, type SmtpSettings } from '../mail/smtp.mailer.ts';
+import { SMTP_SETTINGS_KEY } from '../reports/report.settings.ts';
+import { ApiError } from '../errors/error.catalogue.ts';
+
+/** What GET returns instead of a stored password. */
+export const MASKED_SECRET = '********';
 
 /** Retention of the call log. */
 export const RetentionSettingsSchema = z.object({
@@ -64,6 +71,50 @@ export class SettingsService {
   setRetention(v: RetentionSettings, who: Principal, ip: string): RetentionSettings {
     this.write('retention', v, who, ip);
     return this.retention();
+  }
+
+  /** The SMTP settings with the password masked; null until set. */
+  email(): (SmtpSettings & { passwordSet: boolean }) | null {
+    const r = SmtpSettingsSchema.safeParse(this.repo.get<unknown>(SMTP_SETTINGS_KEY));
+    if (!r.success) return null;
+    return { ...r.data, password: r.data.password === '' ? '' : MASKED_SECRET, passwordSet: r.data.password !== '' };
+  }
+
+  /** Stores SMTP settings; a password of `********` keeps the stored one. */
+  setEmail(v: SmtpSettings, who: Principal, ip: string): SmtpSettings & { passwordSet: boolean } {
+    const stored = SmtpSettingsSchema.safeParse(this.repo.get<unknown>(SMTP_SETTINGS_KEY));
+    const password = v.password === MASKED_SECRET ? (stored.success ? stored.data.password : '') : v.password;
+    this.repo.set(SMTP_SETTINGS_KEY, { ...v, password }, this.clock.now());
+    this.audit.append({ at: this.clock.now(), userId: who.userId, username: who.username, action: 'settings.email', target: 'email', ip, detail: { host: v.host, port: v.port, security: v.security, username: v.username, from: v.from } });
+    return this.email()!;
+  }
+
+  /**
+   * Sends a test email with the stored settings (or `override`, password `********` meaning the stored one) to `to`.
+   * ApiError `mail_failed` with the reason in words when the server refuses.
+   */
+  async testEmail(to: string[], override: SmtpSettings | undefined, language: 'en' | 'zh-CN'): Promise<{ messageId: string; accepted: string[] }> {
+    const stored = SmtpSettingsSchema.safeParse(this.repo.get<unknown>(SMTP_SETTINGS_KEY));
+    let settings: SmtpSettings;
+    if (override !== undefined) settings = { ...override, password: override.password === MASKED_SECRET && stored.success ? stored.data.password : override.password };
+    else if (stored.success) settings = stored.data;
+    else throw new ApiError('validation_failed', [{ path: 'smtp', message: 'no SMTP server is set' }], 'Set the SMTP server first.');
+    const mailer = createMailer(settings);
+    const zh = language === 'zh-CN';
+    try {
+      const r = await mailer.send({
+        to,
+        subject: zh ? 'API Radar 测试邮件' : 'API Radar test email',
+        text: zh ? '这是一封来自 API Radar 的测试邮件：邮件设置可以正常工作。' : 'This is a test email from API Radar: the email settings work.',
+        headers: { 'X-API-Radar': 'test' },
+      });
+      return { messageId: r.messageId, accepted: r.accepted };
+    } catch (err) {
+      if (err instanceof MailError) throw new ApiError('mail_failed', { reason: err.code }, err.message);
+      throw err;
+    } finally {
+      mailer.close();
+    }
   }
 
   system(): SystemSettings {

@@ -8,6 +8,7 @@ import { route, type RouteDef } from '../route.types.ts';
 import type { AppServices } from '../app.services.ts';
 import { BpfFilterSchema, CaptureSettingsSchema, InterfaceNameSchema } from '../../services/live-capture.service.ts';
 import { RetentionSettingsSchema, SystemSettingsSchema } from '../../services/settings.service.ts';
+import { SmtpSettingsSchema } from '../../mail/smtp.mailer.ts';
 
 const ProbeSchema = z.object({
   iface: InterfaceNameSchema.min(1),
@@ -16,6 +17,12 @@ const ProbeSchema = z.object({
 });
 
 const PEM = z.string().min(64).max(64 * 1024);
+const EmailTest = z.object({
+  to: z.array(z.email().max(320)).min(1).max(20),
+  language: z.enum(['en', 'zh-CN']).default('en'),
+  /** Settings to try before saving them (password `********` = the stored one). */
+  smtp: SmtpSettingsSchema.optional(),
+});
 const TlsUpload = z.object({ certificate: PEM, privateKey: PEM });
 
 /** Settings and capture routes. */
@@ -87,6 +94,29 @@ export function settingsRoutes(s: AppServices): RouteDef<never>[] {
       summary: 'Changes the time zone and NTP servers',
       body: SystemSettingsSchema,
       handler: ({ body, principal, ip }) => ({ system: s.settings.setSystem(body, principal!, ip) }),
+    }),
+    route({
+      method: 'get',
+      path: '/settings/email',
+      access: 'admin',
+      summary: 'SMTP server for reports and email alerts (the password is never returned)',
+      handler: () => ({ email: s.settings.email() }),
+    }),
+    route({
+      method: 'put',
+      path: '/settings/email',
+      access: 'admin',
+      summary: 'Changes the SMTP server (password `********` keeps the stored one)',
+      body: SmtpSettingsSchema,
+      handler: ({ body, principal, ip }) => ({ email: s.settings.setEmail(body, principal!, ip) }),
+    }),
+    route({
+      method: 'post',
+      path: '/settings/email/test',
+      access: 'admin',
+      summary: 'Sends a test email with the stored settings or the ones given',
+      body: EmailTest,
+      handler: async ({ body }) => ({ sent: await s.settings.testEmail(body.to, body.smtp, body.language) }),
     }),
     route({
       method: 'get',
