@@ -15,6 +15,8 @@ import { FindingsAnalyzer } from '../analyzers/findings/findings.analyzer.ts';
 import { AbuseAnalyzer } from '../analyzers/abuse/abuse.analyzer.ts';
 import { ExposureAnalyzer } from '../analyzers/exposure/exposure.analyzer.ts';
 import { RiskAnalyzer } from '../analyzers/risk/risk.analyzer.ts';
+import { PolicyAnalyzer } from '../analyzers/policies/policy.analyzer.ts';
+import type { PolicyEngine } from '../policies/policy.engine.ts';
 import type { AnalysisReport } from './analysis-report.types.ts';
 import { AnalysisPipeline } from './analysis.pipeline.ts';
 
@@ -33,9 +35,10 @@ export interface OfflineAnalysisOptions {
 
 /**
  * The analyzers `api-radar analyze` runs by default, in pipeline order: context producers (identity, inventory,
- * sensitive) first, detectors next, then the findings aggregator, then analyzers that read other results (risk).
+ * sensitive) first, detectors next, then the user's policies (when given), then the findings aggregator, then
+ * analyzers that read other results (risk).
  */
-export function defaultAnalyzers(): Analyzer[] {
+export function defaultAnalyzers(opts: { policies?: PolicyEngine } = {}): Analyzer[] {
   return [
     new IdentityAnalyzer(),
     new InventoryAnalyzer(),
@@ -43,6 +46,7 @@ export function defaultAnalyzers(): Analyzer[] {
     new SensitiveAnalyzer(),
     new AbuseAnalyzer(),
     new ExposureAnalyzer(),
+    ...(opts.policies !== undefined ? [new PolicyAnalyzer(opts.policies)] : []),
     new FindingsAnalyzer(),
     new RiskAnalyzer(),
   ];
