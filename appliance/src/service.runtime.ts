@@ -28,6 +28,9 @@ import { SpecsService } from './services/specs.service.ts';
 import { SpecsRepository } from './store/sqlite/specs.repository.ts';
 import { InventoryService } from './services/inventory.service.ts';
 import { InventoryRepository } from './store/sqlite/inventory.repository.ts';
+import { PoliciesService } from './services/policies.service.ts';
+import { PoliciesRepository } from './store/sqlite/policies.repository.ts';
+import type { Policy, PolicyAction } from './policies/policy.types.ts';
 import { listInterfaces, type NetworkInterfaceInfo } from './engine/source/network-interfaces.reader.ts';
 import { CaptureRunsService } from './services/capture-runs.service.ts';
 import { CaptureRunsRepository } from './store/sqlite/capture-runs.repository.ts';
@@ -111,6 +114,14 @@ export async function startService(config: AppConfig, opts: StartOptions = {}): 
   // The same capture uploaded again replaces its own contribution: the source is the file's content hash.
   captures.onDone = async (_id, report, sha256) => void inventory.ingest((await specs.apply(report)).report, `upload:${sha256.slice(0, 16)}`);
   live.onReport = async (report, source) => void inventory.ingest((await specs.apply(report)).report, source);
+  const policies = new PoliciesService(new PoliciesRepository(db), audit, clock);
+  const pipelinePolicies = (): { policies: Policy[]; timeZone: string } => ({ policies: policies.snapshot(), timeZone: applianceTimeZone(settings) });
+  captures.policies = pipelinePolicies;
+  live.policies = pipelinePolicies;
+  const onPolicyAction = (a: PolicyAction): void => void policies.handleAction(a).catch((err: Error) => log(`policy action failed: ${err.message}`));
+  captures.onPolicyAction = onPolicyAction;
+  live.onPolicyAction = onPolicyAction;
+  policies.onChange(() => live.updatePolicies());
   const source = new StoredReportDataSource({ findings: new FindingsRepository(db), sensitive: new SensitiveRepository(db), captures });
   const timeZone = applianceTimeZone(settings);
   const reports = new ReportsService({ schedules: new ReportSchedulesRepository(db), runs: new ReportRunsRepository(db), source, clock, dataDir: config.dataDir, version, timeZone: () => applianceTimeZone(settings), smtp: () => smtpSettingsFrom(settings), audit, log });
@@ -118,7 +129,7 @@ export async function startService(config: AppConfig, opts: StartOptions = {}): 
   const jobs = new JobScheduler(jobsTable({ reports, jobRuns, callLogRetention: retention, inventory }), new JobsRepository(db), jobRuns, clock, timeZone, log);
   // Live cron only on the system clock; tests with a ManualClock drive jobs.tick().
   if (opts.clock === undefined) jobs.start();
-  const services: AppServices = { version, clock, setup, auth, users, audit, captures, calls, live, settings: settingsService, health, tls: tlsService, specs, inventory, reports, jobs, uiDir: config.uiDir, secure: true };
+  const services: AppServices = { version, clock, setup, auth, users, audit, captures, calls, live, settings: settingsService, health, tls: tlsService, specs, inventory, policies, reports, jobs, uiDir: config.uiDir, secure: true };
   const newSetupToken = setup.ensureToken();
   const tls = ensureCertificate(config.dataDir);
   const app = createApp(services);

@@ -5,10 +5,15 @@
  * writes the report JSON to the given path and ends with `{ type: 'done', calls }` or `{ type: 'failed', message }`.
  * Started by capture-runs.service.ts with the `advanced` IPC serialisation.
  *
- * Usage (by the service): node --import tsx capture-analysis.worker.ts <capture> <report.json> [<source label>]
+ * Policies (JSON `{ policies, timeZone }` in the optional file argument) run in the pipeline; the notify/block actions
+ * they raise leave as `{ type: 'policyAction', action }`.
+ *
+ * Usage (by the service): node --import tsx capture-analysis.worker.ts <capture> <report.json> [<source label> [<policies.json>]]
  */
-import { writeFileSync, renameSync } from 'node:fs';
-import { analyzeCaptureFile } from '../analysis/offline-analysis.service.ts';
+import { readFileSync, writeFileSync, renameSync } from 'node:fs';
+import { analyzeCaptureFile, defaultAnalyzers } from '../analysis/offline-analysis.service.ts';
+import { PolicyEngine } from '../policies/policy.engine.ts';
+import type { Policy, PolicyAction } from '../policies/policy.types.ts';
 import { CaptureFormatError } from '../engine/source/capture-file.reader.ts';
 import type { CallEvent } from '../store/events/call-event.types.ts';
 import { CallBatcher } from './call-batcher.ts';
@@ -17,6 +22,7 @@ import { CallBatcher } from './call-batcher.ts';
 export type WorkerMessage =
   | { type: 'progress'; bytesRead: number; totalBytes: number; transactions: number }
   | { type: 'calls'; rows: CallEvent[] }
+  | { type: 'policyAction'; action: PolicyAction }
   | { type: 'done'; calls: number }
   | { type: 'failed'; message: string };
 
@@ -48,11 +54,17 @@ function backPressure(): Promise<void> | void {
 }
 
 async function main(): Promise<void> {
-  const [capture, out, source] = process.argv.slice(2);
+  const [capture, out, source, policiesFile] = process.argv.slice(2);
   let last = 0;
+  let engine: PolicyEngine | undefined;
+  if (policiesFile) {
+    const { policies, timeZone } = JSON.parse(readFileSync(policiesFile, 'utf8')) as { policies: Policy[]; timeZone: string };
+    engine = new PolicyEngine(policies, timeZone, (action) => send({ type: 'policyAction', action }));
+  }
   const batcher = source ? new CallBatcher(source, (rows) => send({ type: 'calls', rows })) : null;
   try {
     const report = await analyzeCaptureFile(capture, {
+      analyzers: defaultAnalyzers({ policies: engine }),
       sinks: batcher === null ? [] : [batcher.sink],
       beforeRead: backPressure,
       onProgress: (bytesRead, totalBytes, transactions) => {

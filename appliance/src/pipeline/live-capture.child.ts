@@ -21,6 +21,8 @@ import type { AnalysisReport } from '../analysis/analysis-report.types.ts';
 import type { CallEvent } from '../store/events/call-event.types.ts';
 import { CallBatcher } from './call-batcher.ts';
 import { HostFilter, type HostScope } from './host.filter.ts';
+import { PolicyEngine } from '../policies/policy.engine.ts';
+import type { Policy, PolicyAction } from '../policies/policy.types.ts';
 
 /** What the parent passes in argv[2] (JSON). */
 export interface LiveChildConfig {
@@ -31,6 +33,9 @@ export interface LiveChildConfig {
   /** Kernel capture ring in bytes (default 64 MiB). */
   bufferBytes?: number;
   scope: HostScope;
+  /** capture mode: the policies to apply and the time zone of their time-of-day conditions. */
+  policies?: Policy[];
+  timeZone?: string;
   /** capture mode: where the report snapshot goes, and how often. */
   reportPath?: string;
   reportEveryMs?: number;
@@ -71,7 +76,11 @@ export type LiveChildMessage =
   | { type: 'report'; path: string }
   | { type: 'probe'; result: ProbeResult }
   | { type: 'failed'; code: string; message: string }
+  | { type: 'policyAction'; action: PolicyAction }
   | { type: 'stopped' };
+
+/** Messages the parent sends: a new policy set (applied at once). */
+export type LiveParentMessage = { type: 'policies'; policies: Policy[]; timeZone: string };
 
 function send(m: LiveChildMessage): void {
   process.send?.(m);
@@ -124,7 +133,11 @@ function runProbe(cfg: LiveChildConfig, source: LiveCaptureSource): void {
 function runCapture(cfg: LiveChildConfig, source: LiveCaptureSource): void {
   const filter = new HostFilter(cfg.scope);
   const batcher = new CallBatcher(`live:${cfg.iface}`, (rows) => send({ type: 'calls', rows }));
-  const pipeline = new AnalysisPipeline(defaultAnalyzers(), [batcher.sink]);
+  const policies = new PolicyEngine(cfg.policies ?? [], cfg.timeZone ?? 'UTC', (action) => send({ type: 'policyAction', action }));
+  process.on('message', (m: LiveParentMessage) => {
+    if (m.type === 'policies') policies.update(m.policies, m.timeZone);
+  });
+  const pipeline = new AnalysisPipeline(defaultAnalyzers({ policies }), [batcher.sink]);
   let outOfScope = 0;
   const engine = new HttpEngine((tx: Transaction) => {
     if (tx.method !== '' && !filter.accepts(tx.host, tx.serverIp)) {

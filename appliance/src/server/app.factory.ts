@@ -19,6 +19,7 @@ import { callRoutes } from './routes/calls.routes.ts';
 import { settingsRoutes } from './routes/settings.routes.ts';
 import { specRoutes } from './routes/specs.routes.ts';
 import { inventoryRoutes } from './routes/inventory.routes.ts';
+import { policyRoutes } from './routes/policies.routes.ts';
 import { reportRoutes } from './routes/reports.routes.ts';
 import { jobRoutes } from './routes/jobs.routes.ts';
 import { roleAtLeast, type Principal } from '../services/auth.service.ts';
@@ -37,6 +38,7 @@ export function apiRoutes(s: AppServices): RouteDef<never>[] {
     ...settingsRoutes(s),
     ...specRoutes(s),
     ...inventoryRoutes(s),
+    ...policyRoutes(s),
     ...reportRoutes(s),
     ...jobRoutes(s),
   ];

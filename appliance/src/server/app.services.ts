@@ -12,6 +12,7 @@ import type { HealthService } from '../services/health.service.ts';
 import type { TlsService } from '../services/tls.service.ts';
 import type { SpecsService } from '../services/specs.service.ts';
 import type { InventoryService } from '../services/inventory.service.ts';
+import type { PoliciesService } from '../services/policies.service.ts';
 import type { ReportsService } from '../reports/reports.service.ts';
 import type { JobScheduler } from '../jobs/job.scheduler.ts';
 
@@ -38,6 +39,8 @@ export interface AppServices {
   specs: SpecsService;
   /** The stored API inventory. */
   inventory: InventoryService;
+  /** User policies. */
+  policies: PoliciesService;
   /** Scheduled email reports. */
   reports: ReportsService;
   /** The jobs table's scheduler. */

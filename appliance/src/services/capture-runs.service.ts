@@ -5,7 +5,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createWriteStream, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +18,7 @@ import { ApiError } from '../errors/error.catalogue.ts';
 import type { Principal } from './auth.service.ts';
 import type { WorkerMessage } from '../pipeline/capture-analysis.worker.ts';
 import type { CallEventStore } from '../store/events/call-event.types.ts';
+import type { Policy, PolicyAction } from '../policies/policy.types.ts';
 
 /** Largest capture accepted by upload. */
 export const MAX_UPLOAD_BYTES = 4 * 1024 ** 3;
@@ -40,6 +41,10 @@ export class CaptureRunsService {
   /** Called with each finished run's report (the runtime merges it into the stored inventory). */
   onDone: (id: number, report: AnalysisReport, contentSha256: string) => Promise<void> | void = () => undefined;
   private readonly hashes = new Map<number, string>();
+  /** The policies and time zone the pipeline applies (set by the runtime); none when it returns null. */
+  policies: () => { policies: Policy[]; timeZone: string } | null = () => null;
+  /** Receives the notify/block actions policies raised. */
+  onPolicyAction: (a: PolicyAction) => void = () => undefined;
 
   constructor(
     dataDir: string,
@@ -98,6 +103,12 @@ export class CaptureRunsService {
     const reportPath = join(this.dir, `${id}.report.json`);
     this.progress.set(id, { bytesRead: 0, totalBytes: size, transactions: 0 });
     const args = this.events === null ? [capture, reportPath] : [capture, reportPath, `upload:${id}`];
+    const policies = this.policies();
+    if (policies !== null && this.events !== null) {
+      const file = join(this.dir, `${id}.policies.json`);
+      writeFileSync(file, JSON.stringify(policies), { mode: 0o640 });
+      args.push(file);
+    }
     const child = fork(WORKER, args, { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'advanced' });
     this.workers.set(id, child);
     let outcome: WorkerMessage | null = null;
@@ -108,6 +119,7 @@ export class CaptureRunsService {
     child.on('message', (m: WorkerMessage) => {
       if (m.type === 'progress') this.progress.set(id, { bytesRead: m.bytesRead, totalBytes: m.totalBytes, transactions: m.transactions });
       else if (m.type === 'calls') this.events?.append(m.rows);
+      else if (m.type === 'policyAction') this.onPolicyAction(m.action);
       else outcome = m;
     });
     child.on('exit', (code) => void this.settle(id, code, outcome, stderr));
@@ -122,6 +134,7 @@ export class CaptureRunsService {
     }
     this.workers.delete(id);
     this.progress.delete(id);
+    rmSync(join(this.dir, `${id}.policies.json`), { force: true });
     const o = outcome;
     const hashDone = (): void => void this.hashes.delete(id);
     setImmediate(hashDone);

@@ -13,7 +13,8 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { ApiError } from '../errors/error.catalogue.ts';
 import type { AnalysisReport } from '../analysis/analysis-report.types.ts';
-import type { LiveChildConfig, LiveChildMessage, LiveChildStats, ProbeResult } from '../pipeline/live-capture.child.ts';
+import type { LiveChildConfig, LiveChildMessage, LiveChildStats, LiveParentMessage, ProbeResult } from '../pipeline/live-capture.child.ts';
+import type { Policy, PolicyAction } from '../policies/policy.types.ts';
 import { hostEntryError } from '../pipeline/host.filter.ts';
 import type { CallEventStore } from '../store/events/call-event.types.ts';
 import type { SettingsRepository } from '../store/sqlite/settings.repository.ts';
@@ -126,6 +127,10 @@ export class LiveCaptureService {
   private wantRunning = false;
   private readonly reportPath: string;
   private cachedReport: { mtimeMs: number; report: AnalysisReport } | null = null;
+  /** The policies and time zone the pipeline applies (set by the runtime). */
+  policies: () => { policies: Policy[]; timeZone: string } = () => ({ policies: [], timeZone: 'UTC' });
+  /** Receives the notify/block actions policies raised. */
+  onPolicyAction: (a: PolicyAction) => void = () => undefined;
   /** Called with each report snapshot and its source label `live:<iface>:<start ms>` (inventory merge). */
   onReport: (report: AnalysisReport, source: string) => Promise<void> | void = () => undefined;
 
@@ -189,7 +194,7 @@ export class LiveCaptureService {
 
   private spawn(s: CaptureSettings): Promise<void> {
     this.state = this.restarts > 0 ? 'restarting' : 'starting';
-    const cfg: LiveChildConfig = { mode: 'capture', iface: s.iface, bpf: s.bpf, promiscuous: s.promiscuous, bufferBytes: s.bufferMiB * 2 ** 20, scope: { watch: s.watch, ignore: s.ignore }, reportPath: this.reportPath, reportEveryMs: this.opts.reportEveryMs ?? 30_000 };
+    const cfg: LiveChildConfig = { mode: 'capture', iface: s.iface, bpf: s.bpf, promiscuous: s.promiscuous, bufferBytes: s.bufferMiB * 2 ** 20, ...this.policies(), scope: { watch: s.watch, ignore: s.ignore }, reportPath: this.reportPath, reportEveryMs: this.opts.reportEveryMs ?? 30_000 };
     const child = fork(CHILD, [JSON.stringify(cfg)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'advanced' });
     this.child = child;
     raisePriority(child.pid);
@@ -225,6 +230,9 @@ export class LiveCaptureService {
           case 'failed':
             failure = { code: m.code, message: m.message };
             break;
+          case 'policyAction':
+            this.onPolicyAction(m.action);
+            break;
           default:
             break;
         }
@@ -257,6 +265,12 @@ export class LiveCaptureService {
       void this.spawn(this.settings());
     }, delay);
     this.restartTimer.unref();
+  }
+
+  /** Sends the current policies to the running capture (they apply at once, no restart). */
+  updatePolicies(): void {
+    const msg: LiveParentMessage = { type: 'policies', ...this.policies() };
+    if (this.child?.connected === true) this.child.send(msg);
   }
 
   /** Stops the child cleanly (its pending calls and report are flushed); kills it after 5 s. */

@@ -1,0 +1,53 @@
+// Integration test of policies through the running service: the built-in set, validation, user policies applied in
+// the upload pipeline (raise → finding; notify/block → recorded action; suppress → finding gone), built-ins protected
+// from deletion, every change audited.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { generateScenario, writeScenarioCapture } from '../../../scripts/traffic/scenario.catalog.ts';
+import { adminClient, withService, type Client } from './service.harness.ts';
+
+async function analyse(admin: Client, name: string): Promise<void> {
+  const pcap = writeScenarioCapture(null, generateScenario('keepalive', 1), { format: 'pcap' }).buffer!;
+  const id = ((await admin.call('POST', `/api/v1/captures?name=${name}`, undefined, { raw: pcap })).json as { run: { id: number } }).run.id;
+  for (let i = 0; i < 150; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    if (((await admin.call('GET', `/api/v1/captures/${id}`)).json as { run: { status: string } }).run.status !== 'running') return;
+  }
+}
+
+test('policies: built-ins, user rules applied in the pipeline, recorded actions, suppression', async () => {
+  await withService(async (svc, _dir, _clock, client) => {
+    const admin = await adminClient(svc, client);
+    const list = ((await admin.call('GET', '/api/v1/policies')).json as { policies: Array<{ id: number; builtin: boolean; name: string; enabled: boolean }> }).policies;
+    assert.ok(list.filter((p) => p.builtin).length >= 5);
+    const builtin = list.find((p) => p.builtin)!;
+    assert.equal((await admin.call('DELETE', `/api/v1/policies/${builtin.id}`)).status, 409, 'built-ins are disabled, not deleted');
+    assert.equal((await admin.call('POST', '/api/v1/policies', { name: 'no action', conditions: {}, actions: {} })).status, 400);
+
+    const watch = await admin.call('POST', '/api/v1/policies', { name: 'Who reads me', conditions: { templates: ['/api/v1/users/*'], methods: ['GET'] }, actions: { raise: { severity: 'high', type: 'me_read' } } });
+    assert.equal(watch.status, 200, JSON.stringify(watch.json));
+    const deny = await admin.call('POST', '/api/v1/policies', { name: 'Unauthorised', conditions: { statuses: ['401'] }, actions: { notify: [7], block: { minutes: 30 } } });
+    assert.equal(deny.status, 200, JSON.stringify(deny.json));
+    await analyse(admin, 'one.pcap');
+    const findings = ((await admin.call('GET', '/api/v1/findings')).json as { findings: Array<{ type: string; category: string; severity: string; evidence: string }> }).findings;
+    const me = findings.find((f) => f.type === 'me_read');
+    assert.ok(me !== undefined, JSON.stringify(findings.map((f) => f.type)));
+    assert.equal(me.category, 'policy');
+    assert.match(me.evidence, /policy "Who reads me"/);
+    const events = ((await admin.call('GET', '/api/v1/policies/events')).json as { events: Array<{ policyName: string; blockMinutes: number; notify: number[] }> }).events;
+    assert.equal(events.length, 1);
+    assert.deepEqual({ name: events[0].policyName, block: events[0].blockMinutes, notify: events[0].notify }, { name: 'Unauthorised', block: 30, notify: [7] });
+
+    // A suppress rule for the same type: the next analysis has no such finding.
+    const quiet = await admin.call('POST', '/api/v1/policies', { name: 'Allowed readers', conditions: { findingTypes: ['me_read'] }, actions: { suppress: true } });
+    assert.equal(quiet.status, 200);
+    // Policies run in order: the suppress rule comes after the rule that raises, so the finding is dropped.
+    const watchId = (watch.json as { policy: { id: number } }).policy.id;
+    assert.equal((await admin.call('PUT', `/api/v1/policies/${watchId}`, { name: 'Who reads me (renamed)', conditions: { templates: ['/api/v1/users/*'] }, actions: { raise: { severity: 'high', type: 'me_read' } } })).status, 200);
+    await analyse(admin, 'two.pcap');
+    const after = ((await admin.call('GET', '/api/v1/findings')).json as { findings: Array<{ type: string }> }).findings;
+    assert.ok(!after.some((f) => f.type === 'me_read'));
+    const actions = svc.services.audit.list(50).map((e) => e.action);
+    for (const a of ['policy.create', 'policy.update']) assert.ok(actions.includes(a), a);
+  });
+});
