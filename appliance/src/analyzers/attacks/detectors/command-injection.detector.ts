@@ -1,0 +1,140 @@
+/**
+ * OS command injection: a shell tokeniser finds command positions — after `;`, `|`, `&`, `&&`, `||`, a newline,
+ * a backtick, `$(` or `{` (and at the start of a value that already has shell syntax) — and reads the command word
+ * there with shell quoting and escapes removed (`c'a't`, `w\hoami`, `/usr/bin/id`). Unambiguous commands fire on
+ * their own; commands that are also English words (`cat`, `type`, `sleep`, ...) need a shell-like argument. Also
+ * `${IFS}` tricks and Windows batch `FOR ... IN (...) DO` / `IF EXIST|DEFINED|ERRORLEVEL` and PowerShell
+ * cradles. Rule ids `command_injection.<what>`.
+ */
+import { ALL_PARTS, CharClass, type AttackDetector, type ScanValue } from '../attack.types.ts';
+
+const STRONG = new Set([
+  'ls', 'whoami', 'uname', 'wget', 'curl', 'nc', 'ncat', 'netcat', 'bash', 'sh', 'zsh', 'ksh', 'csh', 'tcsh',
+  'dash', 'busybox', 'python', 'python2', 'python3', 'perl', 'php', 'ruby', 'lua', 'telnet', 'nslookup',
+  'ifconfig', 'ipconfig', 'netstat', 'chmod', 'chown', 'mkfifo', 'mknod', 'useradd', 'usermod', 'crontab', 'tftp',
+  'socat', 'xterm', 'base64', 'xxd', 'hexdump', 'gawk', 'awk', 'sed', 'grep', 'printf', 'systemctl', 'sudo', 'nohup',
+  'powershell', 'pwsh', 'cmd', 'certutil', 'bitsadmin', 'mshta', 'rundll32', 'regsvr32', 'wmic', 'systeminfo',
+  'tasklist', 'taskkill', 'schtasks', 'vssadmin', 'bzip2', 'gunzip', 'gzip', 'bsdtar', 'zcat', 'zstdcat', 'bzcat',
+  'xzcat', 'unzip', 'nmap', 'hostname', 'uptime', 'jrunscript', 'rev', 'xargs', 'openssl', 'id', 'cat', 'dig',
+  'ping', 'rm', 'chgrp', 'passwd', 'scp', 'ssh', 'sftp', 'ftp', 'tar', 'dd', 'env', 'killall', 'pkill', 'sysctl',
+  'iptables', 'nohup', 'timeout', 'strings', 'getent', 'lsof', 'ps', 'net1', 'reg', 'icacls', 'cscript', 'wscript',
+  'msiexec', 'forfiles', 'whereis', 'locate', 'tclsh', 'wish', 'expect', 'php7', 'php8', 'node', 'npm', 'pip',
+  'docker', 'kubectl', 'mysql', 'psql', 'sqlite3', 'ssh-keygen', 'gcc', 'tee', 'head', 'tail',
+]);
+
+/** Commands that are also common words: they need a shell-like argument after them. */
+const WEAK = new Set([
+  'id', 'cat', 'type', 'dir', 'copy', 'del', 'more', 'less', 'head', 'tail', 'find', 'echo', 'set', 'sleep',
+  'time', 'who', 'last', 'file', 'which', 'net', 'host', 'ping', 'kill', 'source', 'export', 'make', 'touch', 'tee',
+  'ps', 'env', 'rm', 'cp', 'mv', 'ln', 'eval', 'exec', 'start', 'call', 'print', 'read', 'test', 'sort', 'uniq',
+  'wc', 'cut', 'tr', 'diff', 'od', 'nl', 'fold', 'look', 'dig', 'tar', 'dd', 'ftp', 'ssh', 'sh', 'nc', 'node',
+]);
+
+function isSep(c: number): boolean {
+  return c === 59 || c === 124 || c === 38 || c === 10 || c === 13 || c === 96;
+}
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 9 || c === 11 || c === 12;
+}
+
+/** Reads the command word at `i`: skips spaces, quotes, `{`, and a bin-folder prefix; removes quoting inside. */
+function commandAt(s: string, i: number): { word: string; end: number } {
+  const n = s.length;
+  while (i < n) {
+    const c = s.charCodeAt(i);
+    if (isSpace(c) || c === 39 || c === 34 || c === 123 || c === 40 || c === 92 || c === 64) i++;
+    else break;
+  }
+  let word = '';
+  let j = i;
+  while (j < n && word.length < 40) {
+    const c = s.charCodeAt(j);
+    if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 46 || c === 95 || c === 45 || c === 47 || c === 58) word += s[j];
+    else if (c === 39 || c === 34 || c === 92 || c === 94) {
+      /* quoting inside a word */
+    } else if (c === 36 && s.charCodeAt(j + 1) === 64) j++;
+    else break;
+    j++;
+  }
+  const slash = word.lastIndexOf('/');
+  if (slash >= 0) word = word.slice(slash + 1);
+  const back = word.lastIndexOf('\\');
+  if (back >= 0) word = word.slice(back + 1);
+  if (word.endsWith('.exe')) word = word.slice(0, -4);
+  const dot = word.search(/[0-9.]+$/);
+  if (dot > 1 && /^(python|php|perl|ruby|lua|node)/.test(word)) word = word.slice(0, dot);
+  return { word, end: j };
+}
+
+/**
+ * The argument after a command at `end` looks like shell usage (option, path, number, variable, redirection); the
+ * end of the value or another separator counts only after a strong separator (`;`, backtick, `$(`, `&&`, `||`).
+ */
+function shellArgument(s: string, end: number, strongSep: boolean): boolean {
+  let k = end;
+  while (k < s.length && isSpace(s.charCodeAt(k))) k++;
+  if (k >= s.length) return strongSep;
+  const c = s.charCodeAt(k);
+  if (isSep(c)) return strongSep;
+  if (c === 45 || c === 47 || c === 126 || c === 46 || c === 36 || c === 60 || c === 62 || c === 39 || c === 34 || c === 92) return true;
+  if (c >= 48 && c <= 57) return true;
+  if (c === 37 && k + 1 < s.length) return true;
+  return false;
+}
+
+function boundaryAfter(s: string, end: number): boolean {
+  if (end >= s.length) return true;
+  const c = s.charCodeAt(end);
+  return isSpace(c) || isSep(c) || c === 36 || c === 60 || c === 62 || c === 39 || c === 34 || c === 41 || c === 44 || c === 125 || c === 10;
+}
+
+/** Commands that are never list items or words: they fire after any separator with or without arguments. */
+const UNAMBIGUOUS = new Set([
+  'whoami', 'uname', 'ifconfig', 'ipconfig', 'systeminfo', 'netstat', 'nslookup', 'wget', 'curl', 'certutil',
+  'bitsadmin', 'powershell', 'busybox', 'ncat', 'netcat', 'socat', 'mkfifo', 'tasklist', 'xterm', 'jrunscript',
+  'telnet', 'crontab', 'useradd', 'bash', 'zsh', 'ksh', 'wmic', 'mshta', 'rundll32', 'regsvr32',
+]);
+
+function atCommand(s: string, i: number, strongAlone: boolean, strongSep: boolean): boolean {
+  const { word, end } = commandAt(s, i);
+  if (word.length === 0 || !boundaryAfter(s, end)) return false;
+  if (strongAlone && UNAMBIGUOUS.has(word)) return true;
+  if (WEAK.has(word)) return shellArgument(s, end, strongSep);
+  return STRONG.has(word) && shellArgument(s, end, strongSep);
+}
+
+const BATCH_FOR = /(^|[\s&|(;@])for(\s+\/[a-z](\s+"[^"]*"|\s+[^\s%]+)?)*\s+%%?[~a-z0-9@]+\s+in\s*\(.*\)\s*do\b/;
+const BATCH_IF = /(^|[&|(;@]\s*)if(\s+\/i)?(\s+not)?\s+(exist\s|defined\s|errorlevel\s|cmdextversion|%[^%\s]+%|"%|\[%)/;
+const POWERSHELL = /(invoke-expression|invoke-webrequest|iex\s*\(|new-object\s+net\.webclient|downloadstring\(|-encodedcommand|start-process)/;
+
+/** Detects OS command injection. */
+export const commandInjectionDetector: AttackDetector = {
+  family: 'command_injection',
+  needs: CharClass.Sep | CharClass.Dollar | CharClass.Quote | CharClass.Paren | CharClass.Space | CharClass.Brace,
+  parts: ALL_PARTS,
+  detect(v: ScanValue): string | null {
+    const s = v.lower;
+    if (v.mask & CharClass.Dollar && (s.indexOf('${ifs') >= 0 || s.indexOf('$ifs') >= 0)) return 'command_injection.ifs';
+    const n = s.length;
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      let pos = -1;
+      if (isSep(c)) pos = i + 1;
+      else if (c === 36 && s.charCodeAt(i + 1) === 40 && s.charCodeAt(i + 2) !== 40) pos = i + 2;
+      else if (c === 123 && i + 1 < n && /^\{[a-z/.]+,/.test(s.slice(i, i + 24))) pos = i + 1;
+      if (pos < 0) continue;
+      const doubled = pos < n && isSep(s.charCodeAt(pos));
+      while (pos < n && isSep(s.charCodeAt(pos))) pos++;
+      const strongSep = c === 59 || c === 96 || c === 36 || c === 10 || c === 13 || doubled;
+      if (atCommand(s, pos, true, strongSep)) return c === 96 || c === 36 ? 'command_injection.substitution' : 'command_injection.chained_command';
+    }
+    if (v.mask & (CharClass.Sep | CharClass.Dollar) && s.length < 400 && atCommand(s, 0, false, false) && /[|;&`$]/.test(s)) return 'command_injection.command';
+    if (v.mask & CharClass.Paren && s.indexOf('for') >= 0 && BATCH_FOR.test(s)) return 'command_injection.batch';
+    if (s.startsWith('if') || s.indexOf('if ') > 0) {
+      if (BATCH_IF.test(s.trimStart())) return 'command_injection.batch';
+    }
+    if (v.mask & (CharClass.Paren | CharClass.Dash2 | CharClass.Space) && (s.indexOf('invoke-') >= 0 || s.indexOf('iex') >= 0 || s.indexOf('-encodedcommand') >= 0 || s.indexOf('downloadstring') >= 0 || s.indexOf('new-object') >= 0 || s.indexOf('start-process') >= 0) && POWERSHELL.test(s)) return 'command_injection.powershell';
+    return null;
+  },
+};

@@ -1,0 +1,159 @@
+/**
+ * SQL injection: reads the value as SQL in three contexts (code, inside '...', inside "...") with the SQL
+ * tokenizer and looks for the token sequences an injection needs — UNION SELECT, stacked statements, tautologies
+ * after a boolean operator, a quote break followed by SQL operators or a comment, time-delay and file/error
+ * functions, SELECT ... FROM, ORDER BY probing — plus schema-probe identifiers. Rule ids `sqli.<what>`.
+ */
+import { ALL_PARTS, CharClass, type AttackDetector, type ScanValue } from '../attack.types.ts';
+import { tokenizeSql, type SqlTokens } from '../sql.tokenizer.ts';
+
+const TIME_FUNCTIONS = new Set(['sleep', 'benchmark', 'pg_sleep', 'randomblob', 'dbms_lock.sleep', 'dbms_pipe.receive_message', 'sys.dbms_lock.sleep']);
+const DANGER_FUNCTIONS = new Set([
+  'extractvalue', 'updatexml', 'load_file', 'xp_cmdshell', 'sys_eval', 'sys_exec', 'utl_inaddr.get_host_address',
+  'utl_http.request', 'database', 'schema_name', 'db_name', 'user_name', 'current_database', 'version',
+  'xmltype', 'dbms_xmlgen.getxml', 'lo_get', 'lo_import', 'pg_read_file', 'group_concat', 'information_schema',
+  'is_srvrolemember', 'exp', 'gtid_subset', 'json_keys', 'sqlite_version', 'md5', 'char', 'chr', 'ascii',
+  'substring', 'substr', 'mid', 'ord', 'hex', 'unhex', 'concat', 'concat_ws', 'count', 'length', 'if', 'iif',
+  'ifnull', 'nullif', 'coalesce', 'cast', 'convert', 'pg_sleep', 'now', 'sysdate',
+]);
+/** Functions that are SQL-specific enough to flag on their own (the rest need a quote break or boolean context). */
+const STRONG_FUNCTIONS = new Set([
+  'extractvalue', 'updatexml', 'load_file', 'xp_cmdshell', 'sys_eval', 'sys_exec', 'utl_inaddr.get_host_address',
+  'utl_http.request', 'schema_name', 'db_name', 'current_database', 'dbms_xmlgen.getxml', 'lo_get', 'lo_import',
+  'pg_read_file', 'is_srvrolemember', 'gtid_subset', 'sqlite_version', 'database',
+]);
+const SCHEMA_WORDS = [
+  'information_schema', 'pg_catalog', 'sysobjects', 'syscolumns', 'sqlite_master', 'mysql.user', 'mysql.db',
+  '@@version', 'xp_cmdshell', 'pg_shadow', 'all_tab_columns', 'msysaccessobjects', 'sys.tables', 'sys.objects',
+  'pg_user', 'sp_executesql', 'sp_oacreate', 'dba_users', 'sqlite_schema', '@@datadir', '@@hostname',
+];
+const STATEMENTS = new Set(['select', 'insert', 'update', 'delete', 'drop', 'create', 'alter', 'exec', 'execute', 'declare', 'shutdown', 'truncate', 'waitfor']);
+const COMPARE_KEYWORDS = new Set(['like', 'rlike', 'regexp', 'glob', 'is', 'ilike', 'between', 'in', 'notnull', 'isnull', 'collate', 'sounds', 'similar', 'escape', 'unlikely', 'likelihood']);
+
+function isWordBoundary(c: number): boolean {
+  return !((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95);
+}
+
+function schemaProbe(lower: string): boolean {
+  for (const w of SCHEMA_WORDS) {
+    const i = lower.indexOf(w);
+    if (i >= 0 && (i === 0 || isWordBoundary(lower.charCodeAt(i - 1))) && (i + w.length >= lower.length || isWordBoundary(lower.charCodeAt(i + w.length)))) return true;
+  }
+  return false;
+}
+
+function isOperand(k: string): boolean {
+  return k === 'n' || k === 's' || k === 'w' || k === 'v';
+}
+
+function isEquality(op: string): boolean {
+  return op === '=' || op === '==' || op === '<>' || op === '!=' || op === '<=>' || op === '^=';
+}
+
+/** A comparison operator at `i` (operator or comparison keyword); `loose` also allows < and >. */
+function isComparison(t: SqlTokens, i: number, loose: boolean): boolean {
+  const k = t.kinds[i];
+  if (k === 'o') return isEquality(t.values[i]) || (loose && /^[<>]=?$/.test(t.values[i]));
+  return k === 'k' && COMPARE_KEYWORDS.has(t.values[i]);
+}
+
+/** The rule a token sequence matches, or null. `quoted` means the sequence starts after a quote break. */
+function matchTokens(t: SqlTokens, quoted: boolean): string | null {
+  const { kinds, values } = t;
+  const n = kinds.length;
+  for (let i = 0; i < n; i++) {
+    const k = kinds[i];
+    const v = values[i];
+    if (k === 'k') {
+      if (v === 'union') {
+        let j = i + 1;
+        while (j < n && (kinds[j] === '(' || values[j] === 'all' || values[j] === 'distinct')) j++;
+        if (values[j] === 'select') return 'sqli.union_select';
+      } else if (v === 'select') {
+        const nk = kinds[i + 1];
+        const nv = values[i + 1];
+        if (nk === 'f' || nk === 'v' || (nk === 'o' && nv === '*') || nv === 'null' || nv === 'distinct' || nv === 'top' || nv === 'case') return 'sqli.select';
+        if ((nk === 'n' || nk === 's') && (kinds[i + 2] === ',' || values[i + 2] === 'from' || i + 2 >= n || kinds[i + 2] === 'c')) return 'sqli.select';
+        if (nk === 'w' && values[i + 2] === 'from' && (kinds[i + 3] === 'w' || kinds[i + 3] === 'f') && (values[i + 4] === 'where' || values[i + 4] === 'limit' || kinds[i + 4] === 'c')) return 'sqli.select';
+      } else if (v === 'waitfor') {
+        if (values[i + 1] === 'delay' || values[i + 1] === 'time') return 'sqli.time_function';
+      } else if (v === 'order' || v === 'group') {
+        if (values[i + 1] === 'by' && kinds[i + 2] === 'n' && (quoted || i === 0 || kinds[i - 1] === 'n') && (i + 3 >= n || kinds[i + 3] === 'c' || kinds[i + 3] === ',')) return 'sqli.order_by';
+      }
+    } else if (k === 'f') {
+      const after = kinds[i + 2];
+      const hasArg = kinds[i + 1] === '(' && (after === 'n' || after === 'f' || after === 'v' || after === 's' || after === ')' || after === 'o' || after === 'w' || after === 'k' || after === '(');
+      if (hasArg) {
+        const name = v.startsWith('sys.') ? v.slice(4) : v;
+        if (TIME_FUNCTIONS.has(name)) return 'sqli.time_function';
+        if (STRONG_FUNCTIONS.has(name)) return 'sqli.function';
+        if (quoted && DANGER_FUNCTIONS.has(name) && i > 0 && (kinds[i - 1] === 'b' || kinds[i - 1] === 'o' || kinds[i - 1] === '(' || kinds[i - 1] === ';' || kinds[i - 1] === ',')) return 'sqli.function';
+      }
+    } else if (k === ';') {
+      const nv = values[i + 1];
+      if (kinds[i + 1] === 'k' && STATEMENTS.has(nv)) {
+        const a = values[i + 2] ?? '';
+        const ak = kinds[i + 2] ?? '';
+        if (nv === 'shutdown' && (ak === '' || ak === 'c' || ak === ';')) return 'sqli.stacked';
+        if ((nv === 'drop' || nv === 'create' || nv === 'alter' || nv === 'truncate') && (a === 'table' || a === 'database' || a === 'procedure' || a === 'user' || a === 'function')) return 'sqli.stacked';
+        if (nv === 'insert' && a === 'into') return 'sqli.stacked';
+        if (nv === 'delete' && a === 'from') return 'sqli.stacked';
+        if (nv === 'update' && values[i + 3] === 'set') return 'sqli.stacked';
+        if ((nv === 'exec' || nv === 'execute') && (ak === 'w' || ak === 'f' || ak === '(')) return 'sqli.stacked';
+        if (nv === 'declare' && ak === 'v') return 'sqli.stacked';
+        if (nv === 'select' && (ak === 'f' || ak === 'v' || ak === 'n' || a === '*' || a === 'null')) return 'sqli.stacked';
+      }
+      if (quoted && i === 1 && (kinds[i + 1] === 'c' || i + 1 >= n || kinds[i + 1] === 'w' || kinds[i + 1] === 'k')) return 'sqli.quote_break';
+    } else if (k === 'b') {
+      // operand b operand cmp operand: a tautology or contradiction test
+      const left = kinds[i - 1];
+      const leftOk = quoted ? left !== undefined && (isOperand(left) || left === ')') : left === 'n' || left === 's';
+      if (leftOk && i + 3 < n + 0 && isOperand(kinds[i + 1]) && isComparison(t, i + 2, quoted) && isOperand(kinds[i + 3] ?? '')) {
+        if (quoted || kinds[i + 1] !== 'w') return 'sqli.tautology';
+      }
+      if (quoted && leftOk) {
+        const r = kinds[i + 1];
+        if (r === 'f' || r === '(' || (r === 'k' && (values[i + 1] === 'not' || values[i + 1] === 'true' || values[i + 1] === 'false' || values[i + 1] === 'exists'))) return 'sqli.boolean_injection';
+        if (isOperand(r ?? '') && (i + 2 >= n || kinds[i + 2] === 'c')) return 'sqli.boolean_injection';
+        if (isOperand(r ?? '') && isComparison(t, i + 2, true)) return 'sqli.boolean_injection';
+        if (r === 'w' && kinds[i + 2] === 'k' && COMPARE_KEYWORDS.has(values[i + 2])) return 'sqli.boolean_injection';
+      }
+    }
+  }
+  if (quoted) {
+    let j = 1;
+    while (j < n && kinds[j] === ')') j++;
+    const nk = kinds[j];
+    if (nk === 'c' && (j > 1 || n === 2)) return 'sqli.comment_truncation';
+    if (nk === 'k' && COMPARE_KEYWORDS.has(values[j]) && (kinds.indexOf('c', j) > 0 || n - j <= 3)) return 'sqli.operator_injection';
+    if (nk === 'o' && isEquality(values[j]) && (kinds[j + 1] === 's' || kinds[j + 1] === 'n')) return 'sqli.tautology';
+    if (nk === ',' && kinds.slice(j).match(/^,s(o|,)s/)) return 'sqli.tautology';
+  }
+  for (let i = 0; i + 2 < n; i++) {
+    if ((kinds[i] === 's' || kinds[i] === 'n') && quoted && i > 0 && isEquality(values[i + 1] ?? '') && kinds[i + 1] === 'o' && kinds[i + 2] === kinds[i]) return 'sqli.tautology';
+  }
+  return null;
+}
+
+/** Detects SQL injection. */
+export const sqliDetector: AttackDetector = {
+  family: 'sqli',
+  needs: CharClass.Quote | CharClass.Paren | CharClass.Sep | CharClass.Hash | CharClass.Dash2 | CharClass.Equals | CharClass.Comma | CharClass.Star | CharClass.At | CharClass.Underscore | CharClass.Space,
+  parts: ALL_PARTS,
+  detect(v: ScanValue): string | null {
+    const s = v.lower;
+    if (v.mask & (CharClass.Underscore | CharClass.At | CharClass.Dot) && schemaProbe(s)) return 'sqli.schema_probe';
+    const rule = matchTokens(tokenizeSql(s, 0), false);
+    if (rule !== null) return rule;
+    if (s.indexOf("'") >= 0) {
+      const r = matchTokens(tokenizeSql(s, 39), true);
+      if (r !== null) return r;
+    }
+    if (s.indexOf('"') >= 0) {
+      const r = matchTokens(tokenizeSql(s, 34), true);
+      if (r !== null) return r;
+    }
+    if (s.indexOf('/*!') >= 0 && /\/\*!\d*\s*(select|union|and|or|from|where)/.test(s)) return 'sqli.comment_obfuscation';
+    return null;
+  },
+};
