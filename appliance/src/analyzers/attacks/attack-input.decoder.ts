@@ -175,6 +175,15 @@ export function unescapeBackslash(s: string): string {
   return changed ? out : s;
 }
 
+/** Replaces typographic single quotes (U+2018, U+2019, U+02BC) by an ASCII apostrophe, as lax back ends do. */
+function asciiQuotes(s: string): string {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0x2018 || c === 0x2019 || c === 0x02bc) return s.replace(/[\u2018\u2019\u02bc]/g, "'");
+  }
+  return s;
+}
+
 function hasCompatForms(s: string): boolean {
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
@@ -191,6 +200,7 @@ export function fullyDecode(s: string): string {
     next = htmlDecode(next);
     next = unescapeBackslash(next);
     if (hasCompatForms(next)) next = next.normalize('NFKC');
+    next = asciiQuotes(next);
     if (next === cur) break;
     cur = next;
   }

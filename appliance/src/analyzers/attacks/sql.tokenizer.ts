@@ -18,7 +18,8 @@ const KEYWORDS = new Set([
   'by', 'having', 'limit', 'offset', 'like', 'rlike', 'regexp', 'glob', 'collate', 'notnull', 'isnull', 'between',
   'is', 'in', 'null', 'not', 'case', 'when', 'then', 'else', 'end', 'all', 'distinct', 'top', 'values', 'set',
   'procedure', 'outfile', 'dumpfile', 'escape', 'as', 'join', 'exists', 'true', 'false', 'any', 'some', 'div',
-  'mod', 'sounds', 'similar', 'ilike', 'unlikely', 'likelihood', 'load', 'data', 'infile', 'print',
+  'mod', 'sounds', 'similar', 'ilike', 'unlikely', 'likelihood', 'load', 'data', 'infile', 'print', 'except',
+  'intersect', 'analyse',
 ]);
 
 const BOOLEAN = new Set(['and', 'or', 'xor', '&&', '||']);

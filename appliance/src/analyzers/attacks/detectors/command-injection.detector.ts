@@ -19,8 +19,17 @@ const STRONG = new Set([
   'ping', 'rm', 'chgrp', 'passwd', 'scp', 'ssh', 'sftp', 'ftp', 'tar', 'dd', 'env', 'killall', 'pkill', 'sysctl',
   'iptables', 'nohup', 'timeout', 'strings', 'getent', 'lsof', 'ps', 'net1', 'reg', 'icacls', 'cscript', 'wscript',
   'msiexec', 'forfiles', 'whereis', 'locate', 'tclsh', 'wish', 'expect', 'php7', 'php8', 'node', 'npm', 'pip',
-  'docker', 'kubectl', 'mysql', 'psql', 'sqlite3', 'ssh-keygen', 'gcc', 'tee', 'head', 'tail',
+  'docker', 'kubectl', 'mysql', 'psql', 'sqlite3', 'ssh-keygen', 'gcc', 'tee', 'head', 'tail', 'visudo', 'htop',
+  'aptitude', 'apt-get', 'yum', 'dnf', 'rpm', 'dpkg', 'bcdboot', 'bcdedit', 'diskpart', 'netsh', 'nltest', 'wevtutil',
+  'takeown', 'msbuild', 'installutil', 'cmstp', 'odbcconf', 'regasm', 'ntdsutil', 'esentutl', 'cscli', 'iwr', 'iwmi',
+  'iex', 'ab', 'ansible', 'ansible-config', 'ansible-console', 'ansible-inventory', 'ansible-vault', 'ansible-playbook',
+  'chef-vault', 'chef-run', 'chef-client', 'knife', 'puppet', 'salt-call', 'strace', 'ltrace', 'gdb', 'tcpdump',
+  'nproc', 'lscpu', 'lsblk', 'mount', 'umount', 'chroot', 'setfacl', 'getfacl', 'pkexec', 'doas', 'runas',
+  'zstd', 'xz', 'lzma', 'bunzip2', 'unxz', 'cpio', 'rar', 'unrar', '7z', 'jar', 'javac', 'java',
 ]);
+
+/** Shells and interpreters: piping into them always runs code. */
+const SHELLS = new Set(['sh', 'bash', 'zsh', 'ksh', 'dash', 'csh', 'tcsh', 'python', 'perl', 'ruby', 'php', 'node', 'lua', 'busybox', 'powershell', 'pwsh', 'cmd']);
 
 /** Commands that are also common words: they need a shell-like argument after them. */
 const WEAK = new Set([
@@ -48,15 +57,26 @@ function commandAt(s: string, i: number): { word: string; end: number } {
   }
   let word = '';
   let j = i;
+  let glob = false;
   while (j < n && word.length < 40) {
     const c = s.charCodeAt(j);
     if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 46 || c === 95 || c === 45 || c === 47 || c === 58) word += s[j];
-    else if (c === 39 || c === 34 || c === 92 || c === 94) {
-      /* quoting inside a word */
-    } else if (c === 36 && s.charCodeAt(j + 1) === 64) j++;
-    else break;
+    else if (c === 63 || c === 42) {
+      word += s[j];
+      glob = true;
+    } else if (c === 39 || c === 34 || c === 92 || c === 94 || c === 91 || c === 93) {
+      /* quoting and single-character classes inside a word */
+    } else if (c === 36 && /^[@*$\-!#?0-9]/.test(s[j + 1] ?? '')) j++;
+    else if ((c === 36 || c === 62 || c === 60) && s.charCodeAt(j + 1) === 40 && s.charCodeAt(j + 2) === 41) j += 2;
+    else if (c === 96 && s.charCodeAt(j + 1) === 96) j++;
+    else if (c === 36 && s.charCodeAt(j + 1) === 123) {
+      const e = s.indexOf('}', j);
+      if (e < 0 || e - j > 24) break;
+      j = e;
+    } else break;
     j++;
   }
+  if (glob && word.charCodeAt(0) === 47 && word.indexOf(':') < 0 && /^\/[a-z?*]+\/[a-z?*]/.test(word)) return { word: '*glob*', end: j };
   const slash = word.lastIndexOf('/');
   if (slash >= 0) word = word.slice(slash + 1);
   const back = word.lastIndexOf('\\');
@@ -77,7 +97,11 @@ function shellArgument(s: string, end: number, strongSep: boolean): boolean {
   if (k >= s.length) return strongSep;
   const c = s.charCodeAt(k);
   if (isSep(c)) return strongSep;
-  if (c === 45 || c === 47 || c === 126 || c === 46 || c === 36 || c === 60 || c === 62 || c === 39 || c === 34 || c === 92) return true;
+  const d = s.charCodeAt(k + 1);
+  const letter = (d >= 97 && d <= 122) || d === 45 || d === 46 || d === 126 || d === 42 || d === 63 || d === 36;
+  if ((c === 45 || c === 47) && letter) return true;
+  if (c === 126 || c === 36 || c === 60 || c === 62 || c === 39 || c === 34 || c === 92) return true;
+  if (c === 46 && (d === 47 || d === 46)) return true;
   if (c >= 48 && c <= 57) return true;
   if (c === 37 && k + 1 < s.length) return true;
   return false;
@@ -96,16 +120,25 @@ const UNAMBIGUOUS = new Set([
   'telnet', 'crontab', 'useradd', 'bash', 'zsh', 'ksh', 'wmic', 'mshta', 'rundll32', 'regsvr32',
 ]);
 
-function atCommand(s: string, i: number, strongAlone: boolean, strongSep: boolean): boolean {
+/**
+ * Whether a command starts at `i`. `afterSep`: a separator precedes it; `strongSep`: that separator is `;`, a
+ * backtick, `$(`, `&&`, `||` or a newline; `pipe`: it is a single `|`.
+ */
+function atCommand(s: string, i: number, afterSep: boolean, strongSep: boolean, pipe = false): boolean {
   const { word, end } = commandAt(s, i);
+  if (word === '*glob*') return true;
   if (word.length === 0 || !boundaryAfter(s, end)) return false;
-  if (strongAlone && UNAMBIGUOUS.has(word)) return true;
+  if (afterSep && UNAMBIGUOUS.has(word)) return true;
+  if (pipe && SHELLS.has(word)) return true;
   if (WEAK.has(word)) return shellArgument(s, end, strongSep);
-  return STRONG.has(word) && shellArgument(s, end, strongSep);
+  if (!STRONG.has(word)) return false;
+  return (strongSep && !WEAK.has(word)) || shellArgument(s, end, strongSep) || (!afterSep && UNAMBIGUOUS.has(word) && end < s.length);
 }
 
-const BATCH_FOR = /(^|[\s&|(;@])for(\s+\/[a-z](\s+"[^"]*"|\s+[^\s%]+)?)*\s+%%?[~a-z0-9@]+\s+in\s*\(.*\)\s*do\b/;
-const BATCH_IF = /(^|[&|(;@]\s*)if(\s+\/i)?(\s+not)?\s+(exist\s|defined\s|errorlevel\s|cmdextversion|%[^%\s]+%|"%|\[%)/;
+const BATCH_FOR = /(^|[\s&|(;@])for(\s+\/[a-z](\s+"[^"]*"|\s+[^\s%]+)?)*\s+%%?\S+\s+in\s*\(.*\)\s*do\b/;
+const BATCH_IF = /(^|[&|(;@]\s*)if(\s+\/i)?(\s+not)?\s+(exist\s|defined\s|errorlevel\s|cmdextversion|%[^%\s]+%|"%|\[%|\(|("[^"]*"|\([^)]*\)|\{[^}]*\}|\S+)\s*==|\S+\s+(equ|neq|lss|leq|gtr|geq)\s)/;
+const BRACE_EXPANSION = /\{(,|[^{}\s"':]*,[-/$])[^{}\s]*\}/;
+const MAIL_COMMAND = /[\r\n](MAIL FROM:|RCPT TO:|DATA\s*$|DATA\r|QUIT\b|HELP\b|RETR \d|TOP \d|APOP |USER |PASS |STAT\b|LIST\b|DELE \d|RSET\b|NOOP\b|EHLO |HELO |VRFY |EXPN |STARTTLS\b|AUTH |[A-Z0-9]+ (LOGIN|SELECT|FETCH|CAPABILITY|LOGOUT)\b)/;
 const POWERSHELL = /(invoke-expression|invoke-webrequest|iex\s*\(|new-object\s+net\.webclient|downloadstring\(|-encodedcommand|start-process)/;
 
 /** Detects OS command injection. */
@@ -115,7 +148,7 @@ export const commandInjectionDetector: AttackDetector = {
   parts: ALL_PARTS,
   detect(v: ScanValue): string | null {
     const s = v.lower;
-    if (v.mask & CharClass.Dollar && (s.indexOf('${ifs') >= 0 || s.indexOf('$ifs') >= 0)) return 'command_injection.ifs';
+    if (v.mask & CharClass.Dollar && (s.indexOf('${ifs') >= 0 || s.indexOf('$ifs') >= 0 || /\$\{?shell\}?\s+-c\b/.test(s))) return 'command_injection.ifs';
     const n = s.length;
     for (let i = 0; i < n; i++) {
       const c = s.charCodeAt(i);
@@ -127,9 +160,11 @@ export const commandInjectionDetector: AttackDetector = {
       const doubled = pos < n && isSep(s.charCodeAt(pos));
       while (pos < n && isSep(s.charCodeAt(pos))) pos++;
       const strongSep = c === 59 || c === 96 || c === 36 || c === 10 || c === 13 || doubled;
-      if (atCommand(s, pos, true, strongSep)) return c === 96 || c === 36 ? 'command_injection.substitution' : 'command_injection.chained_command';
+      if (atCommand(s, pos, true, strongSep, c === 124 && !doubled)) return c === 96 || c === 36 ? 'command_injection.substitution' : 'command_injection.chained_command';
     }
-    if (v.mask & (CharClass.Sep | CharClass.Dollar) && s.length < 400 && atCommand(s, 0, false, false) && /[|;&`$]/.test(s)) return 'command_injection.command';
+    if (s.length < 400 && atCommand(s, 0, false, false)) return 'command_injection.command';
+    if (v.mask & CharClass.Brace && BRACE_EXPANSION.test(s)) return 'command_injection.brace_expansion';
+    if (v.mask & CharClass.Sep && (v.text.indexOf('\r') >= 0 || v.text.indexOf('\n') >= 0) && MAIL_COMMAND.test(v.text)) return 'command_injection.mail_command';
     if (v.mask & CharClass.Paren && s.indexOf('for') >= 0 && BATCH_FOR.test(s)) return 'command_injection.batch';
     if (s.startsWith('if') || s.indexOf('if ') > 0) {
       if (BATCH_IF.test(s.trimStart())) return 'command_injection.batch';

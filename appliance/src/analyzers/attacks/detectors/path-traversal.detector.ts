@@ -71,7 +71,7 @@ export const pathTraversalDetector: AttackDetector = {
     const s = normalise(v.lower);
     const steps = traversalSteps(s);
     const file = sensitiveFile(s);
-    if (steps >= 2 || (steps === 1 && (file || v.input.part === 'path' || s.startsWith('../') || s.startsWith('/..')))) return 'path_traversal.dot_dot';
+    if (steps >= 2 || (steps === 1 && (file || v.input.part === 'path' || /^(\.\.\/|\/\.\.\/)[^\s]/.test(s)))) return 'path_traversal.dot_dot';
     if (file) return 'path_traversal.sensitive_file';
     if (v.input.part === 'path' && hiddenSegment(s)) return 'path_traversal.hidden_file';
     if (s.indexOf('\u0000') >= 0 && /\.[a-z0-9]{1,5}\u0000/.test(s)) return 'path_traversal.null_byte';

@@ -25,8 +25,11 @@ const STRONG_FUNCTIONS = new Set([
 const SCHEMA_WORDS = [
   'information_schema', 'pg_catalog', 'sysobjects', 'syscolumns', 'sqlite_master', 'mysql.user', 'mysql.db',
   '@@version', 'xp_cmdshell', 'pg_shadow', 'all_tab_columns', 'msysaccessobjects', 'sys.tables', 'sys.objects',
-  'pg_user', 'sp_executesql', 'sp_oacreate', 'dba_users', 'sqlite_schema', '@@datadir', '@@hostname',
+  'pg_user', 'sp_executesql', 'sp_oacreate', 'dba_users', 'sqlite_schema', '@@datadir', '@@hostname', 'msdasql',
+  'sqloledb', 'openrowset', 'opendatasource', 'msysaccessobjects', 'msysobjects',
 ];
+const PG_CAST = /(\)|[a-z_]+)::(int|integer|text|bigint|varchar|double|numeric|regclass|oid|smallint)\b/;
+const LEADING_STATEMENTS = new Set(['delete', 'insert', 'drop', 'alter', 'create', 'truncate', 'exec', 'execute', 'declare', 'update', 'select']);
 const STATEMENTS = new Set(['select', 'insert', 'update', 'delete', 'drop', 'create', 'alter', 'exec', 'execute', 'declare', 'shutdown', 'truncate', 'waitfor']);
 const COMPARE_KEYWORDS = new Set(['like', 'rlike', 'regexp', 'glob', 'is', 'ilike', 'between', 'in', 'notnull', 'isnull', 'collate', 'sounds', 'similar', 'escape', 'unlikely', 'likelihood']);
 
@@ -54,7 +57,13 @@ function isEquality(op: string): boolean {
 function isComparison(t: SqlTokens, i: number, loose: boolean): boolean {
   const k = t.kinds[i];
   if (k === 'o') return isEquality(t.values[i]) || (loose && /^[<>]=?$/.test(t.values[i]));
-  return k === 'k' && COMPARE_KEYWORDS.has(t.values[i]);
+  return loose && k === 'k' && COMPARE_KEYWORDS.has(t.values[i]);
+}
+
+/** Whether token `i` directly follows the quote break (only closing parentheses between). */
+function afterBreak(kinds: string, i: number): boolean {
+  for (let j = 1; j < i; j++) if (kinds[j] !== ')') return false;
+  return i >= 1;
 }
 
 /** The rule a token sequence matches, or null. `quoted` means the sequence starts after a quote break. */
@@ -65,7 +74,7 @@ function matchTokens(t: SqlTokens, quoted: boolean): string | null {
     const k = kinds[i];
     const v = values[i];
     if (k === 'k') {
-      if (v === 'union') {
+      if (v === 'union' || v === 'except' || v === 'intersect') {
         let j = i + 1;
         while (j < n && (kinds[j] === '(' || values[j] === 'all' || values[j] === 'distinct')) j++;
         if (values[j] === 'select') return 'sqli.union_select';
@@ -73,16 +82,31 @@ function matchTokens(t: SqlTokens, quoted: boolean): string | null {
         const nk = kinds[i + 1];
         const nv = values[i + 1];
         if (nk === 'f' || nk === 'v' || (nk === 'o' && nv === '*') || nv === 'null' || nv === 'distinct' || nv === 'top' || nv === 'case') return 'sqli.select';
+        if (nk === '(' && (values[i + 2] === 'case' || values[i + 2] === 'select')) return 'sqli.select';
+        if (nk === 'w' && TIME_FUNCTIONS.has(nv)) return 'sqli.time_function';
         if ((nk === 'n' || nk === 's') && (kinds[i + 2] === ',' || values[i + 2] === 'from' || i + 2 >= n || kinds[i + 2] === 'c')) return 'sqli.select';
         if (nk === 'w' && values[i + 2] === 'from' && (kinds[i + 3] === 'w' || kinds[i + 3] === 'f') && (values[i + 4] === 'where' || values[i + 4] === 'limit' || kinds[i + 4] === 'c')) return 'sqli.select';
       } else if (v === 'waitfor') {
         if (values[i + 1] === 'delay' || values[i + 1] === 'time') return 'sqli.time_function';
+      } else if (v === 'into' && (values[i + 1] === 'outfile' || values[i + 1] === 'dumpfile')) {
+        return 'sqli.file_write';
+      } else if (v === 'procedure' && values[i + 1] === 'analyse') {
+        return 'sqli.function';
+      } else if (v === 'database' && kinds[i + 1] === '(') {
+        return 'sqli.function';
+      } else if ((v === 'exec' || v === 'execute') && i === 0 && (kinds[1] === '(' || kinds[1] === 'v') && (kinds[2] === 'v' || kinds[1] === 'v')) {
+        return 'sqli.statement';
+      } else if (v === 'declare' && kinds[i + 1] === 'v') {
+        return 'sqli.statement';
+      } else if (v === 'as' && i > 0 && (kinds[i - 1] === ')' || values[i - 1] === '`') && (kinds[i + 1] === 'w' || kinds[i + 1] === 's') && values[i + 2] === 'from') {
+        return 'sqli.alias_from';
       } else if (v === 'order' || v === 'group') {
         if (values[i + 1] === 'by' && kinds[i + 2] === 'n' && (quoted || i === 0 || kinds[i - 1] === 'n') && (i + 3 >= n || kinds[i + 3] === 'c' || kinds[i + 3] === ',')) return 'sqli.order_by';
       }
     } else if (k === 'f') {
       const after = kinds[i + 2];
       const hasArg = kinds[i + 1] === '(' && (after === 'n' || after === 'f' || after === 'v' || after === 's' || after === ')' || after === 'o' || after === 'w' || after === 'k' || after === '(');
+      if (kinds[i + 1] === '(' && i + 2 >= n && STRONG_FUNCTIONS.has(v)) return 'sqli.function';
       if (hasArg) {
         const name = v.startsWith('sys.') ? v.slice(4) : v;
         if (TIME_FUNCTIONS.has(name)) return 'sqli.time_function';
@@ -107,10 +131,12 @@ function matchTokens(t: SqlTokens, quoted: boolean): string | null {
     } else if (k === 'b') {
       // operand b operand cmp operand: a tautology or contradiction test
       const left = kinds[i - 1];
-      const leftOk = quoted ? left !== undefined && (isOperand(left) || left === ')') : left === 'n' || left === 's';
+      const leftOk = quoted ? afterBreak(kinds, i) : left === 'n' || left === 's';
       if (leftOk && i + 3 < n + 0 && isOperand(kinds[i + 1]) && isComparison(t, i + 2, quoted) && isOperand(kinds[i + 3] ?? '')) {
-        if (quoted || kinds[i + 1] !== 'w') return 'sqli.tautology';
+        if (quoted || (kinds[i + 1] !== 'w' && kinds[i + 3] !== 'w')) return 'sqli.tautology';
       }
+      if (!quoted && (left === 'n' || left === 's') && (values[i + 1] === 'true' || values[i + 1] === 'false')) return 'sqli.tautology';
+      if (!quoted && i === 0 && (kinds[1] === 'n' || kinds[1] === 's') && (kinds[2] === 'c' || (isComparison(t, 2, false) && (kinds[3] === 'n' || kinds[3] === 's')))) return 'sqli.boolean_injection';
       if (quoted && leftOk) {
         const r = kinds[i + 1];
         if (r === 'f' || r === '(' || (r === 'k' && (values[i + 1] === 'not' || values[i + 1] === 'true' || values[i + 1] === 'false' || values[i + 1] === 'exists'))) return 'sqli.boolean_injection';
@@ -125,9 +151,17 @@ function matchTokens(t: SqlTokens, quoted: boolean): string | null {
     while (j < n && kinds[j] === ')') j++;
     const nk = kinds[j];
     if (nk === 'c' && (j > 1 || n === 2)) return 'sqli.comment_truncation';
+    if ((nk === 'o' || nk === 'b' || nk === 'k') && kinds[n - 1] === 'c' && n - j <= 9) return 'sqli.quote_break';
+    if (nk === 'k' && (values[j] === 'union' || values[j] === 'select' || values[j] === 'alter' || values[j] === 'drop' || values[j] === 'insert' || values[j] === 'delete' || values[j] === 'exec' || values[j] === 'having' || values[j] === 'waitfor') && j + 1 < n && kinds[j + 1] !== 's') return 'sqli.quote_break';
     if (nk === 'k' && COMPARE_KEYWORDS.has(values[j]) && (kinds.indexOf('c', j) > 0 || n - j <= 3)) return 'sqli.operator_injection';
     if (nk === 'o' && isEquality(values[j]) && (kinds[j + 1] === 's' || kinds[j + 1] === 'n')) return 'sqli.tautology';
     if (nk === ',' && kinds.slice(j).match(/^,s(o|,)s/)) return 'sqli.tautology';
+  }
+  if (!quoted && n >= 4 && (kinds[0] === 'n' || kinds[0] === 's') && kinds[1] === 'o' && isEquality(values[1]) && (kinds[2] === 'n' || kinds[2] === 's') && (kinds[3] === 'b' || kinds[3] === 'c')) return 'sqli.tautology';
+  if (!quoted && kinds[0] === 'k' && kinds[n - 1] === 'c' && n <= 8 && kinds.indexOf(';') > 0) {
+    const a = values[0];
+    const b = values[1];
+    if ((a === 'delete' && b === 'from') || (a === 'insert' && b === 'into') || ((a === 'drop' || a === 'truncate' || a === 'alter' || a === 'create') && (kinds[1] === 'w' || b === 'table'))) return 'sqli.statement';
   }
   for (let i = 0; i + 2 < n; i++) {
     if ((kinds[i] === 's' || kinds[i] === 'n') && quoted && i > 0 && isEquality(values[i + 1] ?? '') && kinds[i + 1] === 'o' && kinds[i + 2] === kinds[i]) return 'sqli.tautology';
@@ -142,7 +176,14 @@ export const sqliDetector: AttackDetector = {
   parts: ALL_PARTS,
   detect(v: ScanValue): string | null {
     const s = v.lower;
-    if (v.mask & (CharClass.Underscore | CharClass.At | CharClass.Dot) && schemaProbe(s)) return 'sqli.schema_probe';
+    if (schemaProbe(s)) return 'sqli.schema_probe';
+    if (v.mask & CharClass.Colon && s.indexOf('::') > 0 && PG_CAST.test(s)) return 'sqli.pg_cast';
+    if (v.mask & CharClass.Star && s.indexOf('/*') >= 0 && /[a-z]\/\*.*?\*\/[a-z@]/.test(s)) {
+      const t = tokenizeSql(s, 0);
+      let kw = 0;
+      for (let i = 0; i < t.kinds.length; i++) if (t.kinds[i] === 'k' && LEADING_STATEMENTS.has(t.values[i])) kw++;
+      if (kw >= 1 && /\b(from|table|where|select)\b/.test(s)) return 'sqli.comment_obfuscation';
+    }
     const rule = matchTokens(tokenizeSql(s, 0), false);
     if (rule !== null) return rule;
     if (s.indexOf("'") >= 0) {
