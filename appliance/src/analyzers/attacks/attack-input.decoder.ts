@@ -57,6 +57,7 @@ export function charMask(s: string): number {
       case 44: m |= CharClass.Comma; break;
       case 32: case 9: case 11: case 12: case 160: m |= CharClass.Space; break;
       case 95: m |= CharClass.Underscore; break;
+      case 63: m |= CharClass.Question; break;
     }
     prevDash = dash;
   }

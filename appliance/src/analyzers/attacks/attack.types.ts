@@ -76,6 +76,7 @@ export const CharClass = {
   Comma: 1 << 16,
   Space: 1 << 17,
   Underscore: 1 << 18,
+  Question: 1 << 19,
 } as const;
 
 /** One decoded form of an input, as the detectors see it. */

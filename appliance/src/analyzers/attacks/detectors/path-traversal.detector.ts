@@ -11,7 +11,7 @@ const SENSITIVE_FILES = [
   '/etc/sudoers', '/etc/crontab', '/etc/fstab', '/etc/mysql/', '/etc/nginx/', '/etc/apache2/', '/etc/httpd/',
   '/etc/ssh/', '/etc/security/', '/etc/motd', '/etc/environment', '/etc/profile', '/etc/resolv.conf',
   '/proc/self/', '/proc/version', '/proc/net/', '/proc/cpuinfo', '/proc/meminfo', '/proc/mounts', '/proc/1/',
-  '/sys/class/', '/sys/kernel/', '/var/log/', '/var/run/secrets', '/root/.', '/.ssh/', 'id_rsa', 'id_ed25519',
+  '/sys/class', '/sys/kernel', '/.docker/', '/.git/', '/.svn/', '/.kube/', '/var/log/', '/var/run/secrets', '/root/.', '/.ssh/', 'id_rsa', 'id_ed25519',
   'authorized_keys', '/.aws/credentials', '/.bash_history', '/.bashrc', '/.profile', '/.htpasswd', '/.htaccess',
   '/.git/config', '/.docker/config.json', '/.kube/config', 'web.config', 'win.ini', 'boot.ini', 'system.ini',
   'c:/windows/', 'c:\\windows\\', '\\windows\\system32', '/windows/system32', 'c:/boot.ini', 'wp-config.php',
@@ -71,7 +71,7 @@ export const pathTraversalDetector: AttackDetector = {
     const s = normalise(v.lower);
     const steps = traversalSteps(s);
     const file = sensitiveFile(s);
-    if (steps >= 2 || (steps === 1 && (file || v.input.part === 'path' || /^(\.\.\/|\/\.\.\/)[^\s]/.test(s)))) return 'path_traversal.dot_dot';
+    if (steps >= 2 || (steps === 1 && (file || v.input.part === 'path' || /^(\.\.\/|\/\.\.\/)(?!\s)/.test(s)))) return 'path_traversal.dot_dot';
     if (file) return 'path_traversal.sensitive_file';
     if (v.input.part === 'path' && hiddenSegment(s)) return 'path_traversal.hidden_file';
     if (s.indexOf('\u0000') >= 0 && /\.[a-z0-9]{1,5}\u0000/.test(s)) return 'path_traversal.null_byte';

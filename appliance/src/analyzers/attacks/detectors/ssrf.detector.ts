@@ -44,39 +44,58 @@ function classifyHost(host: string): string {
   return '';
 }
 
+const URL_START = /(^|[^a-z0-9+.-])([a-z][a-z0-9+.-]{1,15}):(\/{0,3}|\\{1,3})/g;
+const WEB_SCHEMES = new Set(['http', 'https', 'ftp', 'ftps', 'ws', 'wss']);
+
+/** The host of the authority starting at `from` (userinfo dropped, port removed, escapes removed). */
+function authorityHost(s: string, from: number): { host: string; end: number } {
+  let e = from;
+  while (e < s.length && !/[/?#\s"'<>]/.test(s[e])) e++;
+  let authority = s.slice(from, e).replace(/\\/g, '');
+  const at = authority.lastIndexOf('@');
+  if (at >= 0) authority = authority.slice(at + 1);
+  if (authority.startsWith('[')) return { host: authority.slice(0, authority.indexOf(']') + 1 || authority.length), end: e };
+  if ((authority.match(/:/g)?.length ?? 0) >= 2) return { host: `[${authority}]`, end: e };
+  return { host: authority.replace(/:[0-9]*$/, ''), end: e };
+}
+
 /** Detects SSRF and remote file inclusion. */
 export const ssrfDetector: AttackDetector = {
   family: 'ssrf',
-  needs: CharClass.Colon,
+  needs: CharClass.Colon | CharClass.Question,
   parts: ALL_PARTS,
   detect(v: ScanValue): string | null {
     const s = v.lower;
-    let i = s.indexOf('://');
-    if (i < 0) {
-      if (/(^|[^a-z])(gopher|dict|php|expect|phar|jar|netdoc):/.test(s)) return 'ssrf.dangerous_scheme';
-      return null;
+    if (/^(file|ftps?|https?)\?$/.test(s)) return 'ssrf.remote_include';
+    if (v.input.part === 'header') {
+      const name = v.input.name.toLowerCase();
+      if (name === 'referer' || name === 'origin') return null;
     }
-    while (i >= 0) {
-      let b = i;
-      while (b > 0 && /[a-z0-9+.-]/.test(s[b - 1])) b--;
-      const scheme = s.slice(b, i);
-      if (v.input.part === 'header' && (v.input.name.toLowerCase() === 'referer' || v.input.name.toLowerCase() === 'origin') && b === 0) {
-        i = s.indexOf('://', i + 3);
-        continue;
+    URL_START.lastIndex = 0;
+    let m: RegExpExecArray | null;
+    let urls = 0;
+    while ((m = URL_START.exec(s)) !== null && urls < 16) {
+      urls++;
+      const scheme = m[2];
+      const slashes = m[3];
+      if (DANGEROUS_SCHEMES.has(scheme) && (slashes.length > 0 || /^(php|expect|phar|jar|netdoc|gopher|dict|data|glob|zip|compress\.zlib)$/.test(scheme))) {
+        if (scheme === 'data' && !/^data:[a-z]+\/[a-z0-9.+-]+[;,]/.test(s.slice(m.index + m[1].length))) continue;
+        return 'ssrf.dangerous_scheme';
       }
-      let e = i + 3;
-      while (e < s.length && !/[/?#\s"'<>\\]/.test(s[e])) e++;
-      let authority = s.slice(i + 3, e);
-      const at = authority.lastIndexOf('@');
-      if (at >= 0) authority = authority.slice(at + 1);
-      const host = authority.startsWith('[') ? authority.slice(0, authority.indexOf(']') + 1 || authority.length) : authority.replace(/:[0-9]*$/, '');
-      if (DANGEROUS_SCHEMES.has(scheme)) return 'ssrf.dangerous_scheme';
+      if ((!WEB_SCHEMES.has(scheme) && slashes.length < 2) || (slashes.length === 0 && !/^[0-9[]/.test(s.slice(URL_START.lastIndex)))) continue;
+      const { host, end } = authorityHost(s, URL_START.lastIndex);
       const cls = classifyHost(host);
       if (cls === 'internal') return 'ssrf.internal_host';
       if (cls === 'obfuscated') return 'ssrf.obfuscated_host';
-      if (cls === 'ip' && (/\.(php|asp|aspx|jsp|txt|pl|cgi|sh|py)\b/.test(s.slice(e)) || /\?+$/.test(s))) return 'ssrf.remote_include';
+      if (cls === 'ip' && (/\.(php|asp|aspx|jsp|txt|pl|cgi|sh|py)\b/.test(s.slice(end)) || /\?+$/.test(s))) return 'ssrf.remote_include';
       if (cls === 'ip' && v.input.part !== 'header') return 'ssrf.ip_literal';
-      i = s.indexOf('://', i + 3);
+      let at = s.indexOf('@', URL_START.lastIndex);
+      while (at >= 0 && at < URL_START.lastIndex + 256) {
+        const h = authorityHost(s, at + 1).host;
+        const c2 = classifyHost(h);
+        if (c2 === 'internal' || c2 === 'obfuscated') return 'ssrf.parser_confusion';
+        at = s.indexOf('@', at + 1);
+      }
     }
     return null;
   },

@@ -12,7 +12,7 @@ const PY_WALK = /__(class|mro|subclasses|globals|builtins|init|base|bases|import
 const INTERNALS = /(\{\{|\{%)[^}]*(config|self\b|request\.|lipsum|cycler|joiner|namespace|range\(|\.constructor|url_for|get_flashed_messages|\|attr|import|os\.popen|subprocess|settings\.)/;
 const JAVA = /(t\(java\.|freemarker\.template\.utility\.|\.getclass\(\)|\.forname\(|java\.lang\.runtime|new\(\)\s*\(|#set\s*\(\s*\$|\$class\.inspect|#\{.*(runtime|processbuilder|getruntime))/;
 const ERB = /<%=?\s*(system|exec|eval|`|io\.popen|file\.read|%x|require)/;
-const STATEMENT = /\{%\s*(if|for|set|import|include|extends|macro|raw|debug|endif|print)\b[^%]*%\}/;
+const STATEMENT = /(\{%|<%)\s*(if|for|set|import|include|extends|macro|raw|debug|endif|print|each|while|end)\b[^%]*%(\}|>)/;
 
 /** Detects server-side template injection. */
 export const sstiDetector: AttackDetector = {
@@ -26,7 +26,7 @@ export const sstiDetector: AttackDetector = {
     if (v.mask & CharClass.Brace && INTERNALS.test(s)) return 'ssti.engine_internals';
     if (v.mask & CharClass.Paren && JAVA.test(s)) return 'ssti.java_class';
     if (v.mask & CharClass.Angle && ERB.test(s)) return 'ssti.erb_code';
-    if (v.mask & CharClass.Brace && STATEMENT.test(s)) return 'ssti.template_statement';
+    if (v.mask & (CharClass.Brace | CharClass.Angle) && STATEMENT.test(s)) return 'ssti.template_statement';
     return null;
   },
 };

@@ -10,13 +10,19 @@ const DANGEROUS_TAGS = new Set([
   'script', 'iframe', 'frame', 'frameset', 'object', 'embed', 'applet', 'svg', 'math', 'img', 'image', 'body',
   'style', 'link', 'meta', 'base', 'form', 'input', 'button', 'video', 'audio', 'source', 'isindex', 'marquee',
   'details', 'xss', 'xml', 'import', 'vmlframe', 'v:vmlframe', 'v:image', 'template', 'animate', 'set', 'handler',
-  'listener', 'keygen', 'bgsound', 'layer', 'ilayer', 'dialog', 'portal',
+  'listener', 'keygen', 'bgsound', 'layer', 'ilayer', 'dialog', 'portal', 'noscript', ':vmlframe', 'x:script',
 ]);
+
+/** Tag names worth reassembling when an attacker spaces their letters out (`<f o r m`). */
+const SPACED_TAGS = ['script', 'iframe', 'form', 'dialog', 'object', 'embed', 'svg', 'img', 'frameset', 'applet', 'style', 'meta', 'base'];
+const URL_ATTRIBUTES = /(^|['"\s/])(formaction|srcdoc|xlink:href|dynsrc|lowsrc)\s*=/;
+const TEMPLATE_CALL = /(\.\s*(call|apply|sort|map|bind|constructor)\s*(\/\*.*?\*\/\s*)?`|`\s*\$\{\s*(alert|eval|prompt|confirm|navigation))/;
 
 const DOM_SINKS = [
   'document.cookie', 'document.write', 'document.location', 'document.domain', 'window.location', '.innerhtml',
   '.outerhtml', 'document.createelement', 'string.fromcharcode', 'window.open(', 'location.href', 'top.location',
   'document.body', 'settimeout(', 'setinterval(', 'window.name', '.appendchild(', 'location.hash',
+  'document.queryselector', 'document.getelementby', 'navigator.sendbeacon', 'fetch(document',
 ];
 
 function isSpaceOrCtl(c: number): boolean {
@@ -65,6 +71,14 @@ function tagRule(s: string): string | null {
       if (closes && hasEventHandler(attrs.length > 0 && !isSpaceOrCtl(attrs.charCodeAt(0)) ? ' ' + attrs : attrs)) return 'xss.event_handler';
       if (closes && DANGEROUS_TAGS.has(name) && name.length > 1 && (gt >= 0 || attrs.indexOf('=') >= 0 || /(src|href|data|action|formaction|xlink)/.test(attrs))) return 'xss.tag';
     } else if (s.startsWith('!--#', i + 1)) return 'xss.ssi';
+    else if (s.startsWith('?import', i + 1)) return 'xss.tag';
+    if (s.charCodeAt(i + 1) === 32 || s.charCodeAt(i + 2) === 32) {
+      const spaced = squeeze(s.slice(i + 1, i + 24)).replace(/^[a-z]?:/, '');
+      for (const t of SPACED_TAGS) {
+        const after = spaced.charCodeAt(t.length);
+        if (spaced.startsWith(t) && !(after >= 97 && after <= 122)) return 'xss.tag';
+      }
+    }
     i = s.indexOf('<', i + 1);
   }
   return null;
@@ -90,10 +104,13 @@ export const xssDetector: AttackDetector = {
     }
     if (v.mask & CharClass.Equals && v.mask & (CharClass.Quote | CharClass.Space | CharClass.Slash) && hasEventHandler(s)) return 'xss.event_handler';
     if (v.mask & CharClass.Colon) {
-      const q = s.indexOf('script') >= 0 || s.indexOf('data') >= 0 ? squeeze(s) : '';
-      if (q.indexOf('javascript:') >= 0 || q.indexOf('vbscript:') >= 0 || q.indexOf('livescript:') >= 0 || q.indexOf('data:text/html') >= 0 || q.indexOf('data:image/svg') >= 0 || q.indexOf('data:application/x-javascript') >= 0) return 'xss.script_url';
+      const q = squeeze(s);
+      if (q.indexOf('url(javascript') >= 0 || q.indexOf('javascript:') >= 0 || q.indexOf('vbscript:') >= 0 || q.indexOf('livescript:') >= 0 || q.indexOf('data:text/html') >= 0 || q.indexOf('data:image/svg') >= 0 || q.indexOf('data:application/x-javascript') >= 0) return 'xss.script_url';
     }
     if (v.mask & CharClass.Paren && (s.indexOf('expression(') >= 0 || s.indexOf('expression (') >= 0) && /(style|:|\{)/.test(s)) return 'xss.css_expression';
+    if (v.mask & CharClass.Equals && URL_ATTRIBUTES.test(s)) return 'xss.event_handler';
+    if (v.mask & CharClass.Bracket && (s.match(/!\[\]|\+\[\]/g)?.length ?? 0) >= 2) return 'xss.jsfuck';
+    if (v.mask & CharClass.Quote && s.indexOf('`') >= 0 && TEMPLATE_CALL.test(s)) return 'xss.js_call';
     if (v.mask & (CharClass.Dot | CharClass.Paren)) {
       for (const sink of DOM_SINKS) if (s.indexOf(sink) >= 0) return 'xss.dom_sink';
       if (v.mask & CharClass.Paren && /(^|[^a-z0-9_.])(alert|prompt|confirm|eval)\s*[(`]/.test(s) && /[(`]\s*([0-9'"`)]|document|window|this|atob|string)/.test(s)) return 'xss.js_call';
