@@ -9,6 +9,7 @@ import type { Analyzer } from '../analyzers/analyzer.types.ts';
 import { InventoryAnalyzer } from '../analyzers/inventory/inventory.analyzer.ts';
 import { IdentityAnalyzer } from '../analyzers/identity/identity.analyzer.ts';
 import { SensitiveAnalyzer } from '../analyzers/sensitive/sensitive.analyzer.ts';
+import { AttacksAnalyzer } from '../analyzers/attacks/attacks.analyzer.ts';
 import { ClientsAnalyzer } from '../analyzers/clients/clients.analyzer.ts';
 import { FindingsAnalyzer } from '../analyzers/findings/findings.analyzer.ts';
 import { AbuseAnalyzer } from '../analyzers/abuse/abuse.analyzer.ts';
@@ -36,6 +37,7 @@ export function defaultAnalyzers(): Analyzer[] {
     new InventoryAnalyzer(),
     new ClientsAnalyzer(),
     new SensitiveAnalyzer(),
+    new AttacksAnalyzer(),
     new AbuseAnalyzer(),
     new ExposureAnalyzer(),
     new FindingsAnalyzer(),

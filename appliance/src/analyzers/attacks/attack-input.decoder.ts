@@ -41,8 +41,10 @@ export function charMask(s: string): number {
       case 39: case 34: case 96: m |= CharClass.Quote; break;
       case 60: case 62: m |= CharClass.Angle; break;
       case 40: case 41: m |= CharClass.Paren; break;
-      case 59: case 124: case 38: case 10: case 13: m |= CharClass.Sep; break;
-      case 47: case 92: m |= CharClass.Slash; break;
+      case 38: m |= CharClass.Sep | CharClass.Amp; break;
+      case 59: case 124: case 10: case 13: m |= CharClass.Sep; break;
+      case 47: m |= CharClass.Slash; break;
+      case 92: m |= CharClass.Slash | CharClass.Backslash; break;
       case 36: m |= CharClass.Dollar; break;
       case 123: case 125: m |= CharClass.Brace; break;
       case 46: m |= CharClass.Dot; break;
@@ -58,6 +60,9 @@ export function charMask(s: string): number {
       case 32: case 9: case 11: case 12: case 160: m |= CharClass.Space; break;
       case 95: m |= CharClass.Underscore; break;
       case 63: m |= CharClass.Question; break;
+      default:
+        if (c >= 0x2018 && ((c >= 0xff00 && c <= 0xffef) || (c >= 0x2460 && c <= 0x24ff) || c === 0x2018 || c === 0x2019)) m |= CharClass.Wide;
+        else if (c === 0x02bc) m |= CharClass.Wide;
     }
     prevDash = dash;
   }
@@ -193,6 +198,9 @@ function hasCompatForms(s: string): boolean {
   return false;
 }
 
+/** Character classes that mean {@link fullyDecode} may change a value. */
+export const DECODABLE = CharClass.Percent | CharClass.Amp | CharClass.Backslash | CharClass.Wide;
+
 /** Applies URL, entity and escape decoding (and NFKC for fullwidth/enclosed forms) until stable, bounded. */
 export function fullyDecode(s: string): string {
   let cur = s;
@@ -201,7 +209,7 @@ export function fullyDecode(s: string): string {
     next = htmlDecode(next);
     next = unescapeBackslash(next);
     if (hasCompatForms(next)) next = next.normalize('NFKC');
-    next = asciiQuotes(next);
+    if (next.length > 0) next = asciiQuotes(next);
     if (next === cur) break;
     cur = next;
   }

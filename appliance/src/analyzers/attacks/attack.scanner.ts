@@ -5,15 +5,27 @@
  * by the input limits.
  */
 import type { Transaction } from '../../engine/transaction.types.ts';
-import { base64Text, charMask, fullyDecode } from './attack-input.decoder.ts';
+import { base64Text, charMask, DECODABLE, fullyDecode } from './attack-input.decoder.ts';
 import { extractInputs } from './attack-input.extractor.ts';
-import { PartBit, type AttackDetector, type AttackFamily, type AttackInput, type AttackMatch, type ScanValue } from './attack.types.ts';
+import { CharClass, PartBit, type AttackDetector, type AttackFamily, type AttackInput, type AttackMatch, type ScanValue } from './attack.types.ts';
 import type { AttackSettings } from './attacks.settings.ts';
+
+/** Longest value remembered as clean. */
+const MAX_CACHED_VALUE = 512;
+/** Character classes a base64 value may have (besides letters, digits, '+' and '-'). */
+const BASE64_CLASSES = CharClass.Slash | CharClass.Equals | CharClass.Underscore;
 
 /** Runs detectors over requests. */
 export class AttackScanner {
   /** Inputs inspected so far (for the bench and tests). */
   inputs = 0;
+  /** Inputs skipped because the same value in the same place was clean before. */
+  cacheHits = 0;
+  /**
+   * Values (keyed by part, name and value) in which no detector fired: repeated header values, cookies and
+   * parameters are not scanned again. Cleared when full.
+   */
+  private readonly clean = new Map<string, true>();
 
   constructor(
     private readonly detectors: readonly AttackDetector[],
@@ -29,18 +41,38 @@ export class AttackScanner {
     for (let i = 0; i < inputs.length; i++) {
       const input = inputs[i];
       const raw = input.value;
-      const decoded = fullyDecode(raw);
-      this.run(input, raw, found, seen);
-      if (decoded !== raw) this.run(input, decoded, found, seen);
-      const b64 = base64Text(raw.trim());
-      if (b64 !== null) this.run(input, fullyDecode(b64), found, seen);
+      let key = '';
+      if (raw.length <= MAX_CACHED_VALUE) {
+        key = `${input.part}\u0001${input.name}\u0001${input.isName ? 1 : 0}\u0001${raw}`;
+        if (this.clean.has(key)) {
+          this.cacheHits++;
+          continue;
+        }
+      }
+      const before = found.length;
+      const mask = charMask(raw);
+      this.run(input, raw, mask, found, seen);
+      if ((mask & DECODABLE) !== 0) {
+        const decoded = fullyDecode(raw);
+        if (decoded !== raw) this.run(input, decoded, charMask(decoded), found, seen);
+      }
+      if (raw.length >= 12 && (mask & ~BASE64_CLASSES) === 0) {
+        const b64 = base64Text(raw);
+        if (b64 !== null) {
+          const text = fullyDecode(b64);
+          this.run(input, text, charMask(text), found, seen);
+        }
+      }
+      if (key !== '' && before === 0 && found.length === 0) {
+        if (this.clean.size >= this.settings.cleanCacheSize) this.clean.clear();
+        this.clean.set(key, true);
+      }
     }
     return found;
   }
 
   /** Runs the detectors on one variant. */
-  private run(input: AttackInput, text: string, found: AttackMatch[], seen: Set<AttackFamily>): void {
-    const mask = charMask(text);
+  private run(input: AttackInput, text: string, mask: number, found: AttackMatch[], seen: Set<AttackFamily>): void {
     let lower: string | null = null;
     const bit = PartBit[input.part];
     const ds = this.detectors;

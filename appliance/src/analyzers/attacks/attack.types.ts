@@ -77,6 +77,10 @@ export const CharClass = {
   Space: 1 << 17,
   Underscore: 1 << 18,
   Question: 1 << 19,
+  Amp: 1 << 20,
+  Backslash: 1 << 21,
+  /** Fullwidth or enclosed forms, or typographic single quotes: NFKC / quote folding may change the text. */
+  Wide: 1 << 22,
 } as const;
 
 /** One decoded form of an input, as the detectors see it. */

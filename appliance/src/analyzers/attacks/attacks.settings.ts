@@ -21,6 +21,8 @@ export interface AttackSettings {
   sizeBaselineRatio: number;
   /** Endpoints whose size baseline is kept (the table is reset when full). */
   sizeBaselineEndpoints: number;
+  /** Clean values remembered so repeated ones are not scanned again (the cache is reset when full). */
+  cleanCacheSize: number;
 }
 
 /** Defaults of {@link AttackSettings}. */
@@ -33,6 +35,7 @@ export const DEFAULT_ATTACK_SETTINGS: Readonly<AttackSettings> = {
   sizeBaselineSigmas: 4,
   sizeBaselineRatio: 3,
   sizeBaselineEndpoints: 20000,
+  cleanCacheSize: 8192,
 };
 
 /** Settings with defaults for what `partial` leaves out. */

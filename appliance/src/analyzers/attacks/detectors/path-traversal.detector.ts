@@ -45,9 +45,10 @@ function traversalSteps(s: string): number {
   return steps;
 }
 
+const SENSITIVE_RE = new RegExp(SENSITIVE_FILES.map((f) => f.replace(/[.\\/]/g, (c) => '\\' + c)).join('|'));
+
 function sensitiveFile(s: string): boolean {
-  for (const f of SENSITIVE_FILES) if (s.indexOf(f) >= 0) return true;
-  return false;
+  return SENSITIVE_RE.test(s);
 }
 
 function hiddenSegment(path: string): boolean {
@@ -68,8 +69,9 @@ export const pathTraversalDetector: AttackDetector = {
   needs: CharClass.Slash | CharClass.Dot | CharClass.Percent,
   parts: ALL_PARTS,
   detect(v: ScanValue): string | null {
-    const s = normalise(v.lower);
-    const steps = traversalSteps(s);
+    const s = v.mask & (CharClass.Percent | CharClass.Backslash) || v.lower.indexOf('0x') >= 0 ? normalise(v.lower) : v.lower;
+    if ((v.mask & CharClass.Slash) === 0 && s === v.lower && !/\.(ini|config|htaccess|htpasswd|env)\b|id_rsa|id_ed25519|authorized_keys/.test(s)) return null;
+    const steps = s.indexOf('..') >= 0 ? traversalSteps(s) : 0;
     const file = sensitiveFile(s);
     if (steps >= 2 || (steps === 1 && (file || v.input.part === 'path' || /^(\.\.\/|\/\.\.\/)(?!\s)/.test(s)))) return 'path_traversal.dot_dot';
     if (file) return 'path_traversal.sensitive_file';

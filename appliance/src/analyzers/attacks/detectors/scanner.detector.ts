@@ -21,6 +21,10 @@ const TOOL_HEADERS = ['acunetix-product', 'acunetix-scanning-agreement', 'acunet
 
 const CALLBACK_DOMAINS = ['burpcollaborator.net', 'oastify.com', 'interact.sh', 'oast.pro', 'oast.live', 'oast.site', 'oast.online', 'oast.fun', 'oast.me', 'dnslog.cn', 'ceye.io', 'canarytokens.com', 'requestbin.net', 'pipedream.net'];
 
+const escape = (w: string): string => w.replace(/[.*+?^${}()|[\]\\/]/g, (c) => '\\' + c);
+const AGENT_RE = new RegExp(TOOL_AGENTS.map(escape).join('|'));
+const CALLBACK_RE = new RegExp(CALLBACK_DOMAINS.map(escape).join('|'));
+
 /** Detects scanning tools by signature. */
 export const scannerDetector: AttackDetector = {
   family: 'scanner',
@@ -33,12 +37,10 @@ export const scannerDetector: AttackDetector = {
       const name = input.name.toLowerCase();
       for (const h of TOOL_HEADERS) if (name.startsWith(h)) return 'scanner.tool_header';
       if (name === 'user-agent' || name === 'x-forwarded-for' || name === 'from' || name === 'referer') {
-        for (const t of TOOL_AGENTS) if (s.indexOf(t) >= 0) return 'scanner.user_agent';
+        if (AGENT_RE.test(s)) return 'scanner.user_agent';
       }
     }
-    if (v.mask & CharClass.Dot) {
-      for (const d of CALLBACK_DOMAINS) if (s.indexOf(d) >= 0) return 'scanner.callback_domain';
-    }
+    if (v.mask & CharClass.Dot && CALLBACK_RE.test(s)) return 'scanner.callback_domain';
     return null;
   },
 };

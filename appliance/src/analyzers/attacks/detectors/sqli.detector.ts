@@ -33,16 +33,15 @@ const LEADING_STATEMENTS = new Set(['delete', 'insert', 'drop', 'alter', 'create
 const STATEMENTS = new Set(['select', 'insert', 'update', 'delete', 'drop', 'create', 'alter', 'exec', 'execute', 'declare', 'shutdown', 'truncate', 'waitfor']);
 const COMPARE_KEYWORDS = new Set(['like', 'rlike', 'regexp', 'glob', 'is', 'ilike', 'between', 'in', 'notnull', 'isnull', 'collate', 'sounds', 'similar', 'escape', 'unlikely', 'likelihood']);
 
-function isWordBoundary(c: number): boolean {
-  return !((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95);
-}
+const SCHEMA_RE = new RegExp(`(?:^|[^a-z0-9_])(?:${SCHEMA_WORDS.map((w) => w.replace(/[.@]/g, (c) => '\\' + c)).join('|')})(?![a-z0-9_])`);
+
+/** Characters that SQL injection outside plain keyword text needs. */
+const SQL_CHARS = CharClass.Quote | CharClass.Paren | CharClass.Sep | CharClass.Hash | CharClass.Dash2 | CharClass.Equals | CharClass.Star | CharClass.At | CharClass.Colon;
+/** Keywords that can make an injection without any of {@link SQL_CHARS}. */
+const SQL_WORDS = /select|union|sleep|benchmark|waitfor|information_schema|pg_|sys|order\s+by|having|declare|exec|msdasql|sqloledb|openrowset|opendatasource|msys|mysql\.|sqlite_|dba_|all_tab|except|intersect|procedure|outfile|dumpfile|[0-9]\s+(or|and|xor)\s/;
 
 function schemaProbe(lower: string): boolean {
-  for (const w of SCHEMA_WORDS) {
-    const i = lower.indexOf(w);
-    if (i >= 0 && (i === 0 || isWordBoundary(lower.charCodeAt(i - 1))) && (i + w.length >= lower.length || isWordBoundary(lower.charCodeAt(i + w.length)))) return true;
-  }
-  return false;
+  return SCHEMA_RE.test(lower);
 }
 
 function isOperand(k: string): boolean {
@@ -176,6 +175,7 @@ export const sqliDetector: AttackDetector = {
   parts: ALL_PARTS,
   detect(v: ScanValue): string | null {
     const s = v.lower;
+    if ((v.mask & SQL_CHARS) === 0 && !SQL_WORDS.test(s)) return null;
     if (schemaProbe(s)) return 'sqli.schema_probe';
     if (v.mask & CharClass.Colon && s.indexOf('::') > 0 && PG_CAST.test(s)) return 'sqli.pg_cast';
     if (v.mask & CharClass.Star && s.indexOf('/*') >= 0 && /[a-z]\/\*.*?\*\/[a-z@]/.test(s)) {
