@@ -20,20 +20,43 @@ const STRUCTURAL_HEADERS = new Set([
   'sec-ch-ua-platform', 'keep-alive', 'expect', 'range', 'if-range', 'origin', 'x-request-id', 'traceparent',
 ]);
 
-/** Collects inputs up to a limit. */
+/** Receives inputs as they are extracted (no object per input); returns false to stop the extraction. */
+export interface InputSink {
+  input(part: InputPart, name: string, value: string, isName: boolean, structural: boolean): boolean;
+}
+
+/** Header name → 0 ordinary, 1 structural, 2 cookie; a bounded cache so names are lower-cased once. */
+const headerKinds = new Map<string, number>();
+
+function headerKind(name: string): number {
+  let k = headerKinds.get(name);
+  if (k === undefined) {
+    const lower = name.toLowerCase();
+    k = lower === 'cookie' ? 2 : STRUCTURAL_HEADERS.has(lower) ? 1 : 0;
+    if (headerKinds.size >= 1024) headerKinds.clear();
+    headerKinds.set(name, k);
+  }
+  return k;
+}
+
+/** Hands inputs to a sink up to the settings' limits. */
 class InputList {
-  readonly items: AttackInput[] = [];
-  constructor(private readonly s: AttackSettings) {}
+  count = 0;
+  constructor(
+    private readonly s: AttackSettings,
+    private readonly sink: InputSink,
+  ) {}
 
   full(): boolean {
-    return this.items.length >= this.s.maxInputs;
+    return this.count >= this.s.maxInputs;
   }
 
   add(part: InputPart, name: string, value: string, isName = false, structural = false): boolean {
-    if (value.length === 0 || this.full()) return !this.full();
+    if (this.full()) return false;
+    if (value.length === 0) return true;
+    this.count++;
     const v = value.length > this.s.maxValueLength ? value.slice(0, this.s.maxValueLength) : value;
-    this.items.push({ part, name, value: v, isName, structural });
-    return true;
+    return this.sink.input(part, name, v, isName, structural) && !this.full();
   }
 
   pairs(part: InputPart, text: string, sep: 38 | 59): void {
@@ -46,8 +69,11 @@ class InputList {
   }
 }
 
+/** One walker for every body (walks are synchronous and never nested). */
+const walker = new JsonWalker();
+
 function jsonInputs(list: InputList, text: string): boolean {
-  const walker = new JsonWalker();
+  const before = list.count;
   let lastKeyStart = -1;
   const status = walker.walk(text, {
     jsonScalar(src, start, end, escaped, isString) {
@@ -61,7 +87,7 @@ function jsonInputs(list: InputList, text: string): boolean {
       return list.add('json', name, escaped ? unescapeJson(src, start, end) : src.slice(start, end));
     },
   });
-  return status === 'ok' || status === 'stopped' || list.items.length > 0;
+  return status === 'ok' || status === 'stopped' || list.count > before;
 }
 
 function bodyInputs(list: InputList, tx: Transaction, s: AttackSettings): void {
@@ -113,19 +139,28 @@ function firstNonSpace(s: string): number {
   return 0;
 }
 
-/** Every inspected input of `tx`'s request, in request order (path, query, headers, cookies, body). */
-export function extractInputs(tx: Transaction, s: AttackSettings): AttackInput[] {
-  const list = new InputList(s);
-  list.add('path', '', percentDecode(tx.path, 0, tx.path.length, false));
+/**
+ * Hands every inspected input of `tx`'s request to `sink`, in request order (path, query, headers, cookies, body).
+ * Structural headers are passed only when they hold a `$` (the only detector that reads them looks for lookups).
+ */
+export function forEachInput(tx: Transaction, s: AttackSettings, sink: InputSink): void {
+  const list = new InputList(s, sink);
+  if (!list.add('path', '', percentDecode(tx.path, 0, tx.path.length, false))) return;
   if (tx.query.length > 0) list.pairs('query', tx.query, 38);
-  for (const [name, value] of tx.requestHeaders) {
-    const lower = name.toLowerCase();
-    if (lower === 'cookie') {
-      list.pairs('cookie', value, 59);
-      continue;
-    }
-    list.add('header', name, latin1ToUtf8(value), false, STRUCTURAL_HEADERS.has(lower));
+  const headers = tx.requestHeaders;
+  for (let i = 0; i < headers.length && !list.full(); i++) {
+    const [name, value] = headers[i];
+    const kind = headerKind(name);
+    if (kind === 2) list.pairs('cookie', value, 59);
+    else if (kind === 0) list.add('header', name, latin1ToUtf8(value));
+    else if (value.indexOf('$') >= 0) list.add('header', name, latin1ToUtf8(value), false, true);
   }
-  bodyInputs(list, tx, s);
-  return list.items;
+  if (!list.full()) bodyInputs(list, tx, s);
+}
+
+/** Every inspected input of `tx`'s request as objects (for tests and tools; the scanner uses {@link forEachInput}). */
+export function extractInputs(tx: Transaction, s: AttackSettings): AttackInput[] {
+  const out: AttackInput[] = [];
+  forEachInput(tx, s, { input: (part, name, value, isName, structural) => out.push({ part, name, value, isName, structural }) > 0 });
+  return out;
 }

@@ -70,7 +70,8 @@ function probeResult(payload: string): string | null {
 
 /** Grades matches and keeps the response size baseline. */
 export class AttackGrader {
-  private readonly sizes = new Map<string, SizeStats>();
+  private readonly sizes = new Map<string, Map<string, SizeStats>>();
+  private endpoints = 0;
 
   constructor(private readonly settings: AttackSettings) {}
 
@@ -78,12 +79,21 @@ export class AttackGrader {
   learn(call: CallContext): void {
     const st = call.tx.status;
     if (st === null || st < 200 || st >= 300) return;
+    let byKey = this.sizes.get(call.host);
+    if (byKey === undefined) {
+      byKey = new Map<string, SizeStats>();
+      this.sizes.set(call.host, byKey);
+    }
     const key = this.key(call);
-    let s = this.sizes.get(key);
+    let s = byKey.get(key);
     if (s === undefined) {
-      if (this.sizes.size >= this.settings.sizeBaselineEndpoints) this.sizes.clear();
+      if (++this.endpoints > this.settings.sizeBaselineEndpoints) {
+        this.sizes.clear();
+        this.endpoints = 0;
+        return;
+      }
       s = { n: 0, mean: 0, m2: 0 };
-      this.sizes.set(key, s);
+      byKey.set(key, s);
     }
     const x = call.tx.responseBytes;
     s.n++;
@@ -94,7 +104,7 @@ export class AttackGrader {
 
   /** Whether the call's response is unusually large for its endpoint (and the baseline is ready). */
   unusualSize(call: CallContext): boolean {
-    const s = this.sizes.get(this.key(call));
+    const s = this.sizes.get(call.host)?.get(this.key(call));
     if (s === undefined || s.n < this.settings.sizeBaselineMinSamples) return false;
     const sd = Math.sqrt(s.m2 / (s.n - 1));
     const x = call.tx.responseBytes;
@@ -148,7 +158,8 @@ export class AttackGrader {
     }
   }
 
+  /** The endpoint within its host: the template key when inventory ran, else the raw path (method ignored). */
   private key(call: CallContext): string {
-    return call.endpoint?.key ?? `${call.host} ${call.tx.method} ${call.tx.path}`;
+    return call.endpoint?.key ?? call.tx.path;
   }
 }

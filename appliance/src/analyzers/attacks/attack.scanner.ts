@@ -6,8 +6,8 @@
  */
 import type { Transaction } from '../../engine/transaction.types.ts';
 import { base64Text, charMask, DECODABLE, fullyDecode } from './attack-input.decoder.ts';
-import { extractInputs } from './attack-input.extractor.ts';
-import { CharClass, PartBit, type AttackDetector, type AttackFamily, type AttackInput, type AttackMatch, type ScanValue } from './attack.types.ts';
+import { forEachInput, type InputSink } from './attack-input.extractor.ts';
+import { CharClass, PartBit, type AttackDetector, type AttackFamily, type AttackInput, type AttackMatch, type InputPart, type ScanValue } from './attack.types.ts';
 import type { AttackSettings } from './attacks.settings.ts';
 
 /** Longest value remembered as clean. */
@@ -16,7 +16,7 @@ const MAX_CACHED_VALUE = 512;
 const BASE64_CLASSES = CharClass.Slash | CharClass.Equals | CharClass.Underscore;
 
 /** Runs detectors over requests. */
-export class AttackScanner {
+export class AttackScanner implements InputSink {
   /** Inputs inspected so far (for the bench and tests). */
   inputs = 0;
   /** Inputs skipped because the same value in the same place was clean before. */
@@ -25,54 +25,74 @@ export class AttackScanner {
    * Values (keyed by part, name and value) in which no detector fired: repeated header values, cookies and
    * parameters are not scanned again. Cleared when full.
    */
-  private readonly clean = new Map<string, true>();
+  private readonly clean = new Map<string, Map<string, Set<string>>>();
+  private cleanCount = 0;
 
   constructor(
     private readonly detectors: readonly AttackDetector[],
     private readonly settings: AttackSettings,
   ) {}
 
+  private found: AttackMatch[] = [];
+  private readonly seen = new Set<AttackFamily>();
+
   /** The attack hits in `tx`'s request, at most one per family. */
   scan(tx: Transaction): AttackMatch[] {
-    const inputs = extractInputs(tx, this.settings);
-    this.inputs += inputs.length;
-    const found: AttackMatch[] = [];
-    const seen = new Set<AttackFamily>();
-    for (let i = 0; i < inputs.length; i++) {
-      const input = inputs[i];
-      const raw = input.value;
-      let key = '';
-      if (raw.length <= MAX_CACHED_VALUE) {
-        key = `${input.part}\u0001${input.name}\u0001${input.isName ? 1 : 0}\u0001${raw}`;
-        if (this.clean.has(key)) {
-          this.cacheHits++;
-          continue;
-        }
+    this.found = [];
+    this.seen.clear();
+    forEachInput(tx, this.settings, this);
+    return this.found;
+  }
+
+  /** Inspects one input (the extractor's sink); returns false to stop. */
+  input(part: InputPart, name: string, raw: string, isName: boolean, structural: boolean): boolean {
+    this.inputs++;
+    const found = this.found;
+    let known: Set<string> | undefined;
+    if (raw.length <= MAX_CACHED_VALUE) {
+      let byName = this.clean.get(part);
+      if (byName === undefined) {
+        byName = new Map<string, Set<string>>();
+        this.clean.set(part, byName);
       }
-      const before = found.length;
-      const mask = charMask(raw);
-      this.run(input, raw, mask, found, seen);
-      if ((mask & DECODABLE) !== 0) {
-        const decoded = fullyDecode(raw);
-        if (decoded !== raw) this.run(input, decoded, charMask(decoded), found, seen);
-      }
-      if (raw.length >= 12 && (mask & ~BASE64_CLASSES) === 0) {
-        const b64 = base64Text(raw);
-        if (b64 !== null) {
-          const text = fullyDecode(b64);
-          this.run(input, text, charMask(text), found, seen);
-        }
-      }
-      if (key !== '' && before === 0 && found.length === 0) {
-        if (this.clean.size >= this.settings.cleanCacheSize) this.clean.clear();
-        this.clean.set(key, true);
+      const place = isName ? '\u0000' : name;
+      known = byName.get(place);
+      if (known === undefined) {
+        known = new Set<string>();
+        byName.set(place, known);
+      } else if (known.has(raw)) {
+        this.cacheHits++;
+        return true;
       }
     }
-    return found;
+    const before = found.length;
+    const input: AttackInput = { part, name, value: raw, isName, structural };
+    const mask = charMask(raw);
+    this.run(input, raw, mask);
+    if ((mask & DECODABLE) !== 0) {
+      const decoded = fullyDecode(raw);
+      if (decoded !== raw) this.run(input, decoded, charMask(decoded));
+    }
+    if (raw.length >= 12 && (mask & ~BASE64_CLASSES) === 0) {
+      const b64 = base64Text(raw);
+      if (b64 !== null) {
+        const text = fullyDecode(b64);
+        this.run(input, text, charMask(text));
+      }
+    }
+    if (known !== undefined && before === 0 && found.length === 0) {
+      if (++this.cleanCount > this.settings.cleanCacheSize) {
+        this.clean.clear();
+        this.cleanCount = 0;
+      } else known.add(raw);
+    }
+    return this.seen.size < this.detectors.length;
   }
 
   /** Runs the detectors on one variant. */
-  private run(input: AttackInput, text: string, mask: number, found: AttackMatch[], seen: Set<AttackFamily>): void {
+  private run(input: AttackInput, text: string, mask: number): void {
+    const found = this.found;
+    const seen = this.seen;
     let lower: string | null = null;
     const bit = PartBit[input.part];
     const ds = this.detectors;
