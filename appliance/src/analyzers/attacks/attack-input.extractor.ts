@@ -112,7 +112,10 @@ function bodyInputs(list: InputList, tx: Transaction, s: AttackSettings): void {
   const text = latin1ToUtf8(raw);
   const first = firstNonSpace(text);
   if (ctype.includes('json') || ((first === 123 || first === 91) && !ctype.includes('x-www-form-urlencoded'))) {
-    if (jsonInputs(list, text)) return;
+    const parsed = jsonInputs(list, text);
+    // Operator keys whose values are null, true, false or objects are not visited as scalars: pass the document.
+    if (text.indexOf('"$') >= 0) list.add('body', '', text);
+    if (parsed) return;
   }
   if (ctype.includes('xml') || first === 60) {
     list.add('body', '', text);

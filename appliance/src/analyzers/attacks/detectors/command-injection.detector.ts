@@ -96,7 +96,7 @@ function shellArgument(s: string, end: number, strongSep: boolean): boolean {
   while (k < s.length && isSpace(s.charCodeAt(k))) k++;
   if (k >= s.length) return strongSep;
   const c = s.charCodeAt(k);
-  if (isSep(c)) return strongSep;
+  if (isSep(c) || c === 41) return strongSep;
   const d = s.charCodeAt(k + 1);
   const letter = (d >= 97 && d <= 122) || d === 45 || d === 46 || d === 126 || d === 42 || d === 63 || d === 36;
   if ((c === 45 || c === 47) && letter) return true;
