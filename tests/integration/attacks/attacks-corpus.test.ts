@@ -58,6 +58,7 @@ test('a capture with hostile payloads yields graded attack findings through the 
     for (const f of attacks) {
       assert.ok(f.outcome === 'attempt' || f.outcome === 'likely_success' || f.outcome === 'unknown');
       assert.match(f.evidence, /\(rule [a-z_]+\.[a-z_]+\)/);
+      // eslint-disable-next-line no-control-regex
       assert.ok(!/[\u0000-\u001f]/.test(f.evidence));
     }
   } finally {

@@ -66,6 +66,7 @@ test('evidence: part, name, masked excerpt without control characters, rule id; 
   assert.match(d.evidence, /\(rule sqli\.[a-z_]+\)/);
   assert.ok(!d.evidence.includes('bob.smith'), d.evidence);
   assert.ok(!d.evidence.includes('6222021234567890123'), d.evidence);
+  // eslint-disable-next-line no-control-regex
   assert.ok(!/[\u0000-\u001f\u202e]/.test(d.evidence), d.evidence);
   assert.match(d.evidence, /\*\*\*@example\.com/);
   const pw = detect({ method: 'POST', target: '/login', requestType: 'application/x-www-form-urlencoded', requestBody: `user=a&password=${encodeURIComponent("' OR 1=1 --")}` })[0];

@@ -60,7 +60,7 @@ function anyIn(body: string, list: readonly string[]): string | null {
 
 /** Evaluates a simple arithmetic template probe (`7*7`) to the text it renders to, or null. */
 function probeResult(payload: string): string | null {
-  const m = /(\d{1,6})\s*([*+\-])\s*['"]?(\d{1,6})/.exec(payload);
+  const m = /(\d{1,6})\s*([*+-])\s*['"]?(\d{1,6})/.exec(payload);
   if (m === null) return null;
   const a = Number(m[1]);
   const b = Number(m[3]);

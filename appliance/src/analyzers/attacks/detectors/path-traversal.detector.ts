@@ -76,6 +76,7 @@ export const pathTraversalDetector: AttackDetector = {
     if (steps >= 2 || (steps === 1 && (file || v.input.part === 'path' || /^(\.\.\/|\/\.\.\/)(?!\s)/.test(s)))) return 'path_traversal.dot_dot';
     if (file) return 'path_traversal.sensitive_file';
     if (v.input.part === 'path' && hiddenSegment(s)) return 'path_traversal.hidden_file';
+    // eslint-disable-next-line no-control-regex
     if (s.indexOf('\u0000') >= 0 && /\.[a-z0-9]{1,5}\u0000/.test(s)) return 'path_traversal.null_byte';
     return null;
   },

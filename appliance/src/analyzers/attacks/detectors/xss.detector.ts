@@ -99,6 +99,7 @@ export const xssDetector: AttackDetector = {
     }
     if (v.mask & CharClass.Equals && v.mask & (CharClass.Quote | CharClass.Space | CharClass.Slash) && hasEventHandler(s)) return 'xss.event_handler';
     if (v.mask & CharClass.Colon) {
+      // eslint-disable-next-line no-control-regex
       const q = /[\x00-\x1f]/.test(s) ? squeeze(s) : s.indexOf('url(') >= 0 ? s.replace(/ /g, '') : s;
       if (q.indexOf('url(javascript') >= 0 || q.indexOf('javascript:') >= 0 || q.indexOf('vbscript:') >= 0 || q.indexOf('livescript:') >= 0 || q.indexOf('data:text/html') >= 0 || q.indexOf('data:image/svg') >= 0 || q.indexOf('data:application/x-javascript') >= 0) return 'xss.script_url';
     }
