@@ -3,9 +3,10 @@ import { makeCall, makeTx, type TxSpec } from '../../fixtures/transaction.fixtur
 import { AttacksAnalyzer } from '../../../appliance/src/analyzers/attacks/attacks.analyzer.ts';
 import type { Detection } from '../../../appliance/src/analyzers/call.context.ts';
 
-/** Detections of one call (a fresh analyzer unless one is given). */
-export function detect(spec: TxSpec, analyzer = new AttacksAnalyzer()): Detection[] {
+/** Detections of one call (a fresh analyzer unless one is given); `template` sets the matched endpoint. */
+export function detect(spec: TxSpec, analyzer = new AttacksAnalyzer(), template?: string): Detection[] {
   const call = makeCall(makeTx(spec));
+  if (template !== undefined) call.endpoint = { key: `${call.host} ${call.tx.method} ${template}`, host: call.host, method: call.tx.method, template, inSpec: false };
   analyzer.onCall(call);
   return call.detections;
 }

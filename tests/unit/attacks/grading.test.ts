@@ -44,14 +44,16 @@ test('xss is likely successful only when the payload is reflected unescaped', ()
 
 test('likely success by an unusually large response for the endpoint, after a baseline is learned', () => {
   const a = new AttacksAnalyzer({ sizeBaselineMinSamples: 20 });
-  for (let i = 0; i < 30; i++) detect({ target: `/items?id=${i}`, status: 200, responseBody: '{"id":1,"name":"x' + 'y'.repeat(i % 5) + '"}' }, a);
-  const big = detect({ target: SQLI, status: 200, responseBody: '[' + '{"id":1,"name":"someone"},'.repeat(500) + '{}]' }, a)[0];
+  for (let i = 0; i < 30; i++) detect({ target: `/items?id=${i}`, status: 200, responseBody: '{"id":1,"name":"x' + 'y'.repeat(i % 5) + '"}' }, a, '/items');
+  const big = detect({ target: SQLI, status: 200, responseBody: '[' + '{"id":1,"name":"someone"},'.repeat(500) + '{}]' }, a, '/items')[0];
   assert.equal(big.outcome, 'likely_success');
   assert.match(big.evidence, /unusual size/);
-  const normal = detect({ target: SQLI, status: 200, responseBody: '{"id":1,"name":"xyy"}' }, a)[0];
+  const normal = detect({ target: SQLI, status: 200, responseBody: '{"id":1,"name":"xyy"}' }, a, '/items')[0];
   assert.equal(normal.outcome, 'unknown');
-  const fresh = detect({ target: SQLI, status: 200, responseBody: '[' + '{"id":1},'.repeat(500) + '{}]' })[0];
-  assert.equal(fresh.outcome, 'unknown', 'no baseline yet');
+  const other = detect({ target: SQLI, status: 200, responseBody: '[' + '{"id":1},'.repeat(500) + '{}]' }, a, '/orders')[0];
+  assert.equal(other.outcome, 'unknown', 'no baseline for this endpoint yet');
+  const unmatched = detect({ target: SQLI, status: 200, responseBody: '[' + '{"id":1},'.repeat(500) + '{}]' }, a)[0];
+  assert.equal(unmatched.outcome, 'unknown', 'no endpoint template: no baseline');
 });
 
 test('jndi keeps its severity when refused: the lookup happens when the request is logged', () => {

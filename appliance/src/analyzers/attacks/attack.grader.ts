@@ -4,7 +4,7 @@
  * win.ini content, command output, the XSS payload reflected unescaped, an evaluated template probe, cloud
  * metadata) or, for 2xx, a response unusually large for the endpoint; else `unknown` (no response, or accepted
  * without a sign of success). Keeps the per-endpoint response size baseline (Welford mean/variance of 2xx
- * responses to calls without attacks).
+ * responses to calls without attacks), keyed by the endpoint template the inventory analyzer matched.
  */
 import type { AttackOutcome, CallContext, Severity } from '../call.context.ts';
 import type { AttackFamily, AttackMatch } from './attack.types.ts';
@@ -75,16 +75,16 @@ export class AttackGrader {
 
   constructor(private readonly settings: AttackSettings) {}
 
-  /** Learns the response size of a 2xx call without attacks. */
+  /** Learns the response size of a 2xx call without attacks (only for calls matched to an endpoint template). */
   learn(call: CallContext): void {
     const st = call.tx.status;
-    if (st === null || st < 200 || st >= 300) return;
+    if (st === null || st < 200 || st >= 300 || call.endpoint === null) return;
     let byKey = this.sizes.get(call.host);
     if (byKey === undefined) {
       byKey = new Map<string, SizeStats>();
       this.sizes.set(call.host, byKey);
     }
-    const key = this.key(call);
+    const key = call.endpoint.key;
     let s = byKey.get(key);
     if (s === undefined) {
       if (++this.endpoints > this.settings.sizeBaselineEndpoints) {
@@ -104,7 +104,8 @@ export class AttackGrader {
 
   /** Whether the call's response is unusually large for its endpoint (and the baseline is ready). */
   unusualSize(call: CallContext): boolean {
-    const s = this.sizes.get(call.host)?.get(this.key(call));
+    if (call.endpoint === null) return false;
+    const s = this.sizes.get(call.host)?.get(call.endpoint.key);
     if (s === undefined || s.n < this.settings.sizeBaselineMinSamples) return false;
     const sd = Math.sqrt(s.m2 / (s.n - 1));
     const x = call.tx.responseBytes;
@@ -156,10 +157,5 @@ export class AttackGrader {
       default:
         return null;
     }
-  }
-
-  /** The endpoint within its host: the template key when inventory ran, else the raw path (method ignored). */
-  private key(call: CallContext): string {
-    return call.endpoint?.key ?? call.tx.path;
   }
 }

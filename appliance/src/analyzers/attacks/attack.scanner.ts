@@ -12,6 +12,8 @@ import type { AttackSettings } from './attacks.settings.ts';
 
 /** Longest value remembered as clean. */
 const MAX_CACHED_VALUE = 512;
+/** Shorter values are scanned again rather than looked up: their scan costs less than the cache. */
+const MIN_CACHED_VALUE = 24;
 /** Character classes a base64 value may have (besides letters, digits, '+' and '-'). */
 const BASE64_CLASSES = CharClass.Slash | CharClass.Equals | CharClass.Underscore;
 
@@ -49,7 +51,7 @@ export class AttackScanner implements InputSink {
     this.inputs++;
     const found = this.found;
     let known: Set<string> | undefined;
-    if (raw.length <= MAX_CACHED_VALUE) {
+    if (raw.length >= MIN_CACHED_VALUE && raw.length <= MAX_CACHED_VALUE) {
       let byName = this.clean.get(part);
       if (byName === undefined) {
         byName = new Map<string, Set<string>>();

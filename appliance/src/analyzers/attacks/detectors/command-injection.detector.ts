@@ -149,7 +149,7 @@ export const commandInjectionDetector: AttackDetector = {
   detect(v: ScanValue): string | null {
     const s = v.lower;
     if (v.mask & CharClass.Dollar && (s.indexOf('${ifs') >= 0 || s.indexOf('$ifs') >= 0 || /\$\{?shell\}?\s+-c\b/.test(s))) return 'command_injection.ifs';
-    const n = s.length;
+    const n = v.mask & (CharClass.Sep | CharClass.Dollar | CharClass.Brace | CharClass.Quote) ? s.length : 0;
     for (let i = 0; i < n; i++) {
       const c = s.charCodeAt(i);
       let pos = -1;

@@ -25,6 +25,9 @@ const escape = (w: string): string => w.replace(/[.*+?^${}()|[\]\\/]/g, (c) => '
 const AGENT_RE = new RegExp(TOOL_AGENTS.map(escape).join('|'));
 const CALLBACK_RE = new RegExp(CALLBACK_DOMAINS.map(escape).join('|'));
 
+/** Callback domains appear inside URLs, lookups, commands or markup. */
+const URL_LIKE = CharClass.Colon | CharClass.Slash | CharClass.Dollar | CharClass.Sep | CharClass.Quote | CharClass.Angle | CharClass.Brace | CharClass.Paren;
+
 /** Detects scanning tools by signature. */
 export const scannerDetector: AttackDetector = {
   family: 'scanner',
@@ -40,7 +43,7 @@ export const scannerDetector: AttackDetector = {
         if (AGENT_RE.test(s)) return 'scanner.user_agent';
       }
     }
-    if (v.mask & CharClass.Dot && CALLBACK_RE.test(s)) return 'scanner.callback_domain';
+    if (v.mask & CharClass.Dot && v.mask & URL_LIKE && CALLBACK_RE.test(s)) return 'scanner.callback_domain';
     return null;
   },
 };

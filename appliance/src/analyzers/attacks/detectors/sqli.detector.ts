@@ -36,9 +36,11 @@ const COMPARE_KEYWORDS = new Set(['like', 'rlike', 'regexp', 'glob', 'is', 'ilik
 const SCHEMA_RE = new RegExp(`(?:^|[^a-z0-9_])(?:${SCHEMA_WORDS.map((w) => w.replace(/[.@]/g, (c) => '\\' + c)).join('|')})(?![a-z0-9_])`);
 
 /** Characters that SQL injection outside plain keyword text needs. */
-const SQL_CHARS = CharClass.Quote | CharClass.Paren | CharClass.Sep | CharClass.Hash | CharClass.Dash2 | CharClass.Equals | CharClass.Star | CharClass.At | CharClass.Colon;
+const SQL_CHARS = CharClass.Quote | CharClass.Paren | CharClass.Sep | CharClass.Hash | CharClass.Dash2 | CharClass.Equals | CharClass.Star | CharClass.Colon;
+/** Classes that separate words: keyword-only injections need one. */
+const WORD_BREAKS = CharClass.Space | CharClass.Comma | CharClass.Underscore | CharClass.Dot | CharClass.At | CharClass.Slash;
 /** Keywords that can make an injection without any of {@link SQL_CHARS}. */
-const SQL_WORDS = /select|union|sleep|benchmark|waitfor|information_schema|pg_|sys|order\s+by|having|declare|exec|msdasql|sqloledb|openrowset|opendatasource|msys|mysql\.|sqlite_|dba_|all_tab|except|intersect|procedure|outfile|dumpfile|[0-9]\s+(or|and|xor)\s/;
+const SQL_WORDS = /@@|select|union|sleep|benchmark|waitfor|information_schema|pg_|sys|order\s+by|having|declare|exec|msdasql|sqloledb|openrowset|opendatasource|msys|mysql\.|sqlite_|dba_|all_tab|except|intersect|procedure|outfile|dumpfile|[0-9]\s+(or|and|xor)\s/;
 
 function schemaProbe(lower: string): boolean {
   return SCHEMA_RE.test(lower);
@@ -175,7 +177,7 @@ export const sqliDetector: AttackDetector = {
   parts: ALL_PARTS,
   detect(v: ScanValue): string | null {
     const s = v.lower;
-    if ((v.mask & SQL_CHARS) === 0 && !SQL_WORDS.test(s)) return null;
+    if ((v.mask & SQL_CHARS) === 0 && ((v.mask & WORD_BREAKS) === 0 || !SQL_WORDS.test(s))) return null;
     if (schemaProbe(s)) return 'sqli.schema_probe';
     if (v.mask & CharClass.Colon && s.indexOf('::') > 0 && PG_CAST.test(s)) return 'sqli.pg_cast';
     if (v.mask & CharClass.Star && s.indexOf('/*') >= 0 && /[a-z]\/\*.*?\*\/[a-z@]/.test(s)) {

@@ -108,7 +108,8 @@ export const xssDetector: AttackDetector = {
     if (v.mask & CharClass.Bracket && (s.match(/!\[\]|\+\[\]/g)?.length ?? 0) >= 2) return 'xss.jsfuck';
     if (v.mask & CharClass.Quote && s.indexOf('`') >= 0 && TEMPLATE_CALL.test(s)) return 'xss.js_call';
     if (v.mask & (CharClass.Dot | CharClass.Paren)) {
-      if (DOM_SINKS.test(s)) return 'xss.dom_sink';
+      const maySink = v.mask & (CharClass.Paren | CharClass.Equals) || s.indexOf('document') >= 0 || s.indexOf('window') >= 0 || s.indexOf('location') >= 0 || s.indexOf('html') >= 0 || s.indexOf('navigator') >= 0;
+      if (maySink && DOM_SINKS.test(s)) return 'xss.dom_sink';
       if (v.mask & CharClass.Paren && /(^|[^a-z0-9_.])(alert|prompt|confirm|eval)\s*[(`]/.test(s) && /[(`]\s*([0-9'"`)]|document|window|this|atob|string)/.test(s)) return 'xss.js_call';
     }
     return null;
