@@ -25,7 +25,8 @@ const STRONG = new Set([
   'iex', 'ab', 'ansible', 'ansible-config', 'ansible-console', 'ansible-inventory', 'ansible-vault', 'ansible-playbook',
   'chef-vault', 'chef-run', 'chef-client', 'knife', 'puppet', 'salt-call', 'strace', 'ltrace', 'gdb', 'tcpdump',
   'nproc', 'lscpu', 'lsblk', 'mount', 'umount', 'chroot', 'setfacl', 'getfacl', 'pkexec', 'doas', 'runas',
-  'zstd', 'xz', 'lzma', 'bunzip2', 'unxz', 'cpio', 'rar', 'unrar', '7z', 'jar', 'javac', 'java',
+  'zstd', 'xz', 'lzma', 'bunzip2', 'unxz', 'cpio', 'rar', 'unrar', '7z', 'jar', 'javac', 'java', 'perf', 'lastlog',
+  'adduser', 'deluser', 'chpasswd', 'ansible-galaxy', 'ansible-doc', 'ansible-pull', 'chef-shell', 'chef-solo',
 ]);
 
 /** Shells and interpreters: piping into them always runs code. */
@@ -44,11 +45,11 @@ function isSep(c: number): boolean {
 }
 
 function isSpace(c: number): boolean {
-  return c === 32 || c === 9 || c === 11 || c === 12;
+  return c === 32 || c === 9 || c === 11 || c === 12 || c === 43;
 }
 
 /** Reads the command word at `i`: skips spaces, quotes, `{`, and a bin-folder prefix; removes quoting inside. */
-function commandAt(s: string, i: number): { word: string; end: number } {
+function commandAt(s: string, i: number): { word: string; end: number; binPath: boolean } {
   const n = s.length;
   while (i < n) {
     const c = s.charCodeAt(i);
@@ -66,7 +67,7 @@ function commandAt(s: string, i: number): { word: string; end: number } {
       glob = true;
     } else if (c === 39 || c === 34 || c === 92 || c === 94 || c === 91 || c === 93) {
       /* quoting and single-character classes inside a word */
-    } else if (c === 36 && /^[@*$\-!#?0-9]/.test(s[j + 1] ?? '')) j++;
+    } else if (c === 36 && /^[@*$\-!#?0-9_]/.test(s[j + 1] ?? '')) j++;
     else if ((c === 36 || c === 62 || c === 60) && s.charCodeAt(j + 1) === 40 && s.charCodeAt(j + 2) === 41) j += 2;
     else if (c === 96 && s.charCodeAt(j + 1) === 96) j++;
     else if (c === 36 && s.charCodeAt(j + 1) === 123) {
@@ -76,15 +77,16 @@ function commandAt(s: string, i: number): { word: string; end: number } {
     } else break;
     j++;
   }
-  if (glob && word.charCodeAt(0) === 47 && word.indexOf(':') < 0 && /^\/[a-z?*]+\/[a-z?*]/.test(word)) return { word: '*glob*', end: j };
+  if (glob && word.charCodeAt(0) === 47 && word.indexOf(':') < 0 && /^\/[a-z?*]+\/[a-z?*]/.test(word)) return { word: '*glob*', end: j, binPath: false };
+  const binPath = /(^|\/)s?bin\/[a-z]/.test(word);
   const slash = word.lastIndexOf('/');
   if (slash >= 0) word = word.slice(slash + 1);
   const back = word.lastIndexOf('\\');
   if (back >= 0) word = word.slice(back + 1);
   if (word.endsWith('.exe')) word = word.slice(0, -4);
   const dot = word.search(/[0-9.]+$/);
-  if (dot > 1 && /^(python|php|perl|ruby|lua|node)/.test(word)) word = word.slice(0, dot);
-  return { word, end: j };
+  if (dot > 1 && !STRONG.has(word) && !WEAK.has(word)) word = word.slice(0, dot);
+  return { word, end: j, binPath };
 }
 
 /**
@@ -117,7 +119,10 @@ function boundaryAfter(s: string, end: number): boolean {
 const UNAMBIGUOUS = new Set([
   'whoami', 'uname', 'ifconfig', 'ipconfig', 'systeminfo', 'netstat', 'nslookup', 'wget', 'curl', 'certutil',
   'bitsadmin', 'powershell', 'busybox', 'ncat', 'netcat', 'socat', 'mkfifo', 'tasklist', 'xterm', 'jrunscript',
-  'telnet', 'crontab', 'useradd', 'bash', 'zsh', 'ksh', 'wmic', 'mshta', 'rundll32', 'regsvr32',
+  'telnet', 'crontab', 'useradd', 'bash', 'zsh', 'ksh', 'wmic', 'mshta', 'rundll32', 'regsvr32', 'visudo', 'cscli',
+  'htop', 'aptitude', 'bcdboot', 'bcdedit', 'lastlog', 'adduser', 'chpasswd', 'ansible', 'ansible-config',
+  'ansible-console', 'ansible-inventory', 'ansible-vault', 'ansible-playbook', 'ansible-galaxy', 'ansible-doc',
+  'ansible-pull', 'chef-vault', 'chef-run', 'chef-shell', 'chef-client', 'chef-solo', 'perf',
 ]);
 
 /**
@@ -125,9 +130,11 @@ const UNAMBIGUOUS = new Set([
  * backtick, `$(`, `&&`, `||` or a newline; `pipe`: it is a single `|`.
  */
 function atCommand(s: string, i: number, afterSep: boolean, strongSep: boolean, pipe = false): boolean {
-  const { word, end } = commandAt(s, i);
+  const { word, end, binPath } = commandAt(s, i);
   if (word === '*glob*') return true;
-  if (word.length === 0 || !boundaryAfter(s, end)) return false;
+  if (word.length === 0) return false;
+  if (!boundaryAfter(s, end)) return UNAMBIGUOUS.has(word) && s.charCodeAt(end) === 47 && afterSep;
+  if (binPath && (STRONG.has(word) || WEAK.has(word) || UNAMBIGUOUS.has(word))) return true;
   if (afterSep && UNAMBIGUOUS.has(word)) return true;
   if (pipe && SHELLS.has(word)) return true;
   if (WEAK.has(word)) return shellArgument(s, end, strongSep);
@@ -136,10 +143,23 @@ function atCommand(s: string, i: number, afterSep: boolean, strongSep: boolean, 
 }
 
 const BATCH_FOR = /(^|[\s&|(;@])for(\s+\/[a-z](\s+"[^"]*"|\s+[^\s%]+)?)*\s+%%?\S+\s+in\s*\(.*\)\s*do\b/;
-const BATCH_IF = /(^|[&|(;@]\s*)if(\s+\/i)?(\s+not)?\s+(exist\s|defined\s|errorlevel\s|cmdextversion|%[^%\s]+%|"%|\[%|\(|("[^"]*"|\([^)]*\)|\{[^}]*\}|\S+)\s*==|\S+\s+(equ|neq|lss|leq|gtr|geq)\s)/;
+const BATCH_IF = /(^|[&|(;@]\s*)if(\s*\/i)?(\s+not)?\s+(exist\s|defined\s|errorlevel\s|cmdextversion|%[^%\s]+%|"%|\[%|\(|("[^"]*"|\([^)]*\)|\{[^}]*\}|\S+)\s*==|\S+\s+(equ|neq|lss|leq|gtr|geq)\s)/;
 const BRACE_EXPANSION = /\{(,|[^{}\s"':]*,[-/$])[^{}\s]*\}/;
-const MAIL_COMMAND = /[\r\n](MAIL FROM:|RCPT TO:|DATA\s*$|DATA\r|QUIT\b|HELP\b|RETR \d|TOP \d|APOP |USER |PASS |STAT\b|LIST\b|DELE \d|RSET\b|NOOP\b|EHLO |HELO |VRFY |EXPN |STARTTLS\b|AUTH |[A-Z0-9]+ (LOGIN|SELECT|FETCH|CAPABILITY|LOGOUT)\b)/;
+const MAIL_COMMAND = /[\r\n](MAIL FROM:|RCPT TO:|DATA\s*$|DATA\r|QUIT\b|HELP\b|RETR \d|TOP \d|APOP |USER |PASS |STAT\b|LIST\b|DELE \d|RSET\b|NOOP\b|EHLO |HELO |VRFY |EXPN |STARTTLS\b|AUTH |[A-Z0-9]+ (LOGIN|SELECT|FETCH|CAPABILITY|LOGOUT|QUIT)\b)/;
 const POWERSHELL = /(invoke-expression|invoke-webrequest|iex\s*\(|new-object\s+net\.webclient|downloadstring\(|-encodedcommand|start-process)/;
+
+/** Whether a brace expansion (`c{a,oun}t`, `{id,}`) produces a known command word. */
+function braceCommand(s: string): boolean {
+  const re = /([a-z]*)\{([^{}\s]{0,40},[^{}\s]{0,40})\}([a-z]*)/g;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(s)) !== null) {
+    for (const el of m[2].split(',')) {
+      const w = (m[1] + el + m[3]).replace(/['"$]/g, '');
+      if (w.length > 1 && (STRONG.has(w) || UNAMBIGUOUS.has(w) || (WEAK.has(w) && m[2].length < 20))) return true;
+    }
+  }
+  return false;
+}
 
 /** Detects OS command injection. */
 export const commandInjectionDetector: AttackDetector = {
@@ -160,10 +180,11 @@ export const commandInjectionDetector: AttackDetector = {
       const doubled = pos < n && isSep(s.charCodeAt(pos));
       while (pos < n && isSep(s.charCodeAt(pos))) pos++;
       const strongSep = c === 59 || c === 96 || c === 36 || c === 10 || c === 13 || doubled;
+      if (c === 59 && /^\$[a-z_][a-z0-9_]*(\s|$)/.test(s.slice(pos, pos + 40))) return 'command_injection.variable_command';
       if (atCommand(s, pos, true, strongSep, c === 124 && !doubled)) return c === 96 || c === 36 ? 'command_injection.substitution' : 'command_injection.chained_command';
     }
     if (s.length < 400 && atCommand(s, 0, false, false)) return 'command_injection.command';
-    if (v.mask & CharClass.Brace && BRACE_EXPANSION.test(s)) return 'command_injection.brace_expansion';
+    if (v.mask & CharClass.Brace && (BRACE_EXPANSION.test(s) || braceCommand(s))) return 'command_injection.brace_expansion';
     if (v.mask & CharClass.Sep && (v.text.indexOf('\r') >= 0 || v.text.indexOf('\n') >= 0) && MAIL_COMMAND.test(v.text)) return 'command_injection.mail_command';
     if (v.mask & CharClass.Paren && s.indexOf('for') >= 0 && BATCH_FOR.test(s)) return 'command_injection.batch';
     if (s.startsWith('if') || s.indexOf('if ') > 0) {
