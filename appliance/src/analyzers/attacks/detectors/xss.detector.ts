@@ -65,6 +65,8 @@ function tagRule(s: string): string | null {
       const attrs = s.slice(j, gt < 0 ? s.length : gt);
       if (closes && hasEventHandler(attrs.length > 0 && !isSpaceOrCtl(attrs.charCodeAt(0)) ? ' ' + attrs : attrs)) return 'xss.event_handler';
       if (closes && DANGEROUS_TAGS.has(name) && name.length > 1 && (gt >= 0 || attrs.indexOf('=') >= 0 || /(src|href|data|action|formaction|xlink)/.test(attrs))) return 'xss.tag';
+      if (!closes && name.length >= 5 && DANGEROUS_TAGS.has(name) && !/[a-z0-9]/.test(s[j] ?? '')) return 'xss.tag';
+      if (name.startsWith('import') && s.indexOf('implementation', j - 14) >= 0) return 'xss.tag';
     } else if (s.startsWith('!--#', i + 1)) return 'xss.ssi';
     else if (s.startsWith('?import', i + 1)) return 'xss.tag';
     if (s.charCodeAt(i + 1) === 32 || s.charCodeAt(i + 2) === 32) {
@@ -105,7 +107,8 @@ export const xssDetector: AttackDetector = {
     }
     if (v.mask & CharClass.Paren && (s.indexOf('expression(') >= 0 || s.indexOf('expression (') >= 0) && /(style|:|\{)/.test(s)) return 'xss.css_expression';
     if (v.mask & CharClass.Equals && URL_ATTRIBUTES.test(s)) return 'xss.event_handler';
-    if (v.mask & CharClass.Bracket && (s.match(/!\[\]|\+\[\]/g)?.length ?? 0) >= 2) return 'xss.jsfuck';
+    if (v.mask & CharClass.Bracket && ((s.match(/[!+]\s*\[\s*\]/g)?.length ?? 0) >= 2 || /!!\s*\[\s*\]/.test(s))) return 'xss.jsfuck';
+    if (v.mask & CharClass.Dash2 && /^\s*--!?>/.test(s)) return 'xss.comment_breakout';
     if (v.mask & CharClass.Quote && s.indexOf('`') >= 0 && TEMPLATE_CALL.test(s)) return 'xss.js_call';
     if (v.mask & (CharClass.Dot | CharClass.Paren)) {
       const maySink = v.mask & (CharClass.Paren | CharClass.Equals) || s.indexOf('document') >= 0 || s.indexOf('window') >= 0 || s.indexOf('location') >= 0 || s.indexOf('html') >= 0 || s.indexOf('navigator') >= 0;
