@@ -1,7 +1,7 @@
 /**
  * A small SQL tokenizer for injection detection. It reads a (lower-cased) value as SQL starting in one of three
- * contexts: as code, or as if the value were pasted inside a single- or double-quoted string literal (so the first
- * matching quote ends that literal — the "quote break" an injection needs). Block comments are dropped (MySQL
+ * contexts: as code, or as if the value were pasted inside a single- or double-quoted string literal or a backtick
+ * identifier (so the first matching quote ends it — the "quote break" an injection needs). Block comments are dropped (MySQL
  * `/*! ... *\/` bodies are kept as code), `--` and `#` end the input. Bounded to {@link MAX_SQL_TOKENS} tokens.
  *
  * Token kinds (one character each, so sequences can be checked as strings):
@@ -69,7 +69,7 @@ function stringEnd(s: string, i: number, q: number): number {
 /**
  * Tokenizes `s` (lower-cased) starting in context `quote`: 0 for code, 39 or 34 for inside a '...' or "..." literal.
  */
-export function tokenizeSql(s: string, quote: 0 | 34 | 39): SqlTokens {
+export function tokenizeSql(s: string, quote: 0 | 34 | 39 | 96): SqlTokens {
   let kinds = '';
   const values: string[] = [];
   const push = (k: string, v: string): void => {
@@ -78,7 +78,11 @@ export function tokenizeSql(s: string, quote: 0 | 34 | 39): SqlTokens {
   };
   let i = 0;
   const n = s.length;
-  if (quote !== 0) {
+  if (quote === 96) {
+    const e = s.indexOf('`');
+    i = e < 0 ? n : e + 1;
+    push('w', '`');
+  } else if (quote !== 0) {
     i = stringEnd(s, 0, quote);
     push('s', '');
   }

@@ -26,7 +26,8 @@ const SCHEMA_WORDS = [
   'information_schema', 'pg_catalog', 'sysobjects', 'syscolumns', 'sqlite_master', 'mysql.user', 'mysql.db',
   '@@version', 'xp_cmdshell', 'pg_shadow', 'all_tab_columns', 'msysaccessobjects', 'sys.tables', 'sys.objects',
   'pg_user', 'sp_executesql', 'sp_oacreate', 'dba_users', 'sqlite_schema', '@@datadir', '@@hostname', 'msdasql',
-  'sqloledb', 'openrowset', 'opendatasource', 'msysaccessobjects', 'msysobjects',
+  'sqloledb', 'openrowset', 'opendatasource', 'msysaccessobjects', 'msysobjects', 'tempdb', 'msdb',
+  '2.2250738585072011e-308',
 ];
 const PG_CAST = /(\)|[a-z_]+)::(int|integer|text|bigint|varchar|double|numeric|regclass|oid|smallint)\b/;
 const LEADING_STATEMENTS = new Set(['delete', 'insert', 'drop', 'alter', 'create', 'truncate', 'exec', 'execute', 'declare', 'update', 'select']);
@@ -40,7 +41,7 @@ const SQL_CHARS = CharClass.Quote | CharClass.Paren | CharClass.Sep | CharClass.
 /** Classes that separate words: keyword-only injections need one. */
 const WORD_BREAKS = CharClass.Space | CharClass.Comma | CharClass.Underscore | CharClass.Dot | CharClass.At | CharClass.Slash;
 /** Keywords that can make an injection without any of {@link SQL_CHARS}. */
-const SQL_WORDS = /@@|select|union|sleep|benchmark|waitfor|information_schema|pg_|sys|order\s+by|having|declare|exec|msdasql|sqloledb|openrowset|opendatasource|msys|mysql\.|sqlite_|dba_|all_tab|except|intersect|procedure|outfile|dumpfile|[0-9]\s+(or|and|xor)\s/;
+const SQL_WORDS = /@@|tempdb|msdb|e-308|select|union|sleep|benchmark|waitfor|information_schema|pg_|sys|order\s+by|having|declare|exec|msdasql|sqloledb|openrowset|opendatasource|msys|mysql\.|sqlite_|dba_|all_tab|except|intersect|procedure|outfile|dumpfile|[0-9]\s+(or|and|xor)\s/;
 
 function schemaProbe(lower: string): boolean {
   return SCHEMA_RE.test(lower);
@@ -99,8 +100,19 @@ function matchTokens(t: SqlTokens, quoted: boolean): string | null {
         return 'sqli.statement';
       } else if (v === 'declare' && kinds[i + 1] === 'v') {
         return 'sqli.statement';
-      } else if (v === 'as' && i > 0 && (kinds[i - 1] === ')' || values[i - 1] === '`') && (kinds[i + 1] === 'w' || kinds[i + 1] === 's') && values[i + 2] === 'from') {
+      } else if (v === 'as' && i > 0 && (kinds[i - 1] === ')' || values[i - 1] === '`' || kinds[i - 1] === 'n' || kinds[i - 1] === 's') && (kinds[i + 1] === 'w' || kinds[i + 1] === 's') && values[i + 2] === 'from') {
         return 'sqli.alias_from';
+      } else if (v === 'having' && i === 0 && (kinds[1] === 'n' || kinds[1] === 's') && isComparison(t, 2, true)) {
+        return 'sqli.boolean_injection';
+      } else if (v === 'from' && i === 0 && !quoted) {
+        let j = 1;
+        let named = false;
+        while (j < n && j < 6 && (kinds[j] === 'w' || kinds[j] === 'o')) {
+          if (kinds[j] === 'w' && (values[j] === '`' || values[j].indexOf('_') >= 0 || values[j].indexOf('.') >= 0)) named = true;
+          j++;
+        }
+        const next = values[j];
+        if (j > 1 && ((next === 'where' && kinds[j + 1] === 'w' && isComparison(t, j + 2, true)) || ((next === 'group' || next === 'order') && values[j + 1] === 'by') || (named && (next === 'limit' || next === 'where' || next === 'join')))) return 'sqli.sql_fragment';
       } else if (v === 'order' || v === 'group') {
         if (values[i + 1] === 'by' && kinds[i + 2] === 'n' && (quoted || i === 0 || kinds[i - 1] === 'n') && (i + 3 >= n || kinds[i + 3] === 'c' || kinds[i + 3] === ',')) return 'sqli.order_by';
       }
@@ -194,6 +206,10 @@ export const sqliDetector: AttackDetector = {
     }
     if (s.indexOf('"') >= 0) {
       const r = matchTokens(tokenizeSql(s, 34), true);
+      if (r !== null) return r;
+    }
+    if (s.indexOf('`') >= 0) {
+      const r = matchTokens(tokenizeSql(s, 96), true);
       if (r !== null) return r;
     }
     if (s.indexOf('/*!') >= 0 && /\/\*!\d*\s*(select|union|and|or|from|where)/.test(s)) return 'sqli.comment_obfuscation';
