@@ -124,6 +124,8 @@ function bodyInputs(list: InputList, tx: Transaction, s: AttackSettings): void {
   }
   if (ctype.includes('x-www-form-urlencoded') || (ctype === '' && text.indexOf('=') > 0)) {
     list.pairs('form', raw, 38);
+    // Without a content type the server may read the body as anything: look at it whole as well.
+    if (ctype === '') list.add('body', '', text);
     return;
   }
   list.add('body', '', text);

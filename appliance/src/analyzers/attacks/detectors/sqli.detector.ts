@@ -79,7 +79,7 @@ function matchTokens(t: SqlTokens, quoted: boolean): string | null {
       if (v === 'union' || v === 'except' || v === 'intersect') {
         let j = i + 1;
         while (j < n && (kinds[j] === '(' || values[j] === 'all' || values[j] === 'distinct')) j++;
-        if (values[j] === 'select') return 'sqli.union_select';
+        if (values[j] === 'select' || (v !== 'union' && (values[j] === 'values' || values[j]?.startsWith('select.')))) return 'sqli.union_select';
       } else if (v === 'select') {
         const nk = kinds[i + 1];
         const nv = values[i + 1];
@@ -102,6 +102,10 @@ function matchTokens(t: SqlTokens, quoted: boolean): string | null {
         return 'sqli.statement';
       } else if (v === 'as' && i > 0 && (kinds[i - 1] === ')' || values[i - 1] === '`' || kinds[i - 1] === 'n' || kinds[i - 1] === 's') && (kinds[i + 1] === 'w' || kinds[i + 1] === 's') && values[i + 2] === 'from') {
         return 'sqli.alias_from';
+      } else if (v === 'when' && i > 0 && kinds[i - 1] === ')' && (kinds[i + 1] === 'n' || kinds[i + 1] === 's') && values[i + 2] === 'then') {
+        return 'sqli.case_when';
+      } else if ((v === 'alter' || v === 'create') && i === 0 && values[1] === 'table' && (kinds[2] === 'w') && /^(add|change|modify|drop|rename|column|engine)$/.test(values[3] ?? '')) {
+        return 'sqli.statement';
       } else if (v === 'having' && i === 0 && (kinds[1] === 'n' || kinds[1] === 's') && isComparison(t, 2, true)) {
         return 'sqli.boolean_injection';
       } else if (v === 'from' && i === 0 && !quoted) {
@@ -164,7 +168,7 @@ function matchTokens(t: SqlTokens, quoted: boolean): string | null {
     while (j < n && kinds[j] === ')') j++;
     const nk = kinds[j];
     if (nk === 'c' && (j > 1 || n === 2)) return 'sqli.comment_truncation';
-    if ((nk === 'o' || nk === 'b' || nk === 'k') && kinds[n - 1] === 'c' && n - j <= 9) return 'sqli.quote_break';
+    if ((nk === 'o' || nk === 'b' || nk === 'k') && kinds[n - 1] === 'c' && n - j <= 12) return 'sqli.quote_break';
     if (nk === 'k' && (values[j] === 'union' || values[j] === 'select' || values[j] === 'alter' || values[j] === 'drop' || values[j] === 'insert' || values[j] === 'delete' || values[j] === 'exec' || values[j] === 'having' || values[j] === 'waitfor') && j + 1 < n && kinds[j + 1] !== 's') return 'sqli.quote_break';
     if (nk === 'k' && COMPARE_KEYWORDS.has(values[j]) && (kinds.indexOf('c', j) > 0 || n - j <= 3)) return 'sqli.operator_injection';
     if (nk === 'o' && isEquality(values[j]) && (kinds[j + 1] === 's' || kinds[j + 1] === 'n')) return 'sqli.tautology';
@@ -185,19 +189,25 @@ function matchTokens(t: SqlTokens, quoted: boolean): string | null {
 /** Detects SQL injection. */
 export const sqliDetector: AttackDetector = {
   family: 'sqli',
-  needs: CharClass.Quote | CharClass.Paren | CharClass.Sep | CharClass.Hash | CharClass.Dash2 | CharClass.Equals | CharClass.Comma | CharClass.Star | CharClass.At | CharClass.Underscore | CharClass.Space,
+  needs: CharClass.Quote | CharClass.Paren | CharClass.Sep | CharClass.Hash | CharClass.Dash2 | CharClass.Equals | CharClass.Comma | CharClass.Star | CharClass.At | CharClass.Underscore | CharClass.Space | CharClass.Colon | CharClass.Dot | CharClass.Backslash,
   parts: ALL_PARTS,
   detect(v: ScanValue): string | null {
     const s = v.lower;
-    if ((v.mask & SQL_CHARS) === 0 && ((v.mask & WORD_BREAKS) === 0 || !SQL_WORDS.test(s))) return null;
+    if ((v.mask & SQL_CHARS) === 0) {
+      if ((v.mask & WORD_BREAKS) === 0) return s.length >= 4 && s.length <= 40 && schemaProbe(s) ? 'sqli.schema_probe' : null;
+      if (!SQL_WORDS.test(s)) return null;
+    }
     if (schemaProbe(s)) return 'sqli.schema_probe';
     if (v.mask & CharClass.Colon && s.indexOf('::') > 0 && PG_CAST.test(s)) return 'sqli.pg_cast';
     if (v.mask & CharClass.Star && s.indexOf('/*') >= 0 && /[a-z]\/\*.*?\*\/[a-z@]/.test(s)) {
       const t = tokenizeSql(s, 0);
       let kw = 0;
       for (let i = 0; i < t.kinds.length; i++) if (t.kinds[i] === 'k' && LEADING_STATEMENTS.has(t.values[i])) kw++;
-      if (kw >= 1 && /\b(from|table|where|select)\b/.test(s)) return 'sqli.comment_obfuscation';
+      if (kw >= 1) return 'sqli.comment_obfuscation';
     }
+    if (v.mask & CharClass.Star && /\/\*!\d{5}/.test(s)) return 'sqli.comment_obfuscation';
+    if (v.mask & CharClass.Dot && /\d\.e[.(]/.test(s)) return 'sqli.scientific_notation';
+    if (v.mask & CharClass.Quote && /(^|\s)(like|rlike|regexp|=|<>|!=)\s*['"`]\s*$/.test(s)) return 'sqli.quote_break';
     const rule = matchTokens(tokenizeSql(s, 0), false);
     if (rule !== null) return rule;
     if (s.indexOf("'") >= 0) {
