@@ -138,6 +138,9 @@ const PHRASES = [
   'onboarding checklist', 'http://example.com/a?b=c&d=e', 'user@example.com', 'tags: #summer #sale', '{"note":"json in a string"}',
   'Hello {{name}}, your order {{orderId}} has shipped', '${price} per month', 'a || b', 'if not defined, use the default',
   'for each item in (cart) do checkout', 'echo chamber', 'type: premium', 'set the time', '../ is the parent folder in a path',
+  'from home where I live', 'execute the plan', 'having 2 kids = busy', 'alter table layout', 'union station, gate 4',
+  'drop table reservation at 7', 'Order by phone: 555-0100', 'C++ & C# developers', 'cat /dog (pets)', '(a + b) * c',
+  'N/A', '¯\\_(ツ)_/¯', '#hashtag', ':-) :-( ;-)', '"quoted" -- said he', 'size: 10" x 12"', "it's 1 = 1 they said",
 ];
 
 const AGENTS = [

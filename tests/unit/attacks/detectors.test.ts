@@ -104,3 +104,17 @@ test('no false positives on phrases that trip rule-based WAFs, Chinese text, JSO
   const order = JSON.stringify({ customer: { name: '张伟', phone: '13800138000' }, items: [{ sku: 'SKU-1', qty: 2, note: '请在工作日送货' }], total: 199.5 });
   assert.deepEqual(detect({ method: 'PUT', target: '/api/v2/orders/9', requestType: 'application/json', requestBody: order }), []);
 });
+
+test('command injection: obfuscated words and brace expansions fire; quoted words and word-like commands in prose do not', () => {
+  assertFamily(['pi$()ng 127.0.0.1', 'ping``  127.0.0.1', '""w""h""o""a""m""i""', 'c{a,oun}t /etc/hosts', '{,ip,a}', 'x;c$@at /et$@c/pas$@swd', '/usr/bin/id', 'a | sh'], 'command_injection');
+  for (const v of ["'cat' is an animal", 'cat /dog (pets)', 'type 2 diabetes', 'echo chamber', 'sleep well (8 hours)', 'python is fun', 'rock | paper | scissors', 'php|ruby|node']) {
+    assert.deepEqual(familiesInQuery(v), [], v);
+  }
+});
+
+test('sqli: fragments after a quote break or as SQL clauses fire; their English look-alikes do not', () => {
+  assertFamily(["x'|email--", "id'not like id--", ') AS orders FROM', '` AS `edit_user_id` from', 'FROM ack_variable WHERE name="cron_last";', ') when 234 then', 'password::int', "admin' collate nocase--"], 'sqli');
+  for (const v of ['from home where I live', 'execute the plan', 'having 2 kids = busy', 'alter table layout', 'union station, gate 4', 'Order by phone: 555-0100', "it's 1 = 1 they said"]) {
+    assert.deepEqual(familiesInQuery(v), [], v);
+  }
+});

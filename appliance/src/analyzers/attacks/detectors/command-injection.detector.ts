@@ -29,8 +29,8 @@ const STRONG = new Set([
   'adduser', 'deluser', 'chpasswd', 'ansible-galaxy', 'ansible-doc', 'ansible-pull', 'chef-shell', 'chef-solo',
 ]);
 
-/** Shells and interpreters: piping into them always runs code. */
-const SHELLS = new Set(['sh', 'bash', 'zsh', 'ksh', 'dash', 'csh', 'tcsh', 'python', 'perl', 'ruby', 'php', 'node', 'lua', 'busybox', 'powershell', 'pwsh', 'cmd']);
+/** Shells: piping into them always runs code (interpreters such as ruby are also list words, so they need more). */
+const SHELLS = new Set(['sh', 'bash', 'zsh', 'ksh', 'dash', 'csh', 'tcsh', 'busybox', 'powershell', 'pwsh']);
 
 /** Commands that are also common words: they need a shell-like argument after them. */
 const WEAK = new Set([
@@ -49,7 +49,7 @@ function isSpace(c: number): boolean {
 }
 
 /** Reads the command word at `i`: skips spaces, quotes, `{`, and a bin-folder prefix; removes quoting inside. */
-function commandAt(s: string, i: number): { word: string; end: number; binPath: boolean } {
+function commandAt(s: string, i: number): { word: string; end: number; binPath: boolean; obfuscated: boolean } {
   const n = s.length;
   while (i < n) {
     const c = s.charCodeAt(i);
@@ -59,25 +59,37 @@ function commandAt(s: string, i: number): { word: string; end: number; binPath: 
   let word = '';
   let j = i;
   let glob = false;
+  let obfuscated = false;
+  let pending = false;
   while (j < n && word.length < 40) {
     const c = s.charCodeAt(j);
-    if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 46 || c === 95 || c === 45 || c === 47 || c === 58) word += s[j];
+    if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 46 || c === 95 || c === 45 || c === 47 || c === 58) {
+      word += s[j];
+      if (pending) obfuscated = true;
+    }
     else if (c === 63 || c === 42) {
       word += s[j];
       glob = true;
     } else if (c === 39 || c === 34 || c === 92 || c === 94 || c === 91 || c === 93) {
-      /* quoting and single-character classes inside a word */
-    } else if (c === 36 && /^[@*$\-!#?0-9_]/.test(s[j + 1] ?? '')) j++;
-    else if ((c === 36 || c === 62 || c === 60) && s.charCodeAt(j + 1) === 40 && s.charCodeAt(j + 2) === 41) j += 2;
-    else if (c === 96 && s.charCodeAt(j + 1) === 96) j++;
-    else if (c === 36 && s.charCodeAt(j + 1) === 123) {
+      if (word.length > 0) pending = true;
+    } else if (c === 36 && /^[@*$\-!#?0-9_]/.test(s[j + 1] ?? '')) {
+      j++;
+      pending = word.length > 0;
+    } else if ((c === 36 || c === 62 || c === 60) && s.charCodeAt(j + 1) === 40 && s.charCodeAt(j + 2) === 41) {
+      j += 2;
+      obfuscated = word.length > 0;
+    } else if (c === 96 && s.charCodeAt(j + 1) === 96) {
+      j++;
+      obfuscated = word.length > 0;
+    } else if (c === 36 && s.charCodeAt(j + 1) === 123) {
+      pending = word.length > 0;
       const e = s.indexOf('}', j);
       if (e < 0 || e - j > 24) break;
       j = e;
     } else break;
     j++;
   }
-  if (glob && word.charCodeAt(0) === 47 && word.indexOf(':') < 0 && /^\/[a-z?*]+\/[a-z?*]/.test(word)) return { word: '*glob*', end: j, binPath: false };
+  if (glob && word.charCodeAt(0) === 47 && word.indexOf(':') < 0 && /^\/[a-z?*]+\/[a-z?*]/.test(word)) return { word: '*glob*', end: j, binPath: false, obfuscated: true };
   const binPath = /(^|\/)s?bin\/[a-z]/.test(word);
   const slash = word.lastIndexOf('/');
   if (slash >= 0) word = word.slice(slash + 1);
@@ -86,14 +98,14 @@ function commandAt(s: string, i: number): { word: string; end: number; binPath: 
   if (word.endsWith('.exe')) word = word.slice(0, -4);
   const dot = word.search(/[0-9.]+$/);
   if (dot > 1 && !STRONG.has(word) && !WEAK.has(word)) word = word.slice(0, dot);
-  return { word, end: j, binPath };
+  return { word, end: j, binPath, obfuscated: obfuscated && word.length > 1 };
 }
 
 /**
  * The argument after a command at `end` looks like shell usage (option, path, number, variable, redirection); the
  * end of the value or another separator counts only after a strong separator (`;`, backtick, `$(`, `&&`, `||`).
  */
-function shellArgument(s: string, end: number, strongSep: boolean): boolean {
+function shellArgument(s: string, end: number, strongSep: boolean, afterSep = true): boolean {
   let k = end;
   while (k < s.length && isSpace(s.charCodeAt(k))) k++;
   if (k >= s.length) return strongSep;
@@ -101,13 +113,19 @@ function shellArgument(s: string, end: number, strongSep: boolean): boolean {
   if (isSep(c) || c === 41) return strongSep;
   const d = s.charCodeAt(k + 1);
   const letter = (d >= 97 && d <= 122) || d === 45 || d === 46 || d === 126 || d === 42 || d === 63 || d === 36;
-  if ((c === 45 || c === 47) && letter) return true;
-  if (c === 126 || c === 36 || c === 60 || c === 62 || c === 39 || c === 34 || c === 92) return true;
+  if (c === 45 && letter) return true;
+  if (c === 47) return letter && SYSTEM_PATH.test(s.slice(k, k + 40).replace(/\$[@*!?_$-]|\$\(\)|``|['"\\]/g, ''));
+  if (c === 126 || c === 36 || c === 60 || c === 62 || c === 92) return true;
   if (c === 46 && (d === 47 || d === 46)) return true;
+  if (!afterSep) return false;
+  if (c === 39 || c === 34) return true;
   if (c >= 48 && c <= 57) return true;
   if (c === 37 && k + 1 < s.length) return true;
   return false;
 }
+
+/** An absolute path argument that looks like a system path (a top folder of Unix or Windows, or two segments). */
+const SYSTEM_PATH = /^\/(etc|proc|var|tmp|home|root|usr|bin|sbin|dev|sys|opt|boot|lib|srv|mnt|run|windows|winnt|inetpub)\b|^\/[a-z0-9_.?*-]+\/[a-z0-9_.?*-]/;
 
 function boundaryAfter(s: string, end: number): boolean {
   if (end >= s.length) return true;
@@ -130,16 +148,17 @@ const UNAMBIGUOUS = new Set([
  * backtick, `$(`, `&&`, `||` or a newline; `pipe`: it is a single `|`.
  */
 function atCommand(s: string, i: number, afterSep: boolean, strongSep: boolean, pipe = false): boolean {
-  const { word, end, binPath } = commandAt(s, i);
+  const { word, end, binPath, obfuscated } = commandAt(s, i);
   if (word === '*glob*') return true;
   if (word.length === 0) return false;
+  if (obfuscated && (STRONG.has(word) || WEAK.has(word) || UNAMBIGUOUS.has(word))) return true;
   if (!boundaryAfter(s, end)) return UNAMBIGUOUS.has(word) && s.charCodeAt(end) === 47 && afterSep;
   if (binPath && (STRONG.has(word) || WEAK.has(word) || UNAMBIGUOUS.has(word))) return true;
   if (afterSep && UNAMBIGUOUS.has(word)) return true;
   if (pipe && SHELLS.has(word)) return true;
-  if (WEAK.has(word)) return shellArgument(s, end, strongSep);
+  if (WEAK.has(word)) return shellArgument(s, end, strongSep, afterSep);
   if (!STRONG.has(word)) return false;
-  return (strongSep && !WEAK.has(word)) || shellArgument(s, end, strongSep) || (!afterSep && UNAMBIGUOUS.has(word) && end < s.length);
+  return (strongSep && !WEAK.has(word)) || shellArgument(s, end, strongSep, afterSep) || (!afterSep && UNAMBIGUOUS.has(word) && end < s.length);
 }
 
 const BATCH_FOR = /(^|[\s&|(;@])for(\s+\/[a-z](\s+"[^"]*"|\s+[^\s%]+)?)*\s+%%?\S+\s+in\s*\(.*\)\s*do\b/;
@@ -161,13 +180,17 @@ function braceCommand(s: string): boolean {
   return false;
 }
 
+/** Characters of shell syntax; a value with none of them is checked only for a bare `/bin/...` command path. */
+const CMD_CHARS = CharClass.Sep | CharClass.Dollar | CharClass.Quote | CharClass.Paren | CharClass.Space | CharClass.Brace;
+
 /** Detects OS command injection. */
 export const commandInjectionDetector: AttackDetector = {
   family: 'command_injection',
-  needs: CharClass.Sep | CharClass.Dollar | CharClass.Quote | CharClass.Paren | CharClass.Space | CharClass.Brace,
+  needs: CMD_CHARS | CharClass.Slash,
   parts: ALL_PARTS,
   detect(v: ScanValue): string | null {
     const s = v.lower;
+    if ((v.mask & CMD_CHARS) === 0) return s.indexOf('bin/') >= 0 && atCommand(s, 0, false, false) ? 'command_injection.command' : null;
     if (v.mask & CharClass.Dollar && (s.indexOf('${ifs') >= 0 || s.indexOf('$ifs') >= 0 || /\$\{?shell\}?\s+-c\b/.test(s))) return 'command_injection.ifs';
     const n = v.mask & (CharClass.Sep | CharClass.Dollar | CharClass.Brace | CharClass.Quote) ? s.length : 0;
     for (let i = 0; i < n; i++) {

@@ -180,8 +180,9 @@ function matchTokens(t: SqlTokens, quoted: boolean): string | null {
     const b = values[1];
     if ((a === 'delete' && b === 'from') || (a === 'insert' && b === 'into') || ((a === 'drop' || a === 'truncate' || a === 'alter' || a === 'create') && (kinds[1] === 'w' || b === 'table'))) return 'sqli.statement';
   }
-  for (let i = 0; i + 2 < n; i++) {
-    if ((kinds[i] === 's' || kinds[i] === 'n') && quoted && i > 0 && isEquality(values[i + 1] ?? '') && kinds[i + 1] === 'o' && kinds[i + 2] === kinds[i]) return 'sqli.tautology';
+  for (let i = 1; i + 2 < n && i <= 3; i++) {
+    if (!/^[)b,]*$/.test(kinds.slice(1, i))) break;
+    if ((kinds[i] === 's' || kinds[i] === 'n') && quoted && isEquality(values[i + 1] ?? '') && kinds[i + 1] === 'o' && kinds[i + 2] === kinds[i]) return 'sqli.tautology';
   }
   return null;
 }
