@@ -10,7 +10,7 @@ import { CharClass } from './attack.types.ts';
 /** Most decoding rounds applied to one value (each round: URL, entities, escapes). */
 export const MAX_DECODE_ROUNDS = 3;
 /** Shortest value tried as base64. */
-export const MIN_BASE64_LENGTH = 12;
+export const MIN_BASE64_LENGTH = 16;
 
 function hexVal(c: number): number {
   if (c >= 48 && c <= 57) return c - 48;

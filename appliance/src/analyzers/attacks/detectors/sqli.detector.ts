@@ -43,6 +43,20 @@ const WORD_BREAKS = CharClass.Space | CharClass.Comma | CharClass.Underscore | C
 /** Keywords that can make an injection without any of {@link SQL_CHARS}. */
 const SQL_WORDS = /@@|tempdb|msdb|e-308|select|union|sleep|benchmark|waitfor|information_schema|pg_|sys|order\s+by|having|declare|exec|msdasql|sqloledb|openrowset|opendatasource|msys|mysql\.|sqlite_|dba_|all_tab|except|intersect|procedure|outfile|dumpfile|[0-9]\s+(or|and|xor)\s/;
 
+/**
+ * Something every token rule needs: a keyword, a boolean operator, a listed function, a comment, a statement
+ * separator, or a quote followed by an operator. Values without any skip the tokenizer.
+ */
+const SQL_SIGNAL = new RegExp(
+  `\\b(${[
+    'select', 'union', 'except', 'intersect', 'insert', 'update', 'delete', 'drop', 'create', 'alter', 'exec', 'execute',
+    'declare', 'shutdown', 'truncate', 'waitfor', 'order', 'group', 'having', 'like', 'rlike', 'regexp', 'glob',
+    'collate', 'notnull', 'isnull', 'between', 'is', 'in', 'or', 'and', 'xor', 'not', 'when', 'as', 'from', 'into',
+    'procedure', 'database', 'ilike', 'similar', 'mod', 'div', 'unlikely', 'likelihood', 'true', 'false',
+    ...TIME_FUNCTIONS, ...STRONG_FUNCTIONS,
+  ].map((w) => w.replace(/\./g, '\\.')).join('|')})\\b|&&|\\|\\||--|#|\\/\\*|;|['"\`]\\s*\\)*\\s*[=<>!|&^+\\-*/%)~]`,
+);
+
 function schemaProbe(lower: string): boolean {
   return SCHEMA_RE.test(lower);
 }
@@ -209,6 +223,7 @@ export const sqliDetector: AttackDetector = {
     if (v.mask & CharClass.Star && /\/\*!\d{5}/.test(s)) return 'sqli.comment_obfuscation';
     if (v.mask & CharClass.Dot && /\d\.e[.(]/.test(s)) return 'sqli.scientific_notation';
     if (v.mask & CharClass.Quote && /(^|\s)(like|rlike|regexp|=|<>|!=)\s*['"`]\s*$/.test(s)) return 'sqli.quote_break';
+    if (!SQL_SIGNAL.test(s)) return null;
     const rule = matchTokens(tokenizeSql(s, 0), false);
     if (rule !== null) return rule;
     if (s.indexOf("'") >= 0) {
