@@ -17,10 +17,10 @@ import { generateScenario, writeScenarioCapture } from '../../../scripts/traffic
  * regression fails the build. The issue's target is 0.9 in every family; families below it are listed there.
  */
 const FLOORS: Readonly<Record<string, number>> = {
-  sqli: 0.66,
-  xss: 0.83,
+  sqli: 0.77,
+  xss: 0.93,
   path_traversal: 0.89,
-  command_injection: 0.78,
+  command_injection: 0.9,
   ssrf: 0.94,
   ssti: 0.9,
   scanner: 0.9,

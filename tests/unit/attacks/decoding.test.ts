@@ -53,20 +53,19 @@ test('payloads are found after each decoding, in each part', () => {
   for (const [what, spec] of cases) assert.ok(detect(spec).some((d) => d.type === 'sqli'), what);
 });
 
-test('extraction: names and values of every part, structural headers only with a $', () => {
+test('extraction: names and values of every part, structural headers only with a $, plain tokens skipped', () => {
   const tx = makeTx({
     method: 'POST',
-    target: '/p/a%20b?x=1&y',
-    requestHeaders: [['User-Agent', 'ua'], ['Accept', 'text/html'], ['Accept-Language', '${jndi:x}'], ['Cookie', 'c=v; d=w']],
+    target: '/p/a%20b?x.y=1%202&plain=abc-123&y',
+    requestHeaders: [['User-Agent', 'ua'], ['Accept', 'text/html'], ['Accept-Language', '${jndi:x}'], ['Cookie', 'c=v w; id=7; d.e=f']],
     requestType: 'application/json',
-    requestBody: '{"k":"v","n":5,"o":{"k2":"v2"}}',
+    requestBody: '{"k":"v w","n":5,"plain":"abc","o":{"k.2":"v2"}}',
   });
   const got = extractInputs(tx, resolveAttackSettings()).map((i) => `${i.part}${i.isName ? ':name' : ''}${i.structural ? ':structural' : ''} ${i.name}=${i.value}`);
   assert.deepEqual(got, [
-    'path =/p/a b', 'query:name x=x', 'query x=1', 'query:name y=y', 'header User-Agent=ua',
-    'header:structural Accept-Language=${jndi:x}', 'cookie:name c=c', 'cookie c=v', 'cookie:name d=d', 'cookie d=w',
-    'json:name k=k', 'json k=v', 'json:name n=n', 'json:name k2=k2', 'json k2=v2',
+    'path =/p/a b', 'query:name x.y=x.y', 'query x.y=1 2', 'header User-Agent=ua', 'header:structural Accept-Language=${jndi:x}',
+    'cookie c=v w', 'cookie:name d.e=d.e', 'json k=v w', 'json:name k.2=k.2',
   ]);
-  const many = makeTx({ target: '/?' + Array.from({ length: 500 }, (_, i) => `p${i}=v`).join('&') });
+  const many = makeTx({ target: '/?' + Array.from({ length: 500 }, (_, i) => `p${i}=v%20w`).join('&') });
   assert.equal(extractInputs(many, resolveAttackSettings({ maxInputs: 50 })).length, 50);
 });

@@ -5,7 +5,7 @@
  * bounded parsers and walkers; stops at the settings' limits and never throws.
  */
 import type { Transaction } from '../../engine/transaction.types.ts';
-import { forEachPair, headerParam, latin1ToUtf8, multipartParts, percentDecode } from '../sensitive/message.parsers.ts';
+import { headerParam, latin1ToUtf8, MAX_PAIRS, multipartParts, percentDecode } from '../sensitive/message.parsers.ts';
 import { JsonWalker, unescapeJson } from '../sensitive/json-body.walker.ts';
 import { walkXml } from '../sensitive/xml-body.walker.ts';
 import type { AttackInput, InputPart } from './attack.types.ts';
@@ -39,6 +39,27 @@ function headerKind(name: string): number {
   return k;
 }
 
+/** Longest name, and value, that {@link plainRange} may call plain. */
+const MAX_PLAIN_NAME = 64;
+const MAX_PLAIN_VALUE = 16;
+
+/**
+ * Whether `s[start, end)` is a plain token no detector can flag: shorter than `max`, only letters, digits and `-`
+ * (and `_` in names). Checked on the raw text so plain values are never sliced or decoded. Empty ranges are plain.
+ */
+export function plainRange(s: string, start: number, end: number, max: number, name: boolean): boolean {
+  if (end - start >= max) return false;
+  for (let i = start; i < end; i++) {
+    const c = s.charCodeAt(i);
+    if (!((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 45 || (name && c === 95))) return false;
+  }
+  if (!name && end - start >= 4 && end - start <= 6) {
+    const w = s.slice(start, end).toLowerCase();
+    return w !== 'tempdb' && w !== 'msdb';
+  }
+  return true;
+}
+
 /** Hands inputs to a sink up to the settings' limits. */
 class InputList {
   count = 0;
@@ -59,13 +80,40 @@ class InputList {
     return this.sink.input(part, name, v, isName, structural) && !this.full();
   }
 
+  /**
+   * Splits `text` on `sep` (`&` for queries and forms, `;` for cookies) like `forEachPair`, but checks names and
+   * values on the raw text first: plain ones (see {@link plainRange}) are skipped without being sliced or decoded.
+   */
   pairs(part: InputPart, text: string, sep: 38 | 59): void {
-    forEachPair(text, sep, {
-      pair: (name, value) => {
-        this.add(part, name, name, true);
-        return this.add(part, name, value);
-      },
-    });
+    const cookie = sep === 59;
+    const sepChar = cookie ? ';' : '&';
+    const n = text.length;
+    let i = 0;
+    let count = 0;
+    while (i <= n && count < MAX_PAIRS) {
+      let e = text.indexOf(sepChar, i);
+      if (e < 0) e = n;
+      let ns = i;
+      let ve = e;
+      if (cookie) {
+        while (ns < e && text.charCodeAt(ns) === 32) ns++;
+        while (ve > ns && text.charCodeAt(ve - 1) === 32) ve--;
+      }
+      if (ve > ns) {
+        const eq = text.indexOf('=', ns);
+        const ne = eq >= 0 && eq < ve ? eq : ve;
+        const vs = eq >= 0 && eq < ve ? eq + 1 : ve;
+        count++;
+        const namePlain = plainRange(text, ns, ne, MAX_PLAIN_NAME, true);
+        const valuePlain = plainRange(text, vs, ve, MAX_PLAIN_VALUE, false);
+        if (!namePlain || !valuePlain) {
+          const name = percentDecode(text, ns, ne, !cookie);
+          if (!namePlain && !this.add(part, name, name, true)) return;
+          if (!valuePlain && !this.add(part, name, percentDecode(text, vs, ve, !cookie))) return;
+        }
+      }
+      i = e + 1;
+    }
   }
 }
 
@@ -78,12 +126,16 @@ function jsonInputs(list: InputList, text: string): boolean {
   const status = walker.walk(text, {
     jsonScalar(src, start, end, escaped, isString) {
       const d = walker.nearestObject();
-      const name = d >= 0 ? walker.key(d) : '';
+      let name: string | null = null;
       if (d >= 0 && walker.keyStart[d] !== lastKeyStart) {
         lastKeyStart = walker.keyStart[d];
-        list.add('json', name, name, true);
+        if (walker.keyEscaped[d] === 1 || !plainRange(src, walker.keyStart[d], walker.keyEnd[d], MAX_PLAIN_NAME, true)) {
+          name = walker.key(d);
+          if (!list.add('json', name, name, true)) return false;
+        }
       }
-      if (!isString) return !list.full();
+      if (!isString || (!escaped && plainRange(src, start, end, MAX_PLAIN_VALUE, false))) return !list.full();
+      if (name === null) name = d >= 0 ? walker.key(d) : '';
       return list.add('json', name, escaped ? unescapeJson(src, start, end) : src.slice(start, end));
     },
   });

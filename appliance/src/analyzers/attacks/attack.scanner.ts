@@ -6,7 +6,7 @@
  */
 import type { Transaction } from '../../engine/transaction.types.ts';
 import { base64Text, charMask, DECODABLE, fullyDecode } from './attack-input.decoder.ts';
-import { forEachInput, type InputSink } from './attack-input.extractor.ts';
+import { forEachInput, plainRange, type InputSink } from './attack-input.extractor.ts';
 import { CharClass, PartBit, type AttackDetector, type AttackFamily, type AttackInput, type AttackMatch, type InputPart, type ScanValue } from './attack.types.ts';
 import type { AttackSettings } from './attacks.settings.ts';
 
@@ -19,19 +19,6 @@ const BASE64_CLASSES = CharClass.Slash | CharClass.Equals | CharClass.Underscore
 
 /** Values shorter than this made only of letters, digits and `-` skip the detectors. */
 const PLAIN_MAX = 16;
-
-/**
- * Whether `s` is a short plain token (an id, a number, a word): no detector can fire on one, except the few
- * single-word schema probes, which are checked here.
- */
-function isPlainToken(s: string): boolean {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (!((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 45)) return false;
-  }
-  const lower = s.length >= 4 && s.length <= 6 ? s.toLowerCase() : '';
-  return lower !== 'tempdb' && lower !== 'msdb';
-}
 
 /** Runs detectors over requests. */
 export class AttackScanner implements InputSink {
@@ -65,7 +52,7 @@ export class AttackScanner implements InputSink {
   /** Inspects one input (the extractor's sink); returns false to stop. */
   input(part: InputPart, name: string, raw: string, isName: boolean, structural: boolean): boolean {
     this.inputs++;
-    if (raw.length < PLAIN_MAX && part !== 'header' && isPlainToken(raw)) return true;
+    if (raw.length < PLAIN_MAX && part !== 'header' && plainRange(raw, 0, raw.length, PLAIN_MAX, false)) return true;
     const found = this.found;
     let known: Set<string> | undefined;
     if (raw.length >= MIN_CACHED_VALUE && raw.length <= MAX_CACHED_VALUE) {
