@@ -20,6 +20,19 @@ const BASE64_CLASSES = CharClass.Slash | CharClass.Equals | CharClass.Underscore
 /** Values shorter than this made only of letters, digits and `-` skip the detectors. */
 const PLAIN_MAX = 16;
 
+/** Values remembered as clean in one place (part and name), with how often the place repeats a value. */
+interface CleanPlace {
+  values: Set<string>;
+  hits: number;
+  misses: number;
+}
+
+/**
+ * Look-ups in one place before its hit rate is judged: a place whose values rarely repeat (ids in paths, e-mail
+ * addresses) stops being cached until the cache is reset.
+ */
+const PLACE_TRIAL = 64;
+
 /** Runs detectors over requests. */
 export class AttackScanner implements InputSink {
   /** Inputs inspected so far (for the bench and tests). */
@@ -30,7 +43,7 @@ export class AttackScanner implements InputSink {
    * Values (keyed by part, name and value) in which no detector fired: repeated header values, cookies and
    * parameters are not scanned again. Cleared when full.
    */
-  private readonly clean = new Map<string, Map<string, Set<string>>>();
+  private readonly clean = new Map<string, Map<string, CleanPlace>>();
   private cleanCount = 0;
 
   constructor(
@@ -54,22 +67,25 @@ export class AttackScanner implements InputSink {
     this.inputs++;
     if (raw.length < PLAIN_MAX && part !== 'header' && plainRange(raw, 0, raw.length, PLAIN_MAX, false)) return true;
     const found = this.found;
-    let known: Set<string> | undefined;
-    if (raw.length >= MIN_CACHED_VALUE && raw.length <= MAX_CACHED_VALUE) {
+    let known: CleanPlace | undefined;
+    if (raw.length >= MIN_CACHED_VALUE && raw.length <= MAX_CACHED_VALUE && this.settings.cleanCacheSize > 0) {
       let byName = this.clean.get(part);
       if (byName === undefined) {
-        byName = new Map<string, Set<string>>();
+        byName = new Map<string, CleanPlace>();
         this.clean.set(part, byName);
       }
       const place = isName ? '\u0000' : name;
       known = byName.get(place);
       if (known === undefined) {
-        known = new Set<string>();
+        known = { values: new Set<string>(), hits: 0, misses: 0 };
         byName.set(place, known);
-      } else if (known.has(raw)) {
+      }
+      if (known.misses > PLACE_TRIAL && known.hits * 8 < known.misses) known = undefined;
+      else if (known.values.has(raw)) {
+        known.hits++;
         this.cacheHits++;
         return true;
-      }
+      } else known.misses++;
     }
     const before = found.length;
     const input: AttackInput = { part, name, value: raw, isName, structural };
@@ -90,7 +106,7 @@ export class AttackScanner implements InputSink {
       if (++this.cleanCount > this.settings.cleanCacheSize) {
         this.clean.clear();
         this.cleanCount = 0;
-      } else known.add(raw);
+      } else known.values.add(raw);
     }
     return this.seen.size < this.detectors.length;
   }

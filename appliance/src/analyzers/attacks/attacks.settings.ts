@@ -21,7 +21,7 @@ export interface AttackSettings {
   sizeBaselineRatio: number;
   /** Endpoints whose size baseline is kept (the table is reset when full). */
   sizeBaselineEndpoints: number;
-  /** Clean values remembered so repeated ones are not scanned again (the cache is reset when full). */
+  /** Clean values remembered so repeated ones are not scanned again (the cache is reset when full; 0 disables it). */
   cleanCacheSize: number;
 }
 
