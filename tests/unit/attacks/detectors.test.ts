@@ -118,3 +118,12 @@ test('sqli: fragments after a quote break or as SQL clauses fire; their English 
     assert.deepEqual(familiesInQuery(v), [], v);
   }
 });
+
+test('user agents: list separators are not shell separators; Shellshock is', () => {
+  for (const ua of ['Mozilla/5.0 (compatible; Nmap Scripting Engine; https://nmap.org/book/nse.html)', 'Mozilla/5.0 (compatible; curl/8.4; +https://example.com)', 'Mozilla/5.0 (X11; Linux x86_64; rv:120.0) Gecko/20100101 Firefox/120.0']) {
+    assert.ok(!detect({ requestHeaders: [['User-Agent', ua]] }).some((d) => d.type === 'command_injection'), ua);
+  }
+  const shellshock = detect({ requestHeaders: [['User-Agent', '() { :; }; /bin/bash -c "cat /etc/passwd"']] });
+  assert.ok(shellshock.some((d) => d.type === 'command_injection'));
+  assert.ok(detect({ requestHeaders: [['User-Agent', 'x; cat /etc/passwd']] }).some((d) => d.type === 'command_injection'));
+});

@@ -152,7 +152,7 @@ function atCommand(s: string, i: number, afterSep: boolean, strongSep: boolean, 
   if (word === '*glob*') return true;
   if (word.length === 0) return false;
   if (obfuscated && (STRONG.has(word) || WEAK.has(word) || UNAMBIGUOUS.has(word))) return true;
-  if (!boundaryAfter(s, end)) return UNAMBIGUOUS.has(word) && s.charCodeAt(end) === 47 && afterSep;
+  if (!boundaryAfter(s, end)) return UNAMBIGUOUS.has(word) && afterSep && s.charCodeAt(end) === 47 && /^\/[a-z]{1,3}(\s|$)/.test(s.slice(end, end + 5));
   if (binPath && (STRONG.has(word) || WEAK.has(word) || UNAMBIGUOUS.has(word))) return true;
   if (afterSep && UNAMBIGUOUS.has(word)) return true;
   if (pipe && SHELLS.has(word)) return true;
@@ -180,6 +180,9 @@ function braceCommand(s: string): boolean {
   return false;
 }
 
+/** The Shellshock (CVE-2014-6271) function-definition prefix. */
+const SHELLSHOCK = /\(\s*\)\s*\{\s*:?\s*;?\s*\}\s*;/;
+
 /** Characters of shell syntax; a value with none of them is checked only for a bare `/bin/...` command path. */
 const CMD_CHARS = CharClass.Sep | CharClass.Dollar | CharClass.Quote | CharClass.Paren | CharClass.Space | CharClass.Brace;
 
@@ -192,6 +195,9 @@ export const commandInjectionDetector: AttackDetector = {
     const s = v.lower;
     if ((v.mask & CMD_CHARS) === 0) return s.indexOf('bin/') >= 0 && atCommand(s, 0, false, false) ? 'command_injection.command' : null;
     if (v.mask & CharClass.Dollar && (s.indexOf('${ifs') >= 0 || s.indexOf('$ifs') >= 0 || /\$\{?shell\}?\s+-c\b/.test(s))) return 'command_injection.ifs';
+    if (v.mask & CharClass.Brace && SHELLSHOCK.test(s)) return 'command_injection.shellshock';
+    // In a User-Agent, "(compatible; Tool 1.0; ...)" uses ';' as a list separator, not as a shell one.
+    const agent = v.input.part === 'header' && v.input.name.length === 10 && v.input.name.toLowerCase() === 'user-agent';
     const n = v.mask & (CharClass.Sep | CharClass.Dollar | CharClass.Brace | CharClass.Quote) ? s.length : 0;
     for (let i = 0; i < n; i++) {
       const c = s.charCodeAt(i);
@@ -202,9 +208,9 @@ export const commandInjectionDetector: AttackDetector = {
       if (pos < 0) continue;
       const doubled = pos < n && isSep(s.charCodeAt(pos));
       while (pos < n && isSep(s.charCodeAt(pos))) pos++;
-      const strongSep = c === 59 || c === 96 || c === 36 || c === 10 || c === 13 || doubled;
+      const strongSep = (c === 59 && !agent) || c === 96 || c === 36 || c === 10 || c === 13 || doubled;
       if (c === 59 && /^\$[a-z_][a-z0-9_]*(\s|$)/.test(s.slice(pos, pos + 40))) return 'command_injection.variable_command';
-      if (atCommand(s, pos, true, strongSep, c === 124 && !doubled)) return c === 96 || c === 36 ? 'command_injection.substitution' : 'command_injection.chained_command';
+      if (atCommand(s, pos, !(agent && c === 59), strongSep, c === 124 && !doubled)) return c === 96 || c === 36 ? 'command_injection.substitution' : 'command_injection.chained_command';
     }
     if (s.length < 400 && atCommand(s, 0, false, false)) return 'command_injection.command';
     if (v.mask & CharClass.Brace && (BRACE_EXPANSION.test(s) || braceCommand(s))) return 'command_injection.brace_expansion';
