@@ -19,8 +19,9 @@ import { CaptureFileReader } from '../../appliance/src/engine/source/capture-fil
 import { generateScenario, listScenarios, writeScenarioCapture } from '../traffic/scenario.catalog.ts';
 import { benignTransactions, crsFamily, crsTransaction, loadCrsRows, CRS_CORPUS } from './attacks.traffic.ts';
 
-/** Recall target per family and false-positive ceiling (issue 5). */
+/** Recall target per family (issue 5). */
 export const RECALL_TARGET = 0.9;
+/** False-positive ceiling on benign calls (issue 5). */
 export const FP_TARGET = 0.001;
 
 function arg(name: string, def: number): number {

@@ -7,7 +7,7 @@
 export interface AttackSettings {
   /** Most inputs (values and names) inspected per call. */
   maxInputs: number;
-  /** Characters of one value inspected (longer values are inspected in their first this-many characters). */
+  /** Characters of one value inspected (a longer value is inspected in its first and last half of this). */
   maxValueLength: number;
   /** Request body bytes parsed for inputs. */
   maxBodyBytes: number;
