@@ -17,7 +17,7 @@ import { generateScenario, writeScenarioCapture } from '../../../scripts/traffic
  * regression fails the build. The issue's target is 0.9 in every family; families below it are listed there.
  */
 const FLOORS: Readonly<Record<string, number>> = {
-  sqli: 0.77,
+  sqli: 0.79,
   xss: 0.93,
   path_traversal: 0.89,
   command_injection: 0.9,

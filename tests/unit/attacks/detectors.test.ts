@@ -113,8 +113,8 @@ test('command injection: obfuscated words and brace expansions fire; quoted word
 });
 
 test('sqli: fragments after a quote break or as SQL clauses fire; their English look-alikes do not', () => {
-  assertFamily(["x'|email--", "id'not like id--", ') AS orders FROM', '` AS `edit_user_id` from', 'FROM ack_variable WHERE name="cron_last";', ') when 234 then', 'password::int', "admin' collate nocase--"], 'sqli');
-  for (const v of ['from home where I live', 'execute the plan', 'having 2 kids = busy', 'alter table layout', 'union station, gate 4', 'Order by phone: 555-0100', "it's 1 = 1 they said"]) {
+  assertFamily(['in (0,1)', "x'|email--", "id'not like id--", ') AS orders FROM', '` AS `edit_user_id` from', 'FROM ack_variable WHERE name="cron_last";', ') when 234 then', 'password::int', "admin' collate nocase--"], 'sqli');
+  for (const v of ['in (2 weeks)', 'in (1,2', 'from home where I live', 'execute the plan', 'having 2 kids = busy', 'alter table layout', 'union station, gate 4', 'Order by phone: 555-0100', "it's 1 = 1 they said"]) {
     assert.deepEqual(familiesInQuery(v), [], v);
   }
 });

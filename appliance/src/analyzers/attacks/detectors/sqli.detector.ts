@@ -188,6 +188,7 @@ function matchTokens(t: SqlTokens, quoted: boolean): string | null {
     if (nk === 'o' && isEquality(values[j]) && (kinds[j + 1] === 's' || kinds[j + 1] === 'n')) return 'sqli.tautology';
     if (nk === ',' && kinds.slice(j).match(/^,s(o|,)s/)) return 'sqli.tautology';
   }
+  if (!quoted && values[0] === 'in' && kinds[1] === '(' && /^\(n(,o?n)+\)$/.test(kinds.slice(1)) && kinds.length >= 6) return 'sqli.operator_injection';
   if (!quoted && n >= 4 && (kinds[0] === 'n' || kinds[0] === 's') && kinds[1] === 'o' && isEquality(values[1]) && (kinds[2] === 'n' || kinds[2] === 's') && (kinds[3] === 'b' || kinds[3] === 'c')) return 'sqli.tautology';
   if (!quoted && kinds[0] === 'k' && kinds[n - 1] === 'c' && n <= 8 && kinds.indexOf(';') > 0) {
     const a = values[0];
