@@ -3,12 +3,13 @@
  * (`expect: match` rows, each counted as found when a detection of the row's family fires; CRS families outside
  * our ten are printed for information), what fires on `no_match` rows (not always benign, see the corpora README),
  * and the false-positive rate on benign traffic: a seeded generator of API calls (JSON, forms, XML, multipart,
- * PUT/PATCH, Chinese text) plus every traffic-generator scenario run through the real engine. Exits 1 when a
- * family's recall is below the target or benign calls are flagged above it.
+ * PUT/PATCH, Chinese text) plus every traffic-generator scenario run through the real engine; and, for information,
+ * what fires on the suricata-verify captures. Exits 1 when a family's recall is below the target or benign calls
+ * are flagged above it.
  *
  * Usage: npm run score:attacks [-- --benign N] [--seed S] [--misses FAMILY] [--fp] [--json]
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AttacksAnalyzer } from '../../appliance/src/analyzers/attacks/attacks.analyzer.ts';
@@ -57,6 +58,39 @@ export async function scenarioTransactions(): Promise<Transaction[]> {
     rmSync(dir, { recursive: true, force: true });
   }
   return out;
+}
+
+/** The suricata-verify captures of the shared corpora (real HTTP traffic, partly attacks and scanners). */
+const SURICATA_VERIFY = join(CRS_CORPUS, '..', '..', 'suricata-verify');
+
+/** Detections per rule on the suricata-verify captures, for information (they hold Nikto/Nmap probes and attacks). */
+async function scoreSuricataVerify(): Promise<{ calls: number; flagged: number; rules: Map<string, number> } | null> {
+  if (!existsSync(SURICATA_VERIFY)) return null;
+  const a = new AttacksAnalyzer();
+  const rules = new Map<string, number>();
+  let calls = 0;
+  let flagged = 0;
+  for (const d of readdirSync(SURICATA_VERIFY, { withFileTypes: true })) {
+    if (!d.isDirectory()) continue;
+    const dir = join(SURICATA_VERIFY, d.name);
+    for (const f of readdirSync(dir)) {
+      if (!f.endsWith('.pcap') && !f.endsWith('.pcapng')) continue;
+      const engine = new HttpEngine((tx) => {
+        if (tx.method === '') return;
+        calls++;
+        const call = analyze(a, tx);
+        if (call.detections.length > 0) flagged++;
+        for (const det of call.detections) rules.set(det.rule ?? det.type, (rules.get(det.rule ?? det.type) ?? 0) + 1);
+      });
+      try {
+        await new CaptureFileReader(join(dir, f)).run((pkt) => engine.push(pkt));
+        engine.finish();
+      } catch {
+        // a capture the reader cannot open is skipped
+      }
+    }
+  }
+  return { calls, flagged, rules };
 }
 
 /** Recall of one family. */
@@ -147,6 +181,11 @@ async function main(): Promise<void> {
   console.log(`benign: ${b.calls} calls (${benign.length} generated, ${scen.length} from ${listScenarios().length} scenarios): ${b.flagged} flagged = ${(rate * 100).toFixed(3)}% (target < ${FP_TARGET * 100}%), Chinese text flagged: ${b.chineseFlagged}`);
   if (rate >= FP_TARGET || b.chineseFlagged > 0) fail = true;
   if (process.argv.includes('--fp')) for (const e of b.examples) console.log(`    fp ${e}`);
+  const sv = await scoreSuricataVerify();
+  if (sv !== null) {
+    const rules = [...sv.rules].sort((x, y) => y[1] - x[1]).map(([r, c]) => `${r} ${c}`).join(', ');
+    console.log(`suricata-verify captures (real traffic with scanner probes and attacks, for information): ${sv.calls} calls, ${sv.flagged} flagged: ${rules}`);
+  }
   if (process.argv.includes('--json')) console.log(JSON.stringify(result, null, 2));
   process.exit(fail ? 1 : 0);
 }
