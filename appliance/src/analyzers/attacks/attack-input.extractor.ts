@@ -8,6 +8,7 @@ import type { Transaction } from '../../engine/transaction.types.ts';
 import { headerParam, latin1ToUtf8, MAX_PAIRS, multipartParts, percentDecode } from '../sensitive/message.parsers.ts';
 import { JsonWalker, unescapeJson } from '../sensitive/json-body.walker.ts';
 import { walkXml } from '../sensitive/xml-body.walker.ts';
+import { headerIs } from '../identity/header.names.ts';
 import type { AttackInput, InputPart } from './attack.types.ts';
 import type { AttackSettings } from './attacks.settings.ts';
 
@@ -25,18 +26,16 @@ export interface InputSink {
   input(part: InputPart, name: string, value: string, isName: boolean, structural: boolean): boolean;
 }
 
-/** Header name → 0 ordinary, 1 structural, 2 cookie; a bounded cache so names are lower-cased once. */
-const headerKinds = new Map<string, number>();
+/** Structural header names and `cookie`, indexed by length, for allocation-free case-insensitive look-ups. */
+const KIND_BY_LENGTH: string[][] = [];
+for (const n of [...STRUCTURAL_HEADERS, 'cookie']) (KIND_BY_LENGTH[n.length] ??= []).push(n);
 
+/** 0 for an ordinary header, 1 for a structural one, 2 for Cookie. */
 function headerKind(name: string): number {
-  let k = headerKinds.get(name);
-  if (k === undefined) {
-    const lower = name.toLowerCase();
-    k = lower === 'cookie' ? 2 : STRUCTURAL_HEADERS.has(lower) ? 1 : 0;
-    if (headerKinds.size >= 1024) headerKinds.clear();
-    headerKinds.set(name, k);
-  }
-  return k;
+  const candidates = KIND_BY_LENGTH[name.length];
+  if (candidates === undefined) return 0;
+  for (let i = 0; i < candidates.length; i++) if (headerIs(name, candidates[i])) return candidates[i] === 'cookie' ? 2 : 1;
+  return 0;
 }
 
 /** Longest name, and value, that {@link plainRange} may call plain. */
