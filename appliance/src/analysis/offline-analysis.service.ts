@@ -10,6 +10,7 @@ import type { CallSink } from '../analyzers/call.context.ts';
 import { InventoryAnalyzer } from '../analyzers/inventory/inventory.analyzer.ts';
 import { IdentityAnalyzer } from '../analyzers/identity/identity.analyzer.ts';
 import { SensitiveAnalyzer } from '../analyzers/sensitive/sensitive.analyzer.ts';
+import { AttacksAnalyzer } from '../analyzers/attacks/attacks.analyzer.ts';
 import { ClientsAnalyzer } from '../analyzers/clients/clients.analyzer.ts';
 import { FindingsAnalyzer } from '../analyzers/findings/findings.analyzer.ts';
 import { AbuseAnalyzer } from '../analyzers/abuse/abuse.analyzer.ts';
@@ -44,6 +45,7 @@ export function defaultAnalyzers(opts: { policies?: PolicyEngine } = {}): Analyz
     new InventoryAnalyzer(),
     new ClientsAnalyzer(),
     new SensitiveAnalyzer(),
+    new AttacksAnalyzer(),
     new AbuseAnalyzer(),
     new ExposureAnalyzer(),
     ...(opts.policies !== undefined ? [new PolicyAnalyzer(opts.policies)] : []),

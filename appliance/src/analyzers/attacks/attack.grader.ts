@@ -1,0 +1,161 @@
+/**
+ * Grades an attack by the response: `attempt` when it was refused (4xx, or a 3xx redirect away), `likely_success`
+ * when the server answered 2xx/5xx with a back-end signature of the injected family (SQL error text, /etc/passwd or
+ * win.ini content, command output, the XSS payload reflected unescaped, an evaluated template probe, cloud
+ * metadata) or, for 2xx, a response unusually large for the endpoint; else `unknown` (no response, or accepted
+ * without a sign of success). Keeps the per-endpoint response size baseline (Welford mean/variance of 2xx
+ * responses to calls without attacks), keyed by the endpoint template the inventory analyzer matched.
+ */
+import type { AttackOutcome, CallContext, Severity } from '../call.context.ts';
+import type { AttackFamily, AttackMatch } from './attack.types.ts';
+import type { AttackSettings } from './attacks.settings.ts';
+
+const SQL_ERRORS = [
+  'you have an error in your sql syntax', 'warning: mysql', 'mysql_fetch', 'mysqli_', 'sqlstate[', 'sqlstate:',
+  'ora-0', 'ora-1', 'pls-', 'pg_query', 'pg::syntaxerror', 'psqlexception', 'syntax error at or near',
+  'unterminated quoted string', 'unclosed quotation mark', 'quoted string not properly terminated',
+  'microsoft ole db provider', 'odbc sql server driver', 'sqlserverexception', 'system.data.sqlclient',
+  'sqlite_error', 'sqlite3::', 'sqlite.exception', 'near "', 'unrecognized token', 'sql command not properly ended',
+  'db2 sql error', 'sqlcode', 'jdbc', 'hibernate', 'sequelizedatabaseerror', 'er_parse_error', 'invalid column name',
+  'conversion failed when converting', 'division by zero',
+];
+const FILE_CONTENT = ['root:x:0:0', 'root:*:0:0', 'daemon:x:1:1', 'bin:x:2:2', '[boot loader]', '; for 16-bit app support', '[extensions]', 'private key-----', '<?php'];
+const COMMAND_OUTPUT = ['root:x:0:0', 'linux version ', 'volume serial number', 'directory of ', 'windows ip configuration', 'inet addr:', 'total 0', 'drwxr-xr-x', 'nt authority\\'];
+const METADATA = ['ami-id', 'instance-id', 'computemetadata', 'accesskeyid', 'secretaccesskey', 'security-credentials', 'root:x:0:0', '"token_type"'];
+
+/** Base severity of each family when the outcome is unknown. */
+const BASE_SEVERITY: Readonly<Record<AttackFamily, Severity>> = {
+  sqli: 'high',
+  xss: 'medium',
+  path_traversal: 'medium',
+  command_injection: 'high',
+  ssrf: 'medium',
+  xxe: 'high',
+  jndi_injection: 'high',
+  ssti: 'high',
+  nosql_injection: 'high',
+  scanner: 'low',
+};
+
+const LOWER: Readonly<Record<Severity, Severity>> = { info: 'info', low: 'low', medium: 'low', high: 'medium', critical: 'high' };
+
+/** The grading of one match. */
+export interface AttackGrade {
+  outcome: AttackOutcome;
+  severity: Severity;
+  /** Why, as text (e.g. `response 200 with an SQL error signature`). */
+  reason: string;
+}
+
+interface SizeStats {
+  n: number;
+  mean: number;
+  m2: number;
+}
+
+function anyIn(body: string, list: readonly string[]): string | null {
+  for (const s of list) if (body.indexOf(s) >= 0) return s;
+  return null;
+}
+
+/** Evaluates a simple arithmetic template probe (`7*7`) to the text it renders to, or null. */
+function probeResult(payload: string): string | null {
+  const m = /(\d{1,6})\s*([*+-])\s*['"]?(\d{1,6})/.exec(payload);
+  if (m === null) return null;
+  const a = Number(m[1]);
+  const b = Number(m[3]);
+  const r = m[2] === '*' ? a * b : m[2] === '+' ? a + b : a - b;
+  return String(r).length >= 2 ? String(r) : null;
+}
+
+/** Grades matches and keeps the response size baseline. */
+export class AttackGrader {
+  private readonly sizes = new Map<string, Map<string, SizeStats>>();
+  private endpoints = 0;
+
+  constructor(private readonly settings: AttackSettings) {}
+
+  /** Learns the response size of a 2xx call without attacks (only for calls matched to an endpoint template). */
+  learn(call: CallContext): void {
+    const st = call.tx.status;
+    if (st === null || st < 200 || st >= 300 || call.endpoint === null) return;
+    let byKey = this.sizes.get(call.host);
+    if (byKey === undefined) {
+      byKey = new Map<string, SizeStats>();
+      this.sizes.set(call.host, byKey);
+    }
+    const key = call.endpoint.key;
+    let s = byKey.get(key);
+    if (s === undefined) {
+      if (++this.endpoints > this.settings.sizeBaselineEndpoints) {
+        this.sizes.clear();
+        this.endpoints = 0;
+        return;
+      }
+      s = { n: 0, mean: 0, m2: 0 };
+      byKey.set(key, s);
+    }
+    const x = call.tx.responseBytes;
+    s.n++;
+    const d = x - s.mean;
+    s.mean += d / s.n;
+    s.m2 += d * (x - s.mean);
+  }
+
+  /** Whether the call's response is unusually large for its endpoint (and the baseline is ready). */
+  unusualSize(call: CallContext): boolean {
+    if (call.endpoint === null) return false;
+    const s = this.sizes.get(call.host)?.get(call.endpoint.key);
+    if (s === undefined || s.n < this.settings.sizeBaselineMinSamples) return false;
+    const sd = Math.sqrt(s.m2 / (s.n - 1));
+    const x = call.tx.responseBytes;
+    return x > s.mean + this.settings.sizeBaselineSigmas * sd && x >= s.mean * this.settings.sizeBaselineRatio;
+  }
+
+  /** Grades one match by the call's response; `body` is the lower-cased response text ('' when none). */
+  grade(call: CallContext, m: AttackMatch, body: string): AttackGrade {
+    const status = call.tx.status;
+    const base = BASE_SEVERITY[m.family];
+    if (status === null) return { outcome: 'unknown', severity: base, reason: 'no response seen' };
+    if (status >= 400 && status < 500) {
+      return { outcome: 'attempt', severity: m.family === 'jndi_injection' ? base : LOWER[base], reason: `refused with ${status}` };
+    }
+    if (status >= 300 && status < 400) return { outcome: 'attempt', severity: LOWER[base], reason: `redirected with ${status}` };
+    const sig = this.signature(m, body);
+    if (sig !== null) return { outcome: 'likely_success', severity: 'critical', reason: `response ${status} ${sig}` };
+    if (status >= 200 && status < 300 && m.family !== 'scanner' && this.unusualSize(call)) {
+      return { outcome: 'likely_success', severity: 'critical', reason: `response ${status} of unusual size (${call.tx.responseBytes} bytes) for this endpoint` };
+    }
+    return { outcome: 'unknown', severity: base, reason: status >= 500 ? `server error ${status} without a back-end signature` : `accepted with ${status}, no sign of success` };
+  }
+
+  /** The family's success signature found in the response body, as text, or null. */
+  private signature(m: AttackMatch, body: string): string | null {
+    if (body.length === 0) return null;
+    switch (m.family) {
+      case 'sqli': {
+        const s = anyIn(body, SQL_ERRORS);
+        return s === null ? null : 'with an SQL error signature';
+      }
+      case 'path_traversal':
+      case 'xxe':
+        return anyIn(body, FILE_CONTENT) === null ? null : 'with file content (e.g. /etc/passwd, win.ini)';
+      case 'command_injection':
+        return anyIn(body, COMMAND_OUTPUT) !== null || /uid=\d+\([a-z0-9_-]+\) gid=\d+/.test(body) ? 'with command output' : null;
+      case 'ssrf':
+        return anyIn(body, METADATA) === null ? null : 'with internal or cloud metadata content';
+      case 'xss': {
+        const p = m.text.toLowerCase().trim();
+        if (p.length >= 8 && /[<>"']/.test(p) && body.indexOf(p.length > 200 ? p.slice(0, 200) : p) >= 0) return 'reflecting the payload unescaped';
+        return null;
+      }
+      case 'ssti': {
+        const r = probeResult(m.text);
+        if (r !== null && body.indexOf(r) >= 0 && body.indexOf(m.text.toLowerCase()) < 0) return `rendering the template probe (${r})`;
+        return /<class '|subprocess\.popen|<config |uid=\d+\(/.test(body) ? 'with template engine internals' : null;
+      }
+      default:
+        return null;
+    }
+  }
+}
