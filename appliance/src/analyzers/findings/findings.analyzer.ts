@@ -6,7 +6,7 @@
  */
 import type { AnalysisReport, ReportFinding } from '../../analysis/analysis-report.types.ts';
 import { isoTime, type Analyzer } from '../analyzer.types.ts';
-import type { CallContext, Detection } from '../call.context.ts';
+import type { CallContext, CallEndpoint, Detection } from '../call.context.ts';
 
 interface FindingAcc {
   d: Detection;
@@ -25,21 +25,48 @@ interface FindingAcc {
 export class FindingsAnalyzer implements Analyzer {
   readonly id = 'findings';
   private readonly acc = new Map<string, FindingAcc>();
+  /**
+   * The same accumulators by shared CallEndpoint object (see the inventory), then type, then client: found per call
+   * without building the aggregation key. Entries die with the endpoint object.
+   */
+  private readonly byEndpoint = new WeakMap<CallEndpoint, Map<string, Map<string, FindingAcc>>>();
 
   onCall(call: CallContext): void {
     const ds = call.detections;
     if (ds.length === 0) return;
     const tx = call.tx;
-    const method = call.endpoint?.method ?? tx.method;
-    const path = call.endpoint?.template ?? tx.path;
+    const ep = call.endpoint;
+    const method = ep?.method ?? tx.method;
+    const path = ep?.template ?? tx.path;
+    let byType: Map<string, Map<string, FindingAcc>> | undefined;
+    if (ep !== null && ep.host === call.host) {
+      byType = this.byEndpoint.get(ep);
+      if (byType === undefined) {
+        byType = new Map();
+        this.byEndpoint.set(ep, byType);
+      }
+    }
     for (let i = 0; i < ds.length; i++) {
       const d = ds[i];
       const client = d.scope === 'endpoint' ? '' : tx.clientIp;
-      const key = `${d.type}\u0000${call.host}\u0000${method}\u0000${path}\u0000${client}`;
-      let a = this.acc.get(key);
+      let byClient: Map<string, FindingAcc> | undefined;
+      let a: FindingAcc | undefined;
+      if (byType !== undefined) {
+        byClient = byType.get(d.type);
+        if (byClient === undefined) {
+          byClient = new Map();
+          byType.set(d.type, byClient);
+        }
+        a = byClient.get(client);
+      }
       if (a === undefined) {
-        a = { d, host: call.host, method, path, client, count: 0, first: tx.startTs, last: tx.startTs, evidence: '', success: false };
-        this.acc.set(key, a);
+        const key = `${d.type}\u0000${call.host}\u0000${method}\u0000${path}\u0000${client}`;
+        a = this.acc.get(key);
+        if (a === undefined) {
+          a = { d, host: call.host, method, path, client, count: 0, first: tx.startTs, last: tx.startTs, evidence: '', success: false };
+          this.acc.set(key, a);
+        }
+        byClient?.set(client, a);
       }
       a.count++;
       if (tx.startTs < a.first) a.first = tx.startTs;

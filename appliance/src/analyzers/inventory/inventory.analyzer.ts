@@ -7,8 +7,8 @@
  */
 import type { AnalysisReport, ReportEndpoint, ReportParam } from '../../analysis/analysis-report.types.ts';
 import { isoTime, type Analyzer } from '../analyzer.types.ts';
-import type { CallContext } from '../call.context.ts';
-import { DEFAULT_TEMPLATER_SETTINGS, PathTemplater, type TemplaterSettings } from './path.templater.ts';
+import type { CallContext, CallEndpoint } from '../call.context.ts';
+import { DEFAULT_TEMPLATER_SETTINGS, PathTemplater, type PathTemplate, type TemplaterSettings } from './path.templater.ts';
 
 /** Inventory settings. */
 export interface InventorySettings {
@@ -32,6 +32,13 @@ interface EndpointStats {
   last: number;
   auth: Set<string>;
   query: Map<string, string>;
+  /**
+   * The CallEndpoint handed to calls of this node, shared between them (consumers treat it as read-only), so its
+   * key is built once per template and later analyzers can look it up by identity; rebuilt when the template changes.
+   */
+  endpoint: CallEndpoint | null;
+  /** The template object `endpoint` was built from. */
+  endpointTpl: PathTemplate | null;
 }
 
 function mergeStats(a: unknown, b: unknown): unknown {
@@ -43,6 +50,8 @@ function mergeStats(a: unknown, b: unknown): unknown {
   if (y.last > x.last) x.last = y.last;
   for (const s of y.auth) x.auth.add(s);
   for (const [name, type] of y.query) x.query.set(name, mergeType(x.query.get(name), type));
+  x.endpoint = null;
+  x.endpointTpl = null;
   return x;
 }
 
@@ -60,12 +69,18 @@ export class InventoryAnalyzer implements Analyzer {
     const host = call.host;
     const node = this.templater.observe(host, tx.method, tx.path);
     const t = this.templater.templateOf(node);
-    call.endpoint = { key: `${host} ${tx.method} ${t.template}`, host, method: tx.method, template: t.template, inSpec: false };
     let st = node.data as EndpointStats | null;
     if (st === null) {
-      st = { calls: 0, statuses: new Map(), first: tx.startTs, last: tx.startTs, auth: new Set(), query: new Map() };
+      st = { calls: 0, statuses: new Map(), first: tx.startTs, last: tx.startTs, auth: new Set(), query: new Map(), endpoint: null, endpointTpl: null };
       node.data = st;
     }
+    let ep = st.endpoint;
+    if (ep === null || st.endpointTpl !== t || ep.host !== host || ep.method !== tx.method) {
+      ep = { key: `${host} ${tx.method} ${t.template}`, host, method: tx.method, template: t.template, inSpec: false };
+      st.endpoint = ep;
+      st.endpointTpl = t;
+    }
+    call.endpoint = ep;
     st.calls++;
     const status = tx.status ?? 0;
     st.statuses.set(status, (st.statuses.get(status) ?? 0) + 1);

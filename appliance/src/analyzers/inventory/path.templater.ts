@@ -89,6 +89,13 @@ class Node {
   mergedCount = 0;
 }
 
+/** The tree of one host and method. */
+interface RootEntry {
+  host: string;
+  method: string;
+  root: Node;
+}
+
 /** An endpoint node as handed to the owner: where a call ended in the tree. */
 export type EndpointNode = Node;
 
@@ -97,7 +104,9 @@ export type DataMerger = (into: unknown, from: unknown) => unknown;
 
 /** Learns and applies endpoint templates. Not thread-safe; one per pipeline. */
 export class PathTemplater {
-  private readonly roots = new Map<string, { host: string; method: string; root: Node }>();
+  private readonly roots = new Map<string, RootEntry>();
+  /** The same entries by host, then method: found per call without building a key string. */
+  private readonly rootsByHost = new Map<string, Map<string, RootEntry>>();
   private nodes = 0;
   private readonly cache = new Map<string, PathTemplate>();
   /**
@@ -118,11 +127,16 @@ export class PathTemplater {
    */
   observe(host: string, method: string, rawPath: string): EndpointNode {
     const segs = splitPath(rawPath);
-    const key = `${host} ${method}`;
-    let entry = this.roots.get(key);
+    let byMethod = this.rootsByHost.get(host);
+    if (byMethod === undefined) {
+      byMethod = new Map();
+      this.rootsByHost.set(host, byMethod);
+    }
+    let entry = byMethod.get(method);
     if (entry === undefined) {
       entry = { host, method, root: new Node(null, '', false) };
-      this.roots.set(key, entry);
+      this.roots.set(`${host} ${method}`, entry);
+      byMethod.set(method, entry);
     }
     let node = entry.root;
     node.calls++;
@@ -198,7 +212,7 @@ export class PathTemplater {
 
   private compute(host: string, method: string, rawPath: string): PathTemplate {
     const segs = splitPath(rawPath);
-    let node: Node | undefined = this.roots.get(`${host} ${method}`)?.root;
+    let node: Node | undefined = this.rootsByHost.get(host)?.get(method)?.root;
     const parts: string[] = [];
     const params: TemplateParam[] = [];
     const used = new Set<string>();

@@ -6,7 +6,7 @@
  */
 import type { AnalysisReport } from '../../analysis/analysis-report.types.ts';
 import type { Analyzer } from '../analyzer.types.ts';
-import type { CallContext } from '../call.context.ts';
+import type { CallContext, CallEndpoint } from '../call.context.ts';
 import { DEFAULT_RISK_WEIGHTS, scoreEndpoint, type EndpointRisk, type RiskWeights } from './risk.model.ts';
 
 /** Per-endpoint facts; the lists are allocated on their first value (most endpoints have one scheme and no data). */
@@ -38,6 +38,8 @@ export class RiskAnalyzer implements Analyzer {
   readonly id = 'risk';
   private readonly facts = new Map<string, EndpointFacts>();
   private readonly breakdowns = new Map<string, EndpointRisk>();
+  /** The facts by shared CallEndpoint object (see the inventory), found per call without building the key. */
+  private readonly byEndpoint = new WeakMap<CallEndpoint, EndpointFacts>();
   /** Endpoints not tracked because the map was full. */
   overflow = 0;
 
@@ -52,15 +54,20 @@ export class RiskAnalyzer implements Analyzer {
 
   onCall(call: CallContext): void {
     const tx = call.tx;
-    const key = endpointKey(call.host, call.endpoint?.method ?? tx.method, call.endpoint?.template ?? tx.path);
-    let f = this.facts.get(key);
+    const ep = call.endpoint;
+    let f = ep !== null ? this.byEndpoint.get(ep) : undefined;
     if (f === undefined) {
-      if (this.facts.size >= this.maxEndpoints) {
-        this.overflow++;
-        return;
+      const key = endpointKey(call.host, ep?.method ?? tx.method, ep?.template ?? tx.path);
+      f = this.facts.get(key);
+      if (f === undefined) {
+        if (this.facts.size >= this.maxEndpoints) {
+          this.overflow++;
+          return;
+        }
+        f = { calls: 0, anonymous: 0, schemes: null, carriers: null, responseSensitive: null, requestSensitive: null };
+        this.facts.set(key, f);
       }
-      f = { calls: 0, anonymous: 0, schemes: null, carriers: null, responseSensitive: null, requestSensitive: null };
-      this.facts.set(key, f);
+      if (ep !== null && ep.host === call.host) this.byEndpoint.set(ep, f);
     }
     f.calls++;
     const auth = call.auth;

@@ -11,7 +11,7 @@
  */
 import type { Analyzer } from '../analyzer.types.ts';
 import { isoTime } from '../analyzer.types.ts';
-import type { CallContext, Detection, Severity } from '../call.context.ts';
+import type { CallContext, CallEndpoint, Detection, Severity } from '../call.context.ts';
 import type { AnalysisReport, ReportFinding } from '../../analysis/analysis-report.types.ts';
 import type { Transaction } from '../../engine/transaction.types.ts';
 import type { SensitiveDetector } from './detector.types.ts';
@@ -103,6 +103,13 @@ export class SensitiveAnalyzer implements Analyzer {
   private profile: FieldProfile | null = null;
   /** Path shape (or template) of the current call. */
   private shape = '';
+  /**
+   * Per shared CallEndpoint object (the inventory hands the same one to every call of a template): its learning
+   * profile and exposure detail, found without building key strings. Entries die with the endpoint object.
+   */
+  private readonly byEndpoint = new WeakMap<CallEndpoint, { profile: FieldProfile | null; detail: EndpointAcc | null }>();
+  /** The {@link byEndpoint} entry of the current call (null when the call has no endpoint). */
+  private endpointEntry: { profile: FieldProfile | null; detail: EndpointAcc | null } | null = null;
   /** Fast-path counts of the current call: key, count, key, count, ... */
   private readonly counted: Array<CountedKey | number> = [];
   readonly stats: SensitiveAnalyzerStats = { calls: 0, fullScans: 0, fastCalls: 0, profiles: 0, profileOverflowCalls: 0, wildProfiles: 0 };
@@ -183,9 +190,23 @@ export class SensitiveAnalyzer implements Analyzer {
   /** The learning profile of the call's shape, or null when learning is off. */
   private profileFor(call: CallContext): FieldProfile | null {
     const tx = call.tx;
-    this.shape = call.endpoint !== null ? call.endpoint.template : pathShape(tx.path);
-    const key = `${tx.method} ${this.shape}`;
+    const ep = call.endpoint;
+    let entry: { profile: FieldProfile | null; detail: EndpointAcc | null } | null = null;
+    if (ep !== null) {
+      this.shape = ep.template;
+      entry = this.byEndpoint.get(ep) ?? null;
+      if (entry === null) {
+        entry = { profile: null, detail: null };
+        this.byEndpoint.set(ep, entry);
+      }
+      this.endpointEntry = entry;
+      if (entry.profile !== null) return entry.profile;
+    } else {
+      this.shape = pathShape(tx.path);
+      this.endpointEntry = null;
+    }
     if (this.learning === null) return null;
+    const key = `${tx.method} ${this.shape}`;
     let p = this.profiles.get(key);
     if (p === undefined) {
       if (this.profiles.size >= this.maxProfiles) {
@@ -196,6 +217,7 @@ export class SensitiveAnalyzer implements Analyzer {
       this.profiles.set(key, p);
       this.stats.profiles++;
     }
+    if (entry !== null) entry.profile = p;
     return p;
   }
 
@@ -276,6 +298,20 @@ export class SensitiveAnalyzer implements Analyzer {
       }
       const e = this.exposure.endpoint(`${call.host}\u0000${tx.method}\u0000${this.shape}`, call.host, tx.method, this.shape, tx.startTs);
       if (e !== null && p.details.size < MAX_PROFILE_HOSTS) p.details.set(call.host, e);
+      return e;
+    }
+    const entry = this.endpointEntry;
+    const ep = call.endpoint;
+    if (entry !== null && ep !== null) {
+      const cached = entry.detail;
+      if (cached !== null) {
+        const ts = tx.startTs;
+        if (ts < cached.first) cached.first = ts;
+        if (ts > cached.last) cached.last = ts;
+        return cached;
+      }
+      const e = this.exposure.endpoint(`${ep.host}\u0000${ep.method}\u0000${ep.template}`, ep.host, ep.method, ep.template, tx.startTs);
+      entry.detail = e;
       return e;
     }
     const host = call.endpoint?.host ?? call.host;

@@ -1,0 +1,133 @@
+/**
+ * `npm run bench:analysis`: what each default analyzer costs per call, and the end-to-end rate of
+ * `analyzeCaptureFile`, on the engine's bench traffic. The pipeline runs inside the real engine with the first k
+ * analyzers of `defaultAnalyzers()` for k = 0..all (so every analyzer sees the context its predecessors fill, as in
+ * production); an analyzer's cost per call is the time of the set that ends with it minus the set before, divided by
+ * the calls. Sets are measured in interleaved rounds (drifting load on a shared machine hits all alike) and the best
+ * round counts.
+ *
+ * `--compare <dir>` also measures the analyzers of another checkout (e.g. a `git archive` of the previous commit) in
+ * the same rounds, so before/after figures are ratios from one run. Figures go to docs/benchmarks.md
+ * (analysis-bench markers) unless `--no-write`.
+ *
+ * Usage: npm run bench:analysis [-- --transactions N] [--runs R] [--capture file.pcap] [--compare dir] [--no-write]
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { writeBenchCapture } from '../traffic/bench.writer.ts';
+import { CaptureFileReader } from '../../appliance/src/engine/source/capture-file.reader.ts';
+import { HttpEngine } from '../../appliance/src/engine/http-engine.ts';
+import type { Analyzer } from '../../appliance/src/analyzers/analyzer.types.ts';
+import type { AnalysisReport } from '../../appliance/src/analysis/analysis-report.types.ts';
+import { AnalysisPipeline } from '../../appliance/src/analysis/analysis.pipeline.ts';
+import { analyzeCaptureFile, defaultAnalyzers } from '../../appliance/src/analysis/offline-analysis.service.ts';
+import { writeBenchSection } from './bench.report.ts';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+const fmt = (n: number, d = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+
+/** The analyzer factory and whole-file analysis of one code tree. */
+interface Tree {
+  label: string;
+  analyzers: () => Analyzer[];
+  analyzeFile: (path: string) => Promise<AnalysisReport>;
+}
+
+/** A full GC before each timed run when node runs with --expose-gc (the npm script does), so runs do not pay for garbage left by the previous one. */
+function collectGarbage(): void {
+  (globalThis as { gc?: () => void }).gc?.();
+}
+
+/** Seconds and calls of one engine run with `analyzers`. */
+async function timeSet(path: string, analyzers: Analyzer[]): Promise<{ seconds: number; calls: number }> {
+  collectGarbage();
+  const t0 = process.hrtime.bigint();
+  const pipeline = new AnalysisPipeline(analyzers);
+  const engine = new HttpEngine(pipeline.handle);
+  await new CaptureFileReader(path).run((pkt) => engine.push(pkt));
+  engine.finish();
+  return { seconds: Number(process.hrtime.bigint() - t0) / 1e9, calls: pipeline.calls };
+}
+
+/** Best time per set (index k = first k analyzers) and of the whole-file analysis, for one tree. */
+interface Measured {
+  sets: number[];
+  file: number;
+  calls: number;
+}
+
+async function loadTree(dir: string, label: string): Promise<Tree> {
+  const mod = (await import(pathToFileURL(join(resolve(dir), 'appliance/src/analysis/offline-analysis.service.ts')).href)) as {
+    defaultAnalyzers: () => Analyzer[];
+    analyzeCaptureFile: (path: string) => Promise<AnalysisReport>;
+  };
+  return { label, analyzers: mod.defaultAnalyzers, analyzeFile: (p) => mod.analyzeCaptureFile(p) };
+}
+
+async function main(): Promise<void> {
+  const n = Number(arg('--transactions') ?? 50_000);
+  const runs = Number(arg('--runs') ?? 3);
+  const path = arg('--capture') ?? join(root, 'tmp', 'bench', `bench-${n}.pcap`);
+  if (!existsSync(path)) {
+    mkdirSync(dirname(path), { recursive: true });
+    await writeBenchCapture(path, { transactions: n });
+  }
+  const trees: Tree[] = [];
+  const compare = arg('--compare');
+  if (compare !== undefined) trees.push(await loadTree(compare, 'before'));
+  trees.push({ label: compare !== undefined ? 'after' : 'this tree', analyzers: defaultAnalyzers, analyzeFile: (p) => analyzeCaptureFile(p) });
+  const ids = defaultAnalyzers().map((a) => a.id);
+  const results: Measured[] = trees.map(() => ({ sets: ids.map(() => Infinity).concat(Infinity), file: Infinity, calls: 0 }));
+  for (const t of trees) await timeSet(path, t.analyzers()); // warm-up
+  for (let round = 0; round < runs; round++) {
+    for (let k = 0; k <= ids.length; k++) {
+      for (let t = 0; t < trees.length; t++) {
+        const r = await timeSet(path, trees[t].analyzers().slice(0, k));
+        results[t].sets[k] = Math.min(results[t].sets[k], r.seconds);
+        results[t].calls = r.calls;
+      }
+    }
+    for (let t = 0; t < trees.length; t++) {
+      collectGarbage();
+      const t0 = performance.now();
+      await trees[t].analyzeFile(path);
+      results[t].file = Math.min(results[t].file, (performance.now() - t0) / 1000);
+    }
+    process.stderr.write(`round ${round + 1}/${runs} done\n`);
+  }
+  const calls = results[results.length - 1].calls;
+  const us = (s: number): number => (s * 1e6) / Math.max(1, calls);
+  const perAnalyzer = (m: Measured, i: number): number => us(m.sets[i + 1] - m.sets[i]);
+  const header = trees.length === 2 ? '| analyzer | before µs/call | after µs/call | after/before |\n|---|---|---|---|' : '| analyzer | µs/call |\n|---|---|';
+  const row = (name: string, vals: number[]): string =>
+    vals.length === 2 ? `| ${name} | ${fmt(vals[0], 2)} | ${fmt(vals[1], 2)} | ${fmt(vals[1] / vals[0], 2)} |` : `| ${name} | ${fmt(vals[0], 2)} |`;
+  const lines = [
+    `Machine: ${cpus()[0]?.model ?? 'unknown'}, ${cpus().length} cores, Node ${process.version}; one core.`,
+    `Capture: ${path.startsWith(root) ? path.slice(root.length + 1) : path} (engine bench traffic), ${fmt(calls)} calls; best of ${runs} interleaved rounds.`,
+    '',
+    header,
+    row('engine + empty pipeline', results.map((m) => us(m.sets[0]))),
+    ...ids.map((id, i) => row(id, results.map((m) => perAnalyzer(m, i)))),
+    row('all analyzers', results.map((m) => us(m.sets[ids.length] - m.sets[0]))),
+    '',
+    ...trees.map((t, i) => `\`analyzeCaptureFile\` (${t.label}): ${fmt(results[i].file, 2)} s, ${fmt(calls / results[i].file)} tx/s.`),
+  ];
+  if (trees.length === 2) lines.push(`End-to-end speed-up: ${fmt(results[0].file / results[1].file, 2)}×; analyzers alone: ${fmt((results[0].sets[ids.length] - results[0].sets[0]) / (results[1].sets[ids.length] - results[1].sets[0]), 2)}×.`);
+  const text = lines.join('\n');
+  process.stdout.write(`${text}\n`);
+  if (!process.argv.includes('--no-write')) {
+    const cmd = process.argv.slice(2).filter((a) => a !== '--no-write').join(' ');
+    const doc = writeBenchSection('analysis-bench', 'Analysis pipeline (`npm run bench:analysis`)', `Measured ${new Date().toISOString().slice(0, 10)} with \`npm run bench:analysis${cmd ? ` -- ${cmd}` : ''}\`.\n\n${text}`);
+    process.stderr.write(`figures written to ${doc}\n`);
+  }
+}
+
+await main();
