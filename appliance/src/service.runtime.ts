@@ -29,6 +29,9 @@ import { SpecsRepository } from './store/sqlite/specs.repository.ts';
 import { InventoryService } from './services/inventory.service.ts';
 import { InventoryRepository } from './store/sqlite/inventory.repository.ts';
 import { PoliciesService } from './services/policies.service.ts';
+import { ThreatsService } from './services/threats.service.ts';
+import { ActorLinksRepository } from './analyzers/tracing/actor-links.repository.ts';
+import type { AnalysisReport } from './analysis/analysis-report.types.ts';
 import { PoliciesRepository } from './store/sqlite/policies.repository.ts';
 import type { Policy, PolicyAction } from './policies/policy.types.ts';
 import { listInterfaces, type NetworkInterfaceInfo } from './engine/source/network-interfaces.reader.ts';
@@ -111,9 +114,18 @@ export async function startService(config: AppConfig, opts: StartOptions = {}): 
   const retention = new RetentionService(callLog, settingsService, clock);
   const specs = new SpecsService(new SpecsRepository(db), audit, clock);
   const inventory = new InventoryService(new InventoryRepository(db), settings, audit, clock);
+  const findingsRepo = new FindingsRepository(db);
+  const threats = new ThreatsService(db, findingsRepo, new ActorLinksRepository(db), callLog, audit, clock);
+  const mergeReport = async (report: AnalysisReport, source: string): Promise<void> => {
+    const applied = (await specs.apply(report)).report;
+    inventory.ingest(applied, source);
+    threats.ingest(applied, source);
+  };
   // The same capture uploaded again replaces its own contribution: the source is the file's content hash.
-  captures.onDone = async (_id, report, sha256) => void inventory.ingest((await specs.apply(report)).report, `upload:${sha256.slice(0, 16)}`);
-  live.onReport = async (report, source) => void inventory.ingest((await specs.apply(report)).report, source);
+  captures.onDone = (_id, report, sha256) => mergeReport(report, `upload:${sha256.slice(0, 16)}`);
+  live.onReport = (report, source) => mergeReport(report, source);
+  captures.onActors = (links, activity) => threats.mergeActors(links, activity);
+  live.onActors = (links, activity) => threats.mergeActors(links, activity);
   const policies = new PoliciesService(new PoliciesRepository(db), audit, clock);
   const pipelinePolicies = (): { policies: Policy[]; timeZone: string } => ({ policies: policies.snapshot(), timeZone: applianceTimeZone(settings) });
   captures.policies = pipelinePolicies;
@@ -122,14 +134,14 @@ export async function startService(config: AppConfig, opts: StartOptions = {}): 
   captures.onPolicyAction = onPolicyAction;
   live.onPolicyAction = onPolicyAction;
   policies.onChange(() => live.updatePolicies());
-  const source = new StoredReportDataSource({ findings: new FindingsRepository(db), sensitive: new SensitiveRepository(db), captures });
+  const source = new StoredReportDataSource({ findings: findingsRepo, sensitive: new SensitiveRepository(db), captures });
   const timeZone = applianceTimeZone(settings);
   const reports = new ReportsService({ schedules: new ReportSchedulesRepository(db), runs: new ReportRunsRepository(db), source, clock, dataDir: config.dataDir, version, timeZone: () => applianceTimeZone(settings), smtp: () => smtpSettingsFrom(settings), audit, log });
   const jobRuns = new JobRunsRepository(db);
   const jobs = new JobScheduler(jobsTable({ reports, jobRuns, callLogRetention: retention, inventory }), new JobsRepository(db), jobRuns, clock, timeZone, log);
   // Live cron only on the system clock; tests with a ManualClock drive jobs.tick().
   if (opts.clock === undefined) jobs.start();
-  const services: AppServices = { version, clock, setup, auth, users, audit, captures, calls, live, settings: settingsService, health, tls: tlsService, specs, inventory, policies, reports, jobs, uiDir: config.uiDir, secure: true };
+  const services: AppServices = { version, clock, setup, auth, users, audit, captures, calls, live, settings: settingsService, health, tls: tlsService, specs, inventory, policies, threats, reports, jobs, uiDir: config.uiDir, secure: true };
   const newSetupToken = setup.ensureToken();
   const tls = ensureCertificate(config.dataDir);
   const app = createApp(services);

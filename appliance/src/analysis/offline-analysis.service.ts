@@ -18,6 +18,7 @@ import { ExposureAnalyzer } from '../analyzers/exposure/exposure.analyzer.ts';
 import { RiskAnalyzer } from '../analyzers/risk/risk.analyzer.ts';
 import { PolicyAnalyzer } from '../analyzers/policies/policy.analyzer.ts';
 import type { PolicyEngine } from '../policies/policy.engine.ts';
+import type { TracingAnalyzer } from '../analyzers/tracing/tracing.analyzer.ts';
 import type { AnalysisReport } from './analysis-report.types.ts';
 import { AnalysisPipeline } from './analysis.pipeline.ts';
 
@@ -36,10 +37,10 @@ export interface OfflineAnalysisOptions {
 
 /**
  * The analyzers `api-radar analyze` runs by default, in pipeline order: context producers (identity, inventory,
- * sensitive) first, detectors next, then the user's policies (when given), then the findings aggregator, then
- * analyzers that read other results (risk).
+ * sensitive) first, detectors next, then the user's policies and the actor-link collector (when given, as the
+ * service's pipelines do), then the findings aggregator, then analyzers that read other results (risk).
  */
-export function defaultAnalyzers(opts: { policies?: PolicyEngine } = {}): Analyzer[] {
+export function defaultAnalyzers(opts: { policies?: PolicyEngine; tracing?: TracingAnalyzer } = {}): Analyzer[] {
   return [
     new IdentityAnalyzer(),
     new InventoryAnalyzer(),
@@ -49,6 +50,7 @@ export function defaultAnalyzers(opts: { policies?: PolicyEngine } = {}): Analyz
     new AbuseAnalyzer(),
     new ExposureAnalyzer(),
     ...(opts.policies !== undefined ? [new PolicyAnalyzer(opts.policies)] : []),
+    ...(opts.tracing !== undefined ? [opts.tracing] : []),
     new FindingsAnalyzer(),
     new RiskAnalyzer(),
   ];

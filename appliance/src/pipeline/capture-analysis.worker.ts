@@ -14,6 +14,8 @@ import { readFileSync, writeFileSync, renameSync } from 'node:fs';
 import { analyzeCaptureFile, defaultAnalyzers } from '../analysis/offline-analysis.service.ts';
 import { PolicyEngine } from '../policies/policy.engine.ts';
 import type { Policy, PolicyAction } from '../policies/policy.types.ts';
+import { TracingAnalyzer } from '../analyzers/tracing/tracing.analyzer.ts';
+import type { ActorActivity, ActorLink } from '../analyzers/tracing/actor-links.repository.ts';
 import { CaptureFormatError } from '../engine/source/capture-file.reader.ts';
 import type { CallEvent } from '../store/events/call-event.types.ts';
 import { CallBatcher } from './call-batcher.ts';
@@ -23,6 +25,7 @@ export type WorkerMessage =
   | { type: 'progress'; bytesRead: number; totalBytes: number; transactions: number }
   | { type: 'calls'; rows: CallEvent[] }
   | { type: 'policyAction'; action: PolicyAction }
+  | { type: 'actors'; links: ActorLink[]; activity: ActorActivity[] }
   | { type: 'done'; calls: number }
   | { type: 'failed'; message: string };
 
@@ -62,11 +65,22 @@ async function main(): Promise<void> {
     engine = new PolicyEngine(policies, timeZone, (action) => send({ type: 'policyAction', action }));
   }
   const batcher = source ? new CallBatcher(source, (rows) => send({ type: 'calls', rows })) : null;
+  const tracing = source ? new TracingAnalyzer() : undefined;
+  let lastDrain = Date.now();
+  const drainActors = (): void => {
+    if (tracing === undefined) return;
+    lastDrain = Date.now();
+    const d = tracing.drain();
+    if (d.links.length > 0 || d.activity.length > 0) send({ type: 'actors', ...d });
+  };
   try {
     const report = await analyzeCaptureFile(capture, {
-      analyzers: defaultAnalyzers({ policies: engine }),
+      analyzers: defaultAnalyzers({ policies: engine, tracing }),
       sinks: batcher === null ? [] : [batcher.sink],
-      beforeRead: backPressure,
+      beforeRead: () => {
+        if (Date.now() - lastDrain > 5000) drainActors();
+        return backPressure();
+      },
       onProgress: (bytesRead, totalBytes, transactions) => {
         const now = Date.now();
         if (now - last < 250) return;
@@ -75,6 +89,7 @@ async function main(): Promise<void> {
       },
     });
     batcher?.drain();
+    drainActors();
     writeFileSync(`${out}.tmp`, JSON.stringify(report));
     renameSync(`${out}.tmp`, out);
     // Disconnect only once the last message has left, or the parent may never see it.

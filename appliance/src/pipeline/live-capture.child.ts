@@ -23,6 +23,8 @@ import { CallBatcher } from './call-batcher.ts';
 import { HostFilter, type HostScope } from './host.filter.ts';
 import { PolicyEngine } from '../policies/policy.engine.ts';
 import type { Policy, PolicyAction } from '../policies/policy.types.ts';
+import { TracingAnalyzer } from '../analyzers/tracing/tracing.analyzer.ts';
+import type { ActorActivity, ActorLink } from '../analyzers/tracing/actor-links.repository.ts';
 
 /** What the parent passes in argv[2] (JSON). */
 export interface LiveChildConfig {
@@ -77,6 +79,7 @@ export type LiveChildMessage =
   | { type: 'probe'; result: ProbeResult }
   | { type: 'failed'; code: string; message: string }
   | { type: 'policyAction'; action: PolicyAction }
+  | { type: 'actors'; links: ActorLink[]; activity: ActorActivity[] }
   | { type: 'stopped' };
 
 /** Messages the parent sends: a new policy set (applied at once). */
@@ -137,7 +140,12 @@ function runCapture(cfg: LiveChildConfig, source: LiveCaptureSource): void {
   process.on('message', (m: LiveParentMessage) => {
     if (m.type === 'policies') policies.update(m.policies, m.timeZone);
   });
-  const pipeline = new AnalysisPipeline(defaultAnalyzers({ policies }), [batcher.sink]);
+  const tracing = new TracingAnalyzer();
+  const drainActors = (): void => {
+    const d = tracing.drain();
+    if (d.links.length > 0 || d.activity.length > 0) send({ type: 'actors', ...d });
+  };
+  const pipeline = new AnalysisPipeline(defaultAnalyzers({ policies, tracing }), [batcher.sink]);
   let outOfScope = 0;
   const engine = new HttpEngine((tx: Transaction) => {
     if (tx.method !== '' && !filter.accepts(tx.host, tx.serverIp)) {
@@ -170,6 +178,7 @@ function runCapture(cfg: LiveChildConfig, source: LiveCaptureSource): void {
       process.stderr.write(`pipeline error: ${String((source.sinkError as Error).message ?? source.sinkError)}\n`);
     }
   }, 1000);
+  const actorTimer = setInterval(drainActors, 5000);
   const reportPath = cfg.reportPath;
   const reportTimer =
     reportPath === undefined ? null : setInterval(() => writeReport(pipeline, engine, started, reportPath), Math.max(1000, cfg.reportEveryMs ?? 30_000));
@@ -179,10 +188,12 @@ function runCapture(cfg: LiveChildConfig, source: LiveCaptureSource): void {
     if (stopping) return;
     stopping = true;
     clearInterval(tick);
+    clearInterval(actorTimer);
     if (reportTimer !== null) clearInterval(reportTimer);
     source.stop();
     engine.finish();
     batcher.drain();
+    drainActors();
     if (reportPath !== undefined) writeReport(pipeline, engine, started, reportPath);
     send({ type: 'stopped' });
     process.disconnect?.();

@@ -20,6 +20,7 @@ import { settingsRoutes } from './routes/settings.routes.ts';
 import { specRoutes } from './routes/specs.routes.ts';
 import { inventoryRoutes } from './routes/inventory.routes.ts';
 import { policyRoutes } from './routes/policies.routes.ts';
+import { threatRoutes } from './routes/threats.routes.ts';
 import { reportRoutes } from './routes/reports.routes.ts';
 import { jobRoutes } from './routes/jobs.routes.ts';
 import { roleAtLeast, type Principal } from '../services/auth.service.ts';
@@ -39,6 +40,7 @@ export function apiRoutes(s: AppServices): RouteDef<never>[] {
     ...specRoutes(s),
     ...inventoryRoutes(s),
     ...policyRoutes(s),
+    ...threatRoutes(s),
     ...reportRoutes(s),
     ...jobRoutes(s),
   ];

@@ -13,6 +13,7 @@ import type { TlsService } from '../services/tls.service.ts';
 import type { SpecsService } from '../services/specs.service.ts';
 import type { InventoryService } from '../services/inventory.service.ts';
 import type { PoliciesService } from '../services/policies.service.ts';
+import type { ThreatsService } from '../services/threats.service.ts';
 import type { ReportsService } from '../reports/reports.service.ts';
 import type { JobScheduler } from '../jobs/job.scheduler.ts';
 
@@ -41,6 +42,8 @@ export interface AppServices {
   inventory: InventoryService;
   /** User policies. */
   policies: PoliciesService;
+  /** Findings with status, actor links, attacker views. */
+  threats: ThreatsService;
   /** Scheduled email reports. */
   reports: ReportsService;
   /** The jobs table's scheduler. */

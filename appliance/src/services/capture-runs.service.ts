@@ -19,6 +19,7 @@ import type { Principal } from './auth.service.ts';
 import type { WorkerMessage } from '../pipeline/capture-analysis.worker.ts';
 import type { CallEventStore } from '../store/events/call-event.types.ts';
 import type { Policy, PolicyAction } from '../policies/policy.types.ts';
+import type { ActorActivity, ActorLink } from '../analyzers/tracing/actor-links.repository.ts';
 
 /** Largest capture accepted by upload. */
 export const MAX_UPLOAD_BYTES = 4 * 1024 ** 3;
@@ -45,6 +46,8 @@ export class CaptureRunsService {
   policies: () => { policies: Policy[]; timeZone: string } | null = () => null;
   /** Receives the notify/block actions policies raised. */
   onPolicyAction: (a: PolicyAction) => void = () => undefined;
+  /** Receives actor-link deltas (which IP used which identity, what each touched). */
+  onActors: (links: ActorLink[], activity: ActorActivity[]) => void = () => undefined;
 
   constructor(
     dataDir: string,
@@ -120,6 +123,7 @@ export class CaptureRunsService {
       if (m.type === 'progress') this.progress.set(id, { bytesRead: m.bytesRead, totalBytes: m.totalBytes, transactions: m.transactions });
       else if (m.type === 'calls') this.events?.append(m.rows);
       else if (m.type === 'policyAction') this.onPolicyAction(m.action);
+      else if (m.type === 'actors') this.onActors(m.links, m.activity);
       else outcome = m;
     });
     child.on('exit', (code) => void this.settle(id, code, outcome, stderr));

@@ -15,6 +15,7 @@ import { ApiError } from '../errors/error.catalogue.ts';
 import type { AnalysisReport } from '../analysis/analysis-report.types.ts';
 import type { LiveChildConfig, LiveChildMessage, LiveChildStats, LiveParentMessage, ProbeResult } from '../pipeline/live-capture.child.ts';
 import type { Policy, PolicyAction } from '../policies/policy.types.ts';
+import type { ActorActivity, ActorLink } from '../analyzers/tracing/actor-links.repository.ts';
 import { hostEntryError } from '../pipeline/host.filter.ts';
 import type { CallEventStore } from '../store/events/call-event.types.ts';
 import type { SettingsRepository } from '../store/sqlite/settings.repository.ts';
@@ -131,6 +132,8 @@ export class LiveCaptureService {
   policies: () => { policies: Policy[]; timeZone: string } = () => ({ policies: [], timeZone: 'UTC' });
   /** Receives the notify/block actions policies raised. */
   onPolicyAction: (a: PolicyAction) => void = () => undefined;
+  /** Receives actor-link deltas (which IP used which identity, what each touched). */
+  onActors: (links: ActorLink[], activity: ActorActivity[]) => void = () => undefined;
   /** Called with each report snapshot and its source label `live:<iface>:<start ms>` (inventory merge). */
   onReport: (report: AnalysisReport, source: string) => Promise<void> | void = () => undefined;
 
@@ -232,6 +235,9 @@ export class LiveCaptureService {
             break;
           case 'policyAction':
             this.onPolicyAction(m.action);
+            break;
+          case 'actors':
+            this.onActors(m.links, m.activity);
             break;
           default:
             break;
