@@ -134,7 +134,7 @@ export async function startService(config: AppConfig, opts: StartOptions = {}): 
   captures.onPolicyAction = onPolicyAction;
   live.onPolicyAction = onPolicyAction;
   policies.onChange(() => live.updatePolicies());
-  const source = new StoredReportDataSource({ findings: findingsRepo, sensitive: new SensitiveRepository(db), captures });
+  const source = new StoredReportDataSource({ findings: findingsRepo, sensitive: new SensitiveRepository(db), captures, inventory: new InventoryRepository(db) });
   const timeZone = applianceTimeZone(settings);
   const reports = new ReportsService({ schedules: new ReportSchedulesRepository(db), runs: new ReportRunsRepository(db), source, clock, dataDir: config.dataDir, version, timeZone: () => applianceTimeZone(settings), smtp: () => smtpSettingsFrom(settings), audit, log });
   const jobRuns = new JobRunsRepository(db);

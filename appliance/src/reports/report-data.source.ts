@@ -15,6 +15,7 @@ import {
   type ReportDataSource,
   type ReportEndpointLine,
   type ReportFindingLine,
+  type ReportLifecycleLine,
   type ReportPeriod,
   type ReportScope,
   type ReportSensitiveField,
@@ -25,7 +26,17 @@ export interface StoredReportInputs {
   findings: { list(filter: { limit: number }): FindingRecord[] };
   sensitive: { fieldExposure(): FieldExposureRow[] };
   captures: { list(limit: number): CaptureRun[]; report(id: number): { run: CaptureRun; report: AnalysisReport } | undefined };
+  /**
+   * The stored inventory (every source, live capture included): when given, endpoints come from it — "new" meaning
+   * recorded as new in the period — and its lifecycle changes are listed.
+   */
+  inventory?: {
+    list(f: { limit: number }): { endpoints: Array<{ host: string; method: string; template: string; calls: number; sensitive: string[]; risk: number; firstSeen: number }> };
+    changes(sinceMs: number, limit: number): Array<{ at: number; host: string; method: string; template: string; kind: string }>;
+  };
 }
+
+const LIFECYCLE_KINDS = new Set(['revived', 'dormant', 'retired', 'merged']);
 
 /** Lines listed per section (counts cover everything). */
 export const REPORT_LIST_LIMIT = 10;
@@ -72,6 +83,31 @@ export class StoredReportDataSource implements ReportDataSource {
           cur.sensitive = [...new Set([...cur.sensitive, ...e.sensitive])].sort();
         }
       }
+    }
+
+    // The stored inventory, when attached, is the endpoint list of record (it also holds what live capture saw).
+    const lifecycle: ReportLifecycleLine[] = [];
+    if (this.inputs.inventory !== undefined) {
+      const changes = this.inputs.inventory.changes(0, 100_000).filter((c) => c.at <= period.end && inScope(c.host));
+      const newAt = new Map<string, number>();
+      for (const c of changes) {
+        const k = endpointKey({ host: c.host, method: c.method, path: c.template });
+        if (c.kind === 'new') newAt.set(k, Math.min(c.at, newAt.get(k) ?? Infinity));
+        else if (LIFECYCLE_KINDS.has(c.kind) && inPeriod(c.at, period)) lifecycle.push({ kind: c.kind as ReportLifecycleLine['kind'], host: c.host, method: c.method, path: c.template, at: c.at });
+      }
+      for (const e of this.inputs.inventory.list({ limit: 5000 }).endpoints) {
+        if (!inScope(e.host)) continue;
+        const k = endpointKey({ host: e.host, method: e.method, path: e.template });
+        const since = newAt.get(k) ?? e.firstSeen;
+        if (since > period.end) continue;
+        const cur = endpoints.get(k);
+        if (cur === undefined) endpoints.set(k, { host: e.host, method: e.method, path: e.template, calls: e.calls, sensitive: [...e.sensitive].sort(), risk: e.risk, since });
+        else {
+          cur.calls = Math.max(cur.calls, e.calls);
+          cur.since = Math.min(cur.since, since);
+        }
+      }
+      lifecycle.sort((a, b) => b.at - a.at || a.kind.localeCompare(b.kind));
     }
 
     // Findings: stored rows win; capture findings fill in what the table does not hold.
@@ -179,6 +215,10 @@ export class StoredReportDataSource implements ReportDataSource {
         newSensitiveFieldCount: newFields.length,
         newFindings: newFindings.slice(0, REPORT_LIST_LIMIT),
         newFindingCount: newFindings.length,
+        lifecycle: lifecycle.slice(0, REPORT_LIST_LIMIT),
+        lifecycleCount: lifecycle.length,
+        shadowApis: open.filter((f) => f.type === 'shadow_api').length,
+        zombieApis: open.filter((f) => f.type === 'zombie_api').length,
       },
       topFindings: [...open].sort(byFindingWeight).slice(0, REPORT_LIST_LIMIT),
       topAttackers,

@@ -90,7 +90,8 @@ export function renderReport(data: ReportData, opts: RenderOptions): RenderedRep
 <p style="margin:0;color:#374151;font-size:13px">${escapeHtml(scope)}</p>
 <h2 ${H2}>${escapeHtml(t('section.posture'))}</h2>
 <table role="presentation" cellspacing="6" cellpadding="0" style="width:100%;border-collapse:separate"><tr>${tile(t('posture.hosts'), p.hosts)}${tile(t('posture.endpoints'), p.endpoints)}${tile(t('posture.sensitiveEndpoints'), p.sensitiveEndpoints, '#7c3aed')}${tile(t('posture.openFindings'), p.openFindings, '#dc2626')}</tr>
-<tr>${tile(t('posture.likelySuccess'), p.likelySuccess, '#7f1d1d')}${tile(t('posture.newEndpoints'), c.newEndpointCount)}${tile(t('posture.newSensitive'), c.newSensitiveFieldCount, '#7c3aed')}${tile(t('posture.newFindings'), c.newFindingCount, '#dc2626')}</tr></table>
+<tr>${tile(t('posture.likelySuccess'), p.likelySuccess, '#7f1d1d')}${tile(t('posture.newEndpoints'), c.newEndpointCount)}${tile(t('posture.newSensitive'), c.newSensitiveFieldCount, '#7c3aed')}${tile(t('posture.newFindings'), c.newFindingCount, '#dc2626')}</tr>
+<tr>${tile(t('posture.shadow'), c.shadowApis, '#b45309')}${tile(t('posture.zombie'), c.zombieApis, '#b45309')}</tr></table>
 <h2 ${H2}>${escapeHtml(t('section.charts'))}</h2>
 ${charts.map((ch) => `<div style="margin:6px 0">${chartHtml(ch)}</div>`).join('\n')}
 <h2 ${H2}>${escapeHtml(t('section.changes'))}</h2>
@@ -100,6 +101,8 @@ ${table([t('col.endpoint'), t('col.calls'), t('col.risk'), t('col.sensitive')], 
 ${table([t('col.type'), t('col.endpoint'), t('col.field')], c.newSensitiveFields.map((f) => [escapeHtml(typeName(f.typeId)), endpoint(f), escapeHtml(fieldText(f))]))}${more(c.newSensitiveFields.length, c.newSensitiveFieldCount)}
 <h3 ${H3}>${escapeHtml(t('section.newFindings', { count: c.newFindingCount }))}</h3>
 ${table(findingHead, findingRows(c.newFindings))}${more(c.newFindings.length, c.newFindingCount)}
+<h3 ${H3}>${escapeHtml(t('section.lifecycle', { count: c.lifecycleCount }))}</h3>
+${table([t('col.change'), t('col.endpoint'), t('col.when')], c.lifecycle.map((l) => [escapeHtml(t(`lifecycle.${l.kind}` as ReportTextKey)), endpoint(l), escapeHtml(fmt(l.at))]))}${more(c.lifecycle.length, c.lifecycleCount)}
 <h2 ${H2}>${escapeHtml(t('section.topFindings'))}</h2>
 ${table(findingHead, findingRows(data.topFindings))}
 <h2 ${H2}>${escapeHtml(t('section.attackers'))}</h2>
@@ -134,6 +137,9 @@ ${data.capture.weird.length === 0 ? '' : table([t('col.reason'), t('col.count')]
     `  ${t('posture.newEndpoints')}: ${c.newEndpointCount}`,
     `  ${t('posture.newSensitive')}: ${c.newSensitiveFieldCount}`,
     `  ${t('posture.newFindings')}: ${c.newFindingCount}`,
+    `  ${t('posture.shadow')}: ${c.shadowApis}`,
+    `  ${t('posture.zombie')}: ${c.zombieApis}`,
+    `  ${t('section.lifecycle', { count: c.lifecycleCount })}`,
     '',
     `${t('section.topFindings')}:`,
     ...(data.topFindings.length === 0 ? [`  ${t('none')}`] : data.topFindings.map(line)),

@@ -108,11 +108,27 @@ export interface ReportData {
     newSensitiveFieldCount: number;
     newFindings: ReportFindingLine[];
     newFindingCount: number;
+    /** Lifecycle changes of the stored inventory in the period (revived, dormant, retired, merged). */
+    lifecycle: ReportLifecycleLine[];
+    lifecycleCount: number;
+    /** Open shadow and zombie API findings (endpoints against the declared specs). */
+    shadowApis: number;
+    zombieApis: number;
   };
   topFindings: ReportFindingLine[];
   topAttackers: ReportAttackerLine[];
   sensitive: { byType: ReportSensitiveType[] };
   capture: ReportCaptureHealth;
+}
+
+/** One lifecycle change of an endpoint. */
+export interface ReportLifecycleLine {
+  kind: 'revived' | 'dormant' | 'retired' | 'merged';
+  host: string;
+  method: string;
+  path: string;
+  /** When the change was recorded (epoch ms). */
+  at: number;
 }
 
 /** Where report content comes from. */

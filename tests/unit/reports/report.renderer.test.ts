@@ -21,6 +21,10 @@ function data(): ReportData {
       newSensitiveFieldCount: 1,
       newFindings: [{ type: 'attack.xss', category: 'attack', severity: 'critical', host: 'api.example.com', method: 'GET', path: '/v1/search', client: '198.51.100.9', count: 3, outcome: 'likely_success', status: 'open', evidence: `q=${hostile} id 110101199003077777 phone 13812345678` }],
       newFindingCount: 1,
+      lifecycle: [{ kind: 'dormant', host: 'api.example.com', method: 'GET', path: `/v0/${hostile}`, at: Date.UTC(2026, 2, 3) }, { kind: 'revived', host: 'api.example.com', method: 'POST', path: '/v1/orders', at: Date.UTC(2026, 2, 4) }],
+      lifecycleCount: 2,
+      shadowApis: 3,
+      zombieApis: 1,
     },
     topFindings: [],
     topAttackers: [{ client: '198.51.100.9', findings: 1, events: 3, worstSeverity: 'critical', likelySuccess: true, calls: 10 }],
@@ -42,6 +46,18 @@ test('traffic text is escaped, control and bidi characters removed, evidence mas
     assert.doesNotMatch(page, /<script/i);
     assert.match(page, /name&quot;/, 'quotes escaped');
   }
+});
+
+test('lifecycle changes and shadow/zombie counts are shown in both languages', () => {
+  const en = renderReport(data(), { ...opts, language: 'en' });
+  assert.match(en.html, /Lifecycle changes \(2\)/);
+  assert.match(en.html, /dormant/);
+  assert.match(en.html, /Shadow APIs/);
+  assert.doesNotMatch(en.html, /<img src=x/);
+  const zh = renderReport(data(), { ...opts, language: 'zh-CN' });
+  assert.match(zh.html, /生命周期变化（2）/);
+  assert.match(zh.html, /重新活跃/);
+  assert.match(zh.text, /僵尸 API: 1/);
 });
 
 test('the preview inlines SVG charts, the email refers to cid images of the same charts', () => {
