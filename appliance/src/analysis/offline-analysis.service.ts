@@ -56,6 +56,29 @@ export function defaultAnalyzers(opts: { policies?: PolicyEngine; tracing?: Trac
   ];
 }
 
+/** The analysis report of what `pipeline` and `engine` have seen so far (engine counters, then each analyzer's part). */
+export function buildReport(pipeline: AnalysisPipeline, engine: HttpEngine, durationMs: number): AnalysisReport {
+  const s = engine.stats();
+  const report: AnalysisReport = {
+    schemaVersion: 1,
+    stats: {
+      packets: s.packets,
+      bytes: s.bytes,
+      flows: s.flows,
+      transactions: s.transactions,
+      parseErrors: s.parseErrors,
+      tcpGaps: s.tcpGaps,
+      durationMs: Math.round(durationMs),
+      weird: engine.weird.toJSON(),
+    },
+    endpoints: [],
+    findings: [],
+    clients: [],
+  };
+  pipeline.contribute(report);
+  return report;
+}
+
 /** Analyzes one capture file. Throws CaptureFormatError when the file is not a readable capture. */
 export async function analyzeCaptureFile(path: string, opts: OfflineAnalysisOptions = {}): Promise<AnalysisReport> {
   const started = performance.now();
@@ -69,23 +92,5 @@ export async function analyzeCaptureFile(path: string, opts: OfflineAnalysisOpti
   const sourceStats = await reader.run((pkt) => engine.push(pkt));
   engine.finish();
   engine.weird.merge(sourceStats.errors);
-  const s = engine.stats();
-  const report: AnalysisReport = {
-    schemaVersion: 1,
-    stats: {
-      packets: s.packets,
-      bytes: s.bytes,
-      flows: s.flows,
-      transactions: s.transactions,
-      parseErrors: s.parseErrors,
-      tcpGaps: s.tcpGaps,
-      durationMs: Math.round(performance.now() - started),
-      weird: engine.weird.toJSON(),
-    },
-    endpoints: [],
-    findings: [],
-    clients: [],
-  };
-  pipeline.contribute(report);
-  return report;
+  return buildReport(pipeline, engine, performance.now() - started);
 }

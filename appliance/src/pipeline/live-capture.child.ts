@@ -16,8 +16,7 @@ import { HttpEngine, type EngineStats } from '../engine/http-engine.ts';
 import { LiveCaptureError, LiveCaptureSource, type LiveCaptureStats } from '../engine/source/live-capture.source.ts';
 import type { Transaction } from '../engine/transaction.types.ts';
 import { AnalysisPipeline } from '../analysis/analysis.pipeline.ts';
-import { defaultAnalyzers } from '../analysis/offline-analysis.service.ts';
-import type { AnalysisReport } from '../analysis/analysis-report.types.ts';
+import { buildReport, defaultAnalyzers } from '../analysis/offline-analysis.service.ts';
 import type { CallEvent } from '../store/events/call-event.types.ts';
 import { CallBatcher } from './call-batcher.ts';
 import { HostFilter, type HostScope } from './host.filter.ts';
@@ -90,24 +89,7 @@ function send(m: LiveChildMessage): void {
 }
 
 function writeReport(pipeline: AnalysisPipeline, engine: HttpEngine, started: number, path: string): void {
-  const s = engine.stats();
-  const report: AnalysisReport = {
-    schemaVersion: 1,
-    stats: {
-      packets: s.packets,
-      bytes: s.bytes,
-      flows: s.flows,
-      transactions: s.transactions,
-      parseErrors: s.parseErrors,
-      tcpGaps: s.tcpGaps,
-      durationMs: Date.now() - started,
-      weird: engine.weird.toJSON(),
-    },
-    endpoints: [],
-    findings: [],
-    clients: [],
-  };
-  pipeline.contribute(report);
+  const report = buildReport(pipeline, engine, Date.now() - started);
   writeFileSync(`${path}.tmp`, JSON.stringify(report));
   renameSync(`${path}.tmp`, path);
   send({ type: 'report', path });

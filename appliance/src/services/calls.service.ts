@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { ApiError } from '../errors/error.catalogue.ts';
 import type { CallEventStore, CallQuery, StoredCall } from '../store/events/call-event.types.ts';
 import type { Clock } from '../store/clock.repository.ts';
+import { parseQuery as parse } from '../server/route.params.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -49,12 +50,6 @@ export const CallSearchParams = z.object({
 export interface CallView extends Omit<StoredCall, 'tsUs' | 'latencyUs'> {
   time: string;
   latencyMs: number | null;
-}
-
-function parse<T extends z.ZodType>(schema: T, query: unknown): z.infer<T> {
-  const r = schema.safeParse(query);
-  if (!r.success) throw new ApiError('validation_failed', r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
-  return r.data;
 }
 
 /** Shapes a stored call for the API. */

@@ -7,6 +7,7 @@ import { route, type RouteDef } from '../route.types.ts';
 import type { AppServices } from '../app.services.ts';
 import { ApiError } from '../../errors/error.catalogue.ts';
 import { LifecycleSettingsSchema } from '../../services/inventory.service.ts';
+import { idParam, parseQuery as parse } from '../route.params.ts';
 
 const ListQuery = z.object({
   host: z.string().max(300).optional(),
@@ -16,18 +17,6 @@ const ListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(5000).optional(),
   offset: z.coerce.number().int().min(0).optional(),
 });
-
-function parse<T extends z.ZodType>(schema: T, v: unknown): z.infer<T> {
-  const r = schema.safeParse(v);
-  if (!r.success) throw new ApiError('validation_failed', r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
-  return r.data;
-}
-
-function idParam(v: unknown): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new ApiError('not_found');
-  return n;
-}
 
 /** Inventory routes. */
 export function inventoryRoutes(s: AppServices): RouteDef<never>[] {

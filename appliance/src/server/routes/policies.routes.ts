@@ -4,12 +4,7 @@ import { route, type RouteDef } from '../route.types.ts';
 import type { AppServices } from '../app.services.ts';
 import { ApiError } from '../../errors/error.catalogue.ts';
 import { PolicyInputSchema } from '../../policies/policy.types.ts';
-
-function idParam(v: unknown): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new ApiError('not_found');
-  return n;
-}
+import { idParam } from '../route.params.ts';
 
 /** Policy routes. */
 export function policyRoutes(s: AppServices): RouteDef<never>[] {

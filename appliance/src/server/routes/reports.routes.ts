@@ -9,15 +9,10 @@ import type { AppServices } from '../app.services.ts';
 import { ApiError } from '../../errors/error.catalogue.ts';
 import { ReportScheduleSchema } from '../../reports/report-schedule.rules.ts';
 import type { Principal } from '../../services/auth.service.ts';
+import { idParam } from '../route.params.ts';
 
 /** CSP of the report preview page: inline styles and data: images only, sandboxed, framed by the UI only. */
 export const REPORT_PREVIEW_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'; base-uri 'none'; form-action 'none'; sandbox";
-
-function idParam(v: unknown): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new ApiError('not_found');
-  return n;
-}
 
 function msParam(v: unknown, name: string): number {
   const n = typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : typeof v === 'string' ? Date.parse(v) : NaN;

@@ -7,12 +7,7 @@ import type { AppServices } from '../app.services.ts';
 import { ApiError } from '../../errors/error.catalogue.ts';
 import { exportHostOpenApi } from '../../specs/openapi.export.ts';
 import { currentReport } from './captures.routes.ts';
-
-function idParam(v: unknown): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new ApiError('not_found');
-  return n;
-}
+import { idParam } from '../route.params.ts';
 
 /** Spec routes. */
 export function specRoutes(s: AppServices): RouteDef<never>[] {

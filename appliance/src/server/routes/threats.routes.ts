@@ -8,6 +8,7 @@ import { route, type RouteDef } from '../route.types.ts';
 import type { AppServices } from '../app.services.ts';
 import { ApiError } from '../../errors/error.catalogue.ts';
 import { FINDING_STATUSES } from '../../analyzers/tracing/findings.repository.ts';
+import { parseQuery as parse } from '../route.params.ts';
 
 const Status = z.enum(FINDING_STATUSES);
 const ListQuery = z.object({
@@ -19,12 +20,6 @@ const ListQuery = z.object({
   path: z.string().max(2000).optional(),
   limit: z.coerce.number().int().min(1).max(10_000).optional(),
 });
-
-function parse<T extends z.ZodType>(schema: T, v: unknown): z.infer<T> {
-  const r = schema.safeParse(v);
-  if (!r.success) throw new ApiError('validation_failed', r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
-  return r.data;
-}
 
 /** Threat routes. */
 export function threatRoutes(s: AppServices): RouteDef<never>[] {
