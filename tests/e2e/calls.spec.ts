@@ -28,10 +28,10 @@ test('the call log pages, searches and filters calls and shows hostile strings a
   const all = (await (await page.request.get('/api/v1/calls', { params: { limit: 500 } })).json()) as CallsPage;
   expect(all.calls.length).toBeGreaterThan(100);
   await expect(rows.first().locator('td').nth(5)).toHaveText(all.calls[0].uri);
+  await page.screenshot({ path: `${SHOTS}/calls.png`, fullPage: false });
   await page.getByTestId('load-more').click();
   await expect(rows).toHaveCount(100);
   await expect(rows.nth(99).locator('td').nth(5)).toHaveText(all.calls[99].uri);
-  await page.screenshot({ path: `${SHOTS}/calls.png`, fullPage: false });
 
   // text search: the stored (masked) URIs holding the payload, shown literally
   await page.getByTestId('filter-q').fill('onload');
