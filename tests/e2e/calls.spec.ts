@@ -1,5 +1,5 @@
-// The call log in a real browser, after the wizard spec's xss-payloads upload: more captures are uploaded, then the
-// table is paged with "load more" (rows equal to the API's), searched by text, filtered by status with the filters
+// The call log in a real browser, after the wizard spec's xss-payloads upload: more captures are uploaded, the
+// overview's totals are checked against the API, then the table is paged with "load more" (rows equal to the API's), searched by text, filtered by status with the filters
 // in the URL (a reload keeps them), and every hostile string from the traffic stays text: no script runs, no element
 // is injected.
 import { test, expect } from '@playwright/test';
@@ -20,6 +20,13 @@ test('the call log pages, searches and filters calls and shows hostile strings a
   await signIn(page);
   await uploadCapture(page, generatedCapture({ scenario: 'keepalive' }));
   await uploadCapture(page, generatedCapture({ bench: 120 }));
+
+  // the overview's totals are the API's
+  await page.getByTestId('traffic-range').selectOption('all');
+  const totals = (await (await page.request.get('/api/v1/calls/totals', { params: { from: '2000-01-01T00:00:00.000Z' } })).json()) as { calls: number };
+  expect(totals.calls).toBeGreaterThan(100);
+  await expect(page.getByTestId('total-calls')).toHaveText(totals.calls.toLocaleString('en'));
+  await page.screenshot({ path: `${SHOTS}/overview-all.png`, fullPage: true });
 
   await page.getByTestId('nav-calls').click();
   await expect(page).toHaveURL(/\/calls$/);
