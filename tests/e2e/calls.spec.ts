@@ -26,7 +26,7 @@ test('the call log pages, searches and filters calls and shows hostile strings a
   const totals = (await (await page.request.get('/api/v1/calls/totals', { params: { from: '2000-01-01T00:00:00.000Z' } })).json()) as { calls: number };
   expect(totals.calls).toBeGreaterThan(100);
   await expect(page.getByTestId('total-calls')).toHaveText(totals.calls.toLocaleString('en'));
-  await page.screenshot({ path: `${SHOTS}/overview-all.png`, fullPage: true });
+  await page.screenshot({ path: `${SHOTS}/overview-all.png`, fullPage: false });
 
   await page.getByTestId('nav-calls').click();
   await expect(page).toHaveURL(/\/calls$/);
