@@ -8,6 +8,11 @@ export const E2E_DATA_DIR = 'tmp/e2e-data';
 export default defineConfig({
   testDir: 'tests/e2e',
   testMatch: '*.spec.ts',
+  // the run-once wizard walk sets the appliance up; the page specs sign in to it afterwards
+  projects: [
+    { name: 'setup', testMatch: 'setup.spec.ts' },
+    { name: 'pages', testMatch: '*.spec.ts', testIgnore: 'setup.spec.ts', dependencies: ['setup'] },
+  ],
   fullyParallel: false,
   workers: 1,
   retries: 0,

@@ -1,9 +1,10 @@
-// A small history-API router for the UI: the current path as Svelte state, navigation that updates the URL (so
-// back and forward work), and route matching with :params.
-const state = $state({ path: globalThis.location?.pathname ?? '/' });
+// A small history-API router for the UI: the current path and query as Svelte state, navigation that updates the URL
+// (so back and forward work, and filters in the query can be shared as links), and route matching with :params.
+const state = $state({ path: globalThis.location?.pathname ?? '/', search: globalThis.location?.search ?? '' });
 
 globalThis.addEventListener?.('popstate', () => {
   state.path = location.pathname;
+  state.search = location.search;
 });
 
 /** The current path (reactive). */
@@ -11,12 +12,21 @@ export function currentPath(): string {
   return state.path;
 }
 
-/** Goes to `path` (pushes a history entry unless `replace`). */
-export function navigate(path: string, replace = false): void {
-  if (path === state.path) return;
-  if (replace) history.replaceState(null, '', path);
-  else history.pushState(null, '', path);
+/** The current query string as parameters (reactive). */
+export function currentQuery(): URLSearchParams {
+  return new URLSearchParams(state.search);
+}
+
+/** Goes to `target` (a path with an optional `?query`); pushes a history entry unless `replace`. */
+export function navigate(target: string, replace = false): void {
+  const q = target.indexOf('?');
+  const path = q < 0 ? target : target.slice(0, q);
+  const search = q < 0 || q === target.length - 1 ? '' : target.slice(q);
+  if (path === state.path && search === state.search) return;
+  if (replace) history.replaceState(null, '', target);
+  else history.pushState(null, '', target);
   state.path = path;
+  state.search = search;
 }
 
 /** Matches `path` against `pattern` (`/setup/:step`); returns the params or null. */

@@ -1,0 +1,43 @@
+// Shared pieces of the end-to-end specs: the admin the run-once wizard creates, where screenshots go, sign-in, and
+// capture files made by the traffic generator.
+import { expect, type Page } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+
+/** Screenshots of every wizard step and page (looked at after each run, not committed). */
+export const SHOTS = 'test-results/screenshots';
+/** The admin account the wizard spec creates. */
+export const ADMIN = { username: 'secadmin', password: 'Browser-Test-2026!' };
+const CAPTURES = 'tmp/e2e-captures';
+
+/** Signs in through the sign-in page and waits for the overview. */
+export async function signIn(page: Page): Promise<void> {
+  await page.goto('/login');
+  await page.getByTestId('login-username').fill(ADMIN.username);
+  await page.getByTestId('login-password').fill(ADMIN.password);
+  await page.getByTestId('login-submit').click();
+  await expect(page.getByTestId('signed-in-as')).toBeVisible();
+}
+
+/** Writes a generator capture (`--scenario <name>` or `--bench <n>`) once and returns its path. */
+export function generatedCapture(kind: { scenario: string } | { bench: number }): string {
+  mkdirSync(CAPTURES, { recursive: true });
+  const path = 'scenario' in kind ? `${CAPTURES}/${kind.scenario}.pcap` : `${CAPTURES}/bench-${kind.bench}.pcap`;
+  if (!existsSync(path)) {
+    const args = 'scenario' in kind ? ['--out', CAPTURES, '--scenario', kind.scenario, '--format', 'pcap'] : ['--bench', String(kind.bench), '--out', path, '--format', 'pcap'];
+    execFileSync(process.execPath, ['--import', 'tsx', 'scripts/traffic/generate.cli.ts', ...args], { stdio: 'ignore' });
+  }
+  return path;
+}
+
+/** Uploads a capture through the overview's upload card and waits until its analysis is done. */
+export async function uploadCapture(page: Page, path: string): Promise<void> {
+  const done = page.waitForResponse(
+    async (r) => r.request().method() === 'GET' && /\/api\/v1\/captures\/\d+$/.test(r.url()) && ((await r.json()) as { run?: { status?: string } }).run?.status === 'done',
+    { timeout: 60_000 },
+  );
+  await page.getByTestId('capture-file').setInputFiles(path);
+  await page.getByTestId('capture-upload').click();
+  await done;
+  await expect(page.getByTestId('endpoints')).toBeVisible({ timeout: 30_000 });
+}
