@@ -35,6 +35,12 @@ import { AuthService, DEFAULT_AUTH_POLICY, type AuthPolicy } from './services/au
 import { createApp } from './server/app.factory.ts';
 import type { AppServices } from './server/app.services.ts';
 import { ensureCertificate } from './server/tls.certificate.ts';
+import { NotifierChannelsRepository } from './store/sqlite/notifier-channels.repository.ts';
+import { BlocklistRepository } from './store/sqlite/blocklist.repository.ts';
+import { AlertDispatcher } from './notifiers/alert-dispatcher.service.ts';
+import { NotifierChannelsService } from './notifiers/notifier-channels.service.ts';
+import { discoverNotifierPlugins, NotifierRegistry } from './notifiers/notifier.registry.ts';
+import { BlocklistService } from './blocklist/blocklist.service.ts';
 
 /** A running service. */
 export interface RunningService {
@@ -107,7 +113,17 @@ export async function startService(config: AppConfig, opts: StartOptions = {}): 
   // The same capture uploaded again replaces its own contribution: the source is the file's content hash.
   captures.onDone = async (_id, report, sha256) => void inventory.ingest((await specs.apply(report)).report, `upload:${sha256.slice(0, 16)}`);
   live.onReport = async (report, source) => void inventory.ingest((await specs.apply(report)).report, source);
-  const services: AppServices = { version, clock, setup, auth, users, audit, captures, calls, live, settings: settingsService, health, tls: tlsService, specs, inventory, uiDir: config.uiDir, secure: true };
+  const notifierRepo = new NotifierChannelsRepository(db);
+  const notifierRegistry = new NotifierRegistry(await discoverNotifierPlugins());
+  const alerts = new AlertDispatcher(notifierRepo, notifierRegistry, clock, { version, publicUrl: config.publicUrl, log: (line) => log(`alerts: ${line}`) });
+  const notifierChannels = new NotifierChannelsService(notifierRepo, notifierRegistry, alerts, audit, clock);
+  const blocklist = new BlocklistService(new BlocklistRepository(db), audit, clock);
+  // Grouping windows and rate limits are judged on the clock; this tick sends what fell due.
+  const alertsTimer = setInterval(() => void alerts.pump(), 1000);
+  alertsTimer.unref();
+  const blocklistTimer = setInterval(() => blocklist.expire(), 60_000);
+  blocklistTimer.unref();
+  const services: AppServices = { version, clock, setup, auth, users, audit, captures, calls, live, settings: settingsService, health, tls: tlsService, specs, inventory, alerts, notifierChannels, blocklist, uiDir: config.uiDir, secure: true };
   const newSetupToken = setup.ensureToken();
   const tls = ensureCertificate(config.dataDir);
   const app = createApp(services);
@@ -133,6 +149,7 @@ export async function startService(config: AppConfig, opts: StartOptions = {}): 
   }
   await live.startIfEnabled();
   const urls = managementUrls(httpsPort, config.publicUrl);
+  alerts.setPublicUrl(urls[0]);
   log(`API Radar ${services.version} listening: ${urls.join(' ')}`);
   if (!setup.isComplete()) {
     log(newSetupToken !== null ? `setup token: ${newSetupToken} (also in ${config.dataDir}/setup-token)` : `setup pending: the setup token is in ${config.dataDir}/setup-token`);
@@ -146,6 +163,10 @@ export async function startService(config: AppConfig, opts: StartOptions = {}): 
     newSetupToken,
     async close(): Promise<void> {
       clearInterval(retentionTimer);
+      clearInterval(alertsTimer);
+      clearInterval(blocklistTimer);
+      await alerts.idle(2000);
+      alerts.close();
       captures.stopAll();
       await live.stop();
       https.closeAllConnections();

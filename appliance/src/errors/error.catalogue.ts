@@ -29,6 +29,7 @@ export const ERROR_CATALOGUE = {
   payload_too_large: { status: 413, message: 'The request body is too large.' },
   rate_limited: { status: 429, message: 'Too many requests; slow down.' },
   capture_failed: { status: 422, message: 'The capture could not run on that interface.' },
+  blocklist_token_invalid: { status: 401, message: 'The block-list token is missing or wrong.' },
   internal: { status: 500, message: 'Internal error.' },
 } as const satisfies Record<string, ErrorSpec>;
 

@@ -56,6 +56,11 @@ export class AlertDispatcher {
     this.reload();
   }
 
+  /** Sets the base URL of the UI used for links in messages. */
+  setPublicUrl(url: string): void {
+    this.ctx.publicUrl = url.replace(/\/+$/, '');
+  }
+
   /** Re-reads the channels (after a change); groups of channels that still exist keep their pending alerts. */
   reload(): void {
     const seen = new Set<number>();
@@ -104,9 +109,15 @@ export class AlertDispatcher {
     return Promise.all(started).then(() => undefined);
   }
 
-  /** Resolves when no delivery is in flight. */
-  async idle(): Promise<void> {
-    while (this.inflight.size > 0) await Promise.all([...this.inflight]);
+  /** Resolves when no delivery is in flight, or after `maxMs` (shutdown does not wait for a hanging receiver). */
+  async idle(maxMs = Infinity): Promise<void> {
+    const deadline = Date.now() + maxMs;
+    while (this.inflight.size > 0 && Date.now() < deadline) {
+      let timer: NodeJS.Timeout | undefined;
+      const limit = Number.isFinite(maxMs) ? new Promise<void>((r) => (timer = setTimeout(r, Math.max(0, deadline - Date.now())))) : new Promise<void>(() => {});
+      await Promise.race([Promise.all([...this.inflight]), limit]);
+      clearTimeout(timer);
+    }
   }
 
   /** Groups waiting in channel `id` (open or folded into the next summary). */
@@ -148,6 +159,15 @@ export class AlertDispatcher {
   }
 
   private async deliver(st: ChannelState, kind: DeliveryKind, a: Alert): Promise<number> {
+    try {
+      return await this.attempt(st, kind, a);
+    } catch (err) {
+      this.log(`delivery through ${st.channel.name} not recorded: ${(err as Error)?.message ?? String(err)}`);
+      return 0;
+    }
+  }
+
+  private async attempt(st: ChannelState, kind: DeliveryKind, a: Alert): Promise<number> {
     const id = this.repo.startDelivery({ channelId: st.channel.id, kind, alertType: a.type, severity: a.severity, title: alertTitle(a, 'en').slice(0, 300), count: a.count }, this.clock.now());
     try {
       const n = this.notifierOf(st);

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { ApiError } from '../errors/error.catalogue.ts';
 import type { AuditRepository } from '../store/sqlite/audit.repository.ts';
 import type { Clock } from '../store/clock.repository.ts';
-import type { NotifierChannelsRepository, StoredChannel } from '../store/sqlite/notifier-channels.repository.ts';
+import type { DeliveryRecord, NotifierChannelsRepository, StoredChannel } from '../store/sqlite/notifier-channels.repository.ts';
 import type { Principal } from '../services/auth.service.ts';
 import { SEVERITIES } from './alert.types.ts';
 import type { AlertDispatcher } from './alert-dispatcher.service.ts';
@@ -131,6 +131,11 @@ export class NotifierChannelsService {
     if (!this.repo.remove(id)) throw new ApiError('not_found');
     this.dispatcher.reload();
     this.audit.append({ at: this.clock.now(), userId: who.userId, username: who.username, action: 'notifier.delete', target: `notifier:${id}`, ip, detail: {} });
+  }
+
+  /** Delivery records newest first (of one channel when given; keyset paging with `beforeId`). */
+  deliveries(limit: number, channelId?: number, beforeId?: number): DeliveryRecord[] {
+    return this.repo.deliveries(limit, channelId, beforeId);
   }
 
   private plugin(kind: string): NotifierPlugin {

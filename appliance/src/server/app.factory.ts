@@ -19,6 +19,8 @@ import { callRoutes } from './routes/calls.routes.ts';
 import { settingsRoutes } from './routes/settings.routes.ts';
 import { specRoutes } from './routes/specs.routes.ts';
 import { inventoryRoutes } from './routes/inventory.routes.ts';
+import { notifierRoutes } from './routes/notifiers.routes.ts';
+import { blocklistRoutes } from './routes/blocklist.routes.ts';
 import { roleAtLeast, type Principal } from '../services/auth.service.ts';
 
 /** Path prefix of the versioned API. */
@@ -31,6 +33,8 @@ export function apiRoutes(s: AppServices): RouteDef<never>[] {
     ...settingsRoutes(s),
     ...specRoutes(s),
     ...inventoryRoutes(s),
+    ...notifierRoutes(s),
+    ...blocklistRoutes(s),
   ];
 }
 

@@ -12,6 +12,9 @@ import type { HealthService } from '../services/health.service.ts';
 import type { TlsService } from '../services/tls.service.ts';
 import type { SpecsService } from '../services/specs.service.ts';
 import type { InventoryService } from '../services/inventory.service.ts';
+import type { AlertDispatcher } from '../notifiers/alert-dispatcher.service.ts';
+import type { NotifierChannelsService } from '../notifiers/notifier-channels.service.ts';
+import type { BlocklistService } from '../blocklist/blocklist.service.ts';
 
 /** Everything the routes need. */
 export interface AppServices {
@@ -36,6 +39,12 @@ export interface AppServices {
   specs: SpecsService;
   /** The stored API inventory. */
   inventory: InventoryService;
+  /** Sends alerts to the notification channels (the policy engine calls `dispatch`). */
+  alerts: AlertDispatcher;
+  /** Notification channels. */
+  notifierChannels: NotifierChannelsService;
+  /** The block list and its exports. */
+  blocklist: BlocklistService;
   /** Directory of the built UI; null to serve the "UI not built" page. */
   uiDir: string | null;
   /** Whether the listener is HTTPS (cookies get `Secure`, HSTS is sent). */
