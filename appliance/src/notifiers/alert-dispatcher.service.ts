@@ -28,6 +28,8 @@ interface ChannelState {
   channel: StoredChannel;
   grouper: AlertGrouper;
   notifier: Notifier | null;
+  /** The channel's last queued delivery: messages of one channel go out one after another, in order. */
+  queue: Promise<unknown>;
 }
 
 /** Longest error text kept in a delivery record. */
@@ -69,7 +71,7 @@ export class AlertDispatcher {
       const policy = { windowMs: c.groupWindowSeconds * 1000, maxPerMinute: c.maxPerMinute };
       const st = this.states.get(c.id);
       if (st === undefined) {
-        this.states.set(c.id, { channel: c, grouper: new AlertGrouper(policy), notifier: null });
+        this.states.set(c.id, { channel: c, grouper: new AlertGrouper(policy), notifier: null, queue: Promise.resolve() });
       } else {
         st.notifier?.close();
         st.notifier = null;
@@ -104,7 +106,11 @@ export class AlertDispatcher {
     const now = this.clock.now();
     const started: Promise<void>[] = [];
     for (const st of this.states.values()) {
-      for (const a of st.grouper.due(now)) started.push(this.track(this.deliver(st, a.type === SUMMARY_TYPE ? 'summary' : 'alert', a).then(() => undefined)));
+      for (const a of st.grouper.due(now)) {
+        const next = st.queue.then(() => this.deliver(st, a.type === SUMMARY_TYPE ? 'summary' : 'alert', a));
+        st.queue = next;
+        started.push(this.track(next).then(() => undefined));
+      }
     }
     return Promise.all(started).then(() => undefined);
   }
@@ -125,7 +131,7 @@ export class AlertDispatcher {
     return this.states.get(id)?.grouper.pending ?? 0;
   }
 
-  /** Sends a test message through channel `id` now (no grouping, no limit); returns the delivery record. */
+  /** Sends a test message through channel `id` now (no grouping, no limit, not queued); returns the delivery record. */
   async sendTest(id: number): Promise<DeliveryRecord | undefined> {
     const st = this.states.get(id);
     if (st === undefined) return undefined;
