@@ -1,7 +1,7 @@
 -- Notification channels (one notifier plug-in kind each, settings JSON with its secrets) and the record of every
 -- delivery made through them. Times are milliseconds since the epoch.
 CREATE TABLE notifier_channels (
-  id INTEGER PRIMARY KEY,
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
   name TEXT NOT NULL UNIQUE,
   kind TEXT NOT NULL,
   enabled INTEGER NOT NULL DEFAULT 1 CHECK (enabled IN (0, 1)),
@@ -14,7 +14,7 @@ CREATE TABLE notifier_channels (
 );
 
 CREATE TABLE notifier_deliveries (
-  id INTEGER PRIMARY KEY,
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
   channel_id INTEGER NOT NULL REFERENCES notifier_channels(id) ON DELETE CASCADE,
   -- 'alert', 'summary' (what the rate limit held back) or 'test'.
   kind TEXT NOT NULL CHECK (kind IN ('alert', 'summary', 'test')),
