@@ -112,7 +112,7 @@ export class AlertDispatcher {
         started.push(this.track(next).then(() => undefined));
       }
     }
-    return Promise.all(started).then(() => undefined);
+    return started.length === 0 ? Promise.resolve() : Promise.all(started).then(() => undefined);
   }
 
   /** Resolves when no delivery is in flight, or after `maxMs` (shutdown does not wait for a hanging receiver). */

@@ -65,15 +65,18 @@ export class AlertGrouper {
   /** The messages to send at `now`, oldest group first, within the rate limit (a summary last if any). */
   due(now: number): Alert[] {
     const ready: Alert[] = [];
+    // Groups are kept in the order they opened, so the walk stops at the first one still inside its window.
     for (const [key, g] of this.open) {
-      if (now - g.openedAt >= this.policy.windowMs) {
-        ready.push(g.alert);
-        this.open.delete(key);
-      }
+      if (now - g.openedAt < this.policy.windowMs) break;
+      ready.push(g.alert);
+      this.open.delete(key);
     }
-    this.sent = this.sent.filter((t) => now - t < MINUTE);
-    const free = Math.max(0, this.policy.maxPerMinute - this.sent.length);
     const hasFolded = this.folded.size > 0 || this.foldedOverflow > 0;
+    if (ready.length === 0 && !hasFolded) return ready;
+    let old = 0;
+    while (old < this.sent.length && now - this.sent[old] >= MINUTE) old++;
+    if (old > 0) this.sent.splice(0, old);
+    const free = Math.max(0, this.policy.maxPerMinute - this.sent.length);
     const out: Alert[] = [];
     if (ready.length + (hasFolded ? 1 : 0) <= free) {
       out.push(...ready);
