@@ -54,10 +54,19 @@ function setPath(o: Record<string, unknown>, path: string, value: unknown): void
   cur[keys[keys.length - 1]] = value;
 }
 
+/** The concrete paths of `patterns` in `o`: `a.b` as is, `a.*` as every key of the object at `a`. */
+function secretPaths(patterns: readonly string[], o: Record<string, unknown>): string[] {
+  return patterns.flatMap((p) => {
+    if (!p.endsWith('.*')) return [p];
+    const parent = getPath(o, p.slice(0, -2));
+    return parent !== null && typeof parent === 'object' ? Object.keys(parent).map((k) => `${p.slice(0, -1)}${k}`) : [];
+  });
+}
+
 /** `settings` with every non-empty secret of `plugin` replaced by {@link SECRET_MASK}. */
 export function redactSecrets(plugin: Pick<NotifierPlugin, 'secretFields'>, settings: Record<string, unknown>): Record<string, unknown> {
   const copy = structuredClone(settings);
-  for (const p of plugin.secretFields) {
+  for (const p of secretPaths(plugin.secretFields, copy)) {
     const v = getPath(copy, p);
     if (typeof v === 'string' && v !== '') setPath(copy, p, SECRET_MASK);
   }
@@ -67,7 +76,7 @@ export function redactSecrets(plugin: Pick<NotifierPlugin, 'secretFields'>, sett
 /** `incoming` with each secret that is {@link SECRET_MASK} replaced by the stored one ('' when none). */
 export function keepSecrets(plugin: Pick<NotifierPlugin, 'secretFields'>, incoming: Record<string, unknown>, stored: Record<string, unknown> | undefined): Record<string, unknown> {
   const copy = structuredClone(incoming);
-  for (const p of plugin.secretFields) {
+  for (const p of secretPaths(plugin.secretFields, copy)) {
     if (getPath(copy, p) === SECRET_MASK) setPath(copy, p, stored === undefined ? '' : (getPath(stored, p) ?? ''));
   }
   return copy;

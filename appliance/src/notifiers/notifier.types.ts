@@ -60,7 +60,7 @@ export interface NotifierPlugin<S = unknown> {
   label: { en: string; 'zh-CN': string };
   /** Settings schema (defaults filled in by parsing). */
   settings: z.ZodType<S>;
-  /** Dotted paths of secret settings: never returned by the API, kept when a PUT sends the mask back. */
+  /** Dotted paths of secret settings (`a.*` = every value of object `a`): never returned by the API, kept when a PUT sends the mask back. */
   secretFields: readonly string[];
   /** Builds a notifier over validated settings. */
   create(settings: S, ctx: NotifierContext): Notifier;

@@ -136,11 +136,13 @@ test('failed deliveries are recorded with tries and the reason in words; disable
 
 test('channel secrets are write-only: masked on read, kept when the mask is sent back, replaced otherwise', async () => {
   await withEnv(async ({ channels, repo }) => {
-    const ch = channels.create({ name: 'hook', kind: 'webhook', enabled: true, minSeverity: 'high', groupWindowSeconds: 30, maxPerMinute: 5, settings: { url: 'https://hooks.example.com/x', secret: 'top-secret' } }, ADMIN, '127.0.0.1');
+    const ch = channels.create({ name: 'hook', kind: 'webhook', enabled: true, minSeverity: 'high', groupWindowSeconds: 30, maxPerMinute: 5, settings: { url: 'https://hooks.example.com/x', secret: 'top-secret', headers: { 'X-Api-Key': 'key-123' } } }, ADMIN, '127.0.0.1');
     assert.equal(ch.settings.secret, SECRET_MASK);
+    assert.deepEqual(ch.settings.headers, { 'X-Api-Key': SECRET_MASK }, 'header values are secrets too');
     assert.equal(JSON.stringify(channels.list()).includes('top-secret'), false);
     channels.update(ch.id, { name: 'hook2', kind: 'webhook', enabled: true, minSeverity: 'high', groupWindowSeconds: 30, maxPerMinute: 5, settings: { ...ch.settings } }, ADMIN, '127.0.0.1');
     assert.equal(repo.get(ch.id)!.settings.secret, 'top-secret', 'the mask keeps the stored secret');
+    assert.deepEqual(repo.get(ch.id)!.settings.headers, { 'X-Api-Key': 'key-123' });
     assert.equal(repo.get(ch.id)!.name, 'hook2');
     channels.update(ch.id, { name: 'hook2', kind: 'webhook', enabled: true, minSeverity: 'high', groupWindowSeconds: 30, maxPerMinute: 5, settings: { ...ch.settings, secret: 'new-secret' } }, ADMIN, '127.0.0.1');
     assert.equal(repo.get(ch.id)!.settings.secret, 'new-secret');

@@ -22,7 +22,7 @@ export const WebhookSettingsSchema = z.object({
   url: z.url({ protocol: /^https?$/ }).max(2000),
   /** HMAC key; '' sends unsigned requests. */
   secret: z.string().max(256).default(''),
-  /** Extra request headers (e.g. an API key the receiver wants). */
+  /** Extra request headers (e.g. an API key the receiver wants); their values are secrets like `secret`. */
   headers: z.record(HeaderName, z.string().max(1000).regex(/^[^\r\n]*$/, 'one line')).default({}),
   timeoutMs: z.number().int().min(100).max(60_000).default(5000),
   /** Retries after the first try. */
@@ -146,6 +146,6 @@ export const plugin: NotifierPlugin<WebhookSettings> = {
   kind: 'webhook',
   label: { en: 'Webhook (JSON)', 'zh-CN': 'Webhook（JSON）' },
   settings: WebhookSettingsSchema,
-  secretFields: ['secret'],
+  secretFields: ['secret', 'headers.*'],
   create: (s, ctx) => new WebhookNotifier(s, ctx),
 };
