@@ -9,7 +9,7 @@ import type { Clock } from '../store/clock.repository.ts';
 import type { DeliveryKind, DeliveryRecord, NotifierChannelsRepository, StoredChannel } from '../store/sqlite/notifier-channels.repository.ts';
 import { AlertGrouper } from './alert.grouper.ts';
 import { alertTitle, SUMMARY_TYPE, TEST_TYPE, testAlert } from './alert.format.ts';
-import { sanitizeAlert, severityRank, type Alert } from './alert.types.ts';
+import { AlertSchema, sanitizeAlert, severityRank, type Alert } from './alert.types.ts';
 import { NotifierError, type Notifier, type NotifierContext } from './notifier.types.ts';
 import type { NotifierRegistry } from './notifier.registry.ts';
 
@@ -30,6 +30,11 @@ interface ChannelState {
   notifier: Notifier | null;
   /** The channel's last queued delivery: messages of one channel go out one after another, in order. */
   queue: Promise<unknown>;
+}
+
+/** A delivery that cannot be sent again (it did not fail, or its alert is missing). */
+export class RetryError extends Error {
+  override readonly name = 'RetryError';
 }
 
 /** Longest error text kept in a delivery record. */
@@ -139,6 +144,23 @@ export class AlertDispatcher {
     return this.repo.getDelivery(deliveryId);
   }
 
+  /**
+   * Sends the alert of failed delivery `id` again through its channel (queued, no grouping or limit); returns the new
+   * delivery record, undefined when there is no such delivery or channel. Throws RetryError when it did not fail.
+   */
+  async retry(id: number): Promise<DeliveryRecord | undefined> {
+    const d = this.repo.getDelivery(id);
+    const st = d === undefined ? undefined : this.states.get(d.channelId);
+    if (d === undefined || st === undefined) return undefined;
+    if (d.status !== 'failed') throw new RetryError(`delivery ${id} is ${d.status}; only failed deliveries are sent again`);
+    const parsed = AlertSchema.safeParse(this.repo.deliveryAlert(id));
+    if (!parsed.success) throw new RetryError(`delivery ${id} has no stored alert to send again`);
+    const next = st.queue.then(() => this.deliver(st, d.kind, parsed.data as Alert, id));
+    st.queue = next;
+    const newId = await this.track(next);
+    return this.repo.getDelivery(newId);
+  }
+
   /** Closes every notifier. */
   close(): void {
     for (const st of this.states.values()) st.notifier?.close();
@@ -164,17 +186,17 @@ export class AlertDispatcher {
     return st.notifier;
   }
 
-  private async deliver(st: ChannelState, kind: DeliveryKind, a: Alert): Promise<number> {
+  private async deliver(st: ChannelState, kind: DeliveryKind, a: Alert, retryOf: number | null = null): Promise<number> {
     try {
-      return await this.attempt(st, kind, a);
+      return await this.attempt(st, kind, a, retryOf);
     } catch (err) {
       this.log(`delivery through ${st.channel.name} not recorded: ${(err as Error)?.message ?? String(err)}`);
       return 0;
     }
   }
 
-  private async attempt(st: ChannelState, kind: DeliveryKind, a: Alert): Promise<number> {
-    const id = this.repo.startDelivery({ channelId: st.channel.id, kind, alertType: a.type, severity: a.severity, title: alertTitle(a, 'en').slice(0, 300), count: a.count }, this.clock.now());
+  private async attempt(st: ChannelState, kind: DeliveryKind, a: Alert, retryOf: number | null): Promise<number> {
+    const id = this.repo.startDelivery({ channelId: st.channel.id, kind, alertType: a.type, severity: a.severity, title: alertTitle(a, 'en').slice(0, 300), count: a.count, alert: a, retryOf }, this.clock.now());
     try {
       const n = this.notifierOf(st);
       const r = kind === 'test' && a.type === TEST_TYPE ? await n.test() : await n.send(a);

@@ -10,7 +10,7 @@ import type { Clock } from '../store/clock.repository.ts';
 import type { DeliveryRecord, NotifierChannelsRepository, StoredChannel } from '../store/sqlite/notifier-channels.repository.ts';
 import type { Principal } from '../services/auth.service.ts';
 import { SEVERITIES } from './alert.types.ts';
-import type { AlertDispatcher } from './alert-dispatcher.service.ts';
+import { RetryError, type AlertDispatcher } from './alert-dispatcher.service.ts';
 import type { NotifierRegistry } from './notifier.registry.ts';
 import type { NotifierPlugin } from './notifier.types.ts';
 
@@ -145,6 +145,20 @@ export class NotifierChannelsService {
   /** Delivery records newest first (of one channel when given; keyset paging with `beforeId`). */
   deliveries(limit: number, channelId?: number, beforeId?: number): DeliveryRecord[] {
     return this.repo.deliveries(limit, channelId, beforeId);
+  }
+
+  /** Sends failed delivery `id` again; 404 when unknown, 409 when it did not fail. */
+  async retry(id: number, who: Principal, ip: string): Promise<DeliveryRecord> {
+    let d: DeliveryRecord | undefined;
+    try {
+      d = await this.dispatcher.retry(id);
+    } catch (err) {
+      if (err instanceof RetryError) throw new ApiError('conflict', undefined, err.message);
+      throw err;
+    }
+    if (d === undefined) throw new ApiError('not_found');
+    this.audit.append({ at: this.clock.now(), userId: who.userId, username: who.username, action: 'notifier.retry', target: `delivery:${id}`, ip, detail: { status: d.status } });
+    return d;
   }
 
   private plugin(kind: string): NotifierPlugin {

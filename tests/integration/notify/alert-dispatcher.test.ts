@@ -121,6 +121,15 @@ test('failed deliveries are recorded with tries and the reason in words; disable
       assert.equal(d.attempts, 3);
       assert.equal(d.error, 'The receiver answered 503 (a server-side problem). Gave up after 3 tries.');
       assert.match(d.detail, /^HTTP 503/);
+      rx.plan.splice(0, rx.plan.length, 200);
+      const again = await alerts.retry(d.id);
+      assert.equal(again?.status, 'sent', 'a failed delivery can be sent again');
+      assert.equal(again?.retryOf, d.id);
+      assert.equal(again?.count, d.count);
+      assert.deepEqual(JSON.parse(rx.hits[rx.hits.length - 1].body).alert.type, 'credential_stuffing');
+      await assert.rejects(alerts.retry(again!.id), /only failed deliveries/);
+      assert.equal(await alerts.retry(9999), undefined);
+      rx.plan.splice(0, rx.plan.length, 503);
       const test = await alerts.sendTest(ch.id);
       assert.equal(test?.kind, 'test');
       assert.equal(test?.status, 'failed');

@@ -68,8 +68,19 @@ test('notification channels: CRUD with write-only secrets, send test, deliveries
       assert.match(String(rx.hits[0].headers['x-api-radar-signature']), /^t=\d+,v1=[0-9a-f]{64}$/, 'the kept secret still signs');
       assert.equal((await admin.call('POST', '/api/v1/notifiers/999/test')).status, 404);
 
-      const d = (await analyst.call('GET', `/api/v1/notifiers/deliveries?channel=${ch.id}`)).json as { deliveries: Array<{ kind: string; status: string; attempts: number }> };
+      const d = (await analyst.call('GET', `/api/v1/notifiers/deliveries?channel=${ch.id}`)).json as { deliveries: Array<{ id: number; kind: string; status: string; attempts: number }> };
       assert.deepEqual(d.deliveries.map((x) => [x.kind, x.status, x.attempts]), [['test', 'sent', 1]]);
+      rx.plan.splice(0, rx.plan.length, 400);
+      const failed = (await admin.call('POST', `/api/v1/notifiers/${ch.id}/test`)).json as { delivery: { id: number; status: string; error: string } };
+      assert.equal(failed.delivery.status, 'failed');
+      assert.match(failed.delivery.error, /answered 400; it rejected the request\. Not retried\./);
+      rx.plan.splice(0, rx.plan.length, 200);
+      assert.equal((await analyst.call('POST', `/api/v1/notifiers/deliveries/${failed.delivery.id}/retry`)).status, 403);
+      const retried = await admin.call('POST', `/api/v1/notifiers/deliveries/${failed.delivery.id}/retry`);
+      assert.equal(retried.status, 200, JSON.stringify(retried.json));
+      assert.equal((retried.json as { delivery: { status: string; retryOf: number } }).delivery.retryOf, failed.delivery.id);
+      assert.equal((await admin.call('POST', `/api/v1/notifiers/deliveries/${d.deliveries[0].id}/retry`)).status, 409, 'a sent delivery is not sent again');
+      assert.equal((await admin.call('POST', '/api/v1/notifiers/deliveries/999/retry')).status, 404);
       assert.equal((await analyst.call('GET', '/api/v1/notifiers/deliveries?limit=x')).status, 400);
 
       assert.equal((await admin.call('DELETE', `/api/v1/notifiers/${ch.id}`)).status, 204);

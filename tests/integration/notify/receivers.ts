@@ -17,8 +17,8 @@ export interface WebhookHit {
   body: string;
 }
 
-/** An HTTP receiver answering `plan[i]` to the i-th request (the last entry repeats); `hang` never answers. */
-export async function startWebhook(plan: Array<number | 'hang'>): Promise<{ url: string; hits: WebhookHit[]; close(): Promise<void> }> {
+/** An HTTP receiver answering `plan[i]` to the i-th request (the last entry repeats; tests may change `plan`); `hang` never answers. */
+export async function startWebhook(plan: Array<number | 'hang'>): Promise<{ url: string; hits: WebhookHit[]; plan: Array<number | 'hang'>; close(): Promise<void> }> {
   const hits: WebhookHit[] = [];
   const server = createHttpServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -36,6 +36,7 @@ export async function startWebhook(plan: Array<number | 'hang'>): Promise<{ url:
   return {
     url: `http://127.0.0.1:${port}/hook`,
     hits,
+    plan,
     close: () => {
       server.closeAllConnections();
       return new Promise<void>((r) => server.close(() => r()));

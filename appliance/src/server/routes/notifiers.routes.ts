@@ -41,6 +41,16 @@ export function notifierRoutes(s: AppServices): RouteDef<never>[] {
       },
     }),
     route({
+      method: 'post',
+      path: '/notifiers/deliveries/:id/retry',
+      access: 'admin',
+      summary: 'Sends the alert of a failed delivery again through its channel; returns the new delivery record',
+      handler: async ({ req, principal, ip }) => {
+        const d = await s.notifierChannels.retry(idParam(req.params.id), principal!, ip);
+        return { delivery: d };
+      },
+    }),
+    route({
       method: 'get',
       path: '/notifiers',
       access: 'analyst',

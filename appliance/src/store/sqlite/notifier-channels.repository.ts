@@ -39,6 +39,8 @@ export interface DeliveryRecord {
   /** What went wrong, in words ('' when sent). */
   error: string;
   detail: string;
+  /** The delivery this one retries, or null. */
+  retryOf: number | null;
   createdAt: number;
   finishedAt: number | null;
 }
@@ -68,16 +70,19 @@ interface DeliveryRow {
   attempts: number;
   error: string;
   detail: string;
+  retry_of: number | null;
   created_at: number;
   finished_at: number | null;
 }
+
+const DELIVERY_COLUMNS = 'id, channel_id, kind, alert_type, severity, title, count, status, attempts, error, detail, retry_of, created_at, finished_at';
 
 function toChannel(r: ChannelRow): StoredChannel {
   return { id: r.id, name: r.name, kind: r.kind, enabled: r.enabled === 1, minSeverity: r.min_severity, groupWindowSeconds: r.group_window_s, maxPerMinute: r.max_per_minute, settings: JSON.parse(r.settings) as Record<string, unknown>, createdAt: r.created_at, updatedAt: r.updated_at };
 }
 
 function toDelivery(r: DeliveryRow): DeliveryRecord {
-  return { id: r.id, channelId: r.channel_id, kind: r.kind, alertType: r.alert_type, severity: r.severity, title: r.title, count: r.count, status: r.status, attempts: r.attempts, error: r.error, detail: r.detail, createdAt: r.created_at, finishedAt: r.finished_at };
+  return { id: r.id, channelId: r.channel_id, kind: r.kind, alertType: r.alert_type, severity: r.severity, title: r.title, count: r.count, status: r.status, attempts: r.attempts, error: r.error, detail: r.detail, retryOf: r.retry_of, createdAt: r.created_at, finishedAt: r.finished_at };
 }
 
 /** Stores channels and deliveries. */
@@ -121,10 +126,10 @@ export class NotifierChannelsRepository {
   }
 
   /** Records a delivery that is starting; returns its id. */
-  startDelivery(d: Pick<DeliveryRecord, 'channelId' | 'kind' | 'alertType' | 'severity' | 'title' | 'count'>, now: number): number {
+  startDelivery(d: Pick<DeliveryRecord, 'channelId' | 'kind' | 'alertType' | 'severity' | 'title' | 'count' | 'retryOf'> & { alert: unknown }, now: number): number {
     const r = this.db
-      .prepare("INSERT INTO notifier_deliveries (channel_id, kind, alert_type, severity, title, count, status, created_at) VALUES (?, ?, ?, ?, ?, ?, 'sending', ?)")
-      .run(d.channelId, d.kind, d.alertType, d.severity, d.title, d.count, now);
+      .prepare("INSERT INTO notifier_deliveries (channel_id, kind, alert_type, severity, title, count, status, alert, retry_of, created_at) VALUES (?, ?, ?, ?, ?, ?, 'sending', ?, ?, ?)")
+      .run(d.channelId, d.kind, d.alertType, d.severity, d.title, d.count, JSON.stringify(d.alert), d.retryOf, now);
     return Number(r.lastInsertRowid);
   }
 
@@ -133,8 +138,14 @@ export class NotifierChannelsRepository {
     this.db.prepare('UPDATE notifier_deliveries SET status = ?, attempts = ?, error = ?, detail = ?, finished_at = ? WHERE id = ?').run(status, attempts, error, detail, now, id);
   }
 
+  /** The alert delivery `id` carried (as stored JSON), or undefined. */
+  deliveryAlert(id: number): unknown {
+    const r = this.db.prepare('SELECT alert FROM notifier_deliveries WHERE id = ?').get(id) as { alert: string } | undefined;
+    return r === undefined ? undefined : (JSON.parse(r.alert) as unknown);
+  }
+
   getDelivery(id: number): DeliveryRecord | undefined {
-    const r = this.db.prepare('SELECT * FROM notifier_deliveries WHERE id = ?').get(id) as DeliveryRow | undefined;
+    const r = this.db.prepare(`SELECT ${DELIVERY_COLUMNS} FROM notifier_deliveries WHERE id = ?`).get(id) as DeliveryRow | undefined;
     return r === undefined ? undefined : toDelivery(r);
   }
 
@@ -150,7 +161,7 @@ export class NotifierChannelsRepository {
       where.push('id < ?');
       args.push(beforeId);
     }
-    const sql = `SELECT * FROM notifier_deliveries ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
+    const sql = `SELECT ${DELIVERY_COLUMNS} FROM notifier_deliveries ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
     return (this.db.prepare(sql).all(...args, limit) as DeliveryRow[]).map(toDelivery);
   }
 

@@ -28,6 +28,10 @@ CREATE TABLE notifier_deliveries (
   error TEXT NOT NULL DEFAULT '',
   -- What the receiver said (HTTP status, SMTP message id, ...).
   detail TEXT NOT NULL DEFAULT '',
+  -- The alert as sent (sanitised JSON), so a failed delivery can be sent again.
+  alert TEXT NOT NULL DEFAULT '{}',
+  -- The delivery this one retries, if any.
+  retry_of INTEGER,
   created_at INTEGER NOT NULL,
   finished_at INTEGER
 );
