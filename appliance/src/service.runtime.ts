@@ -121,7 +121,10 @@ export async function startService(config: AppConfig, opts: StartOptions = {}): 
   // Grouping windows and rate limits are judged on the clock; this tick sends what fell due.
   const alertsTimer = setInterval(() => void alerts.pump(), 1000);
   alertsTimer.unref();
-  const blocklistTimer = setInterval(() => blocklist.expire(), 60_000);
+  const blocklistTimer = setInterval(() => {
+    blocklist.expire();
+    notifierChannels.pruneDeliveries(90 * 86_400_000);
+  }, 60_000);
   blocklistTimer.unref();
   const services: AppServices = { version, clock, setup, auth, users, audit, captures, calls, live, settings: settingsService, health, tls: tlsService, specs, inventory, alerts, notifierChannels, blocklist, uiDir: config.uiDir, secure: true };
   const newSetupToken = setup.ensureToken();

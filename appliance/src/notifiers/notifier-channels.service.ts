@@ -147,6 +147,11 @@ export class NotifierChannelsService {
     return this.repo.deliveries(limit, channelId, beforeId);
   }
 
+  /** Deletes finished delivery records older than `maxAgeMs`; returns how many. */
+  pruneDeliveries(maxAgeMs: number): number {
+    return this.repo.pruneDeliveries(this.clock.now() - maxAgeMs);
+  }
+
   /** Sends failed delivery `id` again; 404 when unknown, 409 when it did not fail. */
   async retry(id: number, who: Principal, ip: string): Promise<DeliveryRecord> {
     let d: DeliveryRecord | undefined;

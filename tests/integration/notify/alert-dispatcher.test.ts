@@ -131,6 +131,9 @@ test('failed deliveries are recorded with tries and the reason in words; disable
       assert.equal(await alerts.retry(9999), undefined);
       rx.plan.splice(0, rx.plan.length, 503);
       const test = await alerts.sendTest(ch.id);
+      clock.advance(91 * 86_400_000);
+      assert.equal(channels.pruneDeliveries(90 * 86_400_000), 3, 'old delivery records are pruned (alert, its retry, test)');
+      assert.deepEqual(repo.deliveries(10, ch.id), []);
       assert.equal(test?.kind, 'test');
       assert.equal(test?.status, 'failed');
       channels.update(ch.id, { name: 'flaky', kind: 'webhook', enabled: false, minSeverity: 'info', groupWindowSeconds: 0, maxPerMinute: 20, settings: { url: rx.url } }, ADMIN, '127.0.0.1');

@@ -94,6 +94,13 @@ test('webhook: 5xx is retried with exponential backoff until it succeeds; 4xx is
   } finally {
     await bad.close();
   }
+  const moved = await startWebhook([301]);
+  try {
+    await assert.rejects(webhook.create(webhookSettings(moved.url), ctx()).send(ALERT), /answered 301 \(a redirect, not followed\)/);
+    assert.equal(moved.hits.length, 1);
+  } finally {
+    await moved.close();
+  }
   const down = await startWebhook([500]);
   try {
     const delays: number[] = [];

@@ -128,6 +128,7 @@ export class WebhookNotifier implements Notifier {
         lastError = `The receiver answered ${answer.status} (a server-side problem).`;
         continue;
       }
+      if (answer.status >= 300 && answer.status < 400) throw new NotifierError(`The receiver answered ${answer.status} (a redirect, not followed); put the final URL in the settings.`, attempt, false, lastDetail);
       const why = answer.status === 401 || answer.status === 403 ? 'it refused the request: check the secret or the extra headers it expects' : answer.status === 404 ? 'check the URL path' : 'it rejected the request';
       throw new NotifierError(`The receiver answered ${answer.status}; ${why}. Not retried.`, attempt, false, lastDetail);
     }
