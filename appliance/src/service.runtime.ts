@@ -52,6 +52,14 @@ import { ReportsService } from './reports/reports.service.ts';
 import { applianceTimeZone, smtpSettingsFrom } from './reports/report.settings.ts';
 import { JobScheduler } from './jobs/job.scheduler.ts';
 import { jobsTable } from './jobs/jobs.table.ts';
+import { NotifierChannelsRepository } from './store/sqlite/notifier-channels.repository.ts';
+import { BlocklistRepository } from './store/sqlite/blocklist.repository.ts';
+import { AlertDispatcher } from './notifiers/alert-dispatcher.service.ts';
+import { NotifierChannelsService } from './notifiers/notifier-channels.service.ts';
+import { discoverNotifierPlugins, NotifierRegistry } from './notifiers/notifier.registry.ts';
+import type { Alert } from './notifiers/alert.types.ts';
+import type { Severity } from './analyzers/call.context.ts';
+import { BlocklistService } from './blocklist/blocklist.service.ts';
 
 /** A running service. */
 export interface RunningService {
@@ -134,6 +142,30 @@ export async function startService(config: AppConfig, opts: StartOptions = {}): 
   captures.onPolicyAction = onPolicyAction;
   live.onPolicyAction = onPolicyAction;
   policies.onChange(() => live.updatePolicies());
+  const notifierRepo = new NotifierChannelsRepository(db);
+  const notifierRegistry = new NotifierRegistry(await discoverNotifierPlugins());
+  const alerts = new AlertDispatcher(notifierRepo, notifierRegistry, clock, { version, publicUrl: config.publicUrl, log: (line) => log(`alerts: ${line}`) });
+  const notifierChannels = new NotifierChannelsService(notifierRepo, notifierRegistry, alerts, audit, clock);
+  const blocklist = new BlocklistService(new BlocklistRepository(db), audit, clock);
+  // Grouping windows and rate limits are judged on the clock; this tick sends what fell due.
+  const alertsTimer = setInterval(() => void alerts.pump(), 1000);
+  alertsTimer.unref();
+  const blocklistTimer = setInterval(() => {
+    blocklist.expire();
+    notifierChannels.pruneDeliveries(90 * 86_400_000);
+  }, 60_000);
+  blocklistTimer.unref();
+  // Policies' notify and block actions go to the chosen channels and the block list.
+  policies.executor = async (a) => {
+    if (a.blockMinutes !== null && a.client !== '') {
+      blocklist.addAutomatic(a.client, `policy "${a.policyName}": ${a.evidence}`.slice(0, 500), `policy:${a.policyId}`, a.blockMinutes * 60_000);
+    }
+    if (a.notify.length > 0) {
+      const at = Math.floor(a.tsUs / 1000);
+      const alert: Alert = { type: `policy:${a.policyId}`, category: 'policy', severity: a.severity as Severity, host: a.host, endpoint: `${a.method} ${a.path}`, client: a.client, identity: a.identity, evidence: a.evidence, count: 1, firstSeen: at, lastSeen: at, linkPath: '/settings' };
+      await alerts.dispatch(alert, a.notify);
+    }
+  };
   const source = new StoredReportDataSource({ findings: findingsRepo, sensitive: new SensitiveRepository(db), captures, inventory: new InventoryRepository(db) });
   const timeZone = applianceTimeZone(settings);
   const reports = new ReportsService({ schedules: new ReportSchedulesRepository(db), runs: new ReportRunsRepository(db), source, clock, dataDir: config.dataDir, version, timeZone: () => applianceTimeZone(settings), smtp: () => smtpSettingsFrom(settings), audit, log });
@@ -141,7 +173,7 @@ export async function startService(config: AppConfig, opts: StartOptions = {}): 
   const jobs = new JobScheduler(jobsTable({ reports, jobRuns, callLogRetention: retention, inventory }), new JobsRepository(db), jobRuns, clock, timeZone, log);
   // Live cron only on the system clock; tests with a ManualClock drive jobs.tick().
   if (opts.clock === undefined) jobs.start();
-  const services: AppServices = { version, clock, setup, auth, users, audit, captures, calls, live, settings: settingsService, health, tls: tlsService, specs, inventory, policies, threats, reports, jobs, uiDir: config.uiDir, secure: true };
+  const services: AppServices = { version, clock, setup, auth, users, audit, captures, calls, live, settings: settingsService, health, tls: tlsService, specs, inventory, policies, threats, reports, jobs, alerts, notifierChannels, blocklist, uiDir: config.uiDir, secure: true };
   const newSetupToken = setup.ensureToken();
   const tls = ensureCertificate(config.dataDir);
   const app = createApp(services);
@@ -167,6 +199,7 @@ export async function startService(config: AppConfig, opts: StartOptions = {}): 
   }
   await live.startIfEnabled();
   const urls = managementUrls(httpsPort, config.publicUrl);
+  alerts.setPublicUrl(urls[0]);
   log(`API Radar ${services.version} listening: ${urls.join(' ')}`);
   if (!setup.isComplete()) {
     log(newSetupToken !== null ? `setup token: ${newSetupToken} (also in ${config.dataDir}/setup-token)` : `setup pending: the setup token is in ${config.dataDir}/setup-token`);
@@ -180,6 +213,10 @@ export async function startService(config: AppConfig, opts: StartOptions = {}): 
     newSetupToken,
     async close(): Promise<void> {
       await jobs.stop();
+      clearInterval(alertsTimer);
+      clearInterval(blocklistTimer);
+      await alerts.idle(2000);
+      alerts.close();
       captures.stopAll();
       await live.stop();
       https.closeAllConnections();

@@ -30,6 +30,7 @@ export const ERROR_CATALOGUE = {
   rate_limited: { status: 429, message: 'Too many requests; slow down.' },
   capture_failed: { status: 422, message: 'The capture could not run on that interface.' },
   mail_failed: { status: 422, message: 'The email could not be sent.' },
+  blocklist_token_invalid: { status: 401, message: 'The block-list token is missing or wrong.' },
   internal: { status: 500, message: 'Internal error.' },
 } as const satisfies Record<string, ErrorSpec>;
 

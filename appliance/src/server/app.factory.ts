@@ -23,6 +23,8 @@ import { policyRoutes } from './routes/policies.routes.ts';
 import { threatRoutes } from './routes/threats.routes.ts';
 import { reportRoutes } from './routes/reports.routes.ts';
 import { jobRoutes } from './routes/jobs.routes.ts';
+import { notifierRoutes } from './routes/notifiers.routes.ts';
+import { blocklistRoutes } from './routes/blocklist.routes.ts';
 import { roleAtLeast, type Principal } from '../services/auth.service.ts';
 
 /** Path prefix of the versioned API. */
@@ -43,6 +45,8 @@ export function apiRoutes(s: AppServices): RouteDef<never>[] {
     ...threatRoutes(s),
     ...reportRoutes(s),
     ...jobRoutes(s),
+    ...notifierRoutes(s),
+    ...blocklistRoutes(s),
   ];
 }
 

@@ -16,6 +16,9 @@ import type { PoliciesService } from '../services/policies.service.ts';
 import type { ThreatsService } from '../services/threats.service.ts';
 import type { ReportsService } from '../reports/reports.service.ts';
 import type { JobScheduler } from '../jobs/job.scheduler.ts';
+import type { AlertDispatcher } from '../notifiers/alert-dispatcher.service.ts';
+import type { NotifierChannelsService } from '../notifiers/notifier-channels.service.ts';
+import type { BlocklistService } from '../blocklist/blocklist.service.ts';
 
 /** Everything the routes need. */
 export interface AppServices {
@@ -48,6 +51,12 @@ export interface AppServices {
   reports: ReportsService;
   /** The jobs table's scheduler. */
   jobs: JobScheduler;
+  /** Sends alerts to the notification channels (the policy engine calls `dispatch`). */
+  alerts: AlertDispatcher;
+  /** Notification channels. */
+  notifierChannels: NotifierChannelsService;
+  /** The block list and its exports. */
+  blocklist: BlocklistService;
   /** Directory of the built UI; null to serve the "UI not built" page. */
   uiDir: string | null;
   /** Whether the listener is HTTPS (cookies get `Secure`, HSTS is sent). */
