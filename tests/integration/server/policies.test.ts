@@ -3,6 +3,8 @@
 // from deletion, every change audited.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { generateScenario, writeScenarioCapture } from '../../../scripts/traffic/scenario.catalog.ts';
 import { adminClient, withService, type Client } from './service.harness.ts';
 
@@ -26,7 +28,21 @@ test('policies: built-ins, user rules applied in the pipeline, recorded actions,
 
     const watch = await admin.call('POST', '/api/v1/policies', { name: 'Who reads me', conditions: { templates: ['/api/v1/users/*'], methods: ['GET'] }, actions: { raise: { severity: 'high', type: 'me_read' } } });
     assert.equal(watch.status, 200, JSON.stringify(watch.json));
-    const deny = await admin.call('POST', '/api/v1/policies', { name: 'Unauthorised', conditions: { statuses: ['401'] }, actions: { notify: [7], block: { minutes: 30 } } });
+    // A real webhook receiver as the notification channel the policy names.
+    const received: Array<{ body: string; signature: string | undefined }> = [];
+    const rx = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        received.push({ body, signature: req.headers['x-api-radar-signature'] as string | undefined });
+        res.end('ok');
+      });
+    });
+    await new Promise<void>((r) => rx.listen(0, '127.0.0.1', r));
+    const ch = await admin.call('POST', '/api/v1/notifiers', { name: 'SOC', kind: 'webhook', minSeverity: 'info', groupWindowSeconds: 0, maxPerMinute: 100, settings: { url: `http://127.0.0.1:${(rx.address() as AddressInfo).port}/hook`, secret: 'k' } });
+    assert.equal(ch.status, 201, JSON.stringify(ch.json));
+    const channelId = (ch.json as { channel: { id: number } }).channel.id;
+    const deny = await admin.call('POST', '/api/v1/policies', { name: 'Unauthorised', conditions: { statuses: ['401'] }, actions: { notify: [channelId], block: { minutes: 30 } } });
     assert.equal(deny.status, 200, JSON.stringify(deny.json));
     await analyse(admin, 'one.pcap');
     const findings = ((await admin.call('GET', '/api/v1/findings')).json as { findings: Array<{ type: string; category: string; severity: string; evidence: string }> }).findings;
@@ -36,7 +52,16 @@ test('policies: built-ins, user rules applied in the pipeline, recorded actions,
     assert.match(me.evidence, /policy "Who reads me"/);
     const events = ((await admin.call('GET', '/api/v1/policies/events')).json as { events: Array<{ policyName: string; blockMinutes: number; notify: number[] }> }).events;
     assert.equal(events.length, 1);
-    assert.deepEqual({ name: events[0].policyName, block: events[0].blockMinutes, notify: events[0].notify }, { name: 'Unauthorised', block: 30, notify: [7] });
+    assert.deepEqual({ name: events[0].policyName, block: events[0].blockMinutes, notify: events[0].notify }, { name: 'Unauthorised', block: 30, notify: [channelId] });
+    for (let i = 0; i < 50 && received.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+    rx.close();
+    assert.equal(received.length, 1, 'the channel got the alert');
+    assert.match(received[0].body, /Unauthorised/);
+    assert.ok(received[0].signature !== undefined, 'signed');
+    const blocked = (await admin.call('GET', '/api/v1/blocklist')).json as { entries: Array<{ value: string; source: string; expiresAt: number | null }> };
+    assert.equal(blocked.entries.length, 1);
+    assert.match(blocked.entries[0].source, /^policy:/);
+    assert.ok(blocked.entries[0].expiresAt !== null);
 
     // A suppress rule for the same type: the next analysis has no such finding.
     const quiet = await admin.call('POST', '/api/v1/policies', { name: 'Allowed readers', conditions: { findingTypes: ['me_read'] }, actions: { suppress: true } });
