@@ -69,6 +69,27 @@ export interface ReportStats {
   durationMs: number;
   /** Anomalies by reason (capture-file problems prefixed `capture_`). */
   weird: Record<string, number>;
+  /** Connections that were not HTTP, and of those the ones that opened with TLS (unreadable without decryption). */
+  nonHttpConnections?: number;
+  tlsConnections?: number;
+  /** Servers with non-HTTP connections (most first, at most 50). */
+  nonHttpServers?: Array<{ server: string; tls: number; other: number }>;
+}
+
+/** Capture quality of one host's calls. */
+export interface ReportCaptureQuality {
+  host: string;
+  calls: number;
+  /** Calls on connections where only one direction was seen (a mirror port missing a direction). */
+  oneSided: number;
+  /** Calls touched by a TCP gap (packets the capture lost). */
+  gaps: number;
+  /** Calls with a body cut at the analysis limit or by the end of the capture. */
+  truncated: number;
+  /** Requests without a response. */
+  noResponse: number;
+  /** Calls on connections picked up without their handshake. */
+  midstream: number;
 }
 
 /** The whole document. */
@@ -78,4 +99,6 @@ export interface AnalysisReport {
   endpoints: ReportEndpoint[];
   findings: ReportFinding[];
   clients: ReportClient[];
+  /** Capture quality per host (busiest first, at most 500). */
+  captureQuality?: ReportCaptureQuality[];
 }

@@ -17,6 +17,7 @@ import { AbuseAnalyzer } from '../analyzers/abuse/abuse.analyzer.ts';
 import { ExposureAnalyzer } from '../analyzers/exposure/exposure.analyzer.ts';
 import { RiskAnalyzer } from '../analyzers/risk/risk.analyzer.ts';
 import { PolicyAnalyzer } from '../analyzers/policies/policy.analyzer.ts';
+import { CaptureQualityAnalyzer } from '../analyzers/quality/capture-quality.analyzer.ts';
 import type { PolicyEngine } from '../policies/policy.engine.ts';
 import type { TracingAnalyzer } from '../analyzers/tracing/tracing.analyzer.ts';
 import type { AnalysisReport } from './analysis-report.types.ts';
@@ -53,6 +54,7 @@ export function defaultAnalyzers(opts: { policies?: PolicyEngine; tracing?: Trac
     ...(opts.tracing !== undefined ? [opts.tracing] : []),
     new FindingsAnalyzer(),
     new RiskAnalyzer(),
+    new CaptureQualityAnalyzer(),
   ];
 }
 
@@ -70,6 +72,12 @@ export function buildReport(pipeline: AnalysisPipeline, engine: HttpEngine, dura
       tcpGaps: s.tcpGaps,
       durationMs: Math.round(durationMs),
       weird: engine.weird.toJSON(),
+      nonHttpConnections: engine.http.nonHttpConnections,
+      tlsConnections: engine.http.tlsConnections,
+      nonHttpServers: [...engine.http.nonHttpServers]
+        .map(([server, c]) => ({ server, tls: c.tls, other: c.other }))
+        .sort((a, b) => b.tls + b.other - (a.tls + a.other) || a.server.localeCompare(b.server))
+        .slice(0, 50),
     },
     endpoints: [],
     findings: [],

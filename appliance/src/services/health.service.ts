@@ -8,6 +8,7 @@ import { statfsSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { CallEventStore } from '../store/events/call-event.types.ts';
+import type { ReportCaptureQuality } from '../analysis/analysis-report.types.ts';
 import type { SettingsRepository } from '../store/sqlite/settings.repository.ts';
 import type { AuditRepository } from '../store/sqlite/audit.repository.ts';
 import type { Clock } from '../store/clock.repository.ts';
@@ -17,7 +18,7 @@ import type { Principal } from './auth.service.ts';
 
 /** A problem worth the operator's attention (the UI translates by `code`). */
 export interface HealthProblem {
-  code: 'disk_low' | 'capture_failed' | 'capture_restarting' | 'capture_drops' | 'call_log_losing' | 'call_log_backlog';
+  code: 'disk_low' | 'capture_failed' | 'capture_restarting' | 'capture_drops' | 'call_log_losing' | 'call_log_backlog' | 'capture_one_sided' | 'capture_encrypted';
   detail: string;
 }
 
@@ -29,6 +30,8 @@ export interface HealthSnapshot {
   callLog: { written: number; lost: number; pending: number; lastFlushMs: number; bytes: number };
   capture: LiveStatus;
   uploadsRunning: number;
+  /** Capture quality of the live capture's latest snapshot: per host, and the TLS / other non-HTTP connections. */
+  quality: { hosts: ReportCaptureQuality[]; tlsConnections: number; nonHttpConnections: number; nonHttpServers: Array<{ server: string; tls: number; other: number }> } | null;
   problems: HealthProblem[];
 }
 
@@ -36,6 +39,8 @@ export interface HealthSnapshot {
 const DISK_LOW = 0.1;
 /** Calls waiting for the writer beyond this are a backlog. */
 const BACKLOG = 100_000;
+/** A larger share of one-sided calls means the mirror port misses a direction. */
+const ONE_SIDED_SHARE = 0.2;
 
 function hash(token: string): string {
   return createHash('sha256').update(token).digest('hex');
@@ -107,8 +112,18 @@ export class HealthService {
       callLog: { written: w.written, lost: w.lost, pending: this.callLog.pending(), lastFlushMs: Math.round(w.lastFlushMs), bytes: await this.callLog.usedBytes() },
       capture,
       uploadsRunning: this.captures.running(),
+      quality: null,
       problems: [],
     };
+    const live = capture.state === 'running' ? this.live.report()?.report : undefined;
+    if (live !== undefined) {
+      snap.quality = {
+        hosts: (live.captureQuality ?? []).slice(0, 50),
+        tlsConnections: live.stats.tlsConnections ?? 0,
+        nonHttpConnections: live.stats.nonHttpConnections ?? 0,
+        nonHttpServers: (live.stats.nonHttpServers ?? []).slice(0, 20),
+      };
+    }
     const p = snap.problems;
     if (total > 0 && free / total < DISK_LOW) p.push({ code: 'disk_low', detail: `${Math.round((free / total) * 100)}% of the data disk is free` });
     if (capture.state === 'failed') p.push({ code: 'capture_failed', detail: capture.lastError?.message ?? 'the capture stopped' });
@@ -117,6 +132,13 @@ export class HealthService {
     if (drops > 0) p.push({ code: 'capture_drops', detail: `${drops} packets dropped by the interface since the capture started` });
     if (w.lost > 0) p.push({ code: 'call_log_losing', detail: `${w.lost} calls could not be written` });
     if (snap.callLog.pending > BACKLOG) p.push({ code: 'call_log_backlog', detail: `${snap.callLog.pending} calls waiting to be written` });
+    if (snap.quality !== null) {
+      const calls = snap.quality.hosts.reduce((n, h) => n + h.calls, 0);
+      const oneSided = snap.quality.hosts.reduce((n, h) => n + h.oneSided, 0);
+      if (calls >= 100 && oneSided / calls > ONE_SIDED_SHARE) p.push({ code: 'capture_one_sided', detail: `${Math.round((oneSided / calls) * 100)}% of calls were seen in one direction only: mirror both directions` });
+      const tls = snap.quality.tlsConnections;
+      if (tls >= 20 && tls > calls) p.push({ code: 'capture_encrypted', detail: `${tls} TLS connections could not be read: mirror the traffic after TLS termination` });
+    }
     return snap;
   }
 

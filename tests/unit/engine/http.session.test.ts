@@ -535,10 +535,20 @@ test('non-HTTP bytes (a TLS ClientHello) are counted once and ignored', () => {
   assert.equal(h.txs.length, 0);
   assert.equal(h.weird.get('http_not_http'), 1);
   assert.equal(h.stats.nonHttpConnections, 1);
+  assert.equal(h.stats.tlsConnections, 1, 'counted as TLS');
+  assert.deepEqual([...h.stats.nonHttpServers.values()], [{ tls: 1, other: 0 }]);
+  assert.match([...h.stats.nonHttpServers.keys()][0], /:443$/);
 
   const m = harness({}, { midstream: true });
   m.send(S, Buffer.from('170303002a0000000000000001abcdef', 'hex'));
   assert.equal(m.weird.get('http_not_http'), 1);
+  assert.equal(m.stats.tlsConnections, 1);
+
+  const other = harness({}, { serverPort: 6379 });
+  other.send(C, '*1\r\n$4\r\nPING\r\n'.repeat(300));
+  other.end();
+  assert.equal(other.stats.nonHttpConnections, 1);
+  assert.equal(other.stats.tlsConnections, 0, 'other protocols are not TLS');
 });
 
 test('swapped roles: responses on the ToServer direction swap client and server', () => {

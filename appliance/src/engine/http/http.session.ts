@@ -38,6 +38,8 @@ export class HttpSession implements StreamConsumer, SessionHooks {
   /** Bytes seen ToClient. */
   private bytes1 = 0;
   private scanBudget = MIDSTREAM_SCAN_BUDGET;
+  /** A direction opened with a TLS record. */
+  private tls = false;
 
   constructor(
     private readonly conn: ConnectionInfo,
@@ -53,9 +55,12 @@ export class HttpSession implements StreamConsumer, SessionHooks {
 
   onData(dir: Dir, data: Buffer, ts: number): void {
     if (this.dead) return;
-    if (!this.rolesKnown && this.conn.midstream && this.dirBytesOf(dir) === 0 && looksLikeTls(data)) {
-      this.notHttp();
-      return;
+    if (!this.rolesKnown && this.dirBytesOf(dir) === 0 && looksLikeTls(data)) {
+      this.tls = true;
+      if (this.conn.midstream) {
+        this.notHttp();
+        return;
+      }
     }
     if (dir === Dir.ToServer) {
       this.bytes0 += data.length;
@@ -98,7 +103,8 @@ export class HttpSession implements StreamConsumer, SessionHooks {
   notHttp(): void {
     if (this.dead) return;
     this.weird.inc('http_not_http');
-    this.stats.nonHttpConnections++;
+    const c = this.conn;
+    this.stats.noteNonHttp(c.ipVersion === 6 ? `[${c.serverIp}]:${c.serverPort}` : `${c.serverIp}:${c.serverPort}`, this.tls);
     this.kill();
   }
 

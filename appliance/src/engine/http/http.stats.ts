@@ -4,6 +4,9 @@
  * health page and `api-radar analyze` report it next to the weird counters.
  */
 
+/** Most servers {@link HttpStats.nonHttpServers} tracks. */
+export const MAX_NON_HTTP_SERVERS = 10_000;
+
 /** HTTP-stage counters. All fields are plain counts since the instance was created. */
 export class HttpStats {
   /** Connections handed to the HTTP stage (one per TCP connection). */
@@ -12,6 +15,27 @@ export class HttpStats {
   httpConnections = 0;
   /** Connections whose bytes did not look like HTTP (TLS, binary protocols): counted once, then ignored. */
   nonHttpConnections = 0;
+  /** Of those, connections that opened with a TLS record (encrypted traffic the appliance cannot read). */
+  tlsConnections = 0;
+  /**
+   * Non-HTTP connections per server (`ip:port`, `[ip6]:port`), at most {@link MAX_NON_HTTP_SERVERS} servers: where
+   * the capture sees TLS (terminate it before the mirror point) or other protocols.
+   */
+  readonly nonHttpServers = new Map<string, { tls: number; other: number }>();
+
+  /** Counts one non-HTTP connection to `server`. */
+  noteNonHttp(server: string, tls: boolean): void {
+    this.nonHttpConnections++;
+    if (tls) this.tlsConnections++;
+    let e = this.nonHttpServers.get(server);
+    if (e === undefined) {
+      if (this.nonHttpServers.size >= MAX_NON_HTTP_SERVERS) return;
+      e = { tls: 0, other: 0 };
+      this.nonHttpServers.set(server, e);
+    }
+    if (tls) e.tls++;
+    else e.other++;
+  }
   /** Transactions handed to the sink. */
   transactions = 0;
   /** Request heads parsed (request line + header block). */

@@ -83,7 +83,7 @@ export interface LiveStatus {
 }
 
 /** A problem code of the health snapshot. */
-export type HealthProblemCode = 'disk_low' | 'capture_failed' | 'capture_restarting' | 'capture_drops' | 'call_log_losing' | 'call_log_backlog';
+export type HealthProblemCode = 'disk_low' | 'capture_failed' | 'capture_restarting' | 'capture_drops' | 'call_log_losing' | 'call_log_backlog' | 'capture_one_sided' | 'capture_encrypted';
 
 /** `GET /system/health`. */
 export interface HealthSnapshot {

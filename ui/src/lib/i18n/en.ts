@@ -186,6 +186,8 @@ export const en = {
   'health.problem.capture_drops': "The interface drops packets: the appliance cannot keep up or its buffer is too small.",
   'health.problem.call_log_losing': "Calls could not be written to the call log.",
   'health.problem.call_log_backlog': "The call log is falling behind.",
+  'health.problem.capture_one_sided': "Many calls are seen in one direction only: mirror both directions of the traffic.",
+  'health.problem.capture_encrypted': "Much of the traffic is TLS the appliance cannot read: mirror it after TLS termination.",
   'traffic.title': "Traffic",
   'traffic.calls': "Calls",
   'traffic.clients': "Clients",

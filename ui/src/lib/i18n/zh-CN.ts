@@ -187,6 +187,8 @@ export const zhCN: Record<MessageKey, string> = {
   'health.problem.capture_drops': "网卡正在丢包：设备处理不过来或缓冲区过小。",
   'health.problem.call_log_losing': "部分调用未能写入调用日志。",
   'health.problem.call_log_backlog': "调用日志写入积压。",
+  'health.problem.capture_one_sided': "大量调用只看到单向流量：请把双向流量都镜像过来。",
+  'health.problem.capture_encrypted': "大量流量是无法解析的 TLS：请在 TLS 卸载之后做流量镜像。",
   'traffic.title': "流量",
   'traffic.calls': "调用",
   'traffic.clients': "客户端",
