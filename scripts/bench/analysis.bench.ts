@@ -23,6 +23,10 @@ import type { Analyzer } from '../../appliance/src/analyzers/analyzer.types.ts';
 import type { AnalysisReport } from '../../appliance/src/analysis/analysis-report.types.ts';
 import { AnalysisPipeline } from '../../appliance/src/analysis/analysis.pipeline.ts';
 import { analyzeCaptureFile, defaultAnalyzers } from '../../appliance/src/analysis/offline-analysis.service.ts';
+import { PolicyEngine } from '../../appliance/src/policies/policy.engine.ts';
+import { PolicyInputSchema, type Policy } from '../../appliance/src/policies/policy.types.ts';
+import { BUILTIN_POLICIES } from '../../appliance/src/policies/builtin.policies.ts';
+import { TracingAnalyzer } from '../../appliance/src/analyzers/tracing/tracing.analyzer.ts';
 import { writeBenchSection } from './bench.report.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -86,6 +90,12 @@ async function main(): Promise<void> {
   trees.push({ label: compare !== undefined ? 'after' : 'this tree', analyzers: defaultAnalyzers, analyzeFile: (p) => analyzeCaptureFile(p) });
   const ids = defaultAnalyzers().map((a) => a.id);
   const results: Measured[] = trees.map(() => ({ sets: ids.map(() => Infinity).concat(Infinity), file: Infinity, calls: 0 }));
+  // The service's pipelines add the user's policies and the actor-link collector: measured on this tree.
+  const policySet = (): Policy[] => [
+    ...BUILTIN_POLICIES.map((b, i) => ({ ...b.policy, id: i + 1, builtin: true, updatedAt: 0 })),
+    ...Array.from({ length: 20 }, (_, i) => ({ ...PolicyInputSchema.parse({ name: `user ${i}`, conditions: { templates: [`/api/v${i}/**`], clients: ['10.0.0.0/8'], statuses: ['4xx'] }, actions: { raise: { severity: 'low' } } }), id: 100 + i, builtin: false, updatedAt: 0 })),
+  ];
+  const extras = { policies: Infinity, tracing: Infinity };
   for (const t of trees) await timeSet(path, t.analyzers()); // warm-up
   for (let round = 0; round < runs; round++) {
     for (let k = 0; k <= ids.length; k++) {
@@ -95,6 +105,8 @@ async function main(): Promise<void> {
         results[t].calls = r.calls;
       }
     }
+    extras.policies = Math.min(extras.policies, (await timeSet(path, defaultAnalyzers({ policies: new PolicyEngine(policySet()) }))).seconds);
+    extras.tracing = Math.min(extras.tracing, (await timeSet(path, defaultAnalyzers({ tracing: new TracingAnalyzer() }))).seconds);
     for (let t = 0; t < trees.length; t++) {
       collectGarbage();
       const t0 = performance.now();
@@ -117,6 +129,8 @@ async function main(): Promise<void> {
     row('engine + empty pipeline', results.map((m) => us(m.sets[0]))),
     ...ids.map((id, i) => row(id, results.map((m) => perAnalyzer(m, i)))),
     row('all analyzers', results.map((m) => us(m.sets[ids.length] - m.sets[0]))),
+    '',
+    `Service pipeline additions (this tree): policies (${policySet().length} rules: the built-ins + 20 user rules) ${fmt(us(extras.policies - results[results.length - 1].sets[ids.length]), 2)} µs/call; actor-link collector ${fmt(us(extras.tracing - results[results.length - 1].sets[ids.length]), 2)} µs/call.`,
     '',
     ...trees.map((t, i) => `\`analyzeCaptureFile\` (${t.label}): ${fmt(results[i].file, 2)} s, ${fmt(calls / results[i].file)} tx/s.`),
   ];
