@@ -23,7 +23,8 @@ test('inventory, specs comparison, finding status and attacker view, hostile str
   const open = (await (await page.request.get('/api/v1/threats/findings', { params: { status: 'open', limit: 10000 } })).json()) as { findings: Array<Finding & { severity: string }> };
   const high = open.findings.filter((f) => f.severity === 'high').length;
   await expect(page.getByTestId('severity-high')).toHaveText(high.toLocaleString('en'));
-  await page.screenshot({ path: `${SHOTS}/overview-security-cards.png`, fullPage: true });
+  await page.getByTestId('card-attackers').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: `${SHOTS}/overview-security-cards.png`, fullPage: false });
 
   // hosts → endpoints of the hostile host → endpoint page → calls → call log
   await page.getByTestId('nav-inventory').click();
