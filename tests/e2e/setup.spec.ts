@@ -9,6 +9,8 @@ import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { SMTPServer } from 'smtp-server';
+import { simpleParser, type ParsedMail } from 'mailparser';
 import { ADMIN, SHOTS, generatedCapture, uploadCapture } from './e2e.helpers.ts';
 
 test.use({ timezoneId: 'Asia/Shanghai' });
@@ -27,6 +29,25 @@ async function localApi(): Promise<{ port: number; server: Server; stop: () => v
     r.end();
   }, 100);
   return { port, server, stop: () => { clearInterval(timer); server.close(); } };
+}
+
+/** A real SMTP server on loopback (plain, with a user name and password) that keeps the messages it receives. */
+async function smtpReceiver(): Promise<{ port: number; mails: ParsedMail[]; close: () => void }> {
+  const mails: ParsedMail[] = [];
+  const server = new SMTPServer({
+    secure: false,
+    disabledCommands: ['STARTTLS'],
+    allowInsecureAuth: true,
+    onAuth(auth, _session, cb) {
+      if (auth.username === 'radar' && auth.password === 'Mail-Pass-1') cb(null, { user: 'radar' });
+      else cb(new Error('Invalid username or password'));
+    },
+    onData(stream, _session, cb) {
+      simpleParser(stream).then((m) => { mails.push(m); cb(); }, (err: Error) => cb(err));
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { port: (server.server.address() as AddressInfo).port, mails, close: () => server.close() };
 }
 
 test('the wizard turns a fresh appliance into a capturing sensor an admin lands on', async ({ page }) => {
@@ -75,7 +96,7 @@ test('the wizard turns a fresh appliance into a capturing sensor an admin lands 
   await expect(page).toHaveURL(/\/setup\/system$/);
   await expect(page.getByTestId('sign-out')).toBeVisible();
   expect((await page.request.post('/api/v1/setup/verify-token', { data: { token } })).status()).toBe(410);
-  await expect(page.getByTestId('progress')).toHaveText('Step 3 of 6');
+  await expect(page.getByTestId('progress')).toHaveText('Step 3 of 8');
   await expect(page.getByTestId('timezone')).toHaveValue('Asia/Shanghai');
   await expect(page.getByTestId('origin')).toHaveText(new URL(page.url()).origin);
   await page.getByTestId('ntp').fill('ntp.example.com\nnot a server!');
@@ -115,6 +136,57 @@ test('the wizard turns a fresh appliance into a capturing sensor an admin lands 
   await page.getByTestId('ignore').fill('health.example.com\n192.0.2.0/24');
   await page.getByTestId('next').click();
 
+  // declared specs are optional: none uploaded, the step is skipped
+  await expect(page).toHaveURL(/\/setup\/specs$/);
+  await expect(page.getByTestId('specs-empty')).toBeVisible();
+  await expect(page.getByTestId('next')).toHaveText('Skip');
+  await page.screenshot({ path: `${SHOTS}/wizard-5-specs.png`, fullPage: true });
+  await page.getByTestId('next').click();
+
+  // email: a wrong password is refused with the reason in words, the right one delivers the test email to a real
+  // SMTP server, and a weekly report schedule is created
+  await expect(page).toHaveURL(/\/setup\/email$/);
+  const smtp = await smtpReceiver();
+  try {
+    await page.getByTestId('smtp-host').fill('127.0.0.1');
+    await page.getByTestId('smtp-security').selectOption('none');
+    await page.getByTestId('smtp-port').fill(String(smtp.port));
+    await page.getByTestId('smtp-from').fill('API Radar <radar@example.com>');
+    await page.getByTestId('smtp-username').fill('radar');
+    await page.getByTestId('smtp-password').fill('wrong-password');
+    await page.getByTestId('email-recipients').fill('secops@example.com');
+    await page.getByTestId('email-test').click();
+    await expect(page.getByTestId('email-test-error')).toContainText('refused the user name or password', { timeout: 20_000 });
+    await page.getByTestId('smtp-password').fill('Mail-Pass-1');
+    await page.getByTestId('email-test').click();
+    await expect(page.getByTestId('email-test-result')).toContainText('secops@example.com', { timeout: 20_000 });
+    await expect.poll(() => smtp.mails.length).toBe(1);
+    expect(smtp.mails[0].subject).toBe('API Radar test email');
+    expect(smtp.mails[0].to && !Array.isArray(smtp.mails[0].to) ? smtp.mails[0].to.text : '').toContain('secops@example.com');
+  } finally {
+    smtp.close();
+  }
+  await page.getByTestId('schedule-frequency').selectOption('weekly');
+  await page.getByTestId('schedule-weekday').selectOption('1');
+  await page.getByTestId('schedule-time').fill('07:30');
+  await page.getByTestId('schedule-language').selectOption('zh-CN');
+  await page.getByTestId('language-header').selectOption('zh-CN');
+  await page.screenshot({ path: `${SHOTS}/wizard-6-email-zh.png`, fullPage: true });
+  await page.getByTestId('language-header').selectOption('en');
+  await page.getByTestId('next').click();
+  await expect(page).toHaveURL(/\/setup\/storage$/);
+  const email = (await (await page.request.get('/api/v1/settings/email')).json()) as { email: { host: string; password: string; passwordSet: boolean } };
+  expect(email.email).toMatchObject({ host: '127.0.0.1', password: '********', passwordSet: true });
+  const schedules = (await (await page.request.get('/api/v1/reports/schedules')).json()) as { schedules: Array<{ frequency: string; timeOfDay: string; language: string; recipients: string[] }> };
+  expect(schedules.schedules).toHaveLength(1);
+  expect(schedules.schedules[0]).toMatchObject({ frequency: 'weekly', timeOfDay: '07:30', language: 'zh-CN', recipients: ['secops@example.com'] });
+  // back to the email step: the stored password is kept as ******** and the schedule is listed, not created twice
+  await page.goBack();
+  await expect(page.getByTestId('schedules')).toContainText('07:30');
+  await expect(page.getByTestId('smtp-password')).toHaveValue('********');
+  await expect(page.getByTestId('schedule-create')).not.toBeChecked();
+  await page.getByTestId('next').click();
+
   // storage: raw values stay off unless asked, with a warning when turned on
   await expect(page).toHaveURL(/\/setup\/storage$/);
   await page.getByTestId('retention-days').fill('14');
@@ -122,7 +194,7 @@ test('the wizard turns a fresh appliance into a capturing sensor an admin lands 
   await page.getByTestId('store-raw').check();
   await expect(page.getByTestId('raw-warning')).toContainText('Warning');
   await page.getByTestId('language-header').selectOption('zh-CN');
-  await page.screenshot({ path: `${SHOTS}/wizard-5-storage-zh.png`, fullPage: true });
+  await page.screenshot({ path: `${SHOTS}/wizard-7-storage-zh.png`, fullPage: true });
   await page.getByTestId('language-header').selectOption('en');
   await page.getByTestId('store-raw').uncheck();
   await page.getByTestId('next').click();
@@ -133,7 +205,10 @@ test('the wizard turns a fresh appliance into a capturing sensor an admin lands 
   await expect(page.getByTestId('review-iface')).toHaveText('lo');
   await expect(page.getByTestId('review-days')).toHaveText('14');
   await expect(page.getByTestId('review-raw')).toHaveText('no');
-  await page.screenshot({ path: `${SHOTS}/wizard-6-review.png`, fullPage: true });
+  await expect(page.getByTestId('review-specs')).toHaveText('none');
+  await expect(page.getByTestId('review-smtp')).toContainText('127.0.0.1');
+  await expect(page.getByTestId('review-schedules')).toContainText('Weekly report (07:30) → secops@example.com');
+  await page.screenshot({ path: `${SHOTS}/wizard-8-review.png`, fullPage: true });
   await page.goBack();
   await expect(page).toHaveURL(/\/setup\/storage$/);
   await expect(page.getByTestId('retention-days')).toHaveValue('14');
