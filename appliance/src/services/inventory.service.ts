@@ -6,7 +6,7 @@
  * endpoints through new → active → dormant (not seen for N days) → revived, leaving user-retired ones alone.
  */
 import { z } from 'zod';
-import type { AnalysisReport } from '../analysis/analysis-report.types.ts';
+import type { AnalysisReport, ReportEndpoint } from '../analysis/analysis-report.types.ts';
 import { SpecMatcher } from '../specs/spec.matcher.ts';
 import type { DeclaredOperation } from '../specs/spec.loader.ts';
 import type { EndpointFilter, EndpointObservation, EndpointState, InventoryChange, InventoryRepository, StoredEndpoint } from '../store/sqlite/inventory.repository.ts';
@@ -187,6 +187,25 @@ export class InventoryService {
   /** The change log since `sinceMs`. */
   changes(sinceMs: number, limit: number): InventoryChange[] {
     return this.repo.changes(sinceMs, limit);
+  }
+
+  /** The stored endpoints in the analysis-report shape (for the spec comparison and the OpenAPI export). */
+  asReportEndpoints(host?: string): ReportEndpoint[] {
+    return this.repo.list({ host, limit: 5000 }).endpoints.map((e) => ({
+      host: e.host,
+      method: e.method,
+      path: e.template,
+      calls: e.calls,
+      statuses: e.statuses,
+      auth: e.auth,
+      sensitive: e.sensitive,
+      params: e.params,
+      inSpec: e.inSpec,
+      deprecated: e.deprecated,
+      risk: e.risk,
+      firstSeen: new Date(e.firstSeen).toISOString(),
+      lastSeen: new Date(e.lastSeen).toISOString(),
+    }));
   }
 
   /** Counts by state across hosts (overview card). */

@@ -6,6 +6,7 @@ import { route, RESPONDED, type RouteDef } from '../route.types.ts';
 import type { AppServices } from '../app.services.ts';
 import { ApiError } from '../../errors/error.catalogue.ts';
 import { exportHostOpenApi } from '../../specs/openapi.export.ts';
+import { diffInventory } from '../../specs/spec.diff.ts';
 import { currentReport } from './captures.routes.ts';
 import { idParam } from '../route.params.ts';
 
@@ -57,10 +58,16 @@ export function specRoutes(s: AppServices): RouteDef<never>[] {
       method: 'get',
       path: '/inventory/diff',
       access: 'viewer',
-      summary: 'Traffic against the declared specs: shadow, zombie and orphan APIs and drift (`?run=`, `?source=`)',
+      summary: 'The stored inventory (every source) against the declared specs: shadow, zombie and orphan APIs and drift (`?run=` or `?source=` for one analysed source)',
       handler: async ({ req }) => {
-        const { run, report } = currentReport(s, req.query);
-        const { diff } = await s.specs.apply(report);
+        let run = { id: 0, name: 'inventory' };
+        let endpoints = s.inventory.asReportEndpoints();
+        if (req.query.run !== undefined || req.query.source !== undefined) {
+          const r = currentReport(s, req.query);
+          run = r.run;
+          endpoints = r.report.endpoints;
+        }
+        const diff = diffInventory(endpoints, await s.specs.matcher());
         return { run: { id: run.id, name: run.name }, shadow: diff.shadow, zombie: diff.zombie, orphan: diff.orphan, drift: diff.drift };
       },
     }),
@@ -68,13 +75,13 @@ export function specRoutes(s: AppServices): RouteDef<never>[] {
       method: 'get',
       path: '/inventory/openapi',
       access: 'viewer',
-      summary: 'The reconstructed OpenAPI 3.1 spec of one host (`?host=`), as a download',
+      summary: 'The reconstructed OpenAPI 3.1 spec of one host (`?host=`) from the stored inventory, as a download',
       handler: async ({ req, res }) => {
         const host = typeof req.query.host === 'string' ? req.query.host : '';
-        const { report } = currentReport(s, req.query);
-        const applied = (await s.specs.apply(report)).report;
-        if (!applied.endpoints.some((e) => e.host === host)) throw new ApiError('not_found', undefined, 'No endpoint was seen on that host.');
-        const doc = exportHostOpenApi(host, applied.endpoints, s.version);
+        const stored = s.inventory.asReportEndpoints(host);
+        const endpoints = stored.length > 0 ? stored : (await s.specs.apply(currentReport(s, req.query).report)).report.endpoints;
+        if (!endpoints.some((e) => e.host === host)) throw new ApiError('not_found', undefined, 'No endpoint was seen on that host.');
+        const doc = exportHostOpenApi(host, endpoints, s.version);
         res.setHeader('Content-Disposition', `attachment; filename="${host.replace(/[^A-Za-z0-9.-]/g, '_')}.openapi.json"`);
         res.json(doc);
         return RESPONDED;
