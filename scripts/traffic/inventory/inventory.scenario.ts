@@ -95,6 +95,8 @@ export function generateInventoryScenario(seed: number, opts: { callsPerTemplate
     const host = spec.hosts[0] ?? 'api.example.com';
     for (const op of spec.operations) {
       if (op.method !== 'GET' && op.method !== 'POST') continue;
+      // `/files/{id}#get_shared_link`: a fragment only tells spec operations apart; HTTP never carries it.
+      if (op.template.includes('#')) continue;
       const fillers = new Map<string, Filler>();
       for (const p of op.params) if (p.in === 'path') fillers.set(p.name, specFiller(p.name, p.type));
       const isStatic = !op.template.includes('{');

@@ -91,7 +91,23 @@ test('paths are split and percent-decoded safely; hostile escapes do not throw',
 });
 
 test('the tree stays bounded: past the node budget, new literals under wide parents become parameters', () => {
-  const t = new PathTemplater({ maxLiteralChildren: 1_000_000, staticCallRatio: 8, staticMinCalls: 10, maxNodes: 100, maxExamples: 3 });
+  const t = new PathTemplater({ maxLiteralChildren: 1_000_000, staticCallRatio: 8, staticMinCalls: 10, maxNodes: 100, maxExamples: 3, resourceNameFactor: 5 });
   for (let i = 0; i < 5000; i++) t.observe('h', 'GET', `/k/word${i}x/leaf`);
   assert.ok(t.size <= 110, `nodes ${t.size}`);
+});
+
+test('many sibling resource names stay literal; word resources next to id-like values stay static', () => {
+  const t = new PathTemplater();
+  const resources = ['files', 'folders', 'users', 'groups', 'comments', 'collaborations', 'tasks', 'webhooks', 'events', 'collections', 'invites', 'metadata_templates', 'retention_policies', 'legal_holds', 'web_links', 'shared_items', 'recent_items', 'search', 'device_pinners', 'terms_of_services', 'storage_policies', 'zip_downloads', 'sign_requests', 'workflows', 'skill_invocations'];
+  for (const r of resources) t.observe('box', 'GET', `/2.0/${r}`);
+  assert.equal(t.template('box', 'GET', '/2.0/legal_holds').template, '/2.0/legal_holds', '25 resource names are not a parameter');
+  // Under an id: many `thumbnail.<n>` values and a few sub-resources seen once each.
+  for (const sub of ['comments', 'tasks', 'trash']) t.observe('box', 'GET', `/2.0/files/123/${sub}`);
+  for (let i = 0; i < 30; i++) t.observe('box', 'GET', `/2.0/files/123/thumb${i}x9`);
+  assert.equal(t.template('box', 'GET', '/2.0/files/456/comments').template, '/2.0/files/{fileId}/comments');
+  assert.match(t.template('box', 'GET', '/2.0/files/456/thumb99x9').template, /^\/2\.0\/files\/\{fileId\}\/\{[a-zA-Z]+\}$/);
+  // Values that share a prefix are values even when they are plain words.
+  const u = new PathTemplater();
+  for (let i = 0; i < 25; i++) u.observe('h', 'GET', `/users/name${String.fromCharCode(97 + i)}`);
+  assert.match(u.template('h', 'GET', '/users/namez').template, /^\/users\/\{[a-zA-Z]+\}$/);
 });

@@ -53,6 +53,12 @@ export interface TemplaterSettings {
   maxNodes: number;
   /** Example values kept per parameter. */
   maxExamples: number;
+  /**
+   * Sibling literals that read like resource names (lower-case words joined by `_` or `-`, no digits, not sharing a
+   * common prefix) merge only past `maxLiteralChildren × resourceNameFactor`: APIs such as Box have dozens of
+   * top-level resources that are not values.
+   */
+  resourceNameFactor: number;
 }
 
 /** Defaults (Akto merges at 10 similar strings; we wait for more evidence and keep frequent static siblings). */
@@ -62,7 +68,30 @@ export const DEFAULT_TEMPLATER_SETTINGS: TemplaterSettings = {
   staticMinCalls: 10,
   maxNodes: 200_000,
   maxExamples: 5,
+  resourceNameFactor: 5,
 };
+
+const RESOURCE_NAME = /^[a-z][a-z]*(?:[_-][a-z]+)*$/;
+
+/**
+ * Whether most of `names` read like resource names rather than values: lower-case words without digits, and not
+ * mostly sharing one 3-character prefix (`name-a`, `name-b` … are values).
+ */
+export function looksLikeResourceNames(names: Iterable<string>): boolean {
+  let total = 0;
+  let words = 0;
+  const prefixes = new Map<string, number>();
+  for (const n of names) {
+    total++;
+    if (n.length >= 3 && RESOURCE_NAME.test(n)) words++;
+    const p = n.slice(0, 3);
+    prefixes.set(p, (prefixes.get(p) ?? 0) + 1);
+  }
+  if (total === 0 || words < total * 0.8) return false;
+  let top = 0;
+  for (const c of prefixes.values()) if (c > top) top = c;
+  return top <= total * 0.5;
+}
 
 class Node {
   calls = 0;
@@ -277,7 +306,10 @@ export class PathTemplater {
     const child = new Node(node, seg, false);
     this.nodes++;
     node.literals.set(seg, child);
-    if (kind === 'literal' && node.literals.size > this.settings.maxLiteralChildren) this.collapse(node);
+    if (kind === 'literal' && node.literals.size > this.settings.maxLiteralChildren) {
+      const resources = node.literals.size <= this.settings.maxLiteralChildren * this.settings.resourceNameFactor && looksLikeResourceNames(node.literals.keys());
+      if (!resources) this.collapse(node);
+    }
     return node.literals.get(seg) ?? this.paramChild(node, 'literal', 'cardinality', seg);
   }
 
@@ -306,8 +338,14 @@ export class PathTemplater {
     const counts = [...node.literals.values()].map((c) => c.calls).sort((a, b) => a - b);
     const median = counts[Math.floor(counts.length / 2)] ?? 0;
     const threshold = Math.max(this.settings.staticMinCalls, this.settings.staticCallRatio * Math.max(1, median));
+    // When most siblings are not words (ids with digits, slugs), the few plain words among them are resource names
+    // (`thumbnail`, `comments` next to `thumbnail.png`…): they stay static even before they have many calls.
+    let wordCount = 0;
+    for (const seg of node.literals.keys()) if (seg.length >= 3 && RESOURCE_NAME.test(seg)) wordCount++;
+    const keepWords = wordCount > 0 && wordCount < node.literals.size * 0.5;
     for (const [seg, child] of [...node.literals]) {
       if (child.calls >= threshold) continue;
+      if (keepWords && seg.length >= 3 && RESOURCE_NAME.test(seg)) continue;
       node.literals.delete(seg);
       const p = this.paramChild(node, 'literal', 'cardinality', seg);
       node.mergedCount++;
