@@ -150,11 +150,6 @@ export async function startService(config: AppConfig, opts: StartOptions = {}): 
   // Grouping windows and rate limits are judged on the clock; this tick sends what fell due.
   const alertsTimer = setInterval(() => void alerts.pump(), 1000);
   alertsTimer.unref();
-  const blocklistTimer = setInterval(() => {
-    blocklist.expire();
-    notifierChannels.pruneDeliveries(90 * 86_400_000);
-  }, 60_000);
-  blocklistTimer.unref();
   // Policies' notify and block actions go to the chosen channels and the block list.
   policies.executor = async (a) => {
     if (a.blockMinutes !== null && a.client !== '') {
@@ -170,7 +165,7 @@ export async function startService(config: AppConfig, opts: StartOptions = {}): 
   const timeZone = applianceTimeZone(settings);
   const reports = new ReportsService({ schedules: new ReportSchedulesRepository(db), runs: new ReportRunsRepository(db), source, clock, dataDir: config.dataDir, version, timeZone: () => applianceTimeZone(settings), smtp: () => smtpSettingsFrom(settings), audit, log });
   const jobRuns = new JobRunsRepository(db);
-  const jobs = new JobScheduler(jobsTable({ reports, jobRuns, callLogRetention: retention, inventory }), new JobsRepository(db), jobRuns, clock, timeZone, log);
+  const jobs = new JobScheduler(jobsTable({ reports, jobRuns, callLogRetention: retention, inventory, blocklist: { list: blocklist, channels: notifierChannels } }), new JobsRepository(db), jobRuns, clock, timeZone, log);
   // Live cron only on the system clock; tests with a ManualClock drive jobs.tick().
   if (opts.clock === undefined) jobs.start();
   const services: AppServices = { version, clock, setup, auth, users, audit, captures, calls, live, settings: settingsService, health, tls: tlsService, specs, inventory, policies, threats, reports, jobs, alerts, notifierChannels, blocklist, uiDir: config.uiDir, secure: true };
@@ -214,7 +209,6 @@ export async function startService(config: AppConfig, opts: StartOptions = {}): 
     async close(): Promise<void> {
       await jobs.stop();
       clearInterval(alertsTimer);
-      clearInterval(blocklistTimer);
       await alerts.idle(2000);
       alerts.close();
       captures.stopAll();

@@ -6,6 +6,9 @@ import { reportDeliveryJob } from './report-delivery.job.ts';
 import { historyRetentionJob } from './retention.job.ts';
 import { callLogRetentionJob } from './call-log-retention.job.ts';
 import { inventoryLifecycleJob } from './inventory-lifecycle.job.ts';
+import { blocklistExpiryJob } from './blocklist-expiry.job.ts';
+import type { BlocklistService } from '../blocklist/blocklist.service.ts';
+import type { NotifierChannelsService } from '../notifiers/notifier-channels.service.ts';
 import type { RetentionService } from '../services/retention.service.ts';
 import type { InventoryService } from '../services/inventory.service.ts';
 
@@ -19,6 +22,8 @@ export interface JobsTableDeps {
   callLogRetention?: Pick<RetentionService, 'run'>;
   /** The stored inventory's lifecycle pass. */
   inventory?: Pick<InventoryService, 'runLifecycle'>;
+  /** Block-list expiry and delivery-record pruning. */
+  blocklist?: { list: Pick<BlocklistService, 'expire'>; channels: Pick<NotifierChannelsService, 'pruneDeliveries'> };
 }
 
 /** The jobs of the appliance. */
@@ -26,5 +31,6 @@ export function jobsTable(d: JobsTableDeps): Job[] {
   const jobs = [reportDeliveryJob(d.reports), historyRetentionJob(d.jobRuns, d.reports, d.historyDays)];
   if (d.callLogRetention !== undefined) jobs.push(callLogRetentionJob(d.callLogRetention));
   if (d.inventory !== undefined) jobs.push(inventoryLifecycleJob(d.inventory));
+  if (d.blocklist !== undefined) jobs.push(blocklistExpiryJob(d.blocklist.list, d.blocklist.channels));
   return jobs;
 }

@@ -76,3 +76,20 @@ test('policies: built-ins, user rules applied in the pipeline, recorded actions,
     for (const a of ['policy.create', 'policy.update']) assert.ok(actions.includes(a), a);
   });
 });
+
+test('the block-list expiry job removes expired entries when the scheduler ticks', async () => {
+  await withService(async (svc, _dir, clock, client) => {
+    const admin = await adminClient(svc, client);
+    const add = await admin.call('POST', '/api/v1/blocklist', { value: '198.51.100.7', reason: 'test', ttlSeconds: 120 });
+    assert.equal(add.status, 201, JSON.stringify(add.json));
+    const count = async (): Promise<number> => ((await admin.call('GET', '/api/v1/blocklist')).json as { entries: unknown[] }).entries.length;
+    assert.equal(await count(), 1);
+    clock.advance(60_000);
+    await svc.services.jobs.tick(clock.now());
+    assert.equal(await count(), 1, 'not expired yet');
+    clock.advance(120_000);
+    const ran = await svc.services.jobs.tick(clock.now());
+    assert.match(String(ran.get('blocklist-expiry')?.message), /1 block-list entries expired/);
+    assert.equal(await count(), 0);
+  });
+});
