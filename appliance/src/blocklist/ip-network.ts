@@ -1,9 +1,10 @@
 /**
- * IPv4/IPv6 addresses and CIDR networks for the block list: strict parsing (no zone ids, no leading-zero octets),
+ * IPv4/IPv6 addresses and CIDR networks (the block list, the watch/ignore scope, policies): strict parsing (no zone ids, no leading-zero octets),
  * canonical text (IPv6 compressed per RFC 5952, host bits of a network cleared, `/32` and `/128` written as the bare
  * address) so the same network is never listed twice under two spellings.
  */
 import { isIP } from 'node:net';
+import { formatIpv6Groups } from '../engine/ip.format.ts';
 
 /** A parsed address or network. */
 export interface IpNetwork {
@@ -43,31 +44,18 @@ function v6Bits(s: string): bigint | null {
   return groups.reduce((acc, g) => (acc << 16n) | BigInt(parseInt(g, 16)), 0n);
 }
 
-function v4Text(bits: bigint): string {
-  return [24n, 16n, 8n, 0n].map((sh) => String((bits >> sh) & 0xffn)).join('.');
+/** Canonical text of an address given as bits: dotted quad, or RFC 5952 groups (mapped IPv4 stays in hex). */
+function bitsText(family: 4 | 6, bits: bigint): string {
+  if (family === 4) return [24n, 16n, 8n, 0n].map((sh) => String((bits >> sh) & 0xffn)).join('.');
+  return formatIpv6Groups(Array.from({ length: 8 }, (_, i) => Number((bits >> BigInt((7 - i) * 16)) & 0xffffn)));
 }
 
-/** RFC 5952 text: lower case, no leading zeros, the longest run (≥ 2) of zero groups as `::`. */
-function v6Text(bits: bigint): string {
-  const groups = Array.from({ length: 8 }, (_, i) => Number((bits >> BigInt((7 - i) * 16)) & 0xffffn));
-  let bestStart = -1;
-  let bestLen = 0;
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLen && j - i >= 2) {
-      bestStart = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  const hex = groups.map((g) => g.toString(16));
-  if (bestStart < 0) return hex.join(':');
-  return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLen).join(':')}`;
+/** An address (no prefix) as family and bits; null when it is not a plain IPv4 or IPv6 address. */
+export function ipBits(addr: string): { family: 4 | 6; bits: bigint } | null {
+  const v4 = v4Bits(addr);
+  if (v4 !== null) return { family: 4, bits: v4 };
+  const v6 = v6Bits(addr.toLowerCase());
+  return v6 === null ? null : { family: 6, bits: v6 };
 }
 
 /** Parses `input` (address or CIDR); returns why it is invalid as a string, or the network. */
@@ -89,6 +77,6 @@ export function parseIpNetwork(input: string): IpNetwork | string {
   const raw = family === 4 ? v4Bits(addr)! : v6Bits(addr)!;
   const mask = ((1n << BigInt(prefix)) - 1n) << BigInt(width - prefix);
   const bits = raw & mask;
-  const base = family === 4 ? v4Text(bits) : v6Text(bits);
+  const base = bitsText(family, bits);
   return { family, bits, prefix, text: prefix === width ? base : `${base}/${prefix}` };
 }

@@ -12,6 +12,11 @@ export function formatIp(buf: Buffer, off = 0, len = buf.length - off): string {
   if (groups[0] === 0 && groups[1] === 0 && groups[2] === 0 && groups[3] === 0 && groups[4] === 0 && groups[5] === 0xffff) {
     return `::ffff:${buf[off + 12]}.${buf[off + 13]}.${buf[off + 14]}.${buf[off + 15]}`;
   }
+  return formatIpv6Groups(groups);
+}
+
+/** RFC 5952 text of eight 16-bit groups (no IPv4-mapped special case). */
+export function formatIpv6Groups(groups: readonly number[]): string {
   let bestStart = -1;
   let bestLen = 0;
   for (let i = 0; i < 8; ) {

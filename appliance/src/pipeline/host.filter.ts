@@ -4,6 +4,7 @@
  * CIDR networks matched against the server address. An empty watch list watches everything; ignore wins over watch.
  */
 import { isIP } from 'node:net';
+import { ipBits } from '../blocklist/ip-network.ts';
 
 /** The watch/ignore lists as stored in settings. */
 export interface HostScope {
@@ -23,23 +24,6 @@ interface Compiled {
   nets: Cidr[];
 }
 
-function ipBits(ip: string): { v: 4 | 6; bits: bigint } | null {
-  const v = isIP(ip);
-  if (v === 4) return { v: 4, bits: ip.split('.').reduce((acc, o) => (acc << 8n) | BigInt(Number(o)), 0n) };
-  if (v !== 6) return null;
-  let text = ip;
-  const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
-  if (v4 !== null) {
-    const n = ipBits(v4[1])!.bits;
-    text = `${text.slice(0, v4.index)}${(n >> 16n).toString(16)}:${(n & 0xffffn).toString(16)}`;
-  }
-  const [head, tail] = text.split('::');
-  const h = head === '' ? [] : head.split(':');
-  const t = tail === undefined || tail === '' ? [] : tail.split(':');
-  const groups = tail === undefined ? h : [...h, ...Array<string>(8 - h.length - t.length).fill('0'), ...t];
-  return { v: 6, bits: groups.reduce((acc, g) => (acc << 16n) | BigInt(parseInt(g, 16)), 0n) };
-}
-
 /** Checks one entry; returns why it is invalid, or null when it is valid. */
 export function hostEntryError(entry: string): string | null {
   const e = entry.trim();
@@ -48,7 +32,7 @@ export function hostEntryError(entry: string): string | null {
   if (slash >= 0) {
     const ip = ipBits(e.slice(0, slash));
     const len = Number(e.slice(slash + 1));
-    if (ip === null || !/^\d{1,3}$/.test(e.slice(slash + 1)) || len > (ip.v === 4 ? 32 : 128)) return 'not a valid CIDR network';
+    if (ip === null || !/^\d{1,3}$/.test(e.slice(slash + 1)) || len > (ip.family === 4 ? 32 : 128)) return 'not a valid CIDR network';
     return null;
   }
   if (isIP(e) !== 0) return null;
@@ -64,10 +48,10 @@ function compile(entries: readonly string[]): Compiled {
     const slash = e.indexOf('/');
     if (slash >= 0) {
       const ip = ipBits(e.slice(0, slash))!;
-      const width = ip.v === 4 ? 32n : 128n;
+      const width = ip.family === 4 ? 32n : 128n;
       const len = BigInt(Number(e.slice(slash + 1)));
       const mask = len === 0n ? 0n : ((1n << len) - 1n) << (width - len);
-      c.nets.push({ v: ip.v, bits: ip.bits & mask, mask });
+      c.nets.push({ v: ip.family, bits: ip.bits & mask, mask });
     } else if (e.startsWith('*.')) c.suffixes.push(e.slice(1));
     else c.exact.add(e);
   }
@@ -83,7 +67,7 @@ function matches(c: Compiled, host: string, serverIp: string): boolean {
   for (const s of c.suffixes) if (host.endsWith(s) || host.replace(/:\d+$/, '').endsWith(s)) return true;
   if (c.nets.length > 0) {
     const ip = ipBits(serverIp);
-    if (ip !== null) for (const n of c.nets) if (n.v === ip.v && (ip.bits & n.mask) === n.bits) return true;
+    if (ip !== null) for (const n of c.nets) if (n.v === ip.family && (ip.bits & n.mask) === n.bits) return true;
   }
   return false;
 }

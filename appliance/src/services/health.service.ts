@@ -8,6 +8,7 @@ import { statfsSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { CallEventStore } from '../store/events/call-event.types.ts';
+import type { HealthProblemCode } from './health.problems.ts';
 import type { ReportCaptureQuality } from '../analysis/analysis-report.types.ts';
 import type { SettingsRepository } from '../store/sqlite/settings.repository.ts';
 import type { AuditRepository } from '../store/sqlite/audit.repository.ts';
@@ -18,7 +19,7 @@ import type { Principal } from './auth.service.ts';
 
 /** A problem worth the operator's attention (the UI translates by `code`). */
 export interface HealthProblem {
-  code: 'disk_low' | 'capture_failed' | 'capture_restarting' | 'capture_drops' | 'call_log_losing' | 'call_log_backlog' | 'capture_one_sided' | 'capture_encrypted';
+  code: HealthProblemCode;
   detail: string;
 }
 

@@ -1,5 +1,7 @@
 // Shapes of the REST API answers the UI reads (mirrors of the service's route results; the service is the source of
 // truth, see docs/service.md and docs/openapi.json). Every string in them may have come from captured traffic.
+// Where a shape is a code list the service defines, it is imported from the service's types rather than copied.
+import type { HealthProblemCode } from '../../../../appliance/src/services/health.problems.ts';
 
 /** One address of a network interface. */
 export interface InterfaceAddress {
@@ -83,7 +85,7 @@ export interface LiveStatus {
 }
 
 /** A problem code of the health snapshot. */
-export type HealthProblemCode = 'disk_low' | 'capture_failed' | 'capture_restarting' | 'capture_drops' | 'call_log_losing' | 'call_log_backlog' | 'capture_one_sided' | 'capture_encrypted';
+export type { HealthProblemCode };
 
 /** `GET /system/health`. */
 export interface HealthSnapshot {
