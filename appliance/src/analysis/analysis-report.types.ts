@@ -4,6 +4,7 @@
  */
 
 import type { AttackOutcome, FindingCategory, Severity } from '../analyzers/call.context.ts';
+import type { RiskFactor } from '../analyzers/risk/risk.model.ts';
 
 /** A parameter of an endpoint. */
 export interface ReportParam {
@@ -76,6 +77,15 @@ export interface ReportStats {
   nonHttpServers?: Array<{ server: string; tls: number; other: number }>;
 }
 
+/** An endpoint's risk score with the factor breakdown behind it (the risk analyzer's view of this run). */
+export interface ReportEndpointRisk {
+  host: string;
+  method: string;
+  path: string;
+  score: number;
+  factors: RiskFactor[];
+}
+
 /** Capture quality of one host's calls. */
 export interface ReportCaptureQuality {
   host: string;
@@ -101,4 +111,6 @@ export interface AnalysisReport {
   clients: ReportClient[];
   /** Capture quality per host (busiest first, at most 500). */
   captureQuality?: ReportCaptureQuality[];
+  /** Risk breakdown per endpoint (same order as `endpoints`), when the risk analyzer ran. */
+  endpointRisk?: ReportEndpointRisk[];
 }

@@ -11,6 +11,8 @@ import type { BlocklistService } from '../blocklist/blocklist.service.ts';
 import type { NotifierChannelsService } from '../notifiers/notifier-channels.service.ts';
 import type { RetentionService } from '../services/retention.service.ts';
 import type { InventoryService } from '../services/inventory.service.ts';
+import type { RiskService } from '../services/risk.service.ts';
+import { riskRescoringJob } from './risk-rescoring.job.ts';
 
 /** What the jobs need. */
 export interface JobsTableDeps {
@@ -24,6 +26,8 @@ export interface JobsTableDeps {
   inventory?: Pick<InventoryService, 'runLifecycle'>;
   /** Block-list expiry and delivery-record pruning. */
   blocklist?: { list: Pick<BlocklistService, 'expire'>; channels: Pick<NotifierChannelsService, 'pruneDeliveries'> };
+  /** Endpoint risk re-scoring. */
+  risk?: Pick<RiskService, 'rescore' | 'pruneHistory'>;
 }
 
 /** The jobs of the appliance. */
@@ -32,5 +36,6 @@ export function jobsTable(d: JobsTableDeps): Job[] {
   if (d.callLogRetention !== undefined) jobs.push(callLogRetentionJob(d.callLogRetention));
   if (d.inventory !== undefined) jobs.push(inventoryLifecycleJob(d.inventory));
   if (d.blocklist !== undefined) jobs.push(blocklistExpiryJob(d.blocklist.list, d.blocklist.channels));
+  if (d.risk !== undefined) jobs.push(riskRescoringJob(d.risk));
   return jobs;
 }

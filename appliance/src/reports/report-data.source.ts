@@ -34,6 +34,8 @@ export interface StoredReportInputs {
     list(f: { limit: number }): { endpoints: Array<{ host: string; method: string; template: string; calls: number; sensitive: string[]; risk: number; firstSeen: number }> };
     changes(sinceMs: number, limit: number): Array<{ at: number; host: string; method: string; template: string; kind: string }>;
   };
+  /** Endpoint risk history: when given, the report lists the period's risk movers. */
+  risk?: { movers(fromMs: number, toMs: number, hosts: readonly string[], limit: number): Array<{ host: string; method: string; path: string; before: number | null; after: number }> };
 }
 
 const LIFECYCLE_KINDS = new Set(['revived', 'dormant', 'retired', 'merged']);
@@ -197,6 +199,7 @@ export class StoredReportDataSource implements ReportDataSource {
     const hosts = new Set<string>([...endpointList.map((e) => e.host), ...fieldRows.map((r) => r.host)]);
     const strip = ({ since: _since, ...e }: ReportEndpointLine & { since: number }): ReportEndpointLine => e;
 
+    const movers = (this.inputs.risk?.movers(period.start, period.end, scope.hosts, 1000) ?? []).map((m) => ({ host: m.host, method: m.method, path: m.path, before: m.before, after: m.after }));
     return {
       period,
       scope: { hosts: [...scope.hosts] },
@@ -219,6 +222,8 @@ export class StoredReportDataSource implements ReportDataSource {
         lifecycleCount: lifecycle.length,
         shadowApis: open.filter((f) => f.type === 'shadow_api').length,
         zombieApis: open.filter((f) => f.type === 'zombie_api').length,
+        riskMovers: movers.slice(0, REPORT_LIST_LIMIT),
+        riskMoverCount: movers.length,
       },
       topFindings: [...open].sort(byFindingWeight).slice(0, REPORT_LIST_LIMIT),
       topAttackers,

@@ -72,6 +72,7 @@ export function renderReport(data: ReportData, opts: RenderOptions): RenderedRep
       : `<table role="presentation" cellspacing="0" cellpadding="0" style="border-collapse:collapse;width:100%"><tr>${head.map((h) => `<th ${TH}>${escapeHtml(h)}</th>`).join('')}</tr>${rows.map((r) => `<tr>${r.map((c) => `<td ${TD}>${c}</td>`).join('')}</tr>`).join('')}</table>`;
   const more = (shown: number, total: number) => (total > shown ? `<p style="color:#6b7280;font-size:12px">${escapeHtml(t('more', { count: total - shown }))}</p>` : '');
   const endpoint = (e: { method: string; host: string; path: string }) => `<code style="word-break:break-all">${html(e.method, 10)} ${html(e.host, 80)}${html(e.path, 160)}</code>`;
+  const riskDelta = (d: number) => `<span style="color:${d > 0 ? '#b91c1c' : '#15803d'};font-weight:bold">${d > 0 ? '+' : '−'}${Math.abs(d)}</span>`;
   const sevCell = (s: Severity) => `<span style="color:${SEVERITY_COLOR[s]};font-weight:bold">${escapeHtml(sev(s))}</span>`;
   const findingRows = (list: ReportFindingLine[]) => list.map((f) => [sevCell(f.severity), html(f.type, 60), endpoint(f), html(f.client || '—', 60), String(f.count), escapeHtml(outcome(f.outcome)), escapeHtml(status(f.status)), evidenceHtml(f.evidence)]);
   const findingHead = [t('col.severity'), t('col.type'), t('col.endpoint'), t('col.client'), t('col.count'), t('col.outcome'), t('col.status'), t('col.evidence')];
@@ -103,6 +104,8 @@ ${table([t('col.type'), t('col.endpoint'), t('col.field')], c.newSensitiveFields
 ${table(findingHead, findingRows(c.newFindings))}${more(c.newFindings.length, c.newFindingCount)}
 <h3 ${H3}>${escapeHtml(t('section.lifecycle', { count: c.lifecycleCount }))}</h3>
 ${table([t('col.change'), t('col.endpoint'), t('col.when')], c.lifecycle.map((l) => [escapeHtml(t(`lifecycle.${l.kind}` as ReportTextKey)), endpoint(l), escapeHtml(fmt(l.at))]))}${more(c.lifecycle.length, c.lifecycleCount)}
+<h3 ${H3}>${escapeHtml(t('section.riskMovers', { count: c.riskMoverCount }))}</h3>
+${table([t('col.endpoint'), t('col.riskBefore'), t('col.riskAfter'), t('col.riskChange')], c.riskMovers.map((m) => [endpoint(m), m.before === null ? escapeHtml(t('risk.new')) : String(m.before), String(m.after), riskDelta(m.after - (m.before ?? 0))]))}${more(c.riskMovers.length, c.riskMoverCount)}
 <h2 ${H2}>${escapeHtml(t('section.topFindings'))}</h2>
 ${table(findingHead, findingRows(data.topFindings))}
 <h2 ${H2}>${escapeHtml(t('section.attackers'))}</h2>
@@ -140,6 +143,8 @@ ${data.capture.weird.length === 0 ? '' : table([t('col.reason'), t('col.count')]
     `  ${t('posture.shadow')}: ${c.shadowApis}`,
     `  ${t('posture.zombie')}: ${c.zombieApis}`,
     `  ${t('section.lifecycle', { count: c.lifecycleCount })}`,
+    `  ${t('section.riskMovers', { count: c.riskMoverCount })}`,
+    ...c.riskMovers.map((m) => `    ${cleanText(m.method, 10)} ${cleanText(m.host, 80)}${cleanText(m.path, 160)} ${m.before ?? t('risk.new')} → ${m.after}`),
     '',
     `${t('section.topFindings')}:`,
     ...(data.topFindings.length === 0 ? [`  ${t('none')}`] : data.topFindings.map(line)),

@@ -114,11 +114,24 @@ export interface ReportData {
     /** Open shadow and zombie API findings (endpoints against the declared specs). */
     shadowApis: number;
     zombieApis: number;
+    /** Endpoints whose risk score moved most in the period (see `RiskService.movers`). */
+    riskMovers: ReportRiskMoverLine[];
+    riskMoverCount: number;
   };
   topFindings: ReportFindingLine[];
   topAttackers: ReportAttackerLine[];
   sensitive: { byType: ReportSensitiveType[] };
   capture: ReportCaptureHealth;
+}
+
+/** One endpoint whose risk score moved in the period. */
+export interface ReportRiskMoverLine {
+  host: string;
+  method: string;
+  path: string;
+  /** Score at the period's start (null: first scored in the period). */
+  before: number | null;
+  after: number;
 }
 
 /** One lifecycle change of an endpoint. */

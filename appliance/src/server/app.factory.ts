@@ -21,6 +21,7 @@ import { specRoutes } from './routes/specs.routes.ts';
 import { inventoryRoutes } from './routes/inventory.routes.ts';
 import { policyRoutes } from './routes/policies.routes.ts';
 import { threatRoutes } from './routes/threats.routes.ts';
+import { riskRoutes } from './routes/risk.routes.ts';
 import { reportRoutes } from './routes/reports.routes.ts';
 import { jobRoutes } from './routes/jobs.routes.ts';
 import { notifierRoutes } from './routes/notifiers.routes.ts';
@@ -47,6 +48,7 @@ export function apiRoutes(s: AppServices): RouteDef<never>[] {
     ...jobRoutes(s),
     ...notifierRoutes(s),
     ...blocklistRoutes(s),
+    ...riskRoutes(s),
   ];
 }
 

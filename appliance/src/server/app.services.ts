@@ -14,6 +14,7 @@ import type { SpecsService } from '../services/specs.service.ts';
 import type { InventoryService } from '../services/inventory.service.ts';
 import type { PoliciesService } from '../services/policies.service.ts';
 import type { ThreatsService } from '../services/threats.service.ts';
+import type { RiskService } from '../services/risk.service.ts';
 import type { ReportsService } from '../reports/reports.service.ts';
 import type { JobScheduler } from '../jobs/job.scheduler.ts';
 import type { AlertDispatcher } from '../notifiers/alert-dispatcher.service.ts';
@@ -57,6 +58,8 @@ export interface AppServices {
   notifierChannels: NotifierChannelsService;
   /** The block list and its exports. */
   blocklist: BlocklistService;
+  /** Endpoint risk re-scoring, breakdowns and movers. */
+  risk: RiskService;
   /** Directory of the built UI; null to serve the "UI not built" page. */
   uiDir: string | null;
   /** Whether the listener is HTTPS (cookies get `Secure`, HSTS is sent). */

@@ -9,7 +9,8 @@
  *   declared.
  * Shadow and zombie endpoints also become findings (`shadow_api`, `zombie_api`, category `inventory`).
  */
-import type { AnalysisReport, ReportEndpoint, ReportFinding, ReportParam } from '../analysis/analysis-report.types.ts';
+import type { AnalysisReport, ReportEndpoint, ReportEndpointRisk, ReportFinding, ReportParam } from '../analysis/analysis-report.types.ts';
+import { mergeRiskFactors, riskScore } from '../analyzers/risk/risk.factors.ts';
 import type { Severity } from '../analyzers/call.context.ts';
 import type { SpecMatcher } from './spec.matcher.ts';
 import type { DeclaredOperation } from './spec.loader.ts';
@@ -190,11 +191,25 @@ export function diffInventory(endpoints: readonly ReportEndpoint[], matcher: Spe
   return { endpoints: sorted, shadow, zombie, orphan, drift, findings };
 }
 
+/** Risk breakdowns moved to the declared templates their paths match (paths folded together keep each factor's worst). */
+function declaredRisk(risks: readonly ReportEndpointRisk[], matcher: SpecMatcher): ReportEndpointRisk[] {
+  const out = new Map<string, ReportEndpointRisk>();
+  for (const r of risks) {
+    const path = matcher.match(r.host, r.method, r.path)?.operation.template ?? r.path;
+    const key = `${r.host} ${r.method} ${path}`;
+    const prev = out.get(key);
+    const factors = prev === undefined ? r.factors : mergeRiskFactors(prev.factors, r.factors);
+    out.set(key, { host: r.host, method: r.method, path, score: riskScore(factors), factors });
+  }
+  return [...out.values()];
+}
+
 /** A report with the declared specs applied: endpoints re-templated and marked, shadow/zombie findings added. */
 export function applySpecsToReport(report: AnalysisReport, matcher: SpecMatcher): { report: AnalysisReport; diff: InventoryDiff } {
   const diff = diffInventory(report.endpoints, matcher);
   if (matcher.empty) return { report, diff };
   const declared = new Set(diff.findings.map((f) => `${f.type} ${f.host} ${f.method} ${f.path}`));
   const kept = report.findings.filter((f) => !declared.has(`${f.type} ${f.host} ${f.method} ${f.path}`));
-  return { report: { ...report, endpoints: diff.endpoints, findings: [...kept, ...diff.findings] }, diff };
+  const endpointRisk = report.endpointRisk === undefined ? undefined : declaredRisk(report.endpointRisk, matcher);
+  return { report: { ...report, endpoints: diff.endpoints, findings: [...kept, ...diff.findings], endpointRisk }, diff };
 }

@@ -25,6 +25,12 @@ function data(): ReportData {
       lifecycleCount: 2,
       shadowApis: 3,
       zombieApis: 1,
+      riskMovers: [
+        { host: 'api.example.com', method: 'GET', path: `/v1/risky/${hostile}`, before: 20, after: 65 },
+        { host: 'api.example.com', method: 'POST', path: '/v1/login', before: 40, after: 28 },
+        { host: 'api.example.com', method: 'GET', path: '/v2/new', before: null, after: 30 },
+      ],
+      riskMoverCount: 14,
     },
     topFindings: [],
     topAttackers: [{ client: '198.51.100.9', findings: 1, events: 3, worstSeverity: 'critical', likelySuccess: true, calls: 10 }],
@@ -58,6 +64,21 @@ test('lifecycle changes and shadow/zombie counts are shown in both languages', (
   assert.match(zh.html, /生命周期变化（2）/);
   assert.match(zh.html, /重新活跃/);
   assert.match(zh.text, /僵尸 API: 1/);
+});
+
+test('risk movers are listed with before, after and a signed change, hostile paths escaped', () => {
+  const en = renderReport(data(), { ...opts, language: 'en' });
+  assert.match(en.html, /Risk movers \(14\)/);
+  assert.match(en.html, />\+45</);
+  assert.match(en.html, />−12</);
+  assert.match(en.html, /<td[^>]*>new<\/td>/);
+  assert.match(en.html, /and 11 more/);
+  assert.doesNotMatch(en.html, /<img src=x/);
+  assert.match(en.text, /POST api\.example\.com\/v1\/login 40 → 28/);
+  assert.match(en.text, /GET api\.example\.com\/v2\/new new → 30/);
+  const zh = renderReport(data(), { ...opts, language: 'zh-CN' });
+  assert.match(zh.html, /风险变化最大的接口（14）/);
+  assert.match(zh.html, /当前风险/);
 });
 
 test('the preview inlines SVG charts, the email refers to cid images of the same charts', () => {

@@ -110,6 +110,7 @@ export class RiskAnalyzer implements Analyzer {
       );
       ep.risk = risk.score;
       this.breakdowns.set(k, risk);
+      (report.endpointRisk ??= []).push({ host: ep.host, method: ep.method, path: ep.path, score: risk.score, factors: risk.factors });
     }
   }
 
