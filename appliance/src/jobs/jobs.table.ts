@@ -13,6 +13,8 @@ import type { RetentionService } from '../services/retention.service.ts';
 import type { InventoryService } from '../services/inventory.service.ts';
 import type { RiskService } from '../services/risk.service.ts';
 import { riskRescoringJob } from './risk-rescoring.job.ts';
+import { rollupsJob } from './rollups.job.ts';
+import type { CallEventStore } from '../store/events/call-event.types.ts';
 
 /** What the jobs need. */
 export interface JobsTableDeps {
@@ -28,6 +30,8 @@ export interface JobsTableDeps {
   blocklist?: { list: Pick<BlocklistService, 'expire'>; channels: Pick<NotifierChannelsService, 'pruneDeliveries'> };
   /** Endpoint risk re-scoring. */
   risk?: Pick<RiskService, 'rescore' | 'pruneHistory'>;
+  /** The call log whose hourly rollups the rollups job keeps up. */
+  rollups?: Pick<CallEventStore, 'rollUpHours'>;
 }
 
 /** The jobs of the appliance. */
@@ -37,5 +41,6 @@ export function jobsTable(d: JobsTableDeps): Job[] {
   if (d.inventory !== undefined) jobs.push(inventoryLifecycleJob(d.inventory));
   if (d.blocklist !== undefined) jobs.push(blocklistExpiryJob(d.blocklist.list, d.blocklist.channels));
   if (d.risk !== undefined) jobs.push(riskRescoringJob(d.risk));
+  if (d.rollups !== undefined) jobs.push(rollupsJob(d.rollups));
   return jobs;
 }

@@ -121,6 +121,76 @@ test('rollups accumulate across flushes of the same minute', async () => {
   });
 });
 
+/** Hour buckets computed from minute buckets (the reference the hourly rollups must agree with). */
+async function hoursFromMinutes(repo: DuckDbCallsRepository, from: number, to: number, host?: string): Promise<Array<[number, number, number]>> {
+  const byHour = new Map<number, [number, number, number]>();
+  for (const b of await repo.timeline(from, to, 60, host)) {
+    const h = Math.floor(b.startUs / 3_600_000_000) * 3_600_000_000;
+    const row = byHour.get(h) ?? [h, 0, 0];
+    row[1] += b.calls;
+    row[2] += b.errors;
+    byHour.set(h, row);
+  }
+  return [...byHour.values()].sort((a, b) => a[0] - b[0]);
+}
+
+const hours = async (repo: DuckDbCallsRepository, from: number, to: number, host?: string): Promise<Array<[number, number, number]>> =>
+  (await repo.timeline(from, to, 3600, host)).map((b) => [b.startUs, b.calls, b.errors]);
+
+test('hourly rollups: completed hours roll up, late calls mark them dirty, charts agree with the minutes throughout', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'calls-'));
+  const HOUR = 3_600_000_000;
+  try {
+    let db = await openEventsDatabase(join(dir, 'events.duckdb'));
+    let repo = await DuckDbCallsRepository.open(db, { flushIntervalMs: 0 });
+    // 08:00–11:00, one call every 61 s (i % 10 === 0 are errors), both hosts.
+    repo.append(Array.from({ length: 180 }, (_, i) => call(i * 61)));
+    await repo.flush();
+    const ranges: Array<[number, number]> = [[T0, T0 + 4 * HOUR], [T0 + 30 * 60_000_000, T0 + 2 * HOUR + 15 * 60_000_000]];
+    const expectAgree = async (): Promise<void> => {
+      for (const [f, t] of ranges) {
+        assert.deepEqual(await hours(repo, f, t), await hoursFromMinutes(repo, f, t));
+        assert.deepEqual(await hours(repo, f, t, 'shop.example.com'), await hoursFromMinutes(repo, f, t, 'shop.example.com'));
+      }
+    };
+    await expectAgree();
+    const hourlyRows = async (): Promise<number> => Number((await db.connection.runAndReadAll('SELECT count(*)::DOUBLE AS n FROM call_rollups_hourly')).getRowObjectsJS()[0].n);
+    assert.equal(await hourlyRows(), 0);
+
+    // At 11:30 the hours 08, 09 and 10 are complete (two hosts, one template: 2 rows each).
+    const r = await repo.rollUpHours(T0 + 3.5 * HOUR);
+    assert.deepEqual(r, { hours: 3, rows: 6, rolledUntilUs: T0 + 3 * HOUR });
+    assert.equal(await hourlyRows(), 6);
+    await expectAgree();
+    const total = (await hours(repo, T0, T0 + 4 * HOUR)).reduce((n, h) => n + h[1], 0);
+    assert.equal(total, 180);
+    // Nothing new: nothing to do.
+    assert.equal((await repo.rollUpHours(T0 + 3.6 * HOUR)).hours, 0);
+
+    // A late upload writes into 08:xx: the hour is read from minutes until the next run recomputes it.
+    repo.append([call(100, { tsUs: T0 + 5 * 60_000_000, status: 503 }), call(101, { tsUs: T0 + 6 * 60_000_000 })]);
+    await repo.flush();
+    await expectAgree();
+    assert.equal((await hours(repo, T0, T0 + HOUR))[0][1], (await hoursFromMinutes(repo, T0, T0 + HOUR))[0][1]);
+    assert.equal((await hours(repo, T0, T0 + 4 * HOUR)).reduce((n, h) => n + h[1], 0), 182);
+
+    // The marks survive a restart; the next run redoes 08:00 onwards.
+    await repo.close();
+    db.close();
+    db = await openEventsDatabase(join(dir, 'events.duckdb'));
+    repo = await DuckDbCallsRepository.open(db, { flushIntervalMs: 0 });
+    await expectAgree();
+    const again = await repo.rollUpHours(T0 + 3.6 * HOUR);
+    assert.deepEqual(again, { hours: 3, rows: 6, rolledUntilUs: T0 + 3 * HOUR });
+    await expectAgree();
+    assert.equal((await hours(repo, T0, T0 + 4 * HOUR)).reduce((n, h) => n + h[1], 0), 182);
+    await repo.close();
+    db.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('a time range exports to Parquet that DuckDB reads back', async () => {
   await withStore(async (repo, dir) => {
     repo.append(Array.from({ length: 50 }, (_, i) => call(i)));

@@ -47,6 +47,17 @@ interface RollupKey {
 }
 
 const MINUTE_US = 60_000_000;
+const HOUR_US = 3_600_000_000;
+
+/** The outcome of {@link DuckDbCallsRepository.rollUpHours}. */
+export interface HourlyRollupResult {
+  /** Completed hours (re)computed. */
+  hours: number;
+  /** Hourly rows written. */
+  rows: number;
+  /** The hourly table is complete before this time (epoch µs). */
+  rolledUntilUs: number;
+}
 
 /** Encodes a page cursor (position of the last row shown). */
 function encodeCursor(tsUs: number, id: number): string {
@@ -74,6 +85,10 @@ export class DuckDbCallsRepository implements CallEventStore {
   private closed = false;
   /** Writer counters. */
   readonly stats: CallsWriterStats = { written: 0, flushes: 0, lost: 0, lastFlushMs: 0 };
+  /** Hourly rollups are complete before this time (µs), except from {@link dirtyFromUs} on. */
+  private rolledUntilUs = 0;
+  /** Earliest minute written into an hour already rolled up, or null. */
+  private dirtyFromUs: number | null = null;
 
   private constructor(
     private readonly db: EventsDatabase,
@@ -90,11 +105,15 @@ export class DuckDbCallsRepository implements CallEventStore {
   /** Opens the repository over an events database (ids continue after the highest stored one). */
   static async open(db: EventsDatabase, opts: CallsWriterOptions = {}): Promise<DuckDbCallsRepository> {
     const r = (await db.connection.runAndReadAll('SELECT coalesce(max(id), 0)::DOUBLE AS m FROM calls')).getRowObjectsJS();
-    return new DuckDbCallsRepository(db, Number(r[0].m) + 1, {
+    const repo = new DuckDbCallsRepository(db, Number(r[0].m) + 1, {
       flushIntervalMs: opts.flushIntervalMs ?? 1000,
       batchSize: opts.batchSize ?? 20_000,
       onError: opts.onError,
     });
+    const m = (await db.connection.runAndReadAll("SELECT rolled_until_us::DOUBLE AS u, dirty_from_us::DOUBLE AS d FROM rollup_marks WHERE name = 'hourly'")).getRowObjectsJS()[0];
+    repo.rolledUntilUs = Number(m.u);
+    repo.dirtyFromUs = m.d === null ? null : Number(m.d);
+    return repo;
   }
 
   private get conn(): DuckDBConnection {
@@ -132,8 +151,9 @@ export class DuckDbCallsRepository implements CallEventStore {
       } finally {
         appender.closeSync();
       }
-      await this.writeRollups(batch);
+      const dirty = await this.writeRollups(batch);
       await this.conn.run('COMMIT');
+      if (dirty !== null) this.dirtyFromUs = dirty;
     } catch (err) {
       await this.conn.run('ROLLBACK').catch(() => undefined);
       if (++this.retries >= 3) {
@@ -184,11 +204,17 @@ export class DuckDbCallsRepository implements CallEventStore {
     }
   }
 
-  private async writeRollups(batch: readonly CallEvent[]): Promise<void> {
+  /**
+   * Adds the batch to the minute rollups; when it touches an hour the hourly table already holds, marks the hourly
+   * table dirty from there (same transaction) and returns the new dirty mark, else null.
+   */
+  private async writeRollups(batch: readonly CallEvent[]): Promise<number | null> {
     const groups = new Map<string, RollupKey>();
+    let earliest = Number.POSITIVE_INFINITY;
     for (let i = 0; i < batch.length; i++) {
       const e = batch[i];
       const minuteUs = Math.floor(e.tsUs / MINUTE_US) * MINUTE_US;
+      if (minuteUs < earliest) earliest = minuteUs;
       const key = `${minuteUs}\u0000${e.host}\u0000${e.template}`;
       let g = groups.get(key);
       if (g === undefined) {
@@ -227,6 +253,59 @@ export class DuckDbCallsRepository implements CallEventStore {
         calls = calls + excluded.calls, errors = errors + excluded.errors,
         sensitive_calls = sensitive_calls + excluded.sensitive_calls, detections = detections + excluded.detections,
         bytes = bytes + excluded.bytes, latency_us_sum = latency_us_sum + excluded.latency_us_sum`);
+    if (earliest >= this.rolledUntilUs || (this.dirtyFromUs !== null && this.dirtyFromUs <= earliest)) return null;
+    const dirty = this.dirtyFromUs === null ? earliest : Math.min(this.dirtyFromUs, earliest);
+    await this.conn.run("UPDATE rollup_marks SET dirty_from_us = $1 WHERE name = 'hourly'", [dirty]);
+    return dirty;
+  }
+
+  /**
+   * Brings the hourly rollups up to the last completed hour before `nowUs`: hours after the last run, and hours that
+   * received calls since (uploads of older captures), are recomputed from the minute rollups in one transaction.
+   * Runs between flushes (never inside one).
+   */
+  rollUpHours(nowUs: number): Promise<HourlyRollupResult> {
+    const next = this.running.then(() => this.rollUp(safeInt(Math.trunc(nowUs), 'now')));
+    this.running = next.then(() => undefined, () => undefined);
+    return next;
+  }
+
+  private async rollUp(nowUs: number): Promise<HourlyRollupResult> {
+    const target = Math.max(this.rolledUntilUs, Math.floor(nowUs / HOUR_US) * HOUR_US);
+    let from = this.dirtyFromUs === null ? this.rolledUntilUs : Math.min(this.rolledUntilUs, Math.floor(this.dirtyFromUs / HOUR_US) * HOUR_US);
+    if (from === 0) {
+      const first = (await this.conn.runAndReadAll('SELECT epoch_us(min(minute))::DOUBLE AS m FROM call_rollups')).getRowObjectsJS()[0].m;
+      from = first === null ? target : Math.floor(Number(first) / HOUR_US) * HOUR_US;
+    }
+    if (from >= target) return { hours: 0, rows: 0, rolledUntilUs: this.rolledUntilUs };
+    await this.conn.run('BEGIN TRANSACTION');
+    let rows: number;
+    try {
+      await this.conn.run('DELETE FROM call_rollups_hourly WHERE hour >= make_timestamp($1::BIGINT) AND hour < make_timestamp($2::BIGINT)', [from, target]);
+      rows = (
+        await this.conn.run(
+          `INSERT INTO call_rollups_hourly
+           SELECT date_trunc('hour', minute) AS hour, host, template, sum(calls), sum(errors), sum(sensitive_calls), sum(detections), sum(bytes), sum(latency_us_sum)
+           FROM call_rollups WHERE minute >= make_timestamp($1::BIGINT) AND minute < make_timestamp($2::BIGINT)
+           GROUP BY 1, 2, 3`,
+          [from, target],
+        )
+      ).rowsChanged;
+      // Dirty marks are always before rolled_until (see writeRollups), so this run covers them.
+      await this.conn.run("UPDATE rollup_marks SET rolled_until_us = $1, dirty_from_us = NULL WHERE name = 'hourly'", [target]);
+      await this.conn.run('COMMIT');
+      this.rolledUntilUs = target;
+      this.dirtyFromUs = null;
+    } catch (err) {
+      await this.conn.run('ROLLBACK').catch(() => undefined);
+      throw err;
+    }
+    return { hours: (target - from) / HOUR_US, rows, rolledUntilUs: this.rolledUntilUs };
+  }
+
+  /** Where hourly rollups may be read: [start of the hourly table, this time) (µs). */
+  private hourlyEndUs(): number {
+    return this.dirtyFromUs === null ? this.rolledUntilUs : Math.min(this.rolledUntilUs, Math.floor(this.dirtyFromUs / HOUR_US) * HOUR_US);
   }
 
   async search(q: CallQuery): Promise<CallPage> {
@@ -274,15 +353,31 @@ export class DuckDbCallsRepository implements CallEventStore {
   async timeline(fromUs: number, toUs: number, bucketSeconds: number, host?: string): Promise<CallBucket[]> {
     const bucket = safeInt(bucketSeconds, 'bucket');
     if (bucket < 60 || bucket % 60 !== 0) throw new RangeError('bucket must be a multiple of 60 seconds');
-    const params: Array<string | number> = [safeInt(fromUs, 'from'), safeInt(toUs, 'to')];
-    if (host !== undefined) params.push(host);
+    const from = safeInt(fromUs, 'from');
+    const to = safeInt(toUs, 'to');
+    const params: Array<string | number> = [from, to];
+    const hostSql = host !== undefined ? `AND host = $${params.push(host)}` : '';
+    const cols = 'calls, errors, sensitive_calls, detections, bytes';
+    // Whole hours the hourly table holds are read from it when buckets are whole hours; the rest from minutes.
+    let source = `SELECT minute AS t, ${cols} FROM call_rollups WHERE minute >= make_timestamp($1::BIGINT) AND minute < make_timestamp($2::BIGINT) ${hostSql}`;
+    if (bucket % 3600 === 0) {
+      const hs = Math.ceil(from / HOUR_US) * HOUR_US;
+      const he = Math.max(hs, Math.min(Math.floor(to / HOUR_US) * HOUR_US, this.hourlyEndUs()));
+      if (he > hs) {
+        const a = params.push(hs);
+        const b = params.push(he);
+        source = `SELECT hour AS t, ${cols} FROM call_rollups_hourly WHERE hour >= make_timestamp($${a}::BIGINT) AND hour < make_timestamp($${b}::BIGINT) ${hostSql}
+          UNION ALL
+          SELECT minute AS t, ${cols} FROM call_rollups WHERE minute >= make_timestamp($1::BIGINT) AND minute < make_timestamp($2::BIGINT)
+            AND (minute < make_timestamp($${a}::BIGINT) OR minute >= make_timestamp($${b}::BIGINT)) ${hostSql}`;
+      }
+    }
     const rows = (
       await this.conn.runAndReadAll(
-        `SELECT epoch_us(time_bucket(INTERVAL '${bucket} seconds', minute))::DOUBLE AS start_us,
+        `SELECT epoch_us(time_bucket(INTERVAL '${bucket} seconds', t))::DOUBLE AS start_us,
            sum(calls)::DOUBLE AS calls, sum(errors)::DOUBLE AS errors, sum(sensitive_calls)::DOUBLE AS sensitive_calls,
            sum(detections)::DOUBLE AS detections, sum(bytes)::DOUBLE AS bytes
-         FROM call_rollups
-         WHERE minute >= make_timestamp($1::BIGINT) AND minute < make_timestamp($2::BIGINT) ${host !== undefined ? 'AND host = $3' : ''}
+         FROM (${source})
          GROUP BY 1 ORDER BY 1`,
         params,
       )
@@ -347,6 +442,7 @@ export class DuckDbCallsRepository implements CallEventStore {
       const cutoff = safeInt(Math.trunc(nowUs - policy.maxAgeDays * 86_400_000_000), 'cutoff');
       deletedByAge = (await this.conn.run('DELETE FROM calls WHERE ts < make_timestamp($1::BIGINT)', [cutoff])).rowsChanged;
       await this.conn.run('DELETE FROM call_rollups WHERE minute < make_timestamp($1::BIGINT)', [cutoff - MINUTE_US]);
+      await this.conn.run('DELETE FROM call_rollups_hourly WHERE hour < make_timestamp($1::BIGINT)', [cutoff - HOUR_US]);
     }
     if (policy.maxBytes > 0) {
       for (let pass = 0; pass < 4; pass++) {
@@ -362,6 +458,7 @@ export class DuckDbCallsRepository implements CallEventStore {
           await this.conn.run('DELETE FROM calls WHERE id IN (SELECT id FROM calls ORDER BY ts, id LIMIT $1)', [n])
         ).rowsChanged;
         await this.conn.run('DELETE FROM call_rollups WHERE minute < (SELECT coalesce(min(ts), make_timestamp(0::BIGINT)) FROM calls)');
+        await this.conn.run("DELETE FROM call_rollups_hourly WHERE hour < (SELECT coalesce(date_trunc('hour', min(ts)), make_timestamp(0::BIGINT)) FROM calls)");
       }
     }
     await this.conn.run('CHECKPOINT');

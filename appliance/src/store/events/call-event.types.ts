@@ -144,12 +144,17 @@ export interface CallEventStore {
   /** Calls queued and not yet flushed. */
   pending(): number;
   search(q: CallQuery): Promise<CallPage>;
-  /** Calls per bucket of `bucketSeconds` (60 or a multiple of 60) between the two times, from the minute rollups. */
+  /**
+   * Calls per bucket of `bucketSeconds` (60 or a multiple of 60) between the two times, from the minute rollups (and
+   * the hourly rollups for whole hours when buckets are whole hours).
+   */
   timeline(fromUs: number, toUs: number, bucketSeconds: number, host?: string): Promise<CallBucket[]>;
   totals(fromUs: number, toUs: number): Promise<CallTotals>;
   /** Writes the calls of a time range to a Parquet file; returns the number of rows. */
   exportParquet(fromUs: number, toUs: number, path: string): Promise<number>;
   applyRetention(policy: RetentionPolicy, nowUs: number): Promise<RetentionResult>;
+  /** Brings the hourly rollups up to the last completed hour before `nowUs` (see the `rollups` job). */
+  rollUpHours(nowUs: number): Promise<{ hours: number; rows: number; rolledUntilUs: number }>;
   count(): Promise<number>;
   close(): Promise<void>;
 }
