@@ -169,7 +169,7 @@ export async function startService(config: AppConfig, opts: StartOptions = {}): 
   const timeZone = applianceTimeZone(settings);
   const reports = new ReportsService({ schedules: new ReportSchedulesRepository(db), runs: new ReportRunsRepository(db), source, clock, dataDir: config.dataDir, version, timeZone: () => applianceTimeZone(settings), smtp: () => smtpSettingsFrom(settings), audit, log });
   const jobRuns = new JobRunsRepository(db);
-  const jobs = new JobScheduler(jobsTable({ reports, jobRuns, callLogRetention: retention, inventory, blocklist: { list: blocklist, channels: notifierChannels }, risk, rollups: callLog }), new JobsRepository(db), jobRuns, clock, timeZone, log);
+  const jobs = new JobScheduler(jobsTable({ reports, jobRuns, callLogRetention: retention, inventory, blocklist: { list: blocklist, channels: notifierChannels }, risk, rollups: callLog, alertRetry: notifierChannels }), new JobsRepository(db), jobRuns, clock, timeZone, log);
   // Live cron only on the system clock; tests with a ManualClock drive jobs.tick().
   if (opts.clock === undefined) jobs.start();
   const services: AppServices = { version, clock, setup, auth, users, audit, captures, calls, live, settings: settingsService, health, tls: tlsService, specs, inventory, policies, threats, reports, jobs, alerts, notifierChannels, blocklist, risk, uiDir: config.uiDir, secure: true };

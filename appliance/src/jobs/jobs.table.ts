@@ -14,6 +14,7 @@ import type { InventoryService } from '../services/inventory.service.ts';
 import type { RiskService } from '../services/risk.service.ts';
 import { riskRescoringJob } from './risk-rescoring.job.ts';
 import { rollupsJob } from './rollups.job.ts';
+import { alertRetryJob } from './alert-retry.job.ts';
 import type { CallEventStore } from '../store/events/call-event.types.ts';
 
 /** What the jobs need. */
@@ -28,6 +29,8 @@ export interface JobsTableDeps {
   inventory?: Pick<InventoryService, 'runLifecycle'>;
   /** Block-list expiry and delivery-record pruning. */
   blocklist?: { list: Pick<BlocklistService, 'expire'>; channels: Pick<NotifierChannelsService, 'pruneDeliveries'> };
+  /** Notification channels whose failed deliveries are retried automatically. */
+  alertRetry?: Pick<NotifierChannelsService, 'retryDue'>;
   /** Endpoint risk re-scoring. */
   risk?: Pick<RiskService, 'rescore' | 'pruneHistory'>;
   /** The call log whose hourly rollups the rollups job keeps up. */
@@ -42,5 +45,6 @@ export function jobsTable(d: JobsTableDeps): Job[] {
   if (d.blocklist !== undefined) jobs.push(blocklistExpiryJob(d.blocklist.list, d.blocklist.channels));
   if (d.risk !== undefined) jobs.push(riskRescoringJob(d.risk));
   if (d.rollups !== undefined) jobs.push(rollupsJob(d.rollups));
+  if (d.alertRetry !== undefined) jobs.push(alertRetryJob(d.alertRetry));
   return jobs;
 }

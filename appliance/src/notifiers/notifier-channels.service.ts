@@ -17,6 +17,22 @@ import type { NotifierPlugin } from './notifier.types.ts';
 /** What the API shows in place of a stored secret. */
 export const SECRET_MASK = '********';
 
+/**
+ * Waits after a failed alert delivery before each automatic retry (first, second, third). After the last one the
+ * delivery stays failed and can still be sent again by hand.
+ */
+export const AUTO_RETRY_DELAYS_MS: readonly number[] = [60_000, 5 * 60_000, 30 * 60_000];
+
+/** Failed deliveries older than this are not retried automatically. */
+export const AUTO_RETRY_WINDOW_MS = 24 * 3_600_000;
+
+/** The outcome of {@link NotifierChannelsService.retryDue}. */
+export interface AutoRetryResult {
+  retried: number;
+  sent: number;
+  failed: number;
+}
+
 /** The body of a channel create or replace. */
 export const ChannelBodySchema = z.object({
   name: z.string().trim().min(1).max(100),
@@ -150,6 +166,33 @@ export class NotifierChannelsService {
   /** Deletes finished delivery records older than `maxAgeMs`; returns how many. */
   pruneDeliveries(maxAgeMs: number): number {
     return this.repo.pruneDeliveries(this.clock.now() - maxAgeMs);
+  }
+
+  /**
+   * Sends again, on their own, the failed alert deliveries whose next retry is due ({@link AUTO_RETRY_DELAYS_MS});
+   * deliveries of disabled or deleted channels wait. Each retry is a new delivery record pointing at the failed one.
+   */
+  async retryDue(): Promise<AutoRetryResult> {
+    const now = this.clock.now();
+    const out: AutoRetryResult = { retried: 0, sent: 0, failed: 0 };
+    for (const d of this.repo.failedUnretried(now - AUTO_RETRY_WINDOW_MS, 200)) {
+      const delay = AUTO_RETRY_DELAYS_MS[d.chainDepth];
+      if (delay === undefined || d.finishedAt + delay > now) continue;
+      const rec = this.repo.getDelivery(d.id);
+      if (rec === undefined || this.repo.get(rec.channelId)?.enabled !== true) continue;
+      let r: DeliveryRecord | undefined;
+      try {
+        r = await this.dispatcher.retry(d.id);
+      } catch (err) {
+        if (err instanceof RetryError) continue;
+        throw err;
+      }
+      if (r === undefined) continue;
+      out.retried++;
+      if (r.status === 'sent') out.sent++;
+      else out.failed++;
+    }
+    return out;
   }
 
   /** Sends failed delivery `id` again; 404 when unknown, 409 when it did not fail. */

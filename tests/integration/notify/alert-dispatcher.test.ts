@@ -166,3 +166,46 @@ test('channel secrets are write-only: masked on read, kept when the mask is sent
     assert.equal(repo.list().length, 0);
   });
 });
+
+test('failed alert deliveries are retried on their own after 1, 5 and 30 minutes, then left for a manual retry', async () => {
+  const rx = await startWebhook([503]);
+  try {
+    await withEnv(async ({ clock, alerts, channels, repo }) => {
+      const ch = channels.create({ name: 'down', kind: 'webhook', enabled: true, minSeverity: 'info', groupWindowSeconds: 0, maxPerMinute: 20, settings: { url: rx.url, retries: 0 } }, ADMIN, '127.0.0.1');
+      await alerts.dispatch(alert(clock));
+      const [first] = repo.deliveries(10, ch.id);
+      assert.equal(first.status, 'failed');
+      assert.deepEqual(await channels.retryDue(), { retried: 0, sent: 0, failed: 0 }, 'not before the first delay');
+      clock.advance(60_000);
+      assert.deepEqual(await channels.retryDue(), { retried: 1, sent: 0, failed: 1 });
+      assert.deepEqual(await channels.retryDue(), { retried: 0, sent: 0, failed: 0 }, 'a delivery is retried once per due time');
+      clock.advance(4 * 60_000);
+      assert.equal((await channels.retryDue()).retried, 0, 'the second retry waits 5 minutes');
+      clock.advance(60_000);
+      assert.equal((await channels.retryDue()).retried, 1);
+      clock.advance(30 * 60_000);
+      assert.equal((await channels.retryDue()).retried, 1);
+      clock.advance(24 * 3_600_000 - 60_000);
+      assert.equal((await channels.retryDue()).retried, 0, 'after three automatic retries the delivery stays failed');
+      const chain = repo.deliveries(10, ch.id);
+      assert.equal(chain.length, 4);
+      assert.deepEqual(chain.map((d) => d.retryOf), [chain[1].id, chain[2].id, first.id, null]);
+
+      // A receiver that comes back gets the alert at the next due retry; a disabled channel waits.
+      await alerts.dispatch(alert(clock, { type: 'brute_force' }));
+      const [second] = repo.deliveries(1, ch.id);
+      assert.equal(second.status, 'failed');
+      channels.update(ch.id, { name: 'down', kind: 'webhook', enabled: false, minSeverity: 'info', groupWindowSeconds: 0, maxPerMinute: 20, settings: { url: rx.url, retries: 0 } }, ADMIN, '127.0.0.1');
+      clock.advance(60_000);
+      assert.equal((await channels.retryDue()).retried, 0, 'disabled channel: no retry');
+      channels.update(ch.id, { name: 'down', kind: 'webhook', enabled: true, minSeverity: 'info', groupWindowSeconds: 0, maxPerMinute: 20, settings: { url: rx.url, retries: 0 } }, ADMIN, '127.0.0.1');
+      rx.plan.splice(0, rx.plan.length, 200);
+      assert.deepEqual(await channels.retryDue(), { retried: 1, sent: 1, failed: 0 });
+      const [sent] = repo.deliveries(1, ch.id);
+      assert.equal(sent.retryOf, second.id);
+      assert.equal(JSON.parse(rx.hits[rx.hits.length - 1].body).alert.type, 'brute_force');
+    });
+  } finally {
+    await rx.close();
+  }
+});

@@ -120,7 +120,7 @@ test('schedules, send now, history with preview and PDF, period figures, and job
     assert.equal((await c.call('GET', '/reports/runs/999/pdf')).status, 404);
 
     const jobs = await c.call('GET', '/jobs');
-    assert.deepEqual((jobs.json as { jobs: Array<{ name: string }> }).jobs.map((j) => j.name), ['report-delivery', 'history-retention', 'call-log-retention', 'inventory-lifecycle', 'blocklist-expiry', 'risk-rescoring', 'rollups']);
+    assert.deepEqual((jobs.json as { jobs: Array<{ name: string }> }).jobs.map((j) => j.name), ['report-delivery', 'history-retention', 'call-log-retention', 'inventory-lifecycle', 'blocklist-expiry', 'risk-rescoring', 'rollups', 'alert-retry']);
     const ran = await c.call('POST', '/jobs/report-delivery/run');
     assert.deepEqual((ran.json as { outcome: { status: string; message: string } }).outcome.message, '0 sent, 0 to retry, 0 failed');
     const jobRuns = await c.call('GET', '/jobs/report-delivery/runs');

@@ -165,6 +165,27 @@ export class NotifierChannelsRepository {
     return (this.db.prepare(sql).all(...args, limit) as DeliveryRow[]).map(toDelivery);
   }
 
+  /**
+   * Failed alert and summary deliveries not yet sent again that failed after `since`, with how many earlier
+   * deliveries their retry chain holds (0 for a first delivery), oldest first.
+   */
+  failedUnretried(since: number, limit: number): Array<{ id: number; finishedAt: number; chainDepth: number }> {
+    return this.db
+      .prepare(
+        `WITH RECURSIVE chain(start, id, depth) AS (
+           SELECT d.id, d.retry_of, 0 FROM notifier_deliveries d
+            WHERE d.status = 'failed' AND d.kind IN ('alert', 'summary') AND d.finished_at >= ?
+              AND NOT EXISTS (SELECT 1 FROM notifier_deliveries r WHERE r.retry_of = d.id)
+           UNION ALL
+           SELECT c.start, p.retry_of, c.depth + 1 FROM chain c JOIN notifier_deliveries p ON p.id = c.id WHERE c.depth < 50
+         )
+         SELECT c.start AS id, d.finished_at AS finishedAt, max(c.depth) AS chainDepth
+           FROM chain c JOIN notifier_deliveries d ON d.id = c.start
+          GROUP BY c.start ORDER BY c.start LIMIT ?`,
+      )
+      .all(since, limit) as Array<{ id: number; finishedAt: number; chainDepth: number }>;
+  }
+
   /** Deletes delivery records older than `before`; returns how many. */
   pruneDeliveries(before: number): number {
     return this.db.prepare("DELETE FROM notifier_deliveries WHERE created_at < ? AND status <> 'sending'").run(before).changes;
