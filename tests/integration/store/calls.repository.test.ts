@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openEventsDatabase } from '../../../appliance/src/store/duckdb/events.database.ts';
-import { DuckDbCallsRepository } from '../../../appliance/src/store/duckdb/calls.repository.ts';
+import { DuckDbCallsRepository, caselessAnchor } from '../../../appliance/src/store/duckdb/calls.repository.ts';
 import type { CallEvent } from '../../../appliance/src/store/events/call-event.types.ts';
 
 const T0 = Date.UTC(2026, 10, 20, 8, 0, 0) * 1000;
@@ -82,6 +82,11 @@ test('calls are written in batches with rollups, and searched newest first with 
     assert.equal(sqli.calls[0].uri, '/v1/users/42?q=0');
     assert.equal(sqli.calls[0].severity, 4);
     assert.equal((await repo.search({ text: 'USERS/29' })).calls.length, 11);
+    assert.equal((await repo.search({ text: 'users/29?Q=2' })).calls.length, 1, 'case-insensitive past the caseless anchor');
+    assert.equal((await repo.search({ text: '?Q=2', limit: 500 })).calls.length, 100);
+    assert.equal((await repo.search({ text: 'SUB:USER3', limit: 500 })).calls.length, 75, 'identity');
+    assert.equal((await repo.search({ text: 'Curl', limit: 500 })).calls.length, 300, 'user agent, no anchor');
+    assert.equal((await repo.search({ text: '10.0.0.5', limit: 500 })).calls.length, 60, 'client address');
     assert.equal((await repo.search({ fromUs: T0 + 10_000_000, toUs: T0 + 20_000_000, limit: 500 })).calls.length, 10);
     // Hostile text is data: quotes and SQL in a filter match nothing and break nothing.
     assert.equal((await repo.search({ text: "'; DROP TABLE calls; --" })).calls.length, 0);
@@ -106,6 +111,13 @@ test('calls are written in batches with rollups, and searched newest first with 
     assert.equal(totals.detectedCalls, 1);
     assert.equal(totals.firstUs, T0);
   });
+});
+
+test('caseless anchor: the longest run case mapping leaves alone', () => {
+  assert.equal(caselessAnchor('/items/4242?'), '/4242?');
+  assert.equal(caselessAnchor('Admin'), '');
+  assert.equal(caselessAnchor('用户/ÄB 12'), '用户/');
+  assert.equal(caselessAnchor('a-b'), '-');
 });
 
 test('rollups accumulate across flushes of the same minute', async () => {

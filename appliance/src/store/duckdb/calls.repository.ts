@@ -70,6 +70,24 @@ function decodeCursor(cursor: string): { tsUs: number; id: number } | null {
   return m === null ? null : { tsUs: Number(m[1]), id: Number(m[2]) };
 }
 
+/**
+ * The longest run of `text` made of characters case mapping leaves alone (ASCII non-letters, CJK and later blocks):
+ * any value that contains `text` ignoring case contains this run exactly.
+ */
+export function caselessAnchor(text: string): string {
+  let best = '';
+  let run = '';
+  for (const ch of text) {
+    const cp = ch.codePointAt(0)!;
+    const caseless = cp < 0x80 ? !/[A-Za-z]/.test(ch) : cp >= 0x2e80;
+    if (caseless) {
+      run += ch;
+      if (run.length > best.length) best = run;
+    } else run = '';
+  }
+  return best;
+}
+
 function safeInt(n: number, what: string): number {
   if (!Number.isSafeInteger(n)) throw new RangeError(`${what} must be an integer`);
   return n;
@@ -329,7 +347,13 @@ export class DuckDbCallsRepository implements CallEventStore {
     if (q.detection !== undefined) where.push(`list_contains(detections, ${p(q.detection)})`);
     if (q.text !== undefined && q.text !== '') {
       const t = p(q.text.toLowerCase());
-      where.push(`(contains(lower(uri), ${t}) OR contains(lower(user_agent), ${t}) OR contains(lower(identity), ${t}) OR contains(client_ip, ${t}))`);
+      // lower() per row is the cost: a caseless part of the term, matched as is, rules most rows out first.
+      const anchor = caselessAnchor(q.text);
+      const a = anchor.length >= 2 ? p(anchor) : null;
+      const col = (c: string): string => (a === null ? `contains(lower(${c}), ${t})` : `(contains(${c}, ${a}) AND contains(lower(${c}), ${t}))`);
+      const ors = [col('uri'), col('user_agent'), col('identity')];
+      if (/^[0-9a-f.:]+$/i.test(q.text)) ors.push(`contains(client_ip, ${t})`);
+      where.push(`(${ors.join(' OR ')})`);
     }
     if (q.cursor !== undefined) {
       const c = decodeCursor(q.cursor);
