@@ -68,6 +68,9 @@ test('a weekly zh-CN and a daily English schedule are delivered by scheduler.tic
     assert.equal(zhData.posture.likelySuccess, 1);
     assert.equal(enData.changes.newFindingCount, 1, 'daily shop scope: only the credential stuffing of Sunday');
     assert.ok(zhData.topFindings.length <= REPORT_LIST_LIMIT);
+    const login = { host: 'shop.example.com', method: 'POST', path: '/v1/login', before: 10, after: 18 };
+    assert.deepEqual(zhData.changes.riskMovers, [login], 'risk movers: the login endpoint gained the abuse points in the week');
+    assert.deepEqual(enData.changes.riskMovers, [login]);
 
     assert.equal(zh.subject, `API Radar 每周报告 2026-02-23 – 2026-03-02：未处理发现 ${zhData.posture.openFindings} 个，新增 ${zhData.changes.newFindingCount} 个`);
     assert.equal(en.subject, `API Radar daily report 2026-03-01 – 2026-03-02: ${enData.posture.openFindings} open findings, ${enData.changes.newFindingCount} new`);
@@ -105,6 +108,9 @@ test('a weekly zh-CN and a daily English schedule are delivered by scheduler.tic
       }
       // Every listed finding type and new endpoint path appears in the PDF; evidence is masked there too.
       for (const f of data.topFindings) assert.ok(text.includes(f.type), `${lang} PDF lists ${f.type}`);
+      assert.match(text, lang === 'zh-CN' ? /风险变化最大的接口（1）/ : /Risk movers \(1\)/);
+      assert.match(text, /\+8/, `${lang} PDF shows the risk change`);
+      assert.match(textPart, /POST shop\.example\.com\/v1\/login 10 → 18/);
       for (const e of data.changes.newEndpoints) assert.ok(text.replace(/\s+/g, '').includes(e.path.replace(/\s+/g, '').slice(0, 20)), `${lang} PDF lists ${e.path}`);
       assert.doesNotMatch(text, /6222021234567890123/, 'card number in evidence masked');
       assert.doesNotMatch(html, /6222021234567890123/);

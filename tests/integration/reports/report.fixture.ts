@@ -21,6 +21,9 @@ import { ReportsService } from '../../../appliance/src/reports/reports.service.t
 import { JobScheduler } from '../../../appliance/src/jobs/job.scheduler.ts';
 import { jobsTable } from '../../../appliance/src/jobs/jobs.table.ts';
 import type { AnalysisReport } from '../../../appliance/src/analysis/analysis-report.types.ts';
+import { InventoryRepository } from '../../../appliance/src/store/sqlite/inventory.repository.ts';
+import { RiskRepository } from '../../../appliance/src/store/sqlite/risk.repository.ts';
+import { RiskService } from '../../../appliance/src/services/risk.service.ts';
 import type { SmtpSettings } from '../../../appliance/src/mail/smtp.mailer.ts';
 
 /** The appliance time zone of the tests. */
@@ -137,6 +140,18 @@ export async function reportWorld(): Promise<ReportWorld> {
   const failedId = captureRuns.start('broken.pcap', 10, 'admin', MONDAY - 2 * DAY);
   captureRuns.fail(failedId, MONDAY - 2 * DAY + 1000, 'not a capture');
 
+  // Risk history: the login endpoint is scored before the period from its traffic factors (auth) and moves up inside
+  // it when the credential stuffing finding arrives; the orders endpoint is scored the same on both sides.
+  const inventory = new InventoryRepository(db);
+  const risk = new RiskService(new RiskRepository(db), clock);
+  const riskRepo = new RiskRepository(db);
+  const ep = (method: string, template: string) => ({ host: 'shop.example.com', method, template, calls: 10, firstSeen: MONDAY - 20 * DAY, lastSeen: MONDAY - DAY, statuses: { '200': 10 }, auth: [], sensitive: [], params: [], inSpec: false, deprecated: false, risk: 0 });
+  const loginId = inventory.insert(ep('POST', '/v1/login'), MONDAY - 20 * DAY);
+  const ordersId = inventory.insert(ep('GET', '/v1/orders/{orderId}'), MONDAY - 20 * DAY);
+  riskRepo.setSourceFactors(loginId, 'upload:seed', [{ factor: 'auth', points: 10, max: 20, reasons: ['weak scheme: basic'] }], MONDAY - 20 * DAY);
+  riskRepo.setSourceFactors(ordersId, 'upload:seed', [{ factor: 'sensitivity', points: 4, max: 25, reasons: ['cn_mobile in responses'] }], MONDAY - 20 * DAY);
+  risk.rescore();
+
   const findings = new FindingsRepository(db);
   findings.upsertMany([
     { type: 'abuse.credential_stuffing', category: 'abuse', severity: 'high', host: 'shop.example.com', method: 'POST', path: '/v1/login', client: '192.0.2.44', count: 900, firstSeen: new Date(MONDAY - DAY / 2).toISOString(), lastSeen: new Date(MONDAY - DAY / 2 + 3600_000).toISOString(), evidence: 'password spray over 310 accounts; token eyJhbGciOiJIUzI1NiJ9eyJzdWIiOiIxMjM0NTY3ODkwIn0abcdef' },
@@ -144,6 +159,9 @@ export async function reportWorld(): Promise<ReportWorld> {
   ]);
   const resolved = findings.list({ host: 'legacy.example.com' })[0];
   findings.setStatus(resolved.id, 'resolved', 'admin', 'moved to HTTPS', new Date(MONDAY - DAY).toISOString());
+  clock.set(MONDAY - DAY / 2 + 2 * 3600_000);
+  risk.rescore();
+  clock.set(MONDAY - 10 * DAY);
 
   const sensitive = new SensitiveRepository(db);
   const us = (ms: number) => ms * 1000;
@@ -158,6 +176,7 @@ export async function reportWorld(): Promise<ReportWorld> {
   ]);
 
   const source = new StoredReportDataSource({
+    risk,
     findings,
     sensitive,
     captures: { list: (n) => captureRuns.list(n), report: (id) => { const run = captureRuns.get(id); const report = stored.get(id); return run === undefined || report === undefined ? undefined : { run, report }; } },
