@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { migrate, MigrationError, openStateDatabase, readMigrations, type Migration } from '../../../appliance/src/store/sqlite/state.database.ts';
+import { migrate, MigrationError, openStateDatabase, prepared, readMigrations, type Migration } from '../../../appliance/src/store/sqlite/state.database.ts';
 
 function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'state-db-'));
@@ -48,4 +48,20 @@ test('a database from a newer version is refused', () => {
   const db = openStateDatabase(':memory:', { migrations: [{ version: 1, name: 'a', sql: 'SELECT 1;' }, { version: 7, name: 'z', sql: 'SELECT 1;' }] });
   assert.throws(() => migrate(db, [{ version: 1, name: 'a', sql: 'SELECT 1;' }]), MigrationError);
   db.close();
+});
+
+test('prepared statements are reused per connection and the cache stays bounded', () => {
+  const db = openStateDatabase(':memory:');
+  try {
+    const a = prepared(db, 'SELECT 1 AS one');
+    assert.equal(prepared(db, 'SELECT 1 AS one'), a, 'the same SQL gives the same statement');
+    assert.deepEqual(a.get(), { one: 1 });
+    for (let i = 0; i < 300; i++) prepared(db, `SELECT ${i} AS n`);
+    assert.notEqual(prepared(db, 'SELECT 1 AS one'), a, 'least recently used statements leave the cache');
+    const other = openStateDatabase(':memory:');
+    assert.notEqual(prepared(other, 'SELECT 1 AS one'), prepared(db, 'SELECT 1 AS one'), 'one cache per connection');
+    other.close();
+  } finally {
+    db.close();
+  }
 });

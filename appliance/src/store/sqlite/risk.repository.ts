@@ -3,7 +3,7 @@
  * score with its breakdown (mirrored into `inventory_endpoints.risk`), the score history, and the open findings the
  * re-scoring reads. Every query is parameterised.
  */
-import type { StateDatabase } from './state.database.ts';
+import { prepared, type StateDatabase } from './state.database.ts';
 import type { RiskFactor } from '../../analyzers/risk/risk.model.ts';
 import type { ReportFinding } from '../../analysis/analysis-report.types.ts';
 import type { AttackOutcome, FindingCategory, Severity } from '../../analyzers/call.context.ts';
@@ -67,7 +67,7 @@ export class RiskRepository {
 
   /** The id of the stored endpoint `host method template`, if any. */
   endpointId(host: string, method: string, template: string): number | undefined {
-    const r = this.db.prepare('SELECT id FROM inventory_endpoints WHERE host = ? AND method = ? AND template = ?').get(host, method, template) as
+    const r = prepared(this.db, 'SELECT id FROM inventory_endpoints WHERE host = ? AND method = ? AND template = ?').get(host, method, template) as
       | { id: number }
       | undefined;
     return r?.id;
@@ -75,26 +75,25 @@ export class RiskRepository {
 
   /** Records the traffic factors `source` reported for an endpoint (replacing that source's earlier report). */
   setSourceFactors(endpointId: number, source: string, factors: readonly RiskFactor[], at: number): void {
-    this.db
-      .prepare(
-        `INSERT INTO endpoint_risk_sources (endpoint_id, source, factors, reported_at) VALUES (?, ?, ?, ?)
-         ON CONFLICT (endpoint_id, source) DO UPDATE SET factors = excluded.factors, reported_at = excluded.reported_at`,
-      )
-      .run(endpointId, source, JSON.stringify(factors), at);
+    prepared(
+      this.db,
+      `INSERT INTO endpoint_risk_sources (endpoint_id, source, factors, reported_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (endpoint_id, source) DO UPDATE SET factors = excluded.factors, reported_at = excluded.reported_at`,
+    ).run(endpointId, source, JSON.stringify(factors), at);
   }
 
   /** The traffic factors every source reported for an endpoint. */
   sourceFactors(endpointId: number): RiskFactor[][] {
-    const rows = this.db.prepare('SELECT factors FROM endpoint_risk_sources WHERE endpoint_id = ?').all(endpointId) as Array<{ factors: string }>;
+    const rows = prepared(this.db, 'SELECT factors FROM endpoint_risk_sources WHERE endpoint_id = ?').all(endpointId) as Array<{ factors: string }>;
     return rows.map((r) => JSON.parse(r.factors) as RiskFactor[]);
   }
 
   /** Stored endpoints (all, or those with the given ids), with their current score. */
   endpoints(ids?: readonly number[]): RiskEndpointRef[] {
     const base = 'SELECT id, host, method, template, risk AS score FROM inventory_endpoints';
-    if (ids === undefined) return this.db.prepare(`${base} ORDER BY id`).all() as RiskEndpointRef[];
+    if (ids === undefined) return prepared(this.db, `${base} ORDER BY id`).all() as RiskEndpointRef[];
     const out: RiskEndpointRef[] = [];
-    const one = this.db.prepare(`${base} WHERE id = ?`);
+    const one = prepared(this.db, `${base} WHERE id = ?`);
     for (const id of ids) {
       const r = one.get(id) as RiskEndpointRef | undefined;
       if (r !== undefined) out.push(r);
@@ -128,33 +127,30 @@ export class RiskRepository {
     };
     const cols = 'type, category, severity, host, method, path, client, count, first_seen, last_seen, evidence, outcome';
     if (endpoints === undefined) {
-      for (const r of this.db.prepare(`SELECT ${cols} FROM findings WHERE status IN ('open', 'acknowledged')`).iterate()) add(r as FindingRow);
+      for (const r of prepared(this.db, `SELECT ${cols} FROM findings WHERE status IN ('open', 'acknowledged')`).iterate()) add(r as FindingRow);
       return out;
     }
-    const one = this.db.prepare(`SELECT ${cols} FROM findings WHERE host = ? AND path = ? AND method = ? AND status IN ('open', 'acknowledged')`);
+    const one = prepared(this.db, `SELECT ${cols} FROM findings WHERE host = ? AND path = ? AND method = ? AND status IN ('open', 'acknowledged')`);
     for (const e of endpoints) for (const r of one.iterate(e.host, e.template, e.method)) add(r as FindingRow);
     return out;
   }
 
   /** Stores a new score: breakdown, the inventory's risk column, and a history row when the score changed. */
   setScore(endpointId: number, score: number, factors: readonly RiskFactor[], at: number, changed: boolean): void {
-    this.db
-      .prepare(
-        `INSERT INTO endpoint_risk (endpoint_id, score, factors, scored_at) VALUES (?, ?, ?, ?)
-         ON CONFLICT (endpoint_id) DO UPDATE SET score = excluded.score, factors = excluded.factors, scored_at = excluded.scored_at`,
-      )
-      .run(endpointId, score, JSON.stringify(factors), at);
-    this.db.prepare('UPDATE inventory_endpoints SET risk = ? WHERE id = ?').run(score, endpointId);
+    prepared(
+      this.db,
+      `INSERT INTO endpoint_risk (endpoint_id, score, factors, scored_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (endpoint_id) DO UPDATE SET score = excluded.score, factors = excluded.factors, scored_at = excluded.scored_at`,
+    ).run(endpointId, score, JSON.stringify(factors), at);
+    prepared(this.db, 'UPDATE inventory_endpoints SET risk = ? WHERE id = ?').run(score, endpointId);
     if (changed) {
-      this.db
-        .prepare('INSERT INTO endpoint_risk_history (endpoint_id, at, score) VALUES (?, ?, ?) ON CONFLICT (endpoint_id, at) DO UPDATE SET score = excluded.score')
-        .run(endpointId, at, score);
+      prepared(this.db, 'INSERT INTO endpoint_risk_history (endpoint_id, at, score) VALUES (?, ?, ?) ON CONFLICT (endpoint_id, at) DO UPDATE SET score = excluded.score').run(endpointId, at, score);
     }
   }
 
   /** The last score recorded in the history for an endpoint, if any. */
   lastHistoryScore(endpointId: number): number | undefined {
-    const r = this.db.prepare('SELECT score FROM endpoint_risk_history WHERE endpoint_id = ? ORDER BY at DESC LIMIT 1').get(endpointId) as
+    const r = prepared(this.db, 'SELECT score FROM endpoint_risk_history WHERE endpoint_id = ? ORDER BY at DESC LIMIT 1').get(endpointId) as
       | { score: number }
       | undefined;
     return r?.score;
@@ -162,7 +158,7 @@ export class RiskRepository {
 
   /** An endpoint's score history, newest first. */
   history(endpointId: number, limit: number): Array<{ at: number; score: number }> {
-    return this.db.prepare('SELECT at, score FROM endpoint_risk_history WHERE endpoint_id = ? ORDER BY at DESC LIMIT ?').all(endpointId, limit) as Array<{
+    return prepared(this.db, 'SELECT at, score FROM endpoint_risk_history WHERE endpoint_id = ? ORDER BY at DESC LIMIT ?').all(endpointId, limit) as Array<{
       at: number;
       score: number;
     }>;
@@ -170,7 +166,7 @@ export class RiskRepository {
 
   /** The stored breakdown of an endpoint. */
   get(endpointId: number): StoredRisk | undefined {
-    const r = this.db.prepare('SELECT score, factors, scored_at FROM endpoint_risk WHERE endpoint_id = ?').get(endpointId) as
+    const r = prepared(this.db, 'SELECT score, factors, scored_at FROM endpoint_risk WHERE endpoint_id = ?').get(endpointId) as
       | { score: number; factors: string; scored_at: number }
       | undefined;
     return r === undefined ? undefined : { score: r.score, factors: JSON.parse(r.factors) as RiskFactor[], scoredAt: r.scored_at };
@@ -189,17 +185,16 @@ export class RiskRepository {
         (SELECT h.score FROM endpoint_risk_history h WHERE h.endpoint_id = e.id AND h.at <= ? ORDER BY h.at DESC LIMIT 1) AS after
       FROM moved m JOIN inventory_endpoints e ON e.id = m.endpoint_id
       WHERE 1 = 1 ${hostSql}`;
-    return this.db.prepare(sql).all(fromMs, toMs, fromMs, toMs, ...hosts) as RiskMoveRow[];
+    return prepared(this.db, sql).all(fromMs, toMs, fromMs, toMs, ...hosts) as RiskMoveRow[];
   }
 
   /** Removes history rows older than `beforeMs`, keeping each endpoint's newest row. Returns the rows removed. */
   pruneHistory(beforeMs: number): number {
-    return this.db
-      .prepare(
-        `DELETE FROM endpoint_risk_history WHERE at < ?
-           AND at < (SELECT max(h.at) FROM endpoint_risk_history h WHERE h.endpoint_id = endpoint_risk_history.endpoint_id)`,
-      )
-      .run(beforeMs).changes;
+    return prepared(
+      this.db,
+      `DELETE FROM endpoint_risk_history WHERE at < ?
+         AND at < (SELECT max(h.at) FROM endpoint_risk_history h WHERE h.endpoint_id = endpoint_risk_history.endpoint_id)`,
+    ).run(beforeMs).changes;
   }
 }
 

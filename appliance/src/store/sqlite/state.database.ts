@@ -96,3 +96,26 @@ export function openStateDatabase(path: string, opts: OpenStateOptions = {}): St
     throw err;
   }
 }
+
+/** Most cached statements per connection (SQL built with variable IN lists must not grow the cache without bound). */
+const STATEMENT_CACHE_SIZE = 256;
+const statementCaches = new WeakMap<StateDatabase, Map<string, Database.Statement>>();
+
+/**
+ * The prepared statement for `sql` on `db`, prepared once and reused (preparing costs more than running a small
+ * statement). Least recently used statements leave the cache past {@link STATEMENT_CACHE_SIZE}.
+ */
+export function prepared(db: StateDatabase, sql: string): Database.Statement {
+  let cache = statementCaches.get(db);
+  if (cache === undefined) statementCaches.set(db, (cache = new Map()));
+  let st = cache.get(sql);
+  if (st !== undefined) {
+    cache.delete(sql);
+    cache.set(sql, st);
+    return st;
+  }
+  st = db.prepare(sql);
+  cache.set(sql, st);
+  if (cache.size > STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+  return st;
+}
