@@ -10,6 +10,7 @@ import { JsonWalker, unescapeJson } from '../sensitive/json-body.walker.ts';
 import { walkXml } from '../sensitive/xml-body.walker.ts';
 import { headerIs } from '../identity/header.names.ts';
 import type { AttackInput, InputPart } from './attack.types.ts';
+import { wordProbe } from './attack-word.probes.ts';
 import type { AttackSettings } from './attacks.settings.ts';
 
 /** Headers that carry protocol data: only header-wide detectors (JNDI lookups) inspect them. */
@@ -44,7 +45,8 @@ const MAX_PLAIN_VALUE = 16;
 
 /**
  * Whether `s[start, end)` is a plain token no detector can flag: shorter than `max`, only letters, digits and `-`
- * (and `_` in names). Checked on the raw text so plain values are never sliced or decoded. Empty ranges are plain.
+ * (and `_` in names), and not a probe word (attack-word.probes.ts). Checked on the raw text so plain values are never
+ * sliced or decoded. Empty ranges are plain.
  */
 export function plainRange(s: string, start: number, end: number, max: number, name: boolean): boolean {
   if (end - start >= max) return false;
@@ -52,11 +54,7 @@ export function plainRange(s: string, start: number, end: number, max: number, n
     const c = s.charCodeAt(i);
     if (!((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 45 || (name && c === 95))) return false;
   }
-  if (!name && end - start >= 4 && end - start <= 6) {
-    const w = s.slice(start, end).toLowerCase();
-    return w !== 'tempdb' && w !== 'msdb';
-  }
-  return true;
+  return end === start || wordProbe(s, start, end) === null;
 }
 
 /** Hands inputs to a sink up to the settings' limits. */

@@ -9,6 +9,7 @@ import { base64Text, charMask, DECODABLE, fullyDecode } from './attack-input.dec
 import { forEachInput, plainRange, type InputSink } from './attack-input.extractor.ts';
 import { CharClass, PartBit, type AttackDetector, type AttackFamily, type AttackInput, type AttackMatch, type InputPart, type ScanValue } from './attack.types.ts';
 import type { AttackSettings } from './attacks.settings.ts';
+import { wordProbe } from './attack-word.probes.ts';
 
 /** Longest value remembered as clean. */
 const MAX_CACHED_VALUE = 512;
@@ -16,6 +17,9 @@ const MAX_CACHED_VALUE = 512;
 const MIN_CACHED_VALUE = 24;
 /** Character classes a base64 value may have (besides letters, digits, '+' and '-'). */
 const BASE64_CLASSES = CharClass.Slash | CharClass.Equals | CharClass.Underscore;
+
+/** Classes a probe word may have (attack-word.probes.ts): letters and digits have none. */
+const PROBE_CLASSES = CharClass.Underscore;
 
 /** Values shorter than this made only of letters, digits and `-` skip the detectors. */
 const PLAIN_MAX = 16;
@@ -90,6 +94,7 @@ export class AttackScanner implements InputSink {
     const before = found.length;
     const input: AttackInput = { part, name, value: raw, isName, structural };
     const mask = charMask(raw);
+    if ((mask & ~PROBE_CLASSES) === 0) this.probe(input, raw);
     this.run(input, raw, mask);
     if ((mask & DECODABLE) !== 0) {
       const decoded = fullyDecode(raw);
@@ -109,6 +114,14 @@ export class AttackScanner implements InputSink {
       } else known.values.add(raw);
     }
     return this.seen.size < this.detectors.length;
+  }
+
+  /** Records a probe word (a whole value that is an attack on its own). */
+  private probe(input: AttackInput, raw: string): void {
+    const p = wordProbe(raw, 0, raw.length);
+    if (p === null || this.seen.has(p.family)) return;
+    this.seen.add(p.family);
+    this.found.push({ family: p.family, rule: p.rule, input, text: raw });
   }
 
   /** Runs the detectors on one variant. */
