@@ -10,11 +10,14 @@ import { forEachInput, plainRange, type InputSink } from './attack-input.extract
 import { CharClass, PartBit, type AttackDetector, type AttackFamily, type AttackInput, type AttackMatch, type InputPart, type ScanValue } from './attack.types.ts';
 import type { AttackSettings } from './attacks.settings.ts';
 import { wordProbe } from './attack-word.probes.ts';
+import { InertFilter } from './attack-input.prefilter.ts';
 
 /** Longest value remembered as clean. */
 const MAX_CACHED_VALUE = 512;
 /** Shorter values are scanned again rather than looked up: their scan costs less than the cache. */
 const MIN_CACHED_VALUE = 24;
+/** Header values repeat per client and are looked up before they are converted: cached from this length. */
+const MIN_CACHED_HEADER = 8;
 /** Character classes a base64 value may have (besides letters, digits, '+' and '-'). */
 const BASE64_CLASSES = CharClass.Slash | CharClass.Equals | CharClass.Underscore;
 
@@ -49,11 +52,15 @@ export class AttackScanner implements InputSink {
    */
   private readonly clean = new Map<string, Map<string, CleanPlace>>();
   private cleanCount = 0;
+  /** Proves values inert for these detectors, so the extractor does not hand them over. */
+  readonly inert: InertFilter;
 
   constructor(
     private readonly detectors: readonly AttackDetector[],
     private readonly settings: AttackSettings,
-  ) {}
+  ) {
+    this.inert = new InertFilter(detectors);
+  }
 
   private found: AttackMatch[] = [];
   private readonly seen = new Set<AttackFamily>();
@@ -66,13 +73,22 @@ export class AttackScanner implements InputSink {
     return this.found;
   }
 
+  /** Whether `raw` was clean before in this place (counted as a cache hit). */
+  knownClean(part: InputPart, name: string, raw: string): boolean {
+    const known = this.clean.get(part)?.get(name);
+    if (known === undefined || !known.values.has(raw)) return false;
+    known.hits++;
+    this.cacheHits++;
+    return true;
+  }
+
   /** Inspects one input (the extractor's sink); returns false to stop. */
   input(part: InputPart, name: string, raw: string, isName: boolean, structural: boolean): boolean {
     this.inputs++;
     if (raw.length < PLAIN_MAX && part !== 'header' && plainRange(raw, 0, raw.length, PLAIN_MAX, false)) return true;
     const found = this.found;
     let known: CleanPlace | undefined;
-    if (raw.length >= MIN_CACHED_VALUE && raw.length <= MAX_CACHED_VALUE && this.settings.cleanCacheSize > 0) {
+    if (raw.length >= (part === 'header' ? MIN_CACHED_HEADER : MIN_CACHED_VALUE) && raw.length <= MAX_CACHED_VALUE && this.settings.cleanCacheSize > 0) {
       let byName = this.clean.get(part);
       if (byName === undefined) {
         byName = new Map<string, CleanPlace>();

@@ -199,6 +199,9 @@ const CMD_CHARS = CharClass.Sep | CharClass.Dollar | CharClass.Quote | CharClass
 export const commandInjectionDetector: AttackDetector = {
   family: 'command_injection',
   needs: CMD_CHARS | CharClass.Slash,
+  // command folders (`/usr/bin/id` fires alone), Windows IF conditions and PowerShell cradles spelt without shell characters
+  triggers: ['bin', 'sbin', 'exist', 'defined', 'errorlevel', 'cmdextversion', 'equ', 'neq', 'lss', 'leq', 'gtr', 'geq', 'invoke', 'iex', 'encodedcommand', 'downloadstring', 'webclient', 'process'],
+  leadingWords: [...new Set([...STRONG, ...WEAK, ...UNAMBIGUOUS].map((w) => w.split(/[-.]/)[0]))],
   parts: ALL_PARTS,
   detect(v: ScanValue): string | null {
     const s = v.lower;

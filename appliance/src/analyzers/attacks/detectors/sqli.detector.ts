@@ -6,6 +6,7 @@
  */
 import { ALL_PARTS, CharClass, type AttackDetector, type ScanValue } from '../attack.types.ts';
 import { tokenizeSql, type SqlTokens } from '../sql.tokenizer.ts';
+import { WORD_PROBES } from '../attack-word.probes.ts';
 
 const TIME_FUNCTIONS = new Set(['sleep', 'benchmark', 'pg_sleep', 'randomblob', 'dbms_lock.sleep', 'dbms_pipe.receive_message', 'sys.dbms_lock.sleep']);
 const DANGER_FUNCTIONS = new Set([
@@ -277,6 +278,14 @@ function quoteVariants(s: string): string | null {
 /** Detects SQL injection. */
 export const sqliDetector: AttackDetector = {
   family: 'sqli',
+  // every keyword a rule needs when the value has no SQL punctuation, schema and probe words, and `e` (1.e.)
+  triggers: [
+    'select', 'union', 'except', 'intersect', 'waitfor', 'outfile', 'dumpfile', 'procedure', 'exec', 'execute', 'declare',
+    'create', 'drop', 'truncate', 'alter', 'having', 'from', 'by', 'values', 'or', 'and', 'xor', 'rlike', 'null', 'like',
+    'regexp', 'between', 'sounds', 'isnull', 'notnull', 'is', 'not', 'e', 'mysql', 'sys', 'version',
+    ...SCHEMA_WORDS.flatMap((w) => w.split(/[^a-z0-9_]+/)).filter((w) => w.length > 0),
+    ...[...WORD_PROBES.keys()].map((w) => w.replace(/^-/, '')),
+  ],
   needs: CharClass.Angle | CharClass.Quote | CharClass.Paren | CharClass.Sep | CharClass.Hash | CharClass.Dash2 | CharClass.Equals | CharClass.Comma | CharClass.Star | CharClass.At | CharClass.Underscore | CharClass.Space | CharClass.Colon | CharClass.Dot | CharClass.Backslash,
   parts: ALL_PARTS,
   detect(v: ScanValue): string | null {
