@@ -283,7 +283,7 @@ export const sqliDetector: AttackDetector = {
     'select', 'union', 'except', 'intersect', 'waitfor', 'outfile', 'dumpfile', 'procedure', 'exec', 'execute', 'declare',
     'create', 'drop', 'truncate', 'alter', 'having', 'from', 'by', 'values', 'or', 'and', 'xor', 'rlike', 'null', 'like',
     'regexp', 'between', 'sounds', 'isnull', 'notnull', 'is', 'not', 'e', 'mysql', 'sys', 'version',
-    ...SCHEMA_WORDS.flatMap((w) => w.split(/[^a-z0-9_]+/)).filter((w) => w.length > 0),
+    ...SCHEMA_WORDS.flatMap((w) => w.split(/[^a-z0-9_]+/)).filter((w) => /[a-z]/.test(w)),
     ...[...WORD_PROBES.keys()].map((w) => w.replace(/^-/, '')),
   ],
   needs: CharClass.Angle | CharClass.Quote | CharClass.Paren | CharClass.Sep | CharClass.Hash | CharClass.Dash2 | CharClass.Equals | CharClass.Comma | CharClass.Star | CharClass.At | CharClass.Underscore | CharClass.Space | CharClass.Colon | CharClass.Dot | CharClass.Backslash,
