@@ -12,6 +12,7 @@ import { benignTransactions, crsTransaction, hardBenignTransactions, loadCrsRows
 import { AttacksAnalyzer } from '../../../appliance/src/analyzers/attacks/attacks.analyzer.ts';
 import { defaultAttackDetectors } from '../../../appliance/src/analyzers/attacks/detector.registry.ts';
 import type { Transaction } from '../../../appliance/src/engine/transaction.types.ts';
+import type { CallContext } from '../../../appliance/src/analyzers/call.context.ts';
 import { analyzeCaptureFile } from '../../../appliance/src/analysis/offline-analysis.service.ts';
 import { generateScenario, writeScenarioCapture } from '../../../scripts/traffic/scenario.catalog.ts';
 
@@ -46,7 +47,7 @@ test('CRS corpus: recall per family is at least its floor', { skip: rows === nul
 
 /** Detection rules of `tx`, sorted. */
 function rules(a: AttacksAnalyzer, tx: Transaction): string {
-  const call = { tx, host: tx.host, auth: null, endpoint: null, sensitive: [], detections: [] };
+  const call: CallContext = { tx, host: tx.host, auth: null, endpoint: null, sensitive: [], detections: [] };
   a.onCall(call);
   return call.detections.map((d) => d.rule).sort().join(',');
 }
