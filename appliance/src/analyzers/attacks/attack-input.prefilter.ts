@@ -19,30 +19,30 @@
 import type { AttackDetector } from './attack.types.ts';
 import { MIN_BASE64_LENGTH } from './attack-input.decoder.ts';
 
-/** Character kinds. */
+/**
+ * Character codes of the scan: a word character maps to its lower-case code (48 and up: digits, `_`, letters), an
+ * inert separator to a small kind, anything else to 0.
+ */
 const OTHER = 0;
-const WORD = 1; // lower-case letter or digit
-const UPPER = 2;
-const UNDERSCORE = 3;
-const SPACE = 4; // space, `,`, `~`: end the first token
-const COLON = 5;
-const DOT = 6;
-const SLASH = 7;
-const AT = 8;
-const DASH = 9;
-const KIND = new Uint8Array(128);
-for (let c = 48; c <= 57; c++) KIND[c] = WORD;
-for (let c = 97; c <= 122; c++) KIND[c] = WORD;
-for (let c = 65; c <= 90; c++) KIND[c] = UPPER;
-KIND[95] = UNDERSCORE;
-KIND[32] = SPACE;
-KIND[44] = SPACE;
-KIND[126] = SPACE;
-KIND[58] = COLON;
-KIND[46] = DOT;
-KIND[47] = SLASH;
-KIND[64] = AT;
-KIND[45] = DASH;
+const SPACE = 1; // space, `,`, `~`: end the first token
+const COLON = 2;
+const DOT = 3;
+const SLASH = 4;
+const AT = 5;
+const DASH = 6;
+const CODE = new Uint8Array(128);
+for (let c = 48; c <= 57; c++) CODE[c] = c;
+for (let c = 97; c <= 122; c++) CODE[c] = c;
+for (let c = 65; c <= 90; c++) CODE[c] = c + 32;
+CODE[95] = 95;
+CODE[32] = SPACE;
+CODE[44] = SPACE;
+CODE[126] = SPACE;
+CODE[58] = COLON;
+CODE[46] = DOT;
+CODE[47] = SLASH;
+CODE[64] = AT;
+CODE[45] = DASH;
 
 /** Characters allowed outside strings in an inert JSON document: structure, numbers, true/false/null. */
 const JSON_OUTSIDE = new Uint8Array(128);
@@ -128,14 +128,11 @@ export class InertFilter {
     let separated = false;
     for (let i = start; i < end; i++) {
       const c = s.charCodeAt(i);
-      const k = c < 128 ? KIND[c] : OTHER;
-      if (k === WORD || k === UPPER || k === UNDERSCORE) {
-        let l = c;
-        if (k === UPPER) {
-          upper = true;
-          l = c + 32;
-        } else if (k === UNDERSCORE && prev === 95) return false;
-        h = inWord ? (Math.imul(h, 31) + l) & HASH_MASK : l;
+      const k = c < 128 ? CODE[c] : OTHER;
+      if (k >= 48) {
+        if (k !== c) upper = true;
+        else if (k === 95 && prev === 95) return false;
+        h = inWord ? (Math.imul(h, 31) + k) & HASH_MASK : k;
         inWord = true;
         prev = c;
         continue;
@@ -178,7 +175,7 @@ export class InertFilter {
     let i = start;
     while (i < end && (s.charCodeAt(i) === 32 || s.charCodeAt(i) === 64)) i++;
     const tokenStart = i;
-    while (i < end && KIND[s.charCodeAt(i)] !== SPACE && s.charCodeAt(i) !== 64) i++;
+    while (i < end && CODE[s.charCodeAt(i)] !== SPACE && s.charCodeAt(i) !== 64) i++;
     const tokenEnd = i;
     while (i < end && s.charCodeAt(i) === 32) i++;
     if (i >= end) return false;
@@ -187,11 +184,10 @@ export class InertFilter {
     let h = 0;
     let letters = 0;
     for (let j = seg; j < tokenEnd; j++) {
-      const c = s.charCodeAt(j);
-      const k = KIND[c];
-      if (k !== WORD && k !== UPPER && k !== UNDERSCORE) break;
-      h = (Math.imul(h, 31) + (k === UPPER ? c + 32 : c)) & HASH_MASK;
-      if ((c | 32) >= 97 && (c | 32) <= 122) letters = h;
+      const k = CODE[s.charCodeAt(j)];
+      if (k < 48) break;
+      h = (Math.imul(h, 31) + k) & HASH_MASK;
+      if (k >= 97) letters = h;
     }
     return (h !== 0 && this.leading.has(h)) || (letters !== 0 && this.leading.has(letters));
   }

@@ -7,10 +7,13 @@
 import type { Transaction } from '../../engine/transaction.types.ts';
 import { base64Text, charMask, DECODABLE, fullyDecode } from './attack-input.decoder.ts';
 import { forEachInput, plainRange, type InputSink } from './attack-input.extractor.ts';
-import { CharClass, PartBit, type AttackDetector, type AttackFamily, type AttackInput, type AttackMatch, type InputPart, type ScanValue } from './attack.types.ts';
+import { ATTACK_FAMILIES, CharClass, PartBit, type AttackDetector, type AttackFamily, type AttackInput, type AttackMatch, type InputPart, type ScanValue } from './attack.types.ts';
 import type { AttackSettings } from './attacks.settings.ts';
 import { wordProbe } from './attack-word.probes.ts';
 import { InertFilter } from './attack-input.prefilter.ts';
+
+/** One bit per attack family. */
+const FAMILY_BIT = Object.fromEntries(ATTACK_FAMILIES.map((f, i) => [f, 1 << i])) as Readonly<Record<AttackFamily, number>>;
 
 /** Longest value remembered as clean. */
 const MAX_CACHED_VALUE = 512;
@@ -60,15 +63,21 @@ export class AttackScanner implements InputSink {
     private readonly settings: AttackSettings,
   ) {
     this.inert = new InertFilter(detectors);
+    let all = 0;
+    for (const d of detectors) all |= FAMILY_BIT[d.family];
+    this.allFamilies = all;
   }
 
   private found: AttackMatch[] = [];
-  private readonly seen = new Set<AttackFamily>();
+  /** Bits ({@link FAMILY_BIT}) of the families found in the current call. */
+  private seen = 0;
+  /** Bits of every family the detectors can report. */
+  private readonly allFamilies: number;
 
   /** The attack hits in `tx`'s request, at most one per family. */
   scan(tx: Transaction): AttackMatch[] {
     this.found = [];
-    this.seen.clear();
+    this.seen = 0;
     forEachInput(tx, this.settings, this);
     return this.found;
   }
@@ -129,29 +138,29 @@ export class AttackScanner implements InputSink {
         this.cleanCount = 0;
       } else known.values.add(raw);
     }
-    return this.seen.size < this.detectors.length;
+    return (this.seen & this.allFamilies) !== this.allFamilies;
   }
 
   /** Records a probe word (a whole value that is an attack on its own). */
   private probe(input: AttackInput, raw: string): void {
     const p = wordProbe(raw, 0, raw.length);
-    if (p === null || this.seen.has(p.family)) return;
-    this.seen.add(p.family);
+    if (p === null || (this.seen & FAMILY_BIT[p.family]) !== 0) return;
+    this.seen |= FAMILY_BIT[p.family];
     this.found.push({ family: p.family, rule: p.rule, input, text: raw });
   }
 
   /** Runs the detectors on one variant. */
   private run(input: AttackInput, text: string, mask: number): void {
     const found = this.found;
-    const seen = this.seen;
     let lower: string | null = null;
-    const bit = PartBit[input.part];
+    const partBit = PartBit[input.part];
     const ds = this.detectors;
     for (let d = 0; d < ds.length; d++) {
       const det = ds[d];
-      if ((det.parts & bit) === 0 || (det.needs !== 0 && (det.needs & mask) === 0)) continue;
+      if ((det.parts & partBit) === 0 || (det.needs !== 0 && (det.needs & mask) === 0)) continue;
       if (input.structural && det.structural !== true) continue;
-      if (seen.has(det.family)) continue;
+      const familyBit = FAMILY_BIT[det.family];
+      if ((this.seen & familyBit) !== 0) continue;
       if (lower === null) lower = text.toLowerCase();
       const v: ScanValue = { input, text, lower, mask };
       let rule: string | null = null;
@@ -161,7 +170,7 @@ export class AttackScanner implements InputSink {
         rule = null;
       }
       if (rule !== null) {
-        seen.add(det.family);
+        this.seen |= familyBit;
         found.push({ family: det.family, rule, input, text });
       }
     }
