@@ -35,14 +35,9 @@ for (let c = 48; c <= 57; c++) CODE[c] = c;
 for (let c = 97; c <= 122; c++) CODE[c] = c;
 for (let c = 65; c <= 90; c++) CODE[c] = c + 32;
 CODE[95] = 95;
-CODE[32] = SPACE;
-CODE[44] = SPACE;
-CODE[126] = SPACE;
-CODE[58] = COLON;
-CODE[46] = DOT;
-CODE[47] = SLASH;
-CODE[64] = AT;
-CODE[45] = DASH;
+for (const [chars, kind] of [[' ,~', SPACE], [':', COLON], ['.', DOT], ['/', SLASH], ['@', AT], ['-', DASH]] as const) {
+  for (const ch of chars) CODE[ch.charCodeAt(0)] = kind;
+}
 
 /** Characters allowed outside strings in an inert JSON document: structure, numbers, true/false/null. */
 const JSON_OUTSIDE = new Uint8Array(128);
