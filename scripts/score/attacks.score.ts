@@ -7,7 +7,9 @@
  * what fires on the suricata-verify captures. Exits 1 when a family's recall is below the target or benign calls
  * are flagged above it.
  *
- * Usage: npm run score:attacks [-- --benign N] [--seed S] [--misses FAMILY] [--fp] [--json]
+ * Usage: npm run score:attacks [-- --benign N] [--seed S] [--misses FAMILY] [--held-out-misses] [--fp] [--json]
+ *
+ * `--misses` lists the tuning half's misses only (see {@link isTuningRow}); `--held-out-misses` adds the held-out ones.
  */
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,7 +20,7 @@ import type { Transaction } from '../../appliance/src/engine/transaction.types.t
 import { HttpEngine } from '../../appliance/src/engine/http-engine.ts';
 import { CaptureFileReader } from '../../appliance/src/engine/source/capture-file.reader.ts';
 import { generateScenario, listScenarios, writeScenarioCapture } from '../traffic/scenario.catalog.ts';
-import { benignTransactions, crsFamily, crsTransaction, loadCrsRows, CRS_CORPUS } from './attacks.traffic.ts';
+import { benignTransactions, crsFamily, hardBenignTransactions, crsTransaction, loadCrsRows, CRS_CORPUS } from './attacks.traffic.ts';
 
 /** Recall target per family (issue 5). */
 export const RECALL_TARGET = 0.9;
@@ -28,6 +30,10 @@ export const FP_TARGET = 0.001;
 function arg(name: string, def: number): number {
   const i = process.argv.indexOf(name);
   return i >= 0 ? Number(process.argv[i + 1]) : def;
+}
+
+function pct(found: number, total: number): string {
+  return total === 0 ? '—' : `${((100 * found) / total).toFixed(1)}%`;
 }
 
 function analyze(a: AttacksAnalyzer, tx: Transaction): CallContext {
@@ -93,11 +99,24 @@ async function scoreSuricataVerify(): Promise<{ calls: number; flagged: number; 
   return { calls, flagged, rules };
 }
 
-/** Recall of one family. */
+/**
+ * The tuning half of the corpus: rows with an even CRS test id. Rules are written against misses of this half only;
+ * the odd half is reported separately as held-out recall (the corpus is itself half of CRS's test stages, and the
+ * other half is further tests of the same rules, so a split by test within each rule mirrors it).
+ */
+export function isTuningRow(row: { test_id: number }): boolean {
+  return row.test_id % 2 === 0;
+}
+
+/** Recall of one family: all rows, the tuning half and the held-out half. */
 interface FamilyRecall {
   family: string;
   found: number;
   total: number;
+  tuneFound: number;
+  tuneTotal: number;
+  heldFound: number;
+  heldTotal: number;
 }
 
 /** Scores the CRS corpus: recall per family on match rows, detections on no_match rows. */
@@ -118,15 +137,21 @@ export function scoreCorpus(rows: NonNullable<ReturnType<typeof loadCrsRows>>): 
     }
     let r = by.get(fam);
     if (r === undefined) {
-      r = { family: fam, found: 0, total: 0 };
+      r = { family: fam, found: 0, total: 0, tuneFound: 0, tuneTotal: 0, heldFound: 0, heldTotal: 0 };
       by.set(fam, r);
     }
     r.total++;
+    const tune = isTuningRow(row);
+    if (tune) r.tuneTotal++;
+    else r.heldTotal++;
     const hit = fam.startsWith('other:') ? call.detections.length > 0 : call.detections.some((d) => d.type === fam);
-    if (hit) r.found++;
-    else {
+    if (hit) {
+      r.found++;
+      if (tune) r.tuneFound++;
+      else r.heldFound++;
+    } else if (tune || process.argv.includes('--held-out-misses')) {
       const list = misses.get(fam) ?? [];
-      list.push(`${row.rule_id}/${row.test_id} ${row.method} ${row.uri.slice(0, 120)} ${(row.body ?? '').slice(0, 120).replace(/\n/g, '\\n')} ${row.headers.filter(([n]) => !/^(host|accept|user-agent|content-type|content-length|connection)$/i.test(n)).map(([n, v]) => `${n}: ${v}`).join(' | ').slice(0, 120)}`);
+      list.push(`${tune ? '' : '(held out) '}${row.rule_id}/${row.test_id} ${row.method} ${row.uri.slice(0, 120)} ${(row.body ?? '').slice(0, 120).replace(/\n/g, '\\n')} ${row.headers.filter(([n]) => !/^(host|accept|user-agent|content-type|content-length|connection)$/i.test(n)).map(([n, v]) => `${n}: ${v}`).join(' | ').slice(0, 120)}`);
       misses.set(fam, list);
     }
   }
@@ -146,7 +171,7 @@ export function scoreBenign(txs: Transaction[]): { calls: number; flagged: numbe
     flagged++;
     const raw = tx.uri + (tx.requestBody?.data.toString('utf8') ?? '');
     if (/[\u4e00-\u9fff]|%E[4-9]/i.test(Buffer.from(raw, 'latin1').toString('utf8'))) chineseFlagged++;
-    if (examples.length < 20) examples.push(call.detections.map((d) => `${d.rule}: ${d.evidence}`).join(' ; '));
+    if (examples.length < (process.argv.includes("--fp") ? 400 : 20)) examples.push(call.detections.map((d) => `${d.rule}: ${d.evidence}`).join(' ; '));
   }
   return { calls: txs.length, flagged, chineseFlagged, examples };
 }
@@ -168,17 +193,19 @@ async function main(): Promise<void> {
       const rate = r.found / r.total;
       const own = !r.family.startsWith('other:');
       if (own && rate < RECALL_TARGET) fail = true;
-      console.log(`  ${r.family.padEnd(22)} ${(rate * 100).toFixed(1).padStart(5)}%  (${r.found}/${r.total})${own ? (rate >= RECALL_TARGET ? '' : '  below target') : '  (not one of our families: any detection)'}`);
+      const half = `tuning ${pct(r.tuneFound, r.tuneTotal)} (${r.tuneFound}/${r.tuneTotal}), held out ${pct(r.heldFound, r.heldTotal)} (${r.heldFound}/${r.heldTotal})`;
+      console.log(`  ${r.family.padEnd(22)} ${(rate * 100).toFixed(1).padStart(5)}%  (${r.found}/${r.total})  ${half}${own ? (rate >= RECALL_TARGET ? '' : '  below target') : '  (not one of our families: any detection)'}`);
     }
     console.log(`  no_match rows with a detection: ${c.noMatchFlagged}/${c.noMatchTotal} (not always benign)`);
     if (missFamily !== '') for (const m of c.misses.get(missFamily) ?? []) console.log(`    miss ${m}`);
   }
   const benign = benignTransactions(seed, benignN);
+  const hard = hardBenignTransactions(seed + 1, Math.round(benignN / 2));
   const scen = await scenarioTransactions();
-  const b = scoreBenign([...benign, ...scen]);
+  const b = scoreBenign([...benign, ...hard, ...scen]);
   const rate = b.flagged / b.calls;
   result.benign = { calls: b.calls, flagged: b.flagged, chineseFlagged: b.chineseFlagged };
-  console.log(`benign: ${b.calls} calls (${benign.length} generated, ${scen.length} from ${listScenarios().length} scenarios): ${b.flagged} flagged = ${(rate * 100).toFixed(3)}% (target < ${FP_TARGET * 100}%), Chinese text flagged: ${b.chineseFlagged}`);
+  console.log(`benign: ${b.calls} calls (${benign.length} generated, ${hard.length} harder generated, ${scen.length} from ${listScenarios().length} scenarios): ${b.flagged} flagged = ${(rate * 100).toFixed(3)}% (target < ${FP_TARGET * 100}%), Chinese text flagged: ${b.chineseFlagged}`);
   if (rate >= FP_TARGET || b.chineseFlagged > 0) fail = true;
   if (process.argv.includes('--fp')) for (const e of b.examples) console.log(`    fp ${e}`);
   const sv = await scoreSuricataVerify();

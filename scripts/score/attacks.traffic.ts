@@ -235,3 +235,98 @@ export function benignTransactions(seed: number, n: number): Transaction[] {
   }
   return out;
 }
+
+/** People and places whose names carry apostrophes, hyphens and accents. */
+const NAMES = [
+  "O'Brien", "D'Angelo", "Mary-Kate O'Neil", "Shaquille O'Neal", "L'Oréal Paris", "Côte d'Ivoire", "Dell'Acqua",
+  "N'Golo Kanté", "Ma'ayan", "Jean-Luc D'Arcy", "McDonald's", "Tim O'Reilly", "'t Hooft", "Hawai'i", "Ta'u",
+];
+
+/** English that reads like SQL, shell or markup to a keyword matcher, as users type it into API fields. */
+const SQLISH = [
+  'select a plan', 'drop us a line', 'Please select your size from the list below', "I'd like to drop off my order",
+  'union square, new york', 'insert coin to continue', 'update: the delivery is delayed', 'delete old photos and sleep',
+  'order by size, then by color', 'where and when?', 'Is null the same as empty?', 'like and subscribe',
+  "It's either this or that", "Don't panic - it's fine", "We're open 9-5, Mon-Fri", 'Rock & roll; blues & jazz',
+  'case closed', 'the end', 'from 1 to 10', 'top 10 gifts for dad', 'exec summary attached', 'execute order 66',
+  'create table of contents', 'group by region please', 'having fun yet?', 'between you and me', "who's in? (reply by 5pm)",
+  'A or B, not both', 'yes and no', "It's 100% cotton, isn't it?", 'Price: $20 (was $25)', 'Save 10%; today only!',
+  'cc: john, mary & paul', 'Sleep mode (5 min)', 'Benchmark results: 2x faster', 'Declare your items at customs',
+  'Truncate long names', 'Alter the hem by 2 cm', 'Version 2.0 -- changelog', 'Q: why? A: because.', 'x > 5 or y < 3',
+  "She said 'hello' and left", "'quoted' text", 'The "best" pizza in town', '#1 seller; 5-star rated', 'wait for delay',
+  'sort by: price (low to high)', "can't login -- help!", 'char limit 140', 'substring match', 'count me in',
+  'user_name and pass_word fields', 'email or phone', 'Not sure; maybe later', 'My cat (Tom) & dog (Rex)',
+];
+
+/** Opaque values clients send: base64 blobs, JWTs, hashes, signed URLs. */
+function opaque(rng: SeededRandom): string {
+  switch (rng.int(0, 4)) {
+    case 0:
+      return Buffer.from(rng.pick([...SQLISH, ...NAMES, ...CHINESE])).toString('base64');
+    case 1:
+      return `eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.${Buffer.from(JSON.stringify({ sub: rng.uuid(), name: rng.pick(NAMES), iat: 1700000000 + rng.int(0, 1e6) })).toString('base64url')}.${Buffer.from(rng.hex(64), 'hex').toString('base64url')}`;
+    case 2:
+      return Buffer.from(rng.hex(48), 'hex').toString('base64');
+    case 3:
+      return `sha256=${rng.hex(64)}`;
+    default:
+      return `https://cdn.example.com/u/${rng.hex(12)}.jpg?X-Amz-Signature=${rng.hex(64)}&X-Amz-Expires=3600`;
+  }
+}
+
+/**
+ * `n` harder benign API calls from seed `seed`: JSON with apostrophes in names (O'Brien), English that reads like
+ * SQL ("select a plan", "drop us a line"), Chinese text, base64 blobs and JWTs in bodies, queries and headers,
+ * filter/sort query builders. Written apart from the attack rules, as a false-positive check.
+ */
+export function hardBenignTransactions(seed: number, n: number): Transaction[] {
+  const rng = new SeededRandom(seed);
+  const out: Transaction[] = [];
+  const text = (): string => rng.pick(rng.chance(0.4) ? SQLISH : rng.chance(0.5) ? NAMES : rng.chance(0.5) ? CHINESE : PHRASES);
+  for (let i = 0; i < n; i++) {
+    const headers: HeaderList = [
+      ['Host', 'api.example.com'],
+      ['User-Agent', rng.pick(AGENTS)],
+      ['Accept', 'application/json'],
+    ];
+    if (rng.chance(0.5)) headers.push(['Authorization', `Bearer ${opaque(rng)}`]);
+    if (rng.chance(0.3)) headers.push(['X-Client-Data', opaque(rng)]);
+    if (rng.chance(0.2)) headers.push(['X-User-Name', enc(rng.pick(NAMES))]);
+    let method = 'GET';
+    let uri: string;
+    let body: string | null = null;
+    switch (rng.int(0, 5)) {
+      case 0:
+        uri = `/api/v1/customers?name=${enc(rng.pick(NAMES))}&q=${enc(text())}&sort=${rng.pick(['-created_at', 'name,asc', 'price:desc'])}&filter[status]=${rng.pick(['active', 'closed'])}&op=${rng.pick(['gte', 'lte', 'ne', 'eq', 'in'])}`;
+        break;
+      case 1:
+        method = 'POST';
+        uri = '/api/v1/customers';
+        headers.push(['Content-Type', 'application/json']);
+        body = JSON.stringify({ firstName: rng.pick(['Sean', 'Mary', '伟', 'Aoife']), lastName: rng.pick(NAMES), company: rng.pick(NAMES), notes: [text(), text()], plan: rng.pick(SQLISH), avatar: opaque(rng), active: rng.chance(0.5), score: rng.int(0, 100) / 10 });
+        break;
+      case 2:
+        method = rng.pick(['PUT', 'PATCH']);
+        uri = `/api/v2/tickets/${rng.int(1, 99999)}`;
+        headers.push(['Content-Type', 'application/json']);
+        body = JSON.stringify({ subject: text(), body: `${text()}\n\n${text()}\n-- \n${rng.pick(NAMES)}`, token: opaque(rng), meta: { lang: rng.pick(['zh-CN', 'en-IE']), tags: [rng.pick(WORDS)] } });
+        break;
+      case 3:
+        method = 'POST';
+        uri = '/api/v1/feedback';
+        headers.push(['Content-Type', 'application/x-www-form-urlencoded']);
+        body = `name=${enc(rng.pick(NAMES))}&message=${enc(text())}&rating=${rng.int(1, 5)}&signature=${enc(opaque(rng))}`;
+        break;
+      case 4:
+        uri = `/api/v1/search?query=${enc(text())}&page=${rng.int(1, 9)}&cursor=${enc(opaque(rng))}`;
+        break;
+      default:
+        method = 'POST';
+        uri = '/graphql';
+        headers.push(['Content-Type', 'application/json']);
+        body = JSON.stringify({ query: 'query Customer($id: ID!) { customer(id: $id) { name orders(first: 10) { id total } } }', variables: { id: rng.uuid(), note: text() } });
+    }
+    out.push(makeTransaction({ method, uri, headers, body, status: rng.pick([200, 201, 400, 404]), responseBody: '{"ok":true}', responseType: 'application/json' }));
+  }
+  return out;
+}

@@ -8,7 +8,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { scoreBenign, scoreCorpus, scenarioTransactions } from '../../../scripts/score/attacks.score.ts';
-import { benignTransactions, loadCrsRows, CRS_CORPUS } from '../../../scripts/score/attacks.traffic.ts';
+import { benignTransactions, crsTransaction, hardBenignTransactions, loadCrsRows, CRS_CORPUS } from '../../../scripts/score/attacks.traffic.ts';
+import { AttacksAnalyzer } from '../../../appliance/src/analyzers/attacks/attacks.analyzer.ts';
+import { defaultAttackDetectors } from '../../../appliance/src/analyzers/attacks/detector.registry.ts';
+import type { Transaction } from '../../../appliance/src/engine/transaction.types.ts';
+import type { CallContext } from '../../../appliance/src/analyzers/call.context.ts';
 import { analyzeCaptureFile } from '../../../appliance/src/analysis/offline-analysis.service.ts';
 import { generateScenario, writeScenarioCapture } from '../../../scripts/traffic/scenario.catalog.ts';
 
@@ -17,7 +21,7 @@ import { generateScenario, writeScenarioCapture } from '../../../scripts/traffic
  * regression fails the build. The issue's target is 0.9 in every family; families below it are listed there.
  */
 const FLOORS: Readonly<Record<string, number>> = {
-  sqli: 0.79,
+  sqli: 0.92,
   xss: 0.93,
   path_traversal: 0.89,
   command_injection: 0.9,
@@ -36,10 +40,29 @@ test('CRS corpus: recall per family is at least its floor', { skip: rows === nul
     assert.ok(r !== undefined && r.total > 0, `no ${family} rows in the corpus`);
     assert.ok(r.found / r.total >= floor, `${family}: recall ${(r.found / r.total).toFixed(3)} below floor ${floor} (${r.found}/${r.total})`);
   }
+  // SQLi rules were last tuned on the even-test-id half only: the held-out half keeps the issue's 90 %.
+  const sqli = by.get('sqli')!;
+  assert.ok(sqli.heldFound / sqli.heldTotal >= 0.9, `sqli held-out recall ${sqli.heldFound}/${sqli.heldTotal}`);
+});
+
+/** Detection rules of `tx`, sorted. */
+function rules(a: AttacksAnalyzer, tx: Transaction): string {
+  const call: CallContext = { tx, host: tx.host, auth: null, endpoint: null, sensitive: [], detections: [] };
+  a.onCall(call);
+  return call.detections.map((d) => d.rule).sort().join(',');
+}
+
+test('CRS corpus: the pre-filter changes no detection on any row', { skip: rows === null ? `CRS corpus not found at ${CRS_CORPUS}` : false }, () => {
+  const filtered = new AttacksAnalyzer();
+  const plain = new AttacksAnalyzer({}, defaultAttackDetectors().map((d) => ({ ...d, triggers: undefined })));
+  for (const row of rows!) {
+    const tx = crsTransaction(row);
+    assert.equal(rules(filtered, tx), rules(plain, tx), `${row.rule_id}/${row.test_id}`);
+  }
 });
 
 test('benign traffic: no false positives on generated API calls and engine scenarios, none on Chinese text', async () => {
-  const txs = [...benignTransactions(424242, 10000), ...(await scenarioTransactions())];
+  const txs = [...benignTransactions(424242, 10000), ...hardBenignTransactions(424243, 5000), ...(await scenarioTransactions())];
   const b = scoreBenign(txs);
   assert.ok(b.calls > 10000);
   assert.equal(b.chineseFlagged, 0, b.examples.join('\n'));

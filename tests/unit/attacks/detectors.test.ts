@@ -127,3 +127,22 @@ test('user agents: list separators are not shell separators; Shellshock is', () 
   assert.ok(shellshock.some((d) => d.type === 'command_injection'));
   assert.ok(detect({ requestHeaders: [['User-Agent', 'x; cat /etc/passwd']] }).some((d) => d.type === 'command_injection'));
 });
+
+test('sqli grammar: bare operators, probe words, statements without a quote, glued comments and escaped quotes', () => {
+  const rules = (v: string): string[] => detect({ target: `/api/search?q=${encodeURIComponent(v)}` }).map((d) => d.rule ?? '');
+  for (const [v, rule] of [
+    ['<>', 'sqli.operator_only'], ['!=', 'sqli.operator_only'], ['IS  NOT NULL', 'sqli.operator_only'], ['XOR', 'sqli.operator_only'],
+    ['tempdb', 'sqli.schema_probe'], ['Northwind', 'sqli.schema_probe'], ['MSysAccessObjects', 'sqli.schema_probe'], ['SCHEMA_NAME', 'sqli.schema_probe'],
+    ['4294967296', 'sqli.integer_overflow'], ['execute xp_dirtree', 'sqli.statement'], ["VALUES ('a', 'b')", 'sqli.statement'],
+    ['/CREATE TABLE Persons', 'sqli.statement'], ['div (23.23 , 2)', 'sqli.function'], ['6 As" from', 'sqli.alias_from'], ['; as not from', 'sqli.alias_from'],
+    ['ORder by', 'sqli.order_by'], ['DR/**/OP/*x*/users', 'sqli.comment_obfuscation'], ["\\'and", 'sqli.boolean_injection'], ["admin '", 'sqli.quote_break'],
+  ] as const) {
+    assert.ok(rules(v).includes(rule), `${v}: ${rules(v).join(', ')}`);
+  }
+  // the same words in their ordinary API uses
+  for (const v of ['2147483647', '4294967295', 'xorshift', '<', '>', 'and', 'like', 'regexp', 'gte', 'execute order 66', 'create table of contents', 'drop table reservation at 7', 'order by phone', 'such as from home', "O'Brien", "Mary-Kate O'Neil", 'admin', "it's"]) {
+    assert.deepEqual(rules(v), [], v);
+  }
+  assert.deepEqual(familiesInJson("I'd like to drop off my order"), []);
+  assert.deepEqual(detect({ method: 'POST', target: '/api/customers', requestType: 'application/json', requestBody: JSON.stringify({ lastName: "D'Angelo", plan: 'select a plan', note: 'drop us a line', count: 4294967295 }) }), []);
+});

@@ -81,3 +81,17 @@ test('one detection per family per call; several families in one call', () => {
   const ds = detect({ target: `/a?x=${encodeURIComponent("1' OR '1'='1")}&y=${encodeURIComponent("' UNION SELECT 1--")}&z=${encodeURIComponent('<script>x</script>')}` });
   assert.deepEqual(ds.map((d) => d.type).sort(), ['sqli', 'xss']);
 });
+
+test('likely success by an unusually slow answer for the endpoint (time-based blind injection), not by a slow benign call', () => {
+  const a = new AttacksAnalyzer({ sizeBaselineMinSamples: 20 });
+  for (let i = 0; i < 30; i++) detect({ target: `/items?id=${i}`, status: 200, latencyUs: 80_000 + (i % 7) * 5_000, responseBody: '{"id":1}' }, a, '/items');
+  const slow = detect({ target: `/items?id=${encodeURIComponent("1' AND SLEEP(5)-- ")}`, status: 200, latencyUs: 5_100_000, responseBody: '{"id":1}' }, a, '/items')[0];
+  assert.equal(slow.type, 'sqli');
+  assert.equal(slow.outcome, 'likely_success');
+  assert.match(slow.evidence, /after 5\.1 s, unusual time for this endpoint \(mean 0\.1 s\)/);
+  const quick = detect({ target: `/items?id=${encodeURIComponent("1' AND SLEEP(5)-- ")}`, status: 200, latencyUs: 95_000, responseBody: '{"id":1}' }, a, '/items')[0];
+  assert.equal(quick.outcome, 'unknown');
+  // xss is not confirmed by time; an endpoint without a baseline neither
+  assert.equal(detect({ target: `/items?q=${encodeURIComponent('<script>alert(1)</script>')}`, status: 200, latencyUs: 9_000_000, responseBody: '{}' }, a, '/items')[0].outcome, 'unknown');
+  assert.equal(detect({ target: `/other?id=${encodeURIComponent("1' AND SLEEP(5)-- ")}`, status: 200, latencyUs: 5_100_000, responseBody: '{}' }, a, '/other')[0].outcome, 'unknown');
+});

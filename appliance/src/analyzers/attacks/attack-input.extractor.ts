@@ -10,6 +10,8 @@ import { JsonWalker, unescapeJson } from '../sensitive/json-body.walker.ts';
 import { walkXml } from '../sensitive/xml-body.walker.ts';
 import { headerIs } from '../identity/header.names.ts';
 import type { AttackInput, InputPart } from './attack.types.ts';
+import { wordProbe } from './attack-word.probes.ts';
+import type { InertFilter } from './attack-input.prefilter.ts';
 import type { AttackSettings } from './attacks.settings.ts';
 
 /** Headers that carry protocol data: only header-wide detectors (JNDI lookups) inspect them. */
@@ -24,6 +26,10 @@ const STRUCTURAL_HEADERS = new Set([
 /** Receives inputs as they are extracted (no object per input); returns false to stop the extraction. */
 export interface InputSink {
   input(part: InputPart, name: string, value: string, isName: boolean, structural: boolean): boolean;
+  /** Values it proves inert are not handed over (path, query, form and JSON; see attack-input.prefilter.ts). */
+  readonly inert?: InertFilter;
+  /** Whether a header value (as received) was clean before: it is then not converted and handed over again. */
+  knownClean?(part: InputPart, name: string, raw: string): boolean;
 }
 
 /** Structural header names and `cookie`, indexed by length, for allocation-free case-insensitive look-ups. */
@@ -44,7 +50,8 @@ const MAX_PLAIN_VALUE = 16;
 
 /**
  * Whether `s[start, end)` is a plain token no detector can flag: shorter than `max`, only letters, digits and `-`
- * (and `_` in names). Checked on the raw text so plain values are never sliced or decoded. Empty ranges are plain.
+ * (and `_` in names), and not a probe word (attack-word.probes.ts). Checked on the raw text so plain values are never
+ * sliced or decoded. Empty ranges are plain.
  */
 export function plainRange(s: string, start: number, end: number, max: number, name: boolean): boolean {
   if (end - start >= max) return false;
@@ -52,11 +59,7 @@ export function plainRange(s: string, start: number, end: number, max: number, n
     const c = s.charCodeAt(i);
     if (!((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 45 || (name && c === 95))) return false;
   }
-  if (!name && end - start >= 4 && end - start <= 6) {
-    const w = s.slice(start, end).toLowerCase();
-    return w !== 'tempdb' && w !== 'msdb';
-  }
-  return true;
+  return end === start || wordProbe(s, start, end) === null;
 }
 
 /** Hands inputs to a sink up to the settings' limits. */
@@ -64,8 +67,13 @@ class InputList {
   count = 0;
   constructor(
     private readonly s: AttackSettings,
-    private readonly sink: InputSink,
+    readonly sink: InputSink,
   ) {}
+
+  /** Whether `text[start, end)` needs no look: plain, or proven inert by the sink's filter. */
+  skip(text: string, start: number, end: number, max: number, name: boolean): boolean {
+    return plainRange(text, start, end, max, name) || (this.sink.inert !== undefined && this.sink.inert.inert(text, start, end));
+  }
 
   full(): boolean {
     return this.count >= this.s.maxInputs;
@@ -105,8 +113,8 @@ class InputList {
         const ne = eq >= 0 && eq < ve ? eq : ve;
         const vs = eq >= 0 && eq < ve ? eq + 1 : ve;
         count++;
-        const namePlain = plainRange(text, ns, ne, MAX_PLAIN_NAME, true);
-        const valuePlain = plainRange(text, vs, ve, MAX_PLAIN_VALUE, false);
+        const namePlain = this.skip(text, ns, ne, MAX_PLAIN_NAME, true);
+        const valuePlain = this.skip(text, vs, ve, MAX_PLAIN_VALUE, false);
         if (!namePlain || !valuePlain) {
           const name = percentDecode(text, ns, ne, !cookie);
           if (!namePlain && !this.add(part, name, name, true)) return;
@@ -130,12 +138,12 @@ function jsonInputs(list: InputList, text: string): boolean {
       let name: string | null = null;
       if (d >= 0 && walker.keyStart[d] !== lastKeyStart) {
         lastKeyStart = walker.keyStart[d];
-        if (walker.keyEscaped[d] === 1 || !plainRange(src, walker.keyStart[d], walker.keyEnd[d], MAX_PLAIN_NAME, true)) {
+        if (walker.keyEscaped[d] === 1 || !list.skip(src, walker.keyStart[d], walker.keyEnd[d], MAX_PLAIN_NAME, true)) {
           name = walker.key(d);
           if (!list.add('json', name, name, true)) return false;
         }
       }
-      if (!isString || (!escaped && plainRange(src, start, end, MAX_PLAIN_VALUE, false))) return !list.full();
+      if (!isString || (!escaped && list.skip(src, start, end, MAX_PLAIN_VALUE, false))) return !list.full();
       if (name === null) name = d >= 0 ? walker.key(d) : '';
       return list.add('json', name, escaped ? unescapeJson(src, start, end) : src.slice(start, end));
     },
@@ -162,9 +170,11 @@ function bodyInputs(list: InputList, tx: Transaction, s: AttackSettings): void {
       return;
     }
   }
+  const first = firstNonSpace(raw);
+  const json = ctype.includes('json') || ((first === 123 || first === 91) && !ctype.includes('x-www-form-urlencoded'));
+  if (json && list.sink.inert !== undefined && list.sink.inert.inertJson(raw)) return;
   const text = latin1ToUtf8(raw);
-  const first = firstNonSpace(text);
-  if (ctype.includes('json') || ((first === 123 || first === 91) && !ctype.includes('x-www-form-urlencoded'))) {
+  if (json) {
     const parsed = jsonInputs(list, text);
     // Operator keys whose values are null, true, false or objects are not visited as scalars: pass the document.
     if (text.indexOf('"$') >= 0) list.add('body', '', text);
@@ -203,14 +213,18 @@ function firstNonSpace(s: string): number {
  */
 export function forEachInput(tx: Transaction, s: AttackSettings, sink: InputSink): void {
   const list = new InputList(s, sink);
-  if (!list.add('path', '', percentDecode(tx.path, 0, tx.path.length, false))) return;
+  if (sink.inert === undefined || !sink.inert.inert(tx.path, 0, tx.path.length)) {
+    if (!list.add('path', '', percentDecode(tx.path, 0, tx.path.length, false))) return;
+  }
   if (tx.query.length > 0) list.pairs('query', tx.query, 38);
   const headers = tx.requestHeaders;
   for (let i = 0; i < headers.length && !list.full(); i++) {
     const [name, value] = headers[i];
     const kind = headerKind(name);
     if (kind === 2) list.pairs('cookie', value, 59);
-    else if (kind === 0) list.add('header', name, latin1ToUtf8(value));
+    else if (kind === 0) {
+      if (sink.knownClean === undefined || !sink.knownClean('header', name, value)) list.add('header', name, latin1ToUtf8(value));
+    }
     else if (value.indexOf('$') >= 0) list.add('header', name, latin1ToUtf8(value), false, true);
   }
   if (!list.full()) bodyInputs(list, tx, s);

@@ -2,9 +2,10 @@
  * Grades an attack by the response: `attempt` when it was refused (4xx, or a 3xx redirect away), `likely_success`
  * when the server answered 2xx/5xx with a back-end signature of the injected family (SQL error text, /etc/passwd or
  * win.ini content, command output, the XSS payload reflected unescaped, an evaluated template probe, cloud
- * metadata) or, for 2xx, a response unusually large for the endpoint; else `unknown` (no response, or accepted
- * without a sign of success). Keeps the per-endpoint response size baseline (Welford mean/variance of 2xx
- * responses to calls without attacks), keyed by the endpoint template the inventory analyzer matched.
+ * metadata), for 2xx a response unusually large for the endpoint, or an answer unusually slow for it (time-based
+ * blind injection: `sleep(5)`, `WAITFOR DELAY`, `ping -c 10`); else `unknown` (no response, or accepted without
+ * a sign of success). Keeps per-endpoint baselines of response size and response time (Welford mean/variance of
+ * 2xx responses to calls without attacks), keyed by the endpoint template the inventory analyzer matched.
  */
 import type { AttackOutcome, CallContext, Severity } from '../call.context.ts';
 import type { AttackFamily, AttackMatch } from './attack.types.ts';
@@ -47,10 +48,38 @@ export interface AttackGrade {
   reason: string;
 }
 
-interface SizeStats {
+/** Running mean and variance (Welford). */
+interface Running {
   n: number;
   mean: number;
   m2: number;
+}
+
+/** Baselines of one endpoint: response size and response time. */
+interface EndpointStats {
+  size: Running;
+  time: Running;
+}
+
+function addSample(r: Running, x: number): void {
+  r.n++;
+  const d = x - r.mean;
+  r.mean += d / r.n;
+  r.m2 += d * (x - r.mean);
+}
+
+/** Whether `x` is above mean + `sigmas` standard deviations and at least `ratio` times the mean. */
+function unusual(r: Running, x: number, minSamples: number, sigmas: number, ratio: number): boolean {
+  if (r.n < minSamples) return false;
+  const sd = Math.sqrt(r.m2 / (r.n - 1));
+  return x > r.mean + sigmas * sd && x >= r.mean * ratio;
+}
+
+/** Families whose injections are confirmed by a delayed answer (time-based blind payloads). */
+const TIMED_FAMILIES: ReadonlySet<AttackFamily> = new Set(['sqli', 'command_injection', 'nosql_injection', 'ssti', 'xxe', 'ssrf', 'jndi_injection']);
+
+function seconds(us: number): string {
+  return `${(us / 1e6).toFixed(1)} s`;
 }
 
 function anyIn(body: string, list: readonly string[]): string | null {
@@ -70,18 +99,18 @@ function probeResult(payload: string): string | null {
 
 /** Grades matches and keeps the response size baseline. */
 export class AttackGrader {
-  private readonly sizes = new Map<string, Map<string, SizeStats>>();
+  private readonly sizes = new Map<string, Map<string, EndpointStats>>();
   private endpoints = 0;
 
   constructor(private readonly settings: AttackSettings) {}
 
-  /** Learns the response size of a 2xx call without attacks (only for calls matched to an endpoint template). */
+  /** Learns the response size and time of a 2xx call without attacks (only for calls matched to an endpoint template). */
   learn(call: CallContext): void {
     const st = call.tx.status;
     if (st === null || st < 200 || st >= 300 || call.endpoint === null) return;
     let byKey = this.sizes.get(call.host);
     if (byKey === undefined) {
-      byKey = new Map<string, SizeStats>();
+      byKey = new Map<string, EndpointStats>();
       this.sizes.set(call.host, byKey);
     }
     const key = call.endpoint.key;
@@ -92,24 +121,31 @@ export class AttackGrader {
         this.endpoints = 0;
         return;
       }
-      s = { n: 0, mean: 0, m2: 0 };
+      s = { size: { n: 0, mean: 0, m2: 0 }, time: { n: 0, mean: 0, m2: 0 } };
       byKey.set(key, s);
     }
-    const x = call.tx.responseBytes;
-    s.n++;
-    const d = x - s.mean;
-    s.mean += d / s.n;
-    s.m2 += d * (x - s.mean);
+    addSample(s.size, call.tx.responseBytes);
+    if (call.tx.latencyUs !== null) addSample(s.time, call.tx.latencyUs);
   }
 
   /** Whether the call's response is unusually large for its endpoint (and the baseline is ready). */
   unusualSize(call: CallContext): boolean {
-    if (call.endpoint === null) return false;
-    const s = this.sizes.get(call.host)?.get(call.endpoint.key);
-    if (s === undefined || s.n < this.settings.sizeBaselineMinSamples) return false;
-    const sd = Math.sqrt(s.m2 / (s.n - 1));
-    const x = call.tx.responseBytes;
-    return x > s.mean + this.settings.sizeBaselineSigmas * sd && x >= s.mean * this.settings.sizeBaselineRatio;
+    const s = this.stats(call);
+    const c = this.settings;
+    return s !== undefined && unusual(s.size, call.tx.responseBytes, c.sizeBaselineMinSamples, c.sizeBaselineSigmas, c.sizeBaselineRatio);
+  }
+
+  /** The endpoint's mean response time when the call's answer was unusually slow for it (and the baseline is ready), else null. */
+  unusualTime(call: CallContext): number | null {
+    const s = this.stats(call);
+    const t = call.tx.latencyUs;
+    const c = this.settings;
+    if (s === undefined || t === null || t < c.timeBaselineMinDelayUs) return null;
+    return unusual(s.time, t, c.sizeBaselineMinSamples, c.timeBaselineSigmas, c.timeBaselineRatio) ? s.time.mean : null;
+  }
+
+  private stats(call: CallContext): EndpointStats | undefined {
+    return call.endpoint === null ? undefined : this.sizes.get(call.host)?.get(call.endpoint.key);
   }
 
   /** Grades one match by the call's response; `body` is the lower-cased response text ('' when none). */
@@ -125,6 +161,10 @@ export class AttackGrader {
     if (sig !== null) return { outcome: 'likely_success', severity: 'critical', reason: `response ${status} ${sig}` };
     if (status >= 200 && status < 300 && m.family !== 'scanner' && this.unusualSize(call)) {
       return { outcome: 'likely_success', severity: 'critical', reason: `response ${status} of unusual size (${call.tx.responseBytes} bytes) for this endpoint` };
+    }
+    if (TIMED_FAMILIES.has(m.family)) {
+      const mean = this.unusualTime(call);
+      if (mean !== null) return { outcome: 'likely_success', severity: 'critical', reason: `response ${status} after ${seconds(call.tx.latencyUs ?? 0)}, unusual time for this endpoint (mean ${seconds(mean)})` };
     }
     return { outcome: 'unknown', severity: base, reason: status >= 500 ? `server error ${status} without a back-end signature` : `accepted with ${status}, no sign of success` };
   }

@@ -7,15 +7,25 @@
 import type { Transaction } from '../../engine/transaction.types.ts';
 import { base64Text, charMask, DECODABLE, fullyDecode } from './attack-input.decoder.ts';
 import { forEachInput, plainRange, type InputSink } from './attack-input.extractor.ts';
-import { CharClass, PartBit, type AttackDetector, type AttackFamily, type AttackInput, type AttackMatch, type InputPart, type ScanValue } from './attack.types.ts';
+import { ATTACK_FAMILIES, CharClass, PartBit, type AttackDetector, type AttackFamily, type AttackInput, type AttackMatch, type InputPart, type ScanValue } from './attack.types.ts';
 import type { AttackSettings } from './attacks.settings.ts';
+import { wordProbe } from './attack-word.probes.ts';
+import { InertFilter } from './attack-input.prefilter.ts';
+
+/** One bit per attack family. */
+const FAMILY_BIT = Object.fromEntries(ATTACK_FAMILIES.map((f, i) => [f, 1 << i])) as Readonly<Record<AttackFamily, number>>;
 
 /** Longest value remembered as clean. */
 const MAX_CACHED_VALUE = 512;
 /** Shorter values are scanned again rather than looked up: their scan costs less than the cache. */
 const MIN_CACHED_VALUE = 24;
+/** Header values repeat per client and are looked up before they are converted: cached from this length. */
+const MIN_CACHED_HEADER = 8;
 /** Character classes a base64 value may have (besides letters, digits, '+' and '-'). */
 const BASE64_CLASSES = CharClass.Slash | CharClass.Equals | CharClass.Underscore;
+
+/** Classes a probe word may have (attack-word.probes.ts): letters and digits have none. */
+const PROBE_CLASSES = CharClass.Underscore;
 
 /** Values shorter than this made only of letters, digits and `-` skip the detectors. */
 const PLAIN_MAX = 16;
@@ -45,21 +55,40 @@ export class AttackScanner implements InputSink {
    */
   private readonly clean = new Map<string, Map<string, CleanPlace>>();
   private cleanCount = 0;
+  /** Proves values inert for these detectors, so the extractor does not hand them over. */
+  readonly inert: InertFilter;
 
   constructor(
     private readonly detectors: readonly AttackDetector[],
     private readonly settings: AttackSettings,
-  ) {}
+  ) {
+    this.inert = new InertFilter(detectors);
+    let all = 0;
+    for (const d of detectors) all |= FAMILY_BIT[d.family];
+    this.allFamilies = all;
+  }
 
   private found: AttackMatch[] = [];
-  private readonly seen = new Set<AttackFamily>();
+  /** Bits ({@link FAMILY_BIT}) of the families found in the current call. */
+  private seen = 0;
+  /** Bits of every family the detectors can report. */
+  private readonly allFamilies: number;
 
   /** The attack hits in `tx`'s request, at most one per family. */
   scan(tx: Transaction): AttackMatch[] {
     this.found = [];
-    this.seen.clear();
+    this.seen = 0;
     forEachInput(tx, this.settings, this);
     return this.found;
+  }
+
+  /** Whether `raw` was clean before in this place (counted as a cache hit). */
+  knownClean(part: InputPart, name: string, raw: string): boolean {
+    const known = this.clean.get(part)?.get(name);
+    if (known === undefined || !known.values.has(raw)) return false;
+    known.hits++;
+    this.cacheHits++;
+    return true;
   }
 
   /** Inspects one input (the extractor's sink); returns false to stop. */
@@ -68,7 +97,7 @@ export class AttackScanner implements InputSink {
     if (raw.length < PLAIN_MAX && part !== 'header' && plainRange(raw, 0, raw.length, PLAIN_MAX, false)) return true;
     const found = this.found;
     let known: CleanPlace | undefined;
-    if (raw.length >= MIN_CACHED_VALUE && raw.length <= MAX_CACHED_VALUE && this.settings.cleanCacheSize > 0) {
+    if (raw.length >= (part === 'header' ? MIN_CACHED_HEADER : MIN_CACHED_VALUE) && raw.length <= MAX_CACHED_VALUE && this.settings.cleanCacheSize > 0) {
       let byName = this.clean.get(part);
       if (byName === undefined) {
         byName = new Map<string, CleanPlace>();
@@ -90,6 +119,7 @@ export class AttackScanner implements InputSink {
     const before = found.length;
     const input: AttackInput = { part, name, value: raw, isName, structural };
     const mask = charMask(raw);
+    if ((mask & ~PROBE_CLASSES) === 0) this.probe(input, raw);
     this.run(input, raw, mask);
     if ((mask & DECODABLE) !== 0) {
       const decoded = fullyDecode(raw);
@@ -108,21 +138,29 @@ export class AttackScanner implements InputSink {
         this.cleanCount = 0;
       } else known.values.add(raw);
     }
-    return this.seen.size < this.detectors.length;
+    return (this.seen & this.allFamilies) !== this.allFamilies;
+  }
+
+  /** Records a probe word (a whole value that is an attack on its own). */
+  private probe(input: AttackInput, raw: string): void {
+    const p = wordProbe(raw, 0, raw.length);
+    if (p === null || (this.seen & FAMILY_BIT[p.family]) !== 0) return;
+    this.seen |= FAMILY_BIT[p.family];
+    this.found.push({ family: p.family, rule: p.rule, input, text: raw });
   }
 
   /** Runs the detectors on one variant. */
   private run(input: AttackInput, text: string, mask: number): void {
     const found = this.found;
-    const seen = this.seen;
     let lower: string | null = null;
-    const bit = PartBit[input.part];
+    const partBit = PartBit[input.part];
     const ds = this.detectors;
     for (let d = 0; d < ds.length; d++) {
       const det = ds[d];
-      if ((det.parts & bit) === 0 || (det.needs !== 0 && (det.needs & mask) === 0)) continue;
+      if ((det.parts & partBit) === 0 || (det.needs !== 0 && (det.needs & mask) === 0)) continue;
       if (input.structural && det.structural !== true) continue;
-      if (seen.has(det.family)) continue;
+      const familyBit = FAMILY_BIT[det.family];
+      if ((this.seen & familyBit) !== 0) continue;
       if (lower === null) lower = text.toLowerCase();
       const v: ScanValue = { input, text, lower, mask };
       let rule: string | null = null;
@@ -132,7 +170,7 @@ export class AttackScanner implements InputSink {
         rule = null;
       }
       if (rule !== null) {
-        seen.add(det.family);
+        this.seen |= familyBit;
         found.push({ family: det.family, rule, input, text });
       }
     }

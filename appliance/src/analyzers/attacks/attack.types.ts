@@ -103,6 +103,16 @@ export interface AttackDetector {
   readonly parts: number;
   /** Inspects structural headers too (e.g. JNDI lookups are logged from any header). */
   readonly structural?: boolean;
+  /**
+   * Lower-case words without one of which the detector cannot fire on an inert-looking value (letters, digits and
+   * `_ -.,@~/` only; see attack-input.prefilter.ts). Undefined turns the pre-filter off.
+   */
+  readonly triggers?: readonly string[];
+  /**
+   * Lower-case words that make an inert-looking value suspect when the last `/` segment of its first token starts
+   * with one (a value that starts with a command); compared up to the first `-` or `.`.
+   */
+  readonly leadingWords?: readonly string[];
   /** Returns the rule id that matched (e.g. `sqli.union_select`), or null. Must not throw. */
   detect(v: ScanValue): string | null;
 }

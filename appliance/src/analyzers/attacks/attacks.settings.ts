@@ -1,6 +1,6 @@
 /**
- * Settings of the attack detection analyzer: the bounds on work per call and the response-size baseline used to
- * grade attempts. Every limit is named here; {@link resolveAttackSettings} fills defaults.
+ * Settings of the attack detection analyzer: the bounds on work per call and the response size and time baselines
+ * used to grade attempts (both learned after `sizeBaselineMinSamples` clean 2xx calls of an endpoint). Every limit is named here; {@link resolveAttackSettings} fills defaults.
  */
 
 /** Attack analyzer settings. */
@@ -13,12 +13,18 @@ export interface AttackSettings {
   maxBodyBytes: number;
   /** Response body bytes searched for success signatures and reflections. */
   maxResponseBytes: number;
-  /** Calls of an endpoint with a 2xx response needed before its response size baseline is used. */
+  /** Calls of an endpoint with a 2xx response needed before its response size and time baselines are used. */
   sizeBaselineMinSamples: number;
   /** A response is unusually large when above mean + this many standard deviations ... */
   sizeBaselineSigmas: number;
   /** ... and at least this many times the mean. */
   sizeBaselineRatio: number;
+  /** A response is unusually slow when above mean + this many standard deviations of the endpoint's times ... */
+  timeBaselineSigmas: number;
+  /** ... and at least this many times the mean ... */
+  timeBaselineRatio: number;
+  /** ... and at least this long (µs): time-based blind payloads wait seconds. */
+  timeBaselineMinDelayUs: number;
   /** Endpoints whose size baseline is kept (the table is reset when full). */
   sizeBaselineEndpoints: number;
   /** Clean values remembered so repeated ones are not scanned again (the cache is reset when full; 0 disables it). */
@@ -34,6 +40,9 @@ export const DEFAULT_ATTACK_SETTINGS: Readonly<AttackSettings> = {
   sizeBaselineMinSamples: 20,
   sizeBaselineSigmas: 4,
   sizeBaselineRatio: 3,
+  timeBaselineSigmas: 4,
+  timeBaselineRatio: 5,
+  timeBaselineMinDelayUs: 1_000_000,
   sizeBaselineEndpoints: 20000,
   cleanCacheSize: 8192,
 };

@@ -61,6 +61,8 @@ function commandAt(s: string, i: number): { word: string; end: number; binPath: 
   let glob = false;
   let obfuscated = false;
   let pending = false;
+  let quotes = 0;
+  let apostrophe = false;
   while (j < n && word.length < 40) {
     const c = s.charCodeAt(j);
     if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 46 || c === 95 || c === 45 || c === 47 || c === 58) {
@@ -71,6 +73,11 @@ function commandAt(s: string, i: number): { word: string; end: number; binPath: 
       word += s[j];
       glob = true;
     } else if (c === 39 || c === 34 || c === 92 || c === 94 || c === 91 || c === 93) {
+      if (c === 39 || c === 34) {
+        quotes++;
+        const next = s.charCodeAt(j + 1);
+        if (word.length > 0 && next >= 97 && next <= 122) apostrophe = true;
+      }
       if (word.length > 0) pending = true;
     } else if (c === 36 && /^[@*$\-!#?0-9_]/.test(s[j + 1] ?? '')) {
       j++;
@@ -89,6 +96,8 @@ function commandAt(s: string, i: number): { word: string; end: number; binPath: 
     } else break;
     j++;
   }
+  // A lone quote between letters ("I'd like ...") is an apostrophe, not shell quoting.
+  if (quotes === 1 && apostrophe) return { word: '', end: j, binPath: false, obfuscated: false };
   if (glob && word.charCodeAt(0) === 47 && word.indexOf(':') < 0 && /^\/[a-z?*]+\/[a-z?*]/.test(word)) return { word: '*glob*', end: j, binPath: false, obfuscated: true };
   const binPath = /(^|\/)s?bin\/[a-z]/.test(word);
   const slash = word.lastIndexOf('/');
@@ -190,6 +199,9 @@ const CMD_CHARS = CharClass.Sep | CharClass.Dollar | CharClass.Quote | CharClass
 export const commandInjectionDetector: AttackDetector = {
   family: 'command_injection',
   needs: CMD_CHARS | CharClass.Slash,
+  // command folders (`/usr/bin/id` fires alone), Windows IF conditions and PowerShell cradles spelt without shell characters
+  triggers: ['bin', 'sbin', 'exist', 'defined', 'errorlevel', 'cmdextversion', 'equ', 'neq', 'lss', 'leq', 'gtr', 'geq', 'invoke', 'iex', 'encodedcommand', 'downloadstring', 'webclient', 'process'],
+  leadingWords: [...new Set([...STRONG, ...WEAK, ...UNAMBIGUOUS].map((w) => w.split(/[-.]/)[0]))],
   parts: ALL_PARTS,
   detect(v: ScanValue): string | null {
     const s = v.lower;

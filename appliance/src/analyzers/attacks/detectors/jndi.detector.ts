@@ -38,6 +38,7 @@ export function resolveLookups(s: string): string {
 export const jndiDetector: AttackDetector = {
   family: 'jndi_injection',
   needs: CharClass.Dollar,
+  triggers: [],
   parts: ALL_PARTS,
   structural: true,
   detect(v: ScanValue): string | null {

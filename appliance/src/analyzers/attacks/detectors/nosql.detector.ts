@@ -16,6 +16,7 @@ const OPERATORS = new Set([
 export const nosqlDetector: AttackDetector = {
   family: 'nosql_injection',
   needs: CharClass.Dollar | CharClass.Quote,
+  triggers: [],
   parts: ALL_PARTS,
   detect(v: ScanValue): string | null {
     const s = v.lower;

@@ -67,6 +67,8 @@ function hiddenSegment(path: string): boolean {
 export const pathTraversalDetector: AttackDetector = {
   family: 'path_traversal',
   needs: CharClass.Slash | CharClass.Dot | CharClass.Percent,
+  // the sensitive files reachable without `..` or `/.`
+  triggers: ['etc', 'proc', 'sys', 'var', 'windows', 'id_rsa', 'id_ed25519', 'authorized_keys', 'config', 'ini'],
   parts: ALL_PARTS,
   detect(v: ScanValue): string | null {
     const s = v.mask & (CharClass.Percent | CharClass.Backslash) || v.lower.indexOf('0x') >= 0 ? normalise(v.lower) : v.lower;

@@ -32,6 +32,8 @@ const URL_LIKE = CharClass.Colon | CharClass.Slash | CharClass.Dollar | CharClas
 export const scannerDetector: AttackDetector = {
   family: 'scanner',
   needs: 0,
+  // callback domains; headers are not pre-filtered
+  triggers: ['burpcollaborator', 'oastify', 'interact', 'oast', 'dnslog', 'ceye', 'canarytokens', 'requestbin', 'pipedream'],
   parts: PartBit.header | PartBit.query | PartBit.form | PartBit.json | PartBit.path,
   detect(v: ScanValue): string | null {
     const input = v.input;

@@ -6,6 +6,7 @@
  */
 import { ALL_PARTS, CharClass, type AttackDetector, type ScanValue } from '../attack.types.ts';
 import { tokenizeSql, type SqlTokens } from '../sql.tokenizer.ts';
+import { WORD_PROBES } from '../attack-word.probes.ts';
 
 const TIME_FUNCTIONS = new Set(['sleep', 'benchmark', 'pg_sleep', 'randomblob', 'dbms_lock.sleep', 'dbms_pipe.receive_message', 'sys.dbms_lock.sleep']);
 const DANGER_FUNCTIONS = new Set([
@@ -27,12 +28,51 @@ const SCHEMA_WORDS = [
   '@@version', 'xp_cmdshell', 'pg_shadow', 'all_tab_columns', 'msysaccessobjects', 'sys.tables', 'sys.objects',
   'pg_user', 'sp_executesql', 'sp_oacreate', 'dba_users', 'sqlite_schema', '@@datadir', '@@hostname', 'msdasql',
   'sqloledb', 'openrowset', 'opendatasource', 'msysaccessobjects', 'msysobjects', 'tempdb', 'msdb',
-  '2.2250738585072011e-308',
+  '2.2250738585072011e-308', 'northwind', 'schema_name',
 ];
 const PG_CAST = /(\)|[a-z_]+)::(int|integer|text|bigint|varchar|double|numeric|regclass|oid|smallint)\b/;
 const LEADING_STATEMENTS = new Set(['delete', 'insert', 'drop', 'alter', 'create', 'truncate', 'exec', 'execute', 'declare', 'update', 'select']);
 const STATEMENTS = new Set(['select', 'insert', 'update', 'delete', 'drop', 'create', 'alter', 'exec', 'execute', 'declare', 'shutdown', 'truncate', 'waitfor']);
 const COMPARE_KEYWORDS = new Set(['like', 'rlike', 'regexp', 'glob', 'is', 'ilike', 'between', 'in', 'notnull', 'isnull', 'collate', 'sounds', 'similar', 'escape', 'unlikely', 'likelihood']);
+
+/**
+ * Values that are nothing but a SQL operator (whitespace collapsed): the fragment an attacker appends to a column or
+ * filter name. Single `<`, `>`, `=` and the words `and`, `or`, `like`, `in`, `regexp` are left out — search and
+ * filter APIs take them as values.
+ */
+const OPERATOR_VALUES = new Set([
+  '<>', '!=', '==', '>=', '<=', '<=>', '||', '&&', '>>', '<<', '->', '->>', '^=', '!<', '!>', 'xor', 'rlike',
+  'is null', 'is not null', 'like null', 'not like', 'not rlike', 'not regexp', 'not in', 'not between', 'sounds like',
+  'not null', 'isnull', 'notnull', 'is true', 'is false', 'is unknown',
+]);
+/** Longest value that can be an {@link OPERATOR_VALUES} entry (with spacing). */
+const MAX_OPERATOR_VALUE = 24;
+
+/** Whether the whole value is a bare SQL operator. */
+function operatorOnly(s: string): boolean {
+  const t = s.trim();
+  if (t.length === 0 || t.length > MAX_OPERATOR_VALUE) return false;
+  return OPERATOR_VALUES.has(t.indexOf(' ') >= 0 || t.indexOf('\t') >= 0 ? t.split(/\s+/).join(' ') : t);
+}
+
+/** Empty inline comments glued to letters (`DR/**\/OP`): removing them joins the pieces into one word. */
+const GLUED_COMMENT = /([a-z])\/\*\*\/([a-z])/g;
+
+/** Keywords counted when comments that split words are removed. */
+function statementKeywords(t: SqlTokens): number {
+  let kw = 0;
+  for (let i = 0; i < t.kinds.length; i++) if (t.kinds[i] === 'k' && (LEADING_STATEMENTS.has(t.values[i]) || t.values[i] === 'union')) kw++;
+  return kw;
+}
+
+/** Tokens before `i` are only operators, separators and numbers (the value starts with non-word characters). */
+function nonWordPrefix(kinds: string, i: number): boolean {
+  for (let j = 0; j < i; j++) {
+    const k = kinds[j];
+    if (k !== 'o' && k !== ';' && k !== 'n' && k !== ')' && k !== '(') return false;
+  }
+  return true;
+}
 
 const SCHEMA_RE = new RegExp(`(?:^|[^a-z0-9_])(?:${SCHEMA_WORDS.map((w) => w.replace(/[.@]/g, (c) => '\\' + c)).join('|')})(?![a-z0-9_])`);
 
@@ -41,7 +81,7 @@ const SQL_CHARS = CharClass.Quote | CharClass.Paren | CharClass.Sep | CharClass.
 /** Classes that separate words: keyword-only injections need one. */
 const WORD_BREAKS = CharClass.Space | CharClass.Comma | CharClass.Underscore | CharClass.Dot | CharClass.At | CharClass.Slash;
 /** Keywords that can make an injection without any of {@link SQL_CHARS}. */
-const SQL_WORDS = /@@|tempdb|msdb|e-308|select|union|sleep|benchmark|waitfor|information_schema|pg_|sys|order\s+by|having|declare|exec|msdasql|sqloledb|openrowset|opendatasource|msys|mysql\.|sqlite_|dba_|all_tab|except|intersect|procedure|outfile|dumpfile|[0-9]\s+(or|and|xor)\s/;
+const SQL_WORDS = /@@|tempdb|msdb|northwind|schema_name|e-308|create\s+table|drop\s+table|truncate|values|select|union|sleep|benchmark|waitfor|information_schema|pg_|sys|order\s+by|having|declare|exec|msdasql|sqloledb|openrowset|opendatasource|msys|mysql\.|sqlite_|dba_|all_tab|except|intersect|procedure|outfile|dumpfile|[0-9]\s+(or|and|xor)\s/;
 
 /**
  * Something every token rule needs: a keyword, a boolean operator, a listed function, a comment, a statement
@@ -52,7 +92,7 @@ const SQL_SIGNAL = new RegExp(
     'select', 'union', 'except', 'intersect', 'insert', 'update', 'delete', 'drop', 'create', 'alter', 'exec', 'execute',
     'declare', 'shutdown', 'truncate', 'waitfor', 'order', 'group', 'having', 'like', 'rlike', 'regexp', 'glob',
     'collate', 'notnull', 'isnull', 'between', 'is', 'in', 'or', 'and', 'xor', 'not', 'when', 'as', 'from', 'into',
-    'procedure', 'database', 'ilike', 'similar', 'mod', 'div', 'unlikely', 'likelihood', 'true', 'false',
+    'procedure', 'database', 'ilike', 'similar', 'mod', 'div', 'unlikely', 'likelihood', 'true', 'false', 'values', 'table',
     ...TIME_FUNCTIONS, ...STRONG_FUNCTIONS,
   ].map((w) => w.replace(/\./g, '\\.')).join('|')})\\b|&&|\\|\\||--|#|\\/\\*|;|['"\`]\\s*\\)*\\s*[=<>!|&^+\\-*/%)~]`,
 );
@@ -110,8 +150,18 @@ function matchTokens(t: SqlTokens, quoted: boolean): string | null {
         return 'sqli.function';
       } else if (v === 'database' && kinds[i + 1] === '(') {
         return 'sqli.function';
-      } else if ((v === 'exec' || v === 'execute') && i === 0 && (kinds[1] === '(' || kinds[1] === 'v') && (kinds[2] === 'v' || kinds[1] === 'v')) {
+      } else if ((v === 'exec' || v === 'execute') && i === 0 && (kinds[1] === '(' || kinds[1] === 'v') && (kinds[2] === 'v' || kinds[1] === 'v' || n === 2)) {
         return 'sqli.statement';
+      } else if ((v === 'exec' || v === 'execute') && i === 0 && n === 2 && kinds[1] === 'w' && !quoted) {
+        return 'sqli.statement';
+      } else if (v === 'values' && kinds[i + 1] === '(' && (kinds[i + 2] === 's' || kinds[i + 2] === 'n') && kinds[i + 3] === ',' && (kinds[i + 4] === 's' || kinds[i + 4] === 'n')) {
+        return 'sqli.statement';
+      } else if ((v === 'create' || v === 'drop' || v === 'truncate') && values[i + 1] === 'table' && kinds[i + 2] === 'w' && (i + 3 >= n || kinds[i + 3] === '(' || kinds[i + 3] === ';' || kinds[i + 3] === 'c') && nonWordPrefix(kinds, i)) {
+        return 'sqli.statement';
+      } else if ((v === 'div' || v === 'mod') && i === 0 && kinds[1] === '(' && /^\(o?n,o?n\)$/.test(kinds.slice(1))) {
+        return 'sqli.function';
+      } else if (v === 'as' && !quoted && nonWordPrefix(kinds, i) && (values[i + 1] === 'from' || (values[i + 1] === 'not' && values[i + 2] === 'from'))) {
+        return 'sqli.alias_from';
       } else if (v === 'declare' && kinds[i + 1] === 'v') {
         return 'sqli.statement';
       } else if (v === 'as' && i > 0 && (kinds[i - 1] === ')' || values[i - 1] === '`' || kinds[i - 1] === 'n' || kinds[i - 1] === 's') && (kinds[i + 1] === 'w' || kinds[i + 1] === 's') && values[i + 2] === 'from') {
@@ -132,6 +182,7 @@ function matchTokens(t: SqlTokens, quoted: boolean): string | null {
         const next = values[j];
         if (j > 1 && ((next === 'where' && kinds[j + 1] === 'w' && isComparison(t, j + 2, true)) || ((next === 'group' || next === 'order') && values[j + 1] === 'by') || (named && (next === 'limit' || next === 'where' || next === 'join')))) return 'sqli.sql_fragment';
       } else if (v === 'order' || v === 'group') {
+        if (values[i + 1] === 'by' && i === 0 && n === 2 && !quoted) return 'sqli.order_by';
         if (values[i + 1] === 'by' && kinds[i + 2] === 'n' && (quoted || i === 0 || kinds[i - 1] === 'n') && (i + 3 >= n || kinds[i + 3] === 'c' || kinds[i + 3] === ',')) return 'sqli.order_by';
       }
     } else if (k === 'f') {
@@ -182,6 +233,7 @@ function matchTokens(t: SqlTokens, quoted: boolean): string | null {
     while (j < n && kinds[j] === ')') j++;
     const nk = kinds[j];
     if (nk === 'c' && (j > 1 || n === 2)) return 'sqli.comment_truncation';
+    if (n === 2 && kinds[1] === 'b') return 'sqli.boolean_injection';
     if ((nk === 'o' || nk === 'b' || nk === 'k') && kinds[n - 1] === 'c' && n - j <= 12) return 'sqli.quote_break';
     if (nk === 'k' && (values[j] === 'union' || values[j] === 'select' || values[j] === 'alter' || values[j] === 'drop' || values[j] === 'insert' || values[j] === 'delete' || values[j] === 'exec' || values[j] === 'having' || values[j] === 'waitfor') && j + 1 < n && kinds[j + 1] !== 's') return 'sqli.quote_break';
     if (nk === 'k' && COMPARE_KEYWORDS.has(values[j]) && (kinds.indexOf('c', j) > 0 || n - j <= 3)) return 'sqli.operator_injection';
@@ -202,13 +254,43 @@ function matchTokens(t: SqlTokens, quoted: boolean): string | null {
   return null;
 }
 
+/** A name-like value ending in a lone quote after a space (`admin '`): the quote break of a login bypass. */
+const TRAILING_QUOTE = /^[a-z0-9_.@-]+(?: [a-z0-9_.@-]+)? +'$/;
+
+/**
+ * Quote forms the three-context tokenizer does not see: a backslash before the quote (`\\'and`, for escaping
+ * functions that double the backslash), quotes around an alias before FROM (`6 as" from`), and a trailing quote
+ * break after a name.
+ */
+function quoteVariants(s: string): string | null {
+  if (s.length <= 64 && TRAILING_QUOTE.test(s)) return 'sqli.quote_break';
+  if (s.indexOf("\\'") >= 0) {
+    const r = matchTokens(tokenizeSql(s.replace(/\\'/g, "'"), 39), true);
+    if (r !== null) return r;
+  }
+  if (s.indexOf('as') >= 0 && s.indexOf('from') > 0) {
+    const r = matchTokens(tokenizeSql(s.replace(/['"`]/g, ' '), 0), false);
+    if (r === 'sqli.alias_from') return r;
+  }
+  return null;
+}
+
 /** Detects SQL injection. */
 export const sqliDetector: AttackDetector = {
   family: 'sqli',
-  needs: CharClass.Quote | CharClass.Paren | CharClass.Sep | CharClass.Hash | CharClass.Dash2 | CharClass.Equals | CharClass.Comma | CharClass.Star | CharClass.At | CharClass.Underscore | CharClass.Space | CharClass.Colon | CharClass.Dot | CharClass.Backslash,
+  // every keyword a rule needs when the value has no SQL punctuation, schema and probe words, and `e` (1.e.)
+  triggers: [
+    'select', 'union', 'except', 'intersect', 'waitfor', 'outfile', 'dumpfile', 'procedure', 'exec', 'execute', 'declare',
+    'create', 'drop', 'truncate', 'alter', 'having', 'from', 'by', 'values', 'or', 'and', 'xor', 'rlike', 'null', 'like',
+    'regexp', 'between', 'sounds', 'isnull', 'notnull', 'is', 'not', 'e', 'mysql', 'sys', 'version',
+    ...SCHEMA_WORDS.flatMap((w) => w.split(/[^a-z0-9_]+/)).filter((w) => /[a-z]/.test(w)),
+    ...[...WORD_PROBES.keys()].map((w) => w.replace(/^-/, '')),
+  ],
+  needs: CharClass.Angle | CharClass.Quote | CharClass.Paren | CharClass.Sep | CharClass.Hash | CharClass.Dash2 | CharClass.Equals | CharClass.Comma | CharClass.Star | CharClass.At | CharClass.Underscore | CharClass.Space | CharClass.Colon | CharClass.Dot | CharClass.Backslash,
   parts: ALL_PARTS,
   detect(v: ScanValue): string | null {
     const s = v.lower;
+    if (s.length <= MAX_OPERATOR_VALUE && operatorOnly(s)) return 'sqli.operator_only';
     if ((v.mask & SQL_CHARS) === 0) {
       if ((v.mask & WORD_BREAKS) === 0) return s.length >= 4 && s.length <= 40 && schemaProbe(s) ? 'sqli.schema_probe' : null;
       if (!SQL_WORDS.test(s)) return null;
@@ -222,6 +304,14 @@ export const sqliDetector: AttackDetector = {
       if (kw >= 1) return 'sqli.comment_obfuscation';
     }
     if (v.mask & CharClass.Star && /\/\*!\d{5}/.test(s)) return 'sqli.comment_obfuscation';
+    if (v.mask & CharClass.Star && s.indexOf('*/') > 0) {
+      const joined = s.replace(GLUED_COMMENT, '$1$2');
+      if (joined !== s && statementKeywords(tokenizeSql(joined, 0)) > statementKeywords(tokenizeSql(s, 0))) return 'sqli.comment_obfuscation';
+    }
+    if (v.mask & CharClass.Quote) {
+      const r = quoteVariants(s);
+      if (r !== null) return r;
+    }
     if (v.mask & CharClass.Dot && /\d\.e[.(]/.test(s)) return 'sqli.scientific_notation';
     if (v.mask & CharClass.Quote && /(^|\s)(like|rlike|regexp|=|<>|!=)\s*['"`]\s*$/.test(s)) return 'sqli.quote_break';
     if (!SQL_SIGNAL.test(s)) return null;

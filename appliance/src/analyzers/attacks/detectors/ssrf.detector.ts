@@ -87,6 +87,8 @@ function authorityHost(s: string, from: number): { host: string; end: number } {
 export const ssrfDetector: AttackDetector = {
   family: 'ssrf',
   needs: CharClass.Colon | CharClass.Question,
+  // a scheme needs a letter before ':', which inert values (timestamps only) do not have
+  triggers: [],
   parts: ALL_PARTS,
   detect(v: ScanValue): string | null {
     const s = v.lower;

@@ -18,6 +18,8 @@ const STATEMENT = /(\{%|<%)\s*(if|for|set|import|include|extends|macro|raw|debug
 export const sstiDetector: AttackDetector = {
   family: 'ssti',
   needs: CharClass.Brace | CharClass.Angle | CharClass.Bracket | CharClass.Underscore | CharClass.Paren,
+  // object walks need `__`, which inert values do not have
+  triggers: [],
   parts: ALL_PARTS,
   detect(v: ScanValue): string | null {
     const s = v.lower;

@@ -92,6 +92,7 @@ function squeeze(s: string): string {
 export const xssDetector: AttackDetector = {
   family: 'xss',
   needs: CharClass.Angle | CharClass.Equals | CharClass.Colon | CharClass.Dot | CharClass.Paren,
+  triggers: ['document', 'window', 'location', 'innerhtml', 'outerhtml', 'fromcharcode', 'navigator'],
   parts: ALL_PARTS,
   detect(v: ScanValue): string | null {
     const s = v.lower;

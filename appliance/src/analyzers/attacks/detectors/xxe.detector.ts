@@ -9,6 +9,7 @@ import { ALL_PARTS, CharClass, type AttackDetector, type ScanValue } from '../at
 export const xxeDetector: AttackDetector = {
   family: 'xxe',
   needs: CharClass.Angle,
+  triggers: [],
   parts: ALL_PARTS,
   detect(v: ScanValue): string | null {
     const s = v.lower;
