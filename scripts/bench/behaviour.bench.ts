@@ -30,7 +30,8 @@ import type { CallContext, CallEndpoint, Detection } from '../../appliance/src/a
 import type { SensitiveHit } from '../../appliance/src/analyzers/sensitive/sensitive.scanner.ts';
 import { AnalysisPipeline } from '../../appliance/src/analysis/analysis.pipeline.ts';
 import { defaultAnalyzers } from '../../appliance/src/analysis/offline-analysis.service.ts';
-import { PolicyInputSchema, type Policy } from '../../appliance/src/policies/policy.types.ts';
+import type { PolicyInputSchema } from '../../appliance/src/policies/policy.types.ts';
+import { type Policy } from '../../appliance/src/policies/policy.types.ts';
 import { BUILTIN_POLICIES } from '../../appliance/src/policies/builtin.policies.ts';
 import { writeBenchSection } from './bench.report.ts';
 
