@@ -17,16 +17,35 @@ interface LinkAcc {
   last: number;
 }
 
-interface ActivityAcc {
-  actor: string;
-  host: string;
-  method: string;
-  path: string;
-  calls: number;
-  errors: number;
-  types: Set<string> | null;
-  first: number;
-  last: number;
+/**
+ * Activity deltas as columns: a new (actor, endpoint) pair appends to arrays instead of allocating an object, and the
+ * per-actor maps hold row numbers.
+ */
+class ActivityRows {
+  length = 0;
+  readonly actor: string[] = [];
+  readonly host: string[] = [];
+  readonly method: string[] = [];
+  readonly path: string[] = [];
+  readonly calls: number[] = [];
+  readonly errors: number[] = [];
+  readonly first: number[] = [];
+  readonly last: number[] = [];
+  readonly types: Array<Set<string> | null> = [];
+
+  /** Appends a row with no calls yet; returns its number. */
+  add(actor: string, host: string, method: string, path: string, ts: number): number {
+    this.actor.push(actor);
+    this.host.push(host);
+    this.method.push(method);
+    this.path.push(path);
+    this.calls.push(0);
+    this.errors.push(0);
+    this.first.push(ts);
+    this.last.push(ts);
+    this.types.push(null);
+    return this.length++;
+  }
 }
 
 /**
@@ -36,8 +55,8 @@ interface ActivityAcc {
  */
 interface ActorAcc {
   actor: string;
-  byEndpoint: Map<CallEndpoint, ActivityAcc>;
-  byPath: Map<string, ActivityAcc>;
+  byEndpoint: Map<CallEndpoint, number>;
+  byPath: Map<string, number>;
   links: Map<string, LinkAcc> | null;
 }
 
@@ -55,7 +74,7 @@ export class TracingAnalyzer implements Analyzer {
   private identities = new Map<string, ActorAcc>();
   /** Deltas in the order they were first seen (the drain order). */
   private links: LinkAcc[] = [];
-  private activity: ActivityAcc[] = [];
+  private activity = new ActivityRows();
   /** Deltas dropped because a cap was reached before a drain. */
   dropped = 0;
 
@@ -95,26 +114,26 @@ export class TracingAnalyzer implements Analyzer {
     const method = ep?.method ?? call.tx.method;
     const path = ep?.template ?? call.tx.path;
     const key = shared ? '' : `${call.host}\u0000${method}\u0000${path}`;
-    let a = shared ? actor.byEndpoint.get(ep) : actor.byPath.get(key);
-    if (a === undefined) {
-      if (this.activity.length >= this.caps.activities) {
+    const rows = this.activity;
+    let r = shared ? actor.byEndpoint.get(ep) : actor.byPath.get(key);
+    if (r === undefined) {
+      if (rows.length >= this.caps.activities) {
         this.dropped++;
         return;
       }
-      a = { actor: actor.actor, host: call.host, method, path, calls: 0, errors: 0, types: null, first: ts, last: ts };
-      if (shared) actor.byEndpoint.set(ep, a);
-      else actor.byPath.set(key, a);
-      this.activity.push(a);
+      r = rows.add(actor.actor, call.host, method, path, ts);
+      if (shared) actor.byEndpoint.set(ep, r);
+      else actor.byPath.set(key, r);
     }
-    a.calls++;
-    if (error) a.errors++;
-    if (ts < a.first) a.first = ts;
-    if (ts > a.last) a.last = ts;
+    rows.calls[r]++;
+    if (error) rows.errors[r]++;
+    if (ts < rows.first[r]) rows.first[r] = ts;
+    if (ts > rows.last[r]) rows.last[r] = ts;
     const hits = call.sensitive;
     for (let i = 0; i < hits.length; i++) {
       if (hits[i].direction !== 'response') continue;
-      a.types ??= new Set();
-      if (a.types.size < 64) a.types.add(hits[i].type);
+      const types = (rows.types[r] ??= new Set());
+      if (types.size < 64) types.add(hits[i].type);
     }
   }
 
@@ -138,19 +157,24 @@ export class TracingAnalyzer implements Analyzer {
   /** Takes the deltas collected since the last drain (and starts new ones). */
   drain(): { links: ActorLink[]; activity: ActorActivity[] } {
     const links = this.links.map((l) => ({ ip: l.ip, identity: l.identity, calls: l.calls, firstSeen: isoTime(l.first), lastSeen: isoTime(l.last) }));
-    const activity = this.activity.map((a) => ({
-      actor: a.actor,
-      host: a.host,
-      method: a.method,
-      path: a.path,
-      calls: a.calls,
-      errors: a.errors,
-      sensitiveTypes: a.types === null ? [] : [...a.types].sort(),
-      firstSeen: isoTime(a.first),
-      lastSeen: isoTime(a.last),
-    }));
+    const rows = this.activity;
+    const activity: ActorActivity[] = [];
+    for (let r = 0; r < rows.length; r++) {
+      const types = rows.types[r];
+      activity.push({
+        actor: rows.actor[r],
+        host: rows.host[r],
+        method: rows.method[r],
+        path: rows.path[r],
+        calls: rows.calls[r],
+        errors: rows.errors[r],
+        sensitiveTypes: types === null ? [] : [...types].sort(),
+        firstSeen: isoTime(rows.first[r]),
+        lastSeen: isoTime(rows.last[r]),
+      });
+    }
     this.links = [];
-    this.activity = [];
+    this.activity = new ActivityRows();
     this.ips = new Map();
     this.identities = new Map();
     return { links, activity };
