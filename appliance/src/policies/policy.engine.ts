@@ -9,13 +9,15 @@ import { HostFilter } from '../pipeline/host.filter.ts';
 import type { Policy, PolicyAction } from './policy.types.ts';
 
 const RANK: Record<Severity, number> = { info: 1, low: 2, medium: 3, high: 4, critical: 5 };
+/** The empty match list of a policy without finding conditions (never modified). */
+const NONE: Detection[] = [];
 /** Most keys a window condition tracks per policy; the least recently used are dropped past it. */
 const MAX_WINDOW_KEYS = 50_000;
 
 interface Compiled {
   p: Policy;
   hosts: HostFilter | null;
-  templates: RegExp[];
+  templates: TemplateMatcher | null;
   methods: Set<string> | null;
   clients: HostFilter | null;
   identities: { exact: Set<string>; prefixes: string[] } | null;
@@ -37,6 +39,19 @@ export function templatePattern(t: string): RegExp {
   return new RegExp(`^${re}$`);
 }
 
+/** Template conditions compiled: templates without wildcards as a set, the others as one alternation. */
+interface TemplateMatcher {
+  exact: Set<string>;
+  pattern: RegExp | null;
+}
+
+function templateMatcher(templates: readonly string[]): TemplateMatcher | null {
+  if (templates.length === 0) return null;
+  const exact = new Set(templates.filter((t) => !t.includes('*')));
+  const patterns = templates.filter((t) => t.includes('*')).map((t) => templatePattern(t).source.slice(1, -1));
+  return { exact, pattern: patterns.length === 0 ? null : new RegExp(`^(?:${patterns.join('|')})$`) };
+}
+
 function minutesOf(hhmm: string): number {
   return Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 }
@@ -47,7 +62,7 @@ function compile(p: Policy): Compiled {
   return {
     p,
     hosts: c.hosts.length === 0 ? null : new HostFilter({ watch: c.hosts, ignore: [] }),
-    templates: c.templates.map(templatePattern),
+    templates: templateMatcher(c.templates),
     methods: c.methods.length === 0 ? null : new Set(c.methods),
     clients: c.clients.length === 0 ? null : new HostFilter({ watch: c.clients, ignore: [] }),
     identities: ids,
@@ -62,6 +77,12 @@ function compile(p: Policy): Compiled {
     minutes: c.timeOfDay === undefined ? null : { from: minutesOf(c.timeOfDay.from), to: minutesOf(c.timeOfDay.to) },
     windows: new Map(),
   };
+}
+
+function hasSensitiveType(ctx: CallContext, types: Set<string>): boolean {
+  const hits = ctx.sensitive;
+  for (let i = 0; i < hits.length; i++) if (types.has(hits[i].type)) return true;
+  return false;
 }
 
 /** Local minutes since midnight of `ms` in `timeZone`. */
@@ -132,25 +153,27 @@ export class PolicyEngine {
     if (c.auth !== null && !c.auth.has(ctx.auth?.scheme ?? 'none')) return null;
     if (c.hosts !== null && !c.hosts.accepts(ctx.host.toLowerCase(), tx.serverIp)) return null;
     if (c.clients !== null && !c.clients.accepts('', tx.clientIp)) return null;
-    if (c.templates.length > 0) {
+    if (c.templates !== null) {
       const t = ctx.endpoint?.template ?? tx.path;
-      if (!c.templates.some((re) => re.test(t))) return null;
+      if (!c.templates.exact.has(t) && (c.templates.pattern === null || !c.templates.pattern.test(t))) return null;
     }
     if (c.identities !== null) {
       const id = ctx.auth?.identity ?? '';
       if (id === '' || (!c.identities.exact.has(id) && !c.identities.prefixes.some((p) => id.startsWith(p)))) return null;
     }
-    if (c.sensitive !== null && !ctx.sensitive.some((h) => c.sensitive!.has(h.type))) return null;
+    if (c.sensitive !== null && !hasSensitiveType(ctx, c.sensitive)) return null;
     if (c.minutes !== null) {
       const m = localMinutes(Math.floor(tx.startTs / 1000), this.fmt);
       const { from, to } = c.minutes;
       const inside = from <= to ? m >= from && m < to : m >= from || m < to;
       if (!inside) return null;
     }
-    let matched: Detection[] = [];
-    if (c.findingTypes !== null || c.minSeverity > 0) {
-      matched = ctx.detections.filter((d) => (c.findingTypes === null || c.findingTypes.has(d.type)) && RANK[d.severity] >= c.minSeverity);
-      if (matched.length === 0) return null;
+    if (c.findingTypes === null && c.minSeverity === 0) return NONE;
+    let matched: Detection[] | null = null;
+    const ds = ctx.detections;
+    for (let i = 0; i < ds.length; i++) {
+      const d = ds[i];
+      if ((c.findingTypes === null || c.findingTypes.has(d.type)) && RANK[d.severity] >= c.minSeverity) (matched ??= []).push(d);
     }
     return matched;
   }

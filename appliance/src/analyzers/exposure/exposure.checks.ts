@@ -7,6 +7,7 @@ import { headerValue, type Transaction } from '../../engine/transaction.types.ts
 import type { CallContext, Detection } from '../call.context.ts';
 import { decodeBasic } from '../identity/auth.resolver.ts';
 import { detectLoginOnce } from '../identity/login.detector.ts';
+import { headerIs } from '../identity/header.names.ts';
 import type { ExposureSettings } from './exposure.settings.ts';
 import { findVerboseError, mayHaveVerboseError } from './verbose-error.patterns.ts';
 
@@ -28,7 +29,7 @@ export function checkPlaintextCredentials(call: CallContext, s: ExposureSettings
     out.push({ type: 'plaintext_credentials', category: 'exposure', severity: 'high', scope: 'endpoint', rule: 'exposure.plaintext.basic', evidence: `HTTP Basic credentials of user ${maskUser(cred?.user ?? '')} sent over ${where(tx)}` });
     return;
   }
-  if (tx.query.length > 0) {
+  if (tx.query.length > 0 && passwordParamTest(s).test(tx.query)) {
     const q = tx.query.toLowerCase();
     for (const p of s.passwordParams) {
       const i = q.indexOf(p + '=');
@@ -46,6 +47,23 @@ export function checkPlaintextCredentials(call: CallContext, s: ExposureSettings
   }
 }
 
+/** Per settings object: whether a query string mentions any password parameter name at all (any case). */
+const passwordParamTests = new WeakMap<ExposureSettings, RegExp>();
+
+function passwordParamTest(s: ExposureSettings): RegExp {
+  let re = passwordParamTests.get(s);
+  if (re === undefined) {
+    re = s.passwordParams.length === 0 ? /(?!)/ : new RegExp(s.passwordParams.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'i');
+    passwordParamTests.set(s, re);
+  }
+  return re;
+}
+
+/** `alg` is `none` in any case. */
+function isAlgNone(alg: string): boolean {
+  return alg.length === 4 && alg.toLowerCase() === 'none';
+}
+
 function normalizeClaim(c: string): string {
   return c.toLowerCase().replace(/[_-]/g, '');
 }
@@ -60,12 +78,12 @@ export function checkJwt(call: CallContext, s: ExposureSettings, out: Detection[
   const jwt = call.auth?.jwt;
   if (jwt === undefined) return;
   const known = weakVerdicts.get(jwt);
-  if (known !== undefined && jwt.alg !== '' && jwt.alg.toLowerCase() !== 'none') {
+  if (known !== undefined && jwt.alg !== '' && !isAlgNone(jwt.alg)) {
     if (known !== null) out.push(known);
     return;
   }
   const status = call.tx.status;
-  if (jwt.alg.toLowerCase() === 'none' || jwt.alg === '') {
+  if (isAlgNone(jwt.alg) || jwt.alg === '') {
     const accepted = status !== null && status >= 200 && status < 300;
     out.push({
       type: 'jwt_alg_none',
@@ -165,14 +183,15 @@ export function checkSecurityHeaders(call: CallContext, out: Detection[]): void 
   let html = false;
   const rh = tx.responseHeaders;
   for (let i = 0; i < rh.length; i++) {
-    const n = rh[i][0].toLowerCase();
-    const v = rh[i][1].toLowerCase();
-    if (n === 'cache-control') cacheOk ||= v.includes('no-store') || v.includes('private');
-    else if (n === 'pragma') cacheOk ||= v.includes('no-cache');
-    else if (n === 'x-content-type-options') nosniff = v.includes('nosniff');
-    else if (n === 'content-security-policy') csp = true;
-    else if (n === 'x-frame-options') frame = true;
-    else if (n === 'content-type') html = v.includes('html');
+    const n = rh[i][0];
+    if (headerIs(n, 'cache-control')) {
+      const v = rh[i][1].toLowerCase();
+      cacheOk ||= v.includes('no-store') || v.includes('private');
+    } else if (headerIs(n, 'pragma')) cacheOk ||= rh[i][1].toLowerCase().includes('no-cache');
+    else if (headerIs(n, 'x-content-type-options')) nosniff = rh[i][1].toLowerCase().includes('nosniff');
+    else if (headerIs(n, 'content-security-policy')) csp = true;
+    else if (headerIs(n, 'x-frame-options')) frame = true;
+    else if (headerIs(n, 'content-type')) html = rh[i][1].toLowerCase().includes('html');
   }
   const missing: string[] = [];
   if (!cacheOk) missing.push('Cache-Control: no-store');
