@@ -530,7 +530,9 @@ export class MessageParser {
     const ex = this.s.openRequest(this.msgStartTs);
     this.ex = ex;
     this.applyRequestLine(ex);
-    ex.requestHeaders = hp.headers;
+    ex.reqHead = hp.str;
+    ex.reqList = hp.builtList;
+    ex.reqFields = ex.reqList === null ? hp.takeFields() : null;
     if (ex.host === '' && hp.host !== null) ex.host = normalizeHost(hp.host);
     ex.switchRequested = ex.method === 'CONNECT' || hp.upgrade;
     this.s.stats.requests++;
@@ -571,7 +573,9 @@ export class MessageParser {
     }
     this.s.stats.responses++;
     ex.hasResponse = true;
-    ex.responseHeaders = hp.headers;
+    ex.respHead = hp.str;
+    ex.respList = hp.builtList;
+    ex.respFields = ex.respList === null ? hp.takeFields() : null;
     ex.respFinalStartTs = this.msgStartTs;
     if (status === 101 || (ex.method === 'CONNECT' && status < 300)) {
       ex.responseBytes += this.msgBytes;
