@@ -81,15 +81,11 @@ export class Exchange {
     tx.query = this.query;
     tx.host = this.host;
     tx.httpVersion = this.httpVersion;
-    tx.reqHead = this.reqHead;
-    tx.reqFields = this.reqFields;
-    tx.reqList = this.reqList;
+    tx.setRequestHead(this.reqHead, this.reqFields, this.reqList);
     tx.requestBody = this.requestBody;
     tx.status = this.status;
     tx.reason = this.reason;
-    tx.respHead = this.respHead;
-    tx.respFields = this.respFields;
-    tx.respList = this.respList;
+    tx.setResponseHead(this.respHead, this.respFields, this.respList);
     tx.responseBody = this.responseBody;
     tx.requestBytes = this.requestBytes;
     tx.responseBytes = this.responseBytes;

@@ -54,6 +54,8 @@ export class HeadParser {
   nameWhitespace = 0;
   /** More fields than the limit: the rest were dropped. */
   tooMany = false;
+  /** The last parse ended at a blank line (false: the string ended first, the head is incomplete). */
+  complete = false;
   /** Field table of the last head (reused scratch; {@link fieldCount} fields are valid). */
   private readonly offs: number[] = [];
   private fieldCount = 0;
@@ -78,7 +80,7 @@ export class HeadParser {
   /**
    * Parses `str` (a whole head including its terminating blank line). With `hasStartLine` false the block is a
    * trailer section. Returns the length of the head actually used: shorter than `str` when an earlier blank line
-   * ended it.
+   * ended it (or when `str` runs on past the head). `complete` tells whether a blank line was found.
    */
   parse(str: string, hasStartLine: boolean, maxFields: number): number {
     this.str = str;
@@ -94,6 +96,7 @@ export class HeadParser {
     this.noColon = 0;
     this.nameWhitespace = 0;
     this.tooMany = false;
+    this.complete = false;
     this.startLine = '';
     const offs = this.offs;
     const n = str.length;
@@ -111,7 +114,10 @@ export class HeadParser {
       if (nl < 0) nl = n;
       let le = nl;
       if (le > pos && str.charCodeAt(le - 1) === CR) le--;
-      if (le === pos) return nl + 1;
+      if (le === pos && nl < n) {
+        this.complete = true;
+        return nl + 1;
+      }
       const c0 = str.charCodeAt(pos);
       if (c0 === SP || c0 === HT) {
         this.obsFolds++;

@@ -5,7 +5,8 @@
  * carry buffer for a head, a chunk-size line, a resync candidate or held bytes. Pairing of requests and responses
  * and emission belong to the session (see http.session.ts), reached through {@link SessionHooks}.
  *
- * Hot path: a header block that arrives in one slice is found with one Buffer.indexOf and decoded with one latin1
+ * Input is `buf[off..end)` of a buffer that may be much larger (a capture read buffer): every scan is bounded by
+ * `end`. Hot path: a header block that arrives in one slice is found with one bounded scan and decoded with one latin1
  * toString; bodies are copied once into the kept buffer and never scanned byte by byte.
  */
 import type { EngineSettings } from '../engine.settings.ts';
@@ -19,7 +20,7 @@ import { HeadParser } from './head.parser.ts';
 import { knownCodings, LazyDecodedBody, MAX_CODING_LAYERS, parseCodings, type DecodeReport } from './content.decoder.ts';
 import {
   CHAR_H, CR, LF, MAX_METHOD_LENGTH, SP, Start, TCHAR, checkStartLine, classifyStart, findHeadEnd, isChunkedFinal,
-  normalizeHost, parseChunkSize, parseContentLength, splitTarget, type TargetParts,
+  indexOfLf, normalizeHost, parseChunkSize, parseContentLength, splitTarget, type TargetParts,
 } from './http.syntax.ts';
 
 /** What a direction carries. The numeric values match {@link Start}.Request / Start.Response. */
@@ -90,6 +91,8 @@ const BODY_CL = 1;
 const BODY_CHUNKED = 2;
 const BODY_CLOSE = 3;
 
+/** Bytes of a slice decoded at once to look for a complete head (larger heads take the general path). */
+const HEAD_WINDOW = 4096;
 /** Longest chunk-size line (size + extensions) accepted. */
 const MAX_CHUNK_LINE = 4096;
 /** Carry buffers larger than this are released once empty, so idle connections stay small. */
@@ -403,7 +406,21 @@ export class MessageParser {
     const max = this.s.settings.httpMaxHeaderBytes;
     const old = this.carryLen;
     if (old === 0) {
-      const e = findHeadEnd(buf, off, end);
+      // Common case: the whole head is in this slice. Decode a window once and let the head parser find the end.
+      const win = end - off > HEAD_WINDOW ? off + HEAD_WINDOW : end;
+      const hp = this.hp;
+      const wused = hp.parse(buf.toString('latin1', off, win), !this.inTrailers, this.s.settings.httpMaxHeaderCount);
+      if (hp.complete) {
+        if (wused > max) {
+          this.msgBytes += wused;
+          this.headTooLarge(buf, off, off + wused, true);
+          return off + wused;
+        }
+        this.msgBytes += wused;
+        this.onHead();
+        return off + wused;
+      }
+      const e = win === end ? -1 : findHeadEnd(buf, off, end);
       if (e < 0) {
         this.msgBytes += end - off;
         if (end - off > max) {
@@ -475,8 +492,7 @@ export class MessageParser {
    */
   private abortHead(src: Buffer, s: number, e: number, flag: number): void {
     let line: string | null = null;
-    let nl = e > s ? src.indexOf(LF, s) : -1;
-    if (nl >= e) nl = -1;
+    const nl = indexOfLf(src, s, e);
     if (nl >= 0) line = src.toString('latin1', s, nl > s && src[nl - 1] === CR ? nl - 1 : nl);
     this.clearCarry();
     if (this.role === Role.Request) {
@@ -704,8 +720,7 @@ export class MessageParser {
 
 
   private chunkSize(buf: Buffer, off: number, end: number): number {
-    let nl = buf.indexOf(LF, off);
-    if (nl >= end) nl = -1;
+    const nl = indexOfLf(buf, off, end);
     if (nl < 0) {
       this.msgBytes += end - off;
       if (this.carryLen + end - off > MAX_CHUNK_LINE) {
@@ -786,8 +801,7 @@ export class MessageParser {
     if (want === Role.Unknown && !this.s.spendScanBudget(end - off)) return end;
     const max = this.s.settings.httpMaxHeaderBytes;
     if (this.carryLen > 0) {
-      let nl = buf.indexOf(LF, off);
-      if (nl >= end) nl = -1;
+      const nl = indexOfLf(buf, off, end);
       const stop = nl < 0 ? end : nl + 1;
       if (this.carryLen + stop - off > max) {
         this.clearCarry();
@@ -810,14 +824,13 @@ export class MessageParser {
     }
     let p = off;
     if (!this.atLineStart) {
-      const nl = buf.indexOf(LF, off);
-      if (nl < 0 || nl >= end) return end;
+      const nl = indexOfLf(buf, off, end);
+      if (nl < 0) return end;
       p = nl + 1;
     }
     while (p < end) {
       const c = buf[p];
-      let nl = buf.indexOf(LF, p);
-      if (nl >= end) nl = -1;
+      const nl = indexOfLf(buf, p, end);
       if ((want !== Role.Response && TCHAR[c] === 1) || (want !== Role.Request && c === CHAR_H)) {
         if (nl < 0) {
           if (end - p <= max) this.append(buf, p, end);

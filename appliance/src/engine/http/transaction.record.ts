@@ -32,32 +32,46 @@ export class TransactionRecord implements Transaction {
   requestBytes = 0;
   responseBytes = 0;
   flags = 0;
-  /** Request head string and field table (offsets into it) the request list is built from; null table: no head. */
-  reqHead = '';
-  reqFields: number[] | null = null;
-  /** The built request list (obs-fold heads arrive built), or null until first read. */
-  reqList: HeaderList | null = null;
-  /** Response head string, field table and built list, as for the request. */
-  respHead = '';
-  respFields: number[] | null = null;
-  respList: HeaderList | null = null;
+  // The heads behind the header accessors: head string, field table (offsets into it; null: no head) and the built
+  // list (obs-fold heads arrive built; otherwise built on first read). Private, so copies and comparisons of
+  // records see only the Transaction fields.
+  #reqHead = '';
+  #reqFields: number[] | null = null;
+  #reqList: HeaderList | null = null;
+  #respHead = '';
+  #respFields: number[] | null = null;
+  #respList: HeaderList | null = null;
+
+  /** Sets the request head the request headers are built from (see {@link buildHeaderList}). */
+  setRequestHead(head: string, fields: number[] | null, list: HeaderList | null): void {
+    this.#reqHead = head;
+    this.#reqFields = fields;
+    this.#reqList = list;
+  }
+
+  /** Sets the response head the response headers are built from. */
+  setResponseHead(head: string, fields: number[] | null, list: HeaderList | null): void {
+    this.#respHead = head;
+    this.#respFields = fields;
+    this.#respList = list;
+  }
 
   /** Request header fields in wire order (built on first read). */
   get requestHeaders(): HeaderList {
-    return this.reqList ?? (this.reqList = this.reqFields === null ? [] : buildHeaderList(this.reqHead, this.reqFields));
+    return this.#reqList ?? (this.#reqList = this.#reqFields === null ? [] : buildHeaderList(this.#reqHead, this.#reqFields));
   }
 
   set requestHeaders(list: HeaderList) {
-    this.reqList = list;
+    this.#reqList = list;
   }
 
   /** Response header fields in wire order (built on first read). */
   get responseHeaders(): HeaderList {
-    return this.respList ?? (this.respList = this.respFields === null ? [] : buildHeaderList(this.respHead, this.respFields));
+    return this.#respList ?? (this.#respList = this.#respFields === null ? [] : buildHeaderList(this.#respHead, this.#respFields));
   }
 
   set responseHeaders(list: HeaderList) {
-    this.respList = list;
+    this.#respList = list;
   }
 
   /** The record as a plain object with every Transaction field (JSON output, copies). */
