@@ -91,8 +91,9 @@ const BODY_CL = 1;
 const BODY_CHUNKED = 2;
 const BODY_CLOSE = 3;
 
-/** Bytes of a slice decoded at once to look for a complete head (larger heads take the general path). */
-const HEAD_WINDOW = 4096;
+/** Bounds of the window of a slice decoded at once to look for a complete head (larger heads take the general path). */
+const HEAD_WINDOW_MIN = 256;
+const HEAD_WINDOW_MAX = 4096;
 /** Longest chunk-size line (size + extensions) accepted. */
 const MAX_CHUNK_LINE = 4096;
 /** Carry buffers larger than this are released once empty, so idle connections stay small. */
@@ -126,6 +127,8 @@ export class MessageParser {
   private trailerList: HeaderList | null = null;
   private inTrailers = false;
   private holdOverflow = false;
+  /** Bytes decoded at once when looking for a head in one slice: 1.5 × the last head, within the bounds. */
+  private headWindow = 1024;
   private rlMethod = '';
   private rlTarget = '';
   private rlVersion = '';
@@ -406,11 +409,14 @@ export class MessageParser {
     const max = this.s.settings.httpMaxHeaderBytes;
     const old = this.carryLen;
     if (old === 0) {
-      // Common case: the whole head is in this slice. Decode a window once and let the head parser find the end.
-      const win = end - off > HEAD_WINDOW ? off + HEAD_WINDOW : end;
+      // Common case: the whole head is in this slice. Decode a window (sized from the previous head of this
+      // direction) once and let the head parser find the end.
+      const win = end - off > this.headWindow ? off + this.headWindow : end;
       const hp = this.hp;
       const wused = hp.parse(buf.toString('latin1', off, win), !this.inTrailers, this.s.settings.httpMaxHeaderCount);
       if (hp.complete) {
+        const next = wused + (wused >> 1) + 64;
+        this.headWindow = next < HEAD_WINDOW_MIN ? HEAD_WINDOW_MIN : next > HEAD_WINDOW_MAX ? HEAD_WINDOW_MAX : next;
         if (wused > max) {
           this.msgBytes += wused;
           this.headTooLarge(buf, off, off + wused, true);
