@@ -32,8 +32,8 @@ export function buildHeaderList(str: string, fields: readonly number[]): HeaderL
 export class HeadParser {
   /** The head string given to the last {@link parse}. */
   str = '';
-  /** Start line without its line end ("" when parsing trailers). */
-  startLine = '';
+  /** Length of the start line in {@link str} without its line end (0 when parsing trailers). */
+  startEnd = 0;
   /** First Host value, or null. */
   host: string | null = null;
   /** First Content-Length value, or null. */
@@ -61,6 +61,11 @@ export class HeadParser {
   private fieldCount = 0;
   /** The fields as a built list, once obs-fold forced one (null otherwise). */
   private list: HeaderList | null = null;
+
+  /** Start line without its line end ("" when parsing trailers). */
+  get startLine(): string {
+    return this.str.slice(0, this.startEnd);
+  }
 
   /** The fields of the last head in wire order (built on each call unless obs-fold already built them). */
   get headers(): HeaderList {
@@ -97,7 +102,7 @@ export class HeadParser {
     this.nameWhitespace = 0;
     this.tooMany = false;
     this.complete = false;
-    this.startLine = '';
+    this.startEnd = 0;
     const offs = this.offs;
     const n = str.length;
     let pos = 0;
@@ -106,7 +111,7 @@ export class HeadParser {
       if (nl < 0) nl = n;
       let le = nl;
       if (le > 0 && str.charCodeAt(le - 1) === CR) le--;
-      this.startLine = str.slice(0, le);
+      this.startEnd = le;
       pos = nl + 1;
     }
     while (pos < n) {

@@ -100,6 +100,8 @@ const MAX_CHUNK_LINE = 4096;
 const CARRY_KEEP = 4096;
 
 const EMPTY = Buffer.alloc(0);
+/** The trailers of every body without any (shared, frozen: bodies are read-only to analyzers). */
+const NO_TRAILERS = Object.freeze([]) as unknown as HeaderList;
 
 /** Parser of one direction. Created by the session; `dir` is the stream direction it reads. */
 export class MessageParser {
@@ -504,7 +506,7 @@ export class MessageParser {
     if (this.role === Role.Request) {
       const ex = this.s.openRequest(this.msgStartTs);
       ex.flags |= flag;
-      if (line !== null && this.parseRequestLine(line)) {
+      if (line !== null && this.parseRequestLine(line, line.length)) {
         this.applyRequestLine(ex);
         this.s.stats.requests++;
       }
@@ -519,7 +521,7 @@ export class MessageParser {
       this.ex = null;
       ex.flags |= flag;
       ex.hasResponse = true;
-      if (line !== null) this.parseStatusLine(line, ex);
+      if (line !== null && isStatusLine(line, line.length)) this.applyStatusLine(line, line.length, ex);
       if (ex.respFinalStartTs < 0) ex.respFinalStartTs = this.msgStartTs;
       ex.responseBytes += this.msgBytes;
       ex.respEndTs = this.lastTs;
@@ -544,7 +546,7 @@ export class MessageParser {
 
   private onRequestHead(): void {
     const hp = this.hp;
-    if (!this.parseRequestLine(hp.startLine)) {
+    if (!this.parseRequestLine(hp.str, hp.startEnd)) {
       this.violation('http_bad_request_line', null);
       this.enterResync(true);
       return;
@@ -570,8 +572,9 @@ export class MessageParser {
 
   private onResponseHead(): void {
     const hp = this.hp;
-    const line = hp.startLine;
-    if (!isStatusLine(line)) {
+    const line = hp.str;
+    const n = hp.startEnd;
+    if (!isStatusLine(line, n)) {
       this.violation('http_bad_status_line', this.ex);
       this.enterResync(true);
       return;
@@ -581,7 +584,7 @@ export class MessageParser {
       ex = this.s.bindResponse(this.msgStartTs);
       this.ex = ex;
     }
-    const status = this.applyStatusLine(line, ex);
+    const status = this.applyStatusLine(line, n, ex);
     this.headWeirds(ex);
     if (status < 200 && status !== 101) {
       this.s.stats.interimResponses++;
@@ -707,7 +710,7 @@ export class MessageParser {
       ex.flags |= TxFlag.Truncated;
       this.s.stats.bodiesTruncated++;
     }
-    const trailers = this.trailerList ?? [];
+    const trailers = this.trailerList ?? NO_TRAILERS;
     if (this.codings !== null && raw.length > 0) {
       const codings = parseCodings(this.codings);
       if (codings.length > MAX_CODING_LAYERS) {
@@ -918,21 +921,21 @@ export class MessageParser {
     this.s.stats.resyncs++;
   }
 
-  /** Parses a request line into rlMethod/rlTarget/rlVersion; false when it is not one. */
-  private parseRequestLine(line: string): boolean {
+  /** Parses the request line `line[0..n)` into rlMethod/rlTarget/rlVersion; false when it is not one. */
+  private parseRequestLine(line: string, n: number): boolean {
     const sp1 = line.indexOf(' ');
-    if (sp1 <= 0 || sp1 > MAX_METHOD_LENGTH) return false;
+    if (sp1 <= 0 || sp1 > MAX_METHOD_LENGTH || sp1 >= n) return false;
     for (let i = 0; i < sp1; i++) if (TCHAR[line.charCodeAt(i) & 0xff] !== 1) return false;
     let ts = sp1 + 1;
-    while (ts < line.length && line.charCodeAt(ts) === SP) ts++;
-    const sp2 = line.lastIndexOf(' ');
+    while (ts < n && line.charCodeAt(ts) === SP) ts++;
+    const sp2 = line.lastIndexOf(' ', n - 1);
     let target: string;
     let version: string;
     if (sp2 < ts) {
-      target = line.slice(ts);
+      target = line.slice(ts, n);
       version = 'HTTP/0.9';
     } else {
-      version = line.slice(sp2 + 1);
+      version = line.slice(sp2 + 1, n);
       let te = sp2;
       while (te > ts && line.charCodeAt(te - 1) === SP) te--;
       target = line.slice(ts, te);
@@ -962,16 +965,11 @@ export class MessageParser {
     if (this.rlTarget.indexOf(' ') >= 0) ex.flags |= TxFlag.Malformed;
   }
 
-  /** Fills status and reason from a status line when it is one; returns the status or 0. */
-  private parseStatusLine(line: string, ex: Exchange): number {
-    return isStatusLine(line) ? this.applyStatusLine(line, ex) : 0;
-  }
-
-  /** Fills status and reason from a checked status line; returns the status. */
-  private applyStatusLine(line: string, ex: Exchange): number {
+  /** Fills status and reason from the checked status line `line[0..n)`; returns the status. */
+  private applyStatusLine(line: string, n: number, ex: Exchange): number {
     const status = (line.charCodeAt(9) - 48) * 100 + (line.charCodeAt(10) - 48) * 10 + (line.charCodeAt(11) - 48);
     ex.status = status;
-    ex.reason = line.length > 13 ? line.slice(13) : '';
+    ex.reason = n > 13 ? line.slice(13, n) : '';
     if (!ex.hasRequest) ex.httpVersion = line.slice(0, 8);
     return status;
   }
@@ -1029,12 +1027,12 @@ function isVersion(str: string, p: number): boolean {
   return a >= 48 && a <= 57 && str.charCodeAt(p + 6) === 46 && b >= 48 && b <= 57;
 }
 
-/** True for `HTTP/d.d SP ddd` optionally followed by SP and a reason phrase. */
-function isStatusLine(line: string): boolean {
-  if (line.length < 12 || !isVersion(line, 0) || line.charCodeAt(8) !== SP) return false;
+/** True when `line[0..n)` is `HTTP/d.d SP ddd` optionally followed by SP and a reason phrase. */
+function isStatusLine(line: string, n: number): boolean {
+  if (n < 12 || !isVersion(line, 0) || line.charCodeAt(8) !== SP) return false;
   for (let i = 9; i < 12; i++) {
     const c = line.charCodeAt(i);
     if (c < 48 || c > 57) return false;
   }
-  return line.length === 12 || line.charCodeAt(12) === SP;
+  return n === 12 || line.charCodeAt(12) === SP;
 }
