@@ -17,7 +17,7 @@ import type { HttpStats } from './http.stats.ts';
 import type { Exchange } from './exchange.model.ts';
 import { BodyCollector } from './body.collector.ts';
 import { HeadParser } from './head.parser.ts';
-import { knownCodings, LazyDecodedBody, MAX_CODING_LAYERS, parseCodings, type DecodeReport } from './content.decoder.ts';
+import { knownCodings, LazyDecodedBody, MAX_CODING_LAYERS, parseCodingsShared, type DecodeReport } from './content.decoder.ts';
 import {
   CHAR_H, CR, LF, MAX_METHOD_LENGTH, SP, Start, TCHAR, checkStartLine, classifyStart, findHeadEnd, isChunkedFinal,
   indexOfLf, normalizeHost, parseChunkSize, parseContentLength, splitTarget, type TargetParts,
@@ -712,7 +712,7 @@ export class MessageParser {
     }
     const trailers = this.trailerList ?? NO_TRAILERS;
     if (this.codings !== null && raw.length > 0) {
-      const codings = parseCodings(this.codings);
+      const codings = parseCodingsShared(this.codings);
       if (codings.length > MAX_CODING_LAYERS) {
         ex.flags |= TxFlag.DecodeError;
         this.s.stats.decodeErrors++;
