@@ -74,7 +74,7 @@ async function fullEngine(path: string): Promise<Measure> {
     transactions++;
   });
   const reader = new CaptureFileReader(path);
-  await reader.run((pkt) => engine.push(pkt));
+  await reader.runFrames(engine);
   engine.finish();
   const seconds = (performance.now() - t0) / 1000;
   const s = engine.stats();

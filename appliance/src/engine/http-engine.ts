@@ -6,7 +6,7 @@
  * Time inside the engine is capture time (packet timestamps), so files and live traffic behave the same and
  * timeouts are reproducible.
  */
-import type { RawPacket } from './packet.types.ts';
+import type { FrameSink, RawPacket } from './packet.types.ts';
 import type { TransactionSink } from './transaction.types.ts';
 import { engineSettings, type EngineSettings } from './engine.settings.ts';
 import { WeirdCounters } from './weird.counters.ts';
@@ -29,7 +29,7 @@ export interface EngineStats {
 }
 
 /** Runs packets through every stage of the engine. */
-export class HttpEngine {
+export class HttpEngine implements FrameSink {
   readonly settings: EngineSettings;
   readonly weird = new WeirdCounters();
   readonly decoder: PacketDecoder;
@@ -52,15 +52,23 @@ export class HttpEngine {
 
   /** Processes one packet synchronously (its bytes are not kept unless a stage copies them). */
   push(pkt: RawPacket): void {
+    this.frame(pkt.data, 0, pkt.data.length, pkt.ts, pkt.linkType, pkt.origLen);
+  }
+
+  /**
+   * Processes the frame `buf[off..end)` (a {@link FrameSink}: pass the engine to a reader's `runFrames`). Nothing
+   * per packet is allocated on the way to the HTTP parser.
+   */
+  frame(buf: Buffer, off: number, end: number, ts: number, linkType: number, origLen: number): void {
     this.packets++;
-    this.bytes += pkt.origLen;
-    if (pkt.ts > this.lastTs) {
-      this.lastTs = pkt.ts;
-      this.flows.advance(pkt.ts);
-      this.decoder.expire(pkt.ts);
+    this.bytes += origLen;
+    if (ts > this.lastTs) {
+      this.lastTs = ts;
+      this.flows.advance(ts);
+      this.decoder.expire(ts);
     }
-    const seg = this.decoder.decode(pkt);
-    if (seg !== null) this.flows.onSegment(seg);
+    const seg = this.decoder.decodeFrame(buf, off, end, ts, linkType, origLen);
+    if (seg !== null) this.flows.onDecoded(seg);
   }
 
   /**

@@ -38,6 +38,14 @@ export interface RawPacket {
 /** Receives packets from a source, synchronously. */
 export type PacketSink = (pkt: RawPacket) => void;
 
+/**
+ * Receives packets as ranges of the source's read buffer (no per-packet object or view): the frame is
+ * `buf[off..end)`, valid only during the call. The fast path from capture files into the engine.
+ */
+export interface FrameSink {
+  frame(buf: Buffer, off: number, end: number, ts: number, linkType: number, origLen: number, ifIndex: number): void;
+}
+
 /** Counters every packet source reports. */
 export interface SourceStats {
   packets: number;

@@ -40,6 +40,11 @@ export interface ConnectionInfo {
 export interface StreamConsumer {
   /** In-order bytes of one direction; `ts` is the capture time (µs) of the segment that completed them. */
   onData(dir: Dir, data: Buffer, ts: number): void;
+  /**
+   * Optional fast form of {@link onData}: the bytes are `buf[off..end)` of a buffer that may be much larger (a
+   * capture read buffer). When present, the reassembler calls it instead of onData and creates no view.
+   */
+  onBytes?(dir: Dir, buf: Buffer, off: number, end: number, ts: number): void;
   /** `bytes` of one direction were never captured (a hole the reassembler gave up on). */
   onGap(dir: Dir, bytes: number, ts: number): void;
   /** One direction ended (FIN, RST, ...). Called at most once per direction. */

@@ -28,8 +28,8 @@ const EMPTY = Buffer.alloc(0);
 export class DecodeContext {
   /** Capture time (µs) of the current packet. */
   ts = 0;
-  /** Wire length of the current frame (never less than the captured length). */
-  origLen = 0;
+  /** Where the frame would end in `data` had it been captured whole (start + wire length, never before `end`). */
+  origEnd = 0;
   /** Bytes buffer being decoded. */
   data: Buffer = EMPTY;
   /** Start of the current layer's header. */
@@ -49,7 +49,7 @@ export class DecodeContext {
   reassembled = false;
 
   /** The segment handed out by `decode()`; overwritten by the next packet. */
-  readonly seg: TcpSegment;
+  readonly seg = new DecodedSegment();
   /** Decoder-owned address buffers that `seg.srcAddr` / `seg.dstAddr` point to. */
   readonly src4 = Buffer.alloc(4);
   readonly dst4 = Buffer.alloc(4);
@@ -62,30 +62,15 @@ export class DecodeContext {
     readonly stats: DecodeStats,
     readonly defrag: IpDefragmenter,
   ) {
-    this.seg = {
-      ts: 0,
-      ipVersion: 4,
-      srcAddr: this.src4,
-      dstAddr: this.dst4,
-      srcPort: 0,
-      dstPort: 0,
-      seq: 0,
-      ack: 0,
-      flags: 0,
-      window: 0,
-      payload: EMPTY,
-      payloadMissing: 0,
-      vlans: [],
-    };
   }
 
-  /** Resets the per-packet state for a new frame. */
-  begin(ts: number, data: Buffer, origLen: number): void {
+  /** Resets the per-packet state for a new frame `data[off..end)` whose wire length is `origLen`. */
+  begin(ts: number, data: Buffer, off: number, end: number, origLen: number): void {
     this.ts = ts;
-    this.origLen = origLen > data.length ? origLen : data.length;
+    this.origEnd = off + (origLen > end - off ? origLen : end - off);
     this.data = data;
-    this.off = 0;
-    this.end = data.length;
+    this.off = off;
+    this.end = end;
     this.missing = 0;
     this.l4Proto = 0;
     this.addrOff = 0;
@@ -103,3 +88,31 @@ export class DecodeContext {
 
 /** A shared empty buffer for segments without payload. */
 export const EMPTY_PAYLOAD = EMPTY;
+
+/**
+ * The decode stage's TcpSegment: the payload is kept as the range `buf[off..end)` of the packet (or rebuilt
+ * datagram) and `payload` makes a view of it only when read, so the engine's own path never creates one.
+ */
+export class DecodedSegment implements TcpSegment {
+  ts = 0;
+  ipVersion: 4 | 6 = 4;
+  srcAddr: Buffer = EMPTY;
+  dstAddr: Buffer = EMPTY;
+  srcPort = 0;
+  dstPort = 0;
+  seq = 0;
+  ack = 0;
+  flags = 0;
+  window = 0;
+  /** Buffer holding the payload, and the payload's range in it. */
+  buf: Buffer = EMPTY;
+  off = 0;
+  end = 0;
+  payloadMissing = 0;
+  vlans: number[] = [];
+
+  /** The payload as a view (made on each read). */
+  get payload(): Buffer {
+    return this.off === this.end ? EMPTY : this.buf.subarray(this.off, this.end);
+  }
+}

@@ -1,6 +1,6 @@
 /**
- * Link-layer decoders and the table that dispatches to them by LINKTYPE. Each decoder checks its header, moves
- * `ctx.off` past it and returns the ethertype of what follows (the key of the network table), or STOP after
+ * Link-layer decoders and the table that dispatches to them by LINKTYPE. Each decoder checks its header (at
+ * `ctx.off`, the frame's start in `ctx.data`), moves `ctx.off` past it and returns the ethertype of what follows (the key of the network table), or STOP after
  * counting the packet's outcome. Link types without an ethertype (NULL, LOOP, RAW) translate their address family
  * or IP version into the IPv4/IPv6 ethertype so that everything meets in the same network table.
  */
@@ -16,33 +16,36 @@ export const ETHERTYPE_IPV4 = 0x0800;
 export const ETHERTYPE_IPV6 = 0x86dd;
 
 function ethernet(c: DecodeContext): number {
-  if (c.end < 14) return c.malformed('eth_truncated');
+  const o = c.off;
+  if (c.end - o < 14) return c.malformed('eth_truncated');
   const d = c.data;
-  c.off = 14;
-  const et = (d[12] << 8) | d[13];
+  c.off = o + 14;
+  const et = (d[o + 12] << 8) | d[o + 13];
   return et < 0x0600 ? ETHERTYPE_LLC : et;
 }
 
 /** Linux cooked capture v1: packet type, ARPHRD, address length, 8-byte address, protocol at offset 14. */
 function linuxSll(c: DecodeContext): number {
-  if (c.end < 16) return c.malformed('sll_truncated');
+  const o = c.off;
+  if (c.end - o < 16) return c.malformed('sll_truncated');
   const d = c.data;
-  c.off = 16;
-  return (d[14] << 8) | d[15];
+  c.off = o + 16;
+  return (d[o + 14] << 8) | d[o + 15];
 }
 
 /** Linux cooked capture v2: protocol at offset 0, 20-byte header. */
 function linuxSll2(c: DecodeContext): number {
-  if (c.end < 20) return c.malformed('sll2_truncated');
+  const o = c.off;
+  if (c.end - o < 20) return c.malformed('sll2_truncated');
   const d = c.data;
-  c.off = 20;
-  return (d[0] << 8) | d[1];
+  c.off = o + 20;
+  return (d[o] << 8) | d[o + 1];
 }
 
 /** Raw IP: the version is the first nibble. */
 function raw(c: DecodeContext): number {
-  if (c.end < 1) return c.malformed('raw_truncated');
-  const v = c.data[0] >> 4;
+  if (c.end - c.off < 1) return c.malformed('raw_truncated');
+  const v = c.data[c.off] >> 4;
   if (v === 4) return ETHERTYPE_IPV4;
   if (v === 6) return ETHERTYPE_IPV6;
   return c.malformed('raw_bad_version');
@@ -70,20 +73,22 @@ function nonIpFamily(c: DecodeContext): number {
 
 /** BSD loopback: 4-byte address family in the capturing host's byte order, which the file does not say: try both. */
 function bsdNull(c: DecodeContext): number {
-  if (c.end < 4) return c.malformed('null_truncated');
+  const o = c.off;
+  if (c.end - o < 4) return c.malformed('null_truncated');
   const d = c.data;
-  c.off = 4;
-  let et = familyToEthertype(d[0] | (d[1] << 8) | (d[2] << 16) | (d[3] << 24));
-  if (et === STOP) et = familyToEthertype((d[0] << 24) | (d[1] << 16) | (d[2] << 8) | d[3]);
+  c.off = o + 4;
+  let et = familyToEthertype(d[o] | (d[o + 1] << 8) | (d[o + 2] << 16) | (d[o + 3] << 24));
+  if (et === STOP) et = familyToEthertype((d[o] << 24) | (d[o + 1] << 16) | (d[o + 2] << 8) | d[o + 3]);
   return et === STOP ? nonIpFamily(c) : et;
 }
 
 /** OpenBSD loopback: 4-byte address family in network byte order. */
 function bsdLoop(c: DecodeContext): number {
-  if (c.end < 4) return c.malformed('loop_truncated');
+  const o = c.off;
+  if (c.end - o < 4) return c.malformed('loop_truncated');
   const d = c.data;
-  c.off = 4;
-  const et = familyToEthertype((d[0] << 24) | (d[1] << 16) | (d[2] << 8) | d[3]);
+  c.off = o + 4;
+  const et = familyToEthertype((d[o] << 24) | (d[o + 1] << 16) | (d[o + 2] << 8) | d[o + 3]);
   return et === STOP ? nonIpFamily(c) : et;
 }
 

@@ -42,14 +42,14 @@ function ipv4(c: DecodeContext): number {
   if (total === 0) {
     // Captured on a host doing TCP segmentation offload: the length is filled in by the NIC after capture.
     c.weird.inc('ipv4_zero_total_length');
-    total = c.origLen - o;
+    total = c.origEnd - o;
   }
   if (total < hl) return c.malformed('ipv4_bad_total_length');
   if (o + hl > capEnd) return c.malformed('ipv4_truncated');
   let end = o + total;
   let missing = 0;
   if (end > capEnd) {
-    if (end > c.origLen) return c.malformed('ipv4_truncated');
+    if (end > c.origEnd) return c.malformed('ipv4_truncated');
     missing = end - capEnd;
     end = capEnd;
   }
@@ -114,7 +114,7 @@ function ipv6(c: DecodeContext): number {
   let end = o + 40 + ((d[o + 4] << 8) | d[o + 5]);
   let missing = 0;
   if (end > capEnd) {
-    if (end > c.origLen) return c.malformed('ipv6_truncated');
+    if (end > c.origEnd) return c.malformed('ipv6_truncated');
     missing = end - capEnd;
     end = capEnd;
   }

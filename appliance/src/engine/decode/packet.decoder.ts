@@ -19,7 +19,7 @@
 import type { RawPacket, TcpSegment } from '../packet.types.ts';
 import type { EngineSettings } from '../engine.settings.ts';
 import type { WeirdCounters } from '../weird.counters.ts';
-import { DecodeContext, STOP, TO_TRANSPORT } from './decode.context.ts';
+import { DecodeContext, STOP, TO_TRANSPORT, type DecodedSegment } from './decode.context.ts';
 import { countKey, createDecodeStats, type DecodeStats } from './decode.stats.ts';
 import { IpDefragmenter } from './ip.defragmenter.ts';
 import { LINK_DECODERS } from './link.decoders.ts';
@@ -52,11 +52,15 @@ export class PacketDecoder {
    * counted), or is an IP fragment whose datagram is not complete yet. Never throws.
    */
   decode(pkt: RawPacket): TcpSegment | null {
+    return this.decodeFrame(pkt.data, 0, pkt.data.length, pkt.ts, pkt.linkType, pkt.origLen);
+  }
+
+  /** {@link decode} for the frame `buf[off..end)`: no packet object needed. */
+  decodeFrame(buf: Buffer, off: number, end: number, ts: number, lt: number, origLen: number): DecodedSegment | null {
     const c = this.ctx;
     this.stats.packets++;
     try {
-      c.begin(pkt.ts, pkt.data, pkt.origLen);
-      const lt = pkt.linkType;
+      c.begin(ts, buf, off, end, origLen);
       const link = lt >= 0 && lt < LINK_DECODERS.length ? LINK_DECODERS[lt] : null;
       if (link == null) {
         c.weird.inc('link_unknown_type');

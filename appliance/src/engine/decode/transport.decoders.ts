@@ -3,7 +3,7 @@
  * TcpSegment; UDP and ICMP are only counted (the engine reads HTTP over TCP). A transport decoder returns true
  * when `ctx.seg` holds a segment to hand on.
  */
-import { type DecodeContext, EMPTY_PAYLOAD } from './decode.context.ts';
+import type { DecodeContext } from './decode.context.ts';
 
 /** A transport-layer decoder: true when `ctx.seg` was filled. */
 export type TransportDecoder = (c: DecodeContext) => boolean;
@@ -61,7 +61,9 @@ function tcp(c: DecodeContext): boolean {
   seg.flags = d[o + 13];
   seg.window = (d[o + 14] << 8) | d[o + 15];
   const start = o + hl;
-  seg.payload = start === end ? EMPTY_PAYLOAD : d.subarray(start, end);
+  seg.buf = d;
+  seg.off = start;
+  seg.end = end;
   seg.payloadMissing = c.missing;
   const vlans = seg.vlans;
   if (vlans.length !== c.nvlans) vlans.length = c.nvlans;

@@ -24,6 +24,7 @@
 import type { EngineSettings } from '../engine.settings.ts';
 import type { WeirdCounters } from '../weird.counters.ts';
 import type { TcpSegment } from '../packet.types.ts';
+import type { DecodedSegment } from '../decode/decode.context.ts';
 import { Dir, type ConnectionInfo, type StreamConsumer, type StreamConsumerFactory, type StreamEndReason } from '../stream.types.ts';
 import { formatIp } from '../ip.format.ts';
 import { newFlowStats, type FlowStats } from './flow.stats.ts';
@@ -158,10 +159,21 @@ export class FlowTable {
    * detached from its flow (weird `flow_consumer_error`).
    */
   onSegment(seg: TcpSegment): void {
+    const p = seg.payload;
+    this.segment(seg, p, 0, p.length);
+  }
+
+  /** {@link onSegment} for the decode stage's segment: the payload is read as a range, no view is made. */
+  onDecoded(seg: DecodedSegment): void {
+    this.segment(seg, seg.buf, seg.off, seg.end);
+  }
+
+  /** Processes `seg` whose payload is `pbuf[poff..pend)`. */
+  private segment(seg: TcpSegment, pbuf: Buffer, poff: number, pend: number): void {
     this.stats.segments++;
     if (seg.ts > this.nowTs) this.nowTs = seg.ts;
     try {
-      this.process(seg);
+      this.process(seg, pbuf, poff, pend);
     } catch (_err) {
       this.weird.inc('flow_consumer_error');
       const f = this.current;
@@ -203,7 +215,7 @@ export class FlowTable {
     for (let f = this.lru.head; f !== null; f = this.lru.head) this.terminate(f, reason, this.nowTs, false);
   }
 
-  private process(seg: TcpSegment): void {
+  private process(seg: TcpSegment, pbuf: Buffer, poff: number, pend: number): void {
     const v = seg.ipVersion;
     const src = seg.srcAddr;
     const dst = seg.dstAddr;
@@ -245,7 +257,7 @@ export class FlowTable {
     if (flow !== null && flow.rstAt >= 0 && (flags & RST) === 0 && (dir === Dir.ToServer) === flow.rstByClient) {
       // the RST's own sender speaks again: either a new connection on the tuple, or evidence the RST was not real
       const sender = dir === Dir.ToServer ? flow.toServer : flow.toClient;
-      let resume = seg.payload.length !== 0 || seg.payloadMissing !== 0;
+      let resume = pend !== poff || seg.payloadMissing !== 0;
       if ((flags & SYN) !== 0) {
         if (!sender.synSeen) resume = true;
         else if ((flags & ACK) === 0 && sender.isn !== seg.seq) {
@@ -269,7 +281,7 @@ export class FlowTable {
       }
     }
     if (flow === null) {
-      flow = this.create(seg, h);
+      flow = this.create(seg, h, pend !== poff);
       if (flow === null) return;
       dir = flow.cPort === sp && flow.c0 === s0 && flow.c1 === s1 && flow.c2 === s2 && flow.c3 === s3 ? Dir.ToServer : Dir.ToClient;
     } else if (!flow.closed && flow.rstAt < 0) {
@@ -283,15 +295,15 @@ export class FlowTable {
     const snd = dir === Dir.ToServer ? flow.toServer : flow.toClient;
     const rcv = dir === Dir.ToServer ? flow.toClient : flow.toServer;
     if ((flags & CONTROL) !== 0) {
-      this.control(flow, snd, rcv, seg, dir);
+      this.control(flow, snd, rcv, seg, dir, pbuf, poff, pend);
       return;
     }
     if ((flags & ACK) !== 0) rcv.onAck(seg.ack, seg.ts);
-    if (seg.payload.length !== 0 || seg.payloadMissing !== 0) snd.onData(seg.seq, seg.payload, seg.payloadMissing, seg.ts);
+    if (pend !== poff || seg.payloadMissing !== 0) snd.onBytes(seg.seq, pbuf, poff, pend, seg.payloadMissing, seg.ts);
   }
 
-  /** Segments with SYN, FIN or RST. */
-  private control(flow: Flow, snd: TcpReassembler, rcv: TcpReassembler, seg: TcpSegment, dir: Dir): void {
+  /** Segments with SYN, FIN or RST (payload `pbuf[poff..pend)`). */
+  private control(flow: Flow, snd: TcpReassembler, rcv: TcpReassembler, seg: TcpSegment, dir: Dir, pbuf: Buffer, poff: number, pend: number): void {
     const flags = seg.flags;
     const ts = seg.ts;
     if ((flags & RST) !== 0) {
@@ -303,7 +315,7 @@ export class FlowTable {
       }
       return;
     }
-    if (flow.rstAt >= 0 && (flags & SYN) === 0 && seg.payload.length === 0 && seg.payloadMissing === 0 && (dir === Dir.ToServer) === flow.rstByClient) {
+    if (flow.rstAt >= 0 && (flags & SYN) === 0 && pend === poff && seg.payloadMissing === 0 && (dir === Dir.ToServer) === flow.rstByClient) {
       // a bare FIN from the side that just sent an RST belongs to the same (forged or dead) close
       this.weird.inc('tcp_fin_after_rst');
       return;
@@ -313,20 +325,20 @@ export class FlowTable {
       snd.onSyn(seq);
       if ((flags & ACK) !== 0 && !rcv.started) rcv.startAt(seg.ack);
       seq = (seq + 1) >>> 0;
-      if (seg.payload.length !== 0) this.weird.inc('tcp_syn_with_data');
+      if (pend !== poff) this.weird.inc('tcp_syn_with_data');
     }
     if ((flags & ACK) !== 0) rcv.onAck(seg.ack, ts);
-    const len = seg.payload.length + seg.payloadMissing;
-    if (len !== 0) snd.onData(seq, seg.payload, seg.payloadMissing, ts);
+    const len = pend - poff + seg.payloadMissing;
+    if (len !== 0) snd.onBytes(seq, pbuf, poff, pend, seg.payloadMissing, ts);
     if ((flags & FIN) !== 0) snd.onFin((seq + len) >>> 0, ts);
     if (snd.ended && rcv.ended) this.markClosed(flow, ts);
   }
 
   /** Creates the flow of a segment that matched none, or returns null when the segment must not create one. */
-  private create(seg: TcpSegment, h: number): Flow | null {
+  private create(seg: TcpSegment, h: number, hasPayload: boolean): Flow | null {
     const flags = seg.flags;
     const syn = (flags & SYN) !== 0;
-    if ((flags & RST) !== 0 || (!syn && seg.payload.length === 0 && seg.payloadMissing === 0)) {
+    if ((flags & RST) !== 0 || (!syn && !hasPayload && seg.payloadMissing === 0)) {
       this.stats.segmentsWithoutFlow++;
       return null;
     }

@@ -104,7 +104,12 @@ export class TcpReassembler {
    * captured (snap length). `payload` is only borrowed: it is delivered as is or copied.
    */
   onData(seq: number, payload: Buffer, missing: number, ts: number): void {
-    const len = payload.length;
+    this.onBytes(seq, payload, 0, payload.length, missing, ts);
+  }
+
+  /** {@link onData} for the payload `buf[off..end)` (borrowed, like `payload`). */
+  onBytes(seq: number, buf: Buffer, off: number, end: number, missing: number, ts: number): void {
+    const len = end - off;
     this.bytesSeen += len + missing;
     const consumer = this.consumer;
     if (consumer === null) return;
@@ -119,10 +124,11 @@ export class TcpReassembler {
       this.nextSeq = (this.nextSeq + len) >>> 0;
       if (this.delivered > this.maxEnd) this.maxEnd = this.delivered;
       this.ctx.stats.bytesDelivered += len;
-      consumer.onData(this.dir, payload, ts);
+      if (consumer.onBytes !== undefined) consumer.onBytes(this.dir, buf, off, end, ts);
+      else consumer.onData(this.dir, off === 0 && end === buf.length ? buf : buf.subarray(off, end), ts);
       return;
     }
-    this.slowData(this.delivered + diff, payload, missing, ts);
+    this.slowData(this.delivered + diff, buf, off, len, missing, ts);
   }
 
   /**
@@ -199,11 +205,10 @@ export class TcpReassembler {
     }
   }
 
-  /** Everything but the in-order, nothing-buffered case. `s` is the payload's stream offset. */
-  private slowData(s: number, payload: Buffer, missing: number, ts: number): void {
+  /** Everything but the in-order, nothing-buffered case. `s` is the stream offset of `buf[po..po+len)`. */
+  private slowData(s: number, buf: Buffer, po: number, len: number, missing: number, ts: number): void {
     const stats = this.ctx.stats;
     const settings = this.ctx.settings;
-    const len = payload.length;
     const e = s + len;
     const eAll = e + missing;
     if (eAll > this.maxEnd) this.maxEnd = eAll;
@@ -216,12 +221,12 @@ export class TcpReassembler {
         break;
       }
       if (s <= this.delivered) {
-        this.mergeDeliver(s, e, payload, ts);
+        this.mergeDeliver(s, e, buf, po, ts);
         break;
       }
       const fresh = this.freshBytes(s, e);
       if (fresh === 0) {
-        if (this.differsFromBuffered(s, e, payload)) {
+        if (this.differsFromBuffered(s, e, buf, po)) {
           stats.overlapBytes += len;
           this.ctx.weird.inc('tcp_overlap');
           this.ctx.weird.inc('tcp_overlap_mismatch');
@@ -242,14 +247,17 @@ export class TcpReassembler {
         this.skipTo(first < s ? first : s, ts);
         continue;
       }
-      this.insert(s, e, payload);
+      this.insert(s, e, buf, po);
       break;
     }
     if (missing !== 0 && this.delivered >= e && this.delivered < eAll) this.skipTo(eAll, ts);
   }
 
-  /** Delivers a segment that starts at or before the delivery point and ends after it, merged with buffered chunks. */
-  private mergeDeliver(s: number, e: number, payload: Buffer, ts: number): void {
+  /**
+   * Delivers a segment (stream offsets [s, e), bytes from `buf[po..]`) that starts at or before the delivery point
+   * and ends after it, merged with buffered chunks.
+   */
+  private mergeDeliver(s: number, e: number, buf: Buffer, po: number, ts: number): void {
     const stats = this.ctx.stats;
     let overlapped = false;
     let mismatch = false;
@@ -265,12 +273,12 @@ export class TcpReassembler {
         const ovEnd = e < cEnd ? e : cEnd;
         stats.overlapBytes += ovEnd - cur;
         overlapped = true;
-        if (!mismatch && !sameBytes(payload, cur - s, c.data, 0, ovEnd - cur)) mismatch = true;
+        if (!mismatch && !sameBytes(buf, po + cur - s, c.data, 0, ovEnd - cur)) mismatch = true;
         this.deliverFirstChunk(ts);
         cur = this.delivered;
       } else {
         const end = c !== undefined && c.off < e ? c.off : e;
-        this.emit(cur === s && end === e ? payload : payload.subarray(cur - s, end - s), ts);
+        this.emit(buf, po + cur - s, po + end - s, ts);
         cur = end;
       }
     }
@@ -293,21 +301,21 @@ export class TcpReassembler {
     return fresh;
   }
 
-  /** Whether the parts of [s, e) that buffered chunks cover hold different bytes than `payload`. */
-  private differsFromBuffered(s: number, e: number, payload: Buffer): boolean {
+  /** Whether the parts of [s, e) that buffered chunks cover hold different bytes than `buf[po..]`. */
+  private differsFromBuffered(s: number, e: number, buf: Buffer, po: number): boolean {
     for (const c of this.chunks) {
       if (c.off >= e) break;
       const cEnd = c.off + c.data.length;
       if (cEnd <= s) continue;
       const from = c.off > s ? c.off : s;
       const to = cEnd < e ? cEnd : e;
-      if (!sameBytes(payload, from - s, c.data, from - c.off, to - from)) return true;
+      if (!sameBytes(buf, po + from - s, c.data, from - c.off, to - from)) return true;
     }
     return false;
   }
 
-  /** Copies the parts of [s, e) (all after the delivery point) that no chunk covers into new chunks. */
-  private insert(s: number, e: number, payload: Buffer): void {
+  /** Copies the parts of [s, e) (bytes from `buf[po..]`, all after the delivery point) that no chunk covers into new chunks. */
+  private insert(s: number, e: number, buf: Buffer, po: number): void {
     const stats = this.ctx.stats;
     const chunks = this.chunks;
     stats.outOfOrderSegments++;
@@ -323,7 +331,7 @@ export class TcpReassembler {
         const ovEnd = e < cEnd ? e : cEnd;
         stats.overlapBytes += ovEnd - cur;
         overlapped = true;
-        if (!mismatch && !sameBytes(payload, cur - s, c.data, cur - c.off, ovEnd - cur)) mismatch = true;
+        if (!mismatch && !sameBytes(buf, po + cur - s, c.data, cur - c.off, ovEnd - cur)) mismatch = true;
         cur = ovEnd;
         i++;
       } else {
@@ -331,7 +339,7 @@ export class TcpReassembler {
         const n = end - cur;
         // A dedicated allocation: a pooled slice would pin a whole 8 KiB pool and defeat the memory accounting.
         const copy = Buffer.allocUnsafeSlow(n);
-        payload.copy(copy, 0, cur - s, end - s);
+        buf.copy(copy, 0, po + cur - s, po + end - s);
         chunks.splice(i, 0, new Chunk(cur, copy));
         i++;
         this.buffered += n;
@@ -370,16 +378,19 @@ export class TcpReassembler {
     const n = c.data.length;
     this.buffered -= n;
     this.ctx.stats.reassemblyBytes -= n;
-    this.emit(c.data, ts);
+    this.emit(c.data, 0, n, ts);
   }
 
-  private emit(data: Buffer, ts: number): void {
-    const n = data.length;
+  /** Delivers `buf[from..to)` to the consumer. */
+  private emit(buf: Buffer, from: number, to: number, ts: number): void {
+    const n = to - from;
     this.delivered += n;
     this.nextSeq = (this.nextSeq + n) >>> 0;
     this.ctx.stats.bytesDelivered += n;
     const consumer = this.consumer;
-    if (consumer !== null) consumer.onData(this.dir, data, ts);
+    if (consumer === null) return;
+    if (consumer.onBytes !== undefined) consumer.onBytes(this.dir, buf, from, to, ts);
+    else consumer.onData(this.dir, from === 0 && to === buf.length ? buf : buf.subarray(from, to), ts);
   }
 
   private gap(n: number, ts: number): void {

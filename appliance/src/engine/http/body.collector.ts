@@ -17,7 +17,8 @@ export class BodyCollector {
   truncated = false;
   private stopped = false;
   private fixed: Buffer | null = null;
-  private pieces: Buffer[] = [];
+  /** Kept pieces when there is no fixed buffer (the array is reused from body to body). */
+  private readonly pieces: Buffer[] = [];
 
   constructor(private readonly limit: number) {}
 
@@ -27,7 +28,7 @@ export class BodyCollector {
     this.kept = 0;
     this.truncated = false;
     this.stopped = false;
-    this.pieces = [];
+    if (this.pieces.length !== 0) this.pieces.length = 0;
     this.fixed = null;
     if (expected > 0 && expected <= PREALLOC_MAX) this.fixed = Buffer.allocUnsafe(expected < this.limit ? expected : this.limit);
   }
@@ -78,7 +79,7 @@ export class BodyCollector {
     else if (this.pieces.length === 1) out = this.pieces[0];
     else out = this.pieces.length === 0 ? Buffer.alloc(0) : Buffer.concat(this.pieces, this.kept);
     this.fixed = null;
-    this.pieces = [];
+    if (this.pieces.length !== 0) this.pieces.length = 0;
     return out;
   }
 }

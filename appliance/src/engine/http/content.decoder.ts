@@ -48,6 +48,21 @@ export function parseCodings(value: string): string[] {
   return out;
 }
 
+let lastCodingsValue = '';
+let lastCodings: readonly string[] = [];
+
+/**
+ * {@link parseCodings} remembering the last value parsed (traffic repeats one Content-Encoding value): the result
+ * is shared and must not be modified.
+ */
+export function parseCodingsShared(value: string): readonly string[] {
+  if (value !== lastCodingsValue) {
+    lastCodings = Object.freeze(parseCodings(value));
+    lastCodingsValue = value;
+  }
+  return lastCodings;
+}
+
 const GZIP_OPTS = (max: number): zlib.ZlibOptions => ({ finishFlush: zlib.constants.Z_SYNC_FLUSH, maxOutputLength: max });
 
 /** Decodes `raw` through `codings` (as listed in the header, i.e. in the order applied), output capped at `maxOutput` bytes. */
@@ -126,7 +141,7 @@ export class LazyDecodedBody implements HttpBody {
 
   constructor(
     raw: Buffer,
-    private readonly codings: string[],
+    private readonly codings: readonly string[],
     readonly wireLength: number,
     readonly chunked: boolean,
     readonly trailers: HeaderList,

@@ -6,6 +6,7 @@
 import type { ConnectionInfo } from '../stream.types.ts';
 import type { HeaderList, HttpBody, Transaction } from '../transaction.types.ts';
 import { LazyDecodedBody } from './content.decoder.ts';
+import { TransactionRecord } from './transaction.record.ts';
 
 /** One exchange under construction. */
 export class Exchange {
@@ -28,11 +29,17 @@ export class Exchange {
   query = '';
   host = '';
   httpVersion = '';
-  requestHeaders: HeaderList | null = null;
+  /** Request head string, field table and built list (see TransactionRecord); a null table and list: no head. */
+  reqHead = '';
+  reqFields: number[] | null = null;
+  reqList: HeaderList | null = null;
   requestBody: HttpBody | null = null;
   status: number | null = null;
   reason = '';
-  responseHeaders: HeaderList | null = null;
+  /** Response head string, field table and built list, as for the request. */
+  respHead = '';
+  respFields: number[] | null = null;
+  respList: HeaderList | null = null;
   responseBody: HttpBody | null = null;
   requestBytes = 0;
   responseBytes = 0;
@@ -56,34 +63,33 @@ export class Exchange {
     const respFirst = this.respFinalStartTs >= 0 ? this.respFinalStartTs : this.respStartTs;
     let latency: number | null = null;
     if (hasReq && this.reqEndTs >= 0 && respFirst >= 0) latency = respFirst > this.reqEndTs ? respFirst - this.reqEndTs : 0;
-    const tx: Transaction = {
-      flowId: conn.flowId,
-      index,
-      startTs,
-      endTs,
-      latencyUs: latency,
-      ipVersion: conn.ipVersion,
-      clientIp: swapped ? conn.serverIp : conn.clientIp,
-      clientPort: swapped ? conn.serverPort : conn.clientPort,
-      serverIp: swapped ? conn.clientIp : conn.serverIp,
-      serverPort: swapped ? conn.clientPort : conn.serverPort,
-      vlans: conn.vlans,
-      method: this.method,
-      uri: this.uri,
-      path: this.path,
-      query: this.query,
-      host: this.host,
-      httpVersion: this.httpVersion,
-      requestHeaders: this.requestHeaders ?? [],
-      requestBody: this.requestBody,
-      status: this.status,
-      reason: this.reason,
-      responseHeaders: this.responseHeaders ?? [],
-      responseBody: this.responseBody,
-      requestBytes: this.requestBytes,
-      responseBytes: this.responseBytes,
-      flags,
-    };
+    const tx = new TransactionRecord();
+    tx.flowId = conn.flowId;
+    tx.index = index;
+    tx.startTs = startTs;
+    tx.endTs = endTs;
+    tx.latencyUs = latency;
+    tx.ipVersion = conn.ipVersion;
+    tx.clientIp = swapped ? conn.serverIp : conn.clientIp;
+    tx.clientPort = swapped ? conn.serverPort : conn.clientPort;
+    tx.serverIp = swapped ? conn.clientIp : conn.serverIp;
+    tx.serverPort = swapped ? conn.clientPort : conn.serverPort;
+    tx.vlans = conn.vlans;
+    tx.method = this.method;
+    tx.uri = this.uri;
+    tx.path = this.path;
+    tx.query = this.query;
+    tx.host = this.host;
+    tx.httpVersion = this.httpVersion;
+    tx.setRequestHead(this.reqHead, this.reqFields, this.reqList);
+    tx.requestBody = this.requestBody;
+    tx.status = this.status;
+    tx.reason = this.reason;
+    tx.setResponseHead(this.respHead, this.respFields, this.respList);
+    tx.responseBody = this.responseBody;
+    tx.requestBytes = this.requestBytes;
+    tx.responseBytes = this.responseBytes;
+    tx.flags = flags;
     if (this.requestBody instanceof LazyDecodedBody) this.requestBody.owner = tx;
     if (this.responseBody instanceof LazyDecodedBody) this.responseBody.owner = tx;
     return tx;

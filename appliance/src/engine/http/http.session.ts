@@ -54,8 +54,12 @@ export class HttpSession implements StreamConsumer, SessionHooks {
   }
 
   onData(dir: Dir, data: Buffer, ts: number): void {
+    this.onBytes(dir, data, 0, data.length, ts);
+  }
+
+  onBytes(dir: Dir, buf: Buffer, off: number, end: number, ts: number): void {
     if (this.dead) return;
-    if (!this.rolesKnown && this.dirBytesOf(dir) === 0 && looksLikeTls(data)) {
+    if (!this.rolesKnown && this.dirBytesOf(dir) === 0 && looksLikeTls(buf, off, end)) {
       this.tls = true;
       if (this.conn.midstream) {
         this.notHttp();
@@ -63,11 +67,11 @@ export class HttpSession implements StreamConsumer, SessionHooks {
       }
     }
     if (dir === Dir.ToServer) {
-      this.bytes0 += data.length;
-      this.p0.feed(data, 0, data.length, ts);
+      this.bytes0 += end - off;
+      this.p0.feed(buf, off, end, ts);
     } else {
-      this.bytes1 += data.length;
-      this.p1.feed(data, 0, data.length, ts);
+      this.bytes1 += end - off;
+      this.p1.feed(buf, off, end, ts);
     }
   }
 
@@ -234,9 +238,9 @@ function removeFrom(list: Exchange[], item: Exchange): void {
   if (i > 0) list.splice(i, 1);
 }
 
-/** A TLS record header (handshake, alert, change cipher spec or application data, version 3.x). */
-function looksLikeTls(data: Buffer): boolean {
-  return data.length >= 3 && data[0] >= 0x14 && data[0] <= 0x17 && data[1] === 3 && data[2] <= 4;
+/** `buf[off..end)` starts with a TLS record header (handshake, alert, change cipher spec or application data, version 3.x). */
+function looksLikeTls(buf: Buffer, off: number, end: number): boolean {
+  return end - off >= 3 && buf[off] >= 0x14 && buf[off] <= 0x17 && buf[off + 1] === 3 && buf[off + 2] <= 4;
 }
 
 /**

@@ -85,8 +85,8 @@ export function classifyStart(buf: Buffer, s: number, e: number, limit: number):
   if (i === e) return Start.More;
   if (buf[i] !== SP) return Start.None;
   if (KNOWN_METHODS.has(buf.toString('latin1', s, i))) return Start.Request;
-  const nl = buf.indexOf(LF, i);
-  if (nl < 0 || nl >= e) return avail > limit ? Start.None : Start.More;
+  const nl = indexOfLf(buf, i, e);
+  if (nl < 0) return avail > limit ? Start.None : Start.More;
   return checkRequestLine(buf, s, nl + 1) ? Start.Request : Start.None;
 }
 
@@ -127,13 +127,21 @@ const NL_NL = Buffer.from('\n\n', 'latin1');
 /**
  * Finds the end of a header block in `buf[from..to)`: the offset just after the first blank line ("\r\n\r\n",
  * "\n\n" or mixed). When both kinds occur the CRLF one is preferred; the caller re-checks for an earlier bare "\n\n"
- * while splitting lines. Returns -1 when the block is incomplete.
+ * while splitting lines. Returns -1 when the block is incomplete. The search runs on a view of the range: `buf` may
+ * be a whole capture read buffer, which a native search would scan past `to`.
  */
 export function findHeadEnd(buf: Buffer, from: number, to: number): number {
-  const a = buf.indexOf(NL_CR_NL, from);
-  if (a >= 0 && a + 3 <= to) return a + 3;
-  const b = buf.indexOf(NL_NL, from);
-  if (b >= 0 && b + 2 <= to) return b + 2;
+  if (to - from < 2) return -1;
+  const view = from === 0 && to === buf.length ? buf : buf.subarray(from, to);
+  const a = view.indexOf(NL_CR_NL);
+  if (a >= 0) return from + a + 3;
+  const b = view.indexOf(NL_NL);
+  return b >= 0 ? from + b + 2 : -1;
+}
+
+/** Offset of the first LF in `buf[from..to)`, or -1 (bounded by `to`, unlike Buffer.indexOf). */
+export function indexOfLf(buf: Buffer, from: number, to: number): number {
+  for (let i = from; i < to; i++) if (buf[i] === LF) return i;
   return -1;
 }
 

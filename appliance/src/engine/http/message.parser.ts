@@ -5,7 +5,8 @@
  * carry buffer for a head, a chunk-size line, a resync candidate or held bytes. Pairing of requests and responses
  * and emission belong to the session (see http.session.ts), reached through {@link SessionHooks}.
  *
- * Hot path: a header block that arrives in one slice is found with one Buffer.indexOf and decoded with one latin1
+ * Input is `buf[off..end)` of a buffer that may be much larger (a capture read buffer): every scan is bounded by
+ * `end`. Hot path: a header block that arrives in one slice is found with one bounded scan and decoded with one latin1
  * toString; bodies are copied once into the kept buffer and never scanned byte by byte.
  */
 import type { EngineSettings } from '../engine.settings.ts';
@@ -16,10 +17,10 @@ import type { HttpStats } from './http.stats.ts';
 import type { Exchange } from './exchange.model.ts';
 import { BodyCollector } from './body.collector.ts';
 import { HeadParser } from './head.parser.ts';
-import { knownCodings, LazyDecodedBody, MAX_CODING_LAYERS, parseCodings, type DecodeReport } from './content.decoder.ts';
+import { knownCodings, LazyDecodedBody, MAX_CODING_LAYERS, parseCodingsShared, type DecodeReport } from './content.decoder.ts';
 import {
   CHAR_H, CR, LF, MAX_METHOD_LENGTH, SP, Start, TCHAR, checkStartLine, classifyStart, findHeadEnd, isChunkedFinal,
-  normalizeHost, parseChunkSize, parseContentLength, splitTarget, type TargetParts,
+  indexOfLf, normalizeHost, parseChunkSize, parseContentLength, splitTarget, type TargetParts,
 } from './http.syntax.ts';
 
 /** What a direction carries. The numeric values match {@link Start}.Request / Start.Response. */
@@ -90,12 +91,17 @@ const BODY_CL = 1;
 const BODY_CHUNKED = 2;
 const BODY_CLOSE = 3;
 
+/** Bounds of the window of a slice decoded at once to look for a complete head (larger heads take the general path). */
+const HEAD_WINDOW_MIN = 256;
+const HEAD_WINDOW_MAX = 4096;
 /** Longest chunk-size line (size + extensions) accepted. */
 const MAX_CHUNK_LINE = 4096;
 /** Carry buffers larger than this are released once empty, so idle connections stay small. */
 const CARRY_KEEP = 4096;
 
 const EMPTY = Buffer.alloc(0);
+/** The trailers of every body without any (shared, frozen: bodies are read-only to analyzers). */
+const NO_TRAILERS = Object.freeze([]) as unknown as HeaderList;
 
 /** Parser of one direction. Created by the session; `dir` is the stream direction it reads. */
 export class MessageParser {
@@ -123,6 +129,8 @@ export class MessageParser {
   private trailerList: HeaderList | null = null;
   private inTrailers = false;
   private holdOverflow = false;
+  /** Bytes decoded at once when looking for a head in one slice: 1.5 × the last head, within the bounds. */
+  private headWindow = 1024;
   private rlMethod = '';
   private rlTarget = '';
   private rlVersion = '';
@@ -403,7 +411,24 @@ export class MessageParser {
     const max = this.s.settings.httpMaxHeaderBytes;
     const old = this.carryLen;
     if (old === 0) {
-      const e = findHeadEnd(buf, off, end);
+      // Common case: the whole head is in this slice. Decode a window (sized from the previous head of this
+      // direction) once and let the head parser find the end.
+      const win = end - off > this.headWindow ? off + this.headWindow : end;
+      const hp = this.hp;
+      const wused = hp.parse(buf.toString('latin1', off, win), !this.inTrailers, this.s.settings.httpMaxHeaderCount);
+      if (hp.complete) {
+        const next = wused + (wused >> 1) + 64;
+        this.headWindow = next < HEAD_WINDOW_MIN ? HEAD_WINDOW_MIN : next > HEAD_WINDOW_MAX ? HEAD_WINDOW_MAX : next;
+        if (wused > max) {
+          this.msgBytes += wused;
+          this.headTooLarge(buf, off, off + wused, true);
+          return off + wused;
+        }
+        this.msgBytes += wused;
+        this.onHead();
+        return off + wused;
+      }
+      const e = win === end ? -1 : findHeadEnd(buf, off, end);
       if (e < 0) {
         this.msgBytes += end - off;
         if (end - off > max) {
@@ -475,14 +500,13 @@ export class MessageParser {
    */
   private abortHead(src: Buffer, s: number, e: number, flag: number): void {
     let line: string | null = null;
-    let nl = e > s ? src.indexOf(LF, s) : -1;
-    if (nl >= e) nl = -1;
+    const nl = indexOfLf(src, s, e);
     if (nl >= 0) line = src.toString('latin1', s, nl > s && src[nl - 1] === CR ? nl - 1 : nl);
     this.clearCarry();
     if (this.role === Role.Request) {
       const ex = this.s.openRequest(this.msgStartTs);
       ex.flags |= flag;
-      if (line !== null && this.parseRequestLine(line)) {
+      if (line !== null && this.parseRequestLine(line, line.length)) {
         this.applyRequestLine(ex);
         this.s.stats.requests++;
       }
@@ -497,7 +521,7 @@ export class MessageParser {
       this.ex = null;
       ex.flags |= flag;
       ex.hasResponse = true;
-      if (line !== null) this.parseStatusLine(line, ex);
+      if (line !== null && isStatusLine(line, line.length)) this.applyStatusLine(line, line.length, ex);
       if (ex.respFinalStartTs < 0) ex.respFinalStartTs = this.msgStartTs;
       ex.responseBytes += this.msgBytes;
       ex.respEndTs = this.lastTs;
@@ -522,7 +546,7 @@ export class MessageParser {
 
   private onRequestHead(): void {
     const hp = this.hp;
-    if (!this.parseRequestLine(hp.startLine)) {
+    if (!this.parseRequestLine(hp.str, hp.startEnd)) {
       this.violation('http_bad_request_line', null);
       this.enterResync(true);
       return;
@@ -530,7 +554,9 @@ export class MessageParser {
     const ex = this.s.openRequest(this.msgStartTs);
     this.ex = ex;
     this.applyRequestLine(ex);
-    ex.requestHeaders = hp.headers;
+    ex.reqHead = hp.str;
+    ex.reqList = hp.builtList;
+    ex.reqFields = ex.reqList === null ? hp.takeFields() : null;
     if (ex.host === '' && hp.host !== null) ex.host = normalizeHost(hp.host);
     ex.switchRequested = ex.method === 'CONNECT' || hp.upgrade;
     this.s.stats.requests++;
@@ -546,8 +572,9 @@ export class MessageParser {
 
   private onResponseHead(): void {
     const hp = this.hp;
-    const line = hp.startLine;
-    if (!isStatusLine(line)) {
+    const line = hp.str;
+    const n = hp.startEnd;
+    if (!isStatusLine(line, n)) {
       this.violation('http_bad_status_line', this.ex);
       this.enterResync(true);
       return;
@@ -557,7 +584,7 @@ export class MessageParser {
       ex = this.s.bindResponse(this.msgStartTs);
       this.ex = ex;
     }
-    const status = this.applyStatusLine(line, ex);
+    const status = this.applyStatusLine(line, n, ex);
     this.headWeirds(ex);
     if (status < 200 && status !== 101) {
       this.s.stats.interimResponses++;
@@ -571,7 +598,9 @@ export class MessageParser {
     }
     this.s.stats.responses++;
     ex.hasResponse = true;
-    ex.responseHeaders = hp.headers;
+    ex.respHead = hp.str;
+    ex.respList = hp.builtList;
+    ex.respFields = ex.respList === null ? hp.takeFields() : null;
     ex.respFinalStartTs = this.msgStartTs;
     if (status === 101 || (ex.method === 'CONNECT' && status < 300)) {
       ex.responseBytes += this.msgBytes;
@@ -681,9 +710,9 @@ export class MessageParser {
       ex.flags |= TxFlag.Truncated;
       this.s.stats.bodiesTruncated++;
     }
-    const trailers = this.trailerList ?? [];
+    const trailers = this.trailerList ?? NO_TRAILERS;
     if (this.codings !== null && raw.length > 0) {
-      const codings = parseCodings(this.codings);
+      const codings = parseCodingsShared(this.codings);
       if (codings.length > MAX_CODING_LAYERS) {
         ex.flags |= TxFlag.DecodeError;
         this.s.stats.decodeErrors++;
@@ -700,8 +729,7 @@ export class MessageParser {
 
 
   private chunkSize(buf: Buffer, off: number, end: number): number {
-    let nl = buf.indexOf(LF, off);
-    if (nl >= end) nl = -1;
+    const nl = indexOfLf(buf, off, end);
     if (nl < 0) {
       this.msgBytes += end - off;
       if (this.carryLen + end - off > MAX_CHUNK_LINE) {
@@ -782,8 +810,7 @@ export class MessageParser {
     if (want === Role.Unknown && !this.s.spendScanBudget(end - off)) return end;
     const max = this.s.settings.httpMaxHeaderBytes;
     if (this.carryLen > 0) {
-      let nl = buf.indexOf(LF, off);
-      if (nl >= end) nl = -1;
+      const nl = indexOfLf(buf, off, end);
       const stop = nl < 0 ? end : nl + 1;
       if (this.carryLen + stop - off > max) {
         this.clearCarry();
@@ -806,14 +833,13 @@ export class MessageParser {
     }
     let p = off;
     if (!this.atLineStart) {
-      const nl = buf.indexOf(LF, off);
-      if (nl < 0 || nl >= end) return end;
+      const nl = indexOfLf(buf, off, end);
+      if (nl < 0) return end;
       p = nl + 1;
     }
     while (p < end) {
       const c = buf[p];
-      let nl = buf.indexOf(LF, p);
-      if (nl >= end) nl = -1;
+      const nl = indexOfLf(buf, p, end);
       if ((want !== Role.Response && TCHAR[c] === 1) || (want !== Role.Request && c === CHAR_H)) {
         if (nl < 0) {
           if (end - p <= max) this.append(buf, p, end);
@@ -895,21 +921,21 @@ export class MessageParser {
     this.s.stats.resyncs++;
   }
 
-  /** Parses a request line into rlMethod/rlTarget/rlVersion; false when it is not one. */
-  private parseRequestLine(line: string): boolean {
+  /** Parses the request line `line[0..n)` into rlMethod/rlTarget/rlVersion; false when it is not one. */
+  private parseRequestLine(line: string, n: number): boolean {
     const sp1 = line.indexOf(' ');
-    if (sp1 <= 0 || sp1 > MAX_METHOD_LENGTH) return false;
+    if (sp1 <= 0 || sp1 > MAX_METHOD_LENGTH || sp1 >= n) return false;
     for (let i = 0; i < sp1; i++) if (TCHAR[line.charCodeAt(i) & 0xff] !== 1) return false;
     let ts = sp1 + 1;
-    while (ts < line.length && line.charCodeAt(ts) === SP) ts++;
-    const sp2 = line.lastIndexOf(' ');
+    while (ts < n && line.charCodeAt(ts) === SP) ts++;
+    const sp2 = line.lastIndexOf(' ', n - 1);
     let target: string;
     let version: string;
     if (sp2 < ts) {
-      target = line.slice(ts);
+      target = line.slice(ts, n);
       version = 'HTTP/0.9';
     } else {
-      version = line.slice(sp2 + 1);
+      version = line.slice(sp2 + 1, n);
       let te = sp2;
       while (te > ts && line.charCodeAt(te - 1) === SP) te--;
       target = line.slice(ts, te);
@@ -939,16 +965,11 @@ export class MessageParser {
     if (this.rlTarget.indexOf(' ') >= 0) ex.flags |= TxFlag.Malformed;
   }
 
-  /** Fills status and reason from a status line when it is one; returns the status or 0. */
-  private parseStatusLine(line: string, ex: Exchange): number {
-    return isStatusLine(line) ? this.applyStatusLine(line, ex) : 0;
-  }
-
-  /** Fills status and reason from a checked status line; returns the status. */
-  private applyStatusLine(line: string, ex: Exchange): number {
+  /** Fills status and reason from the checked status line `line[0..n)`; returns the status. */
+  private applyStatusLine(line: string, n: number, ex: Exchange): number {
     const status = (line.charCodeAt(9) - 48) * 100 + (line.charCodeAt(10) - 48) * 10 + (line.charCodeAt(11) - 48);
     ex.status = status;
-    ex.reason = line.length > 13 ? line.slice(13) : '';
+    ex.reason = n > 13 ? line.slice(13, n) : '';
     if (!ex.hasRequest) ex.httpVersion = line.slice(0, 8);
     return status;
   }
@@ -1006,12 +1027,12 @@ function isVersion(str: string, p: number): boolean {
   return a >= 48 && a <= 57 && str.charCodeAt(p + 6) === 46 && b >= 48 && b <= 57;
 }
 
-/** True for `HTTP/d.d SP ddd` optionally followed by SP and a reason phrase. */
-function isStatusLine(line: string): boolean {
-  if (line.length < 12 || !isVersion(line, 0) || line.charCodeAt(8) !== SP) return false;
+/** True when `line[0..n)` is `HTTP/d.d SP ddd` optionally followed by SP and a reason phrase. */
+function isStatusLine(line: string, n: number): boolean {
+  if (n < 12 || !isVersion(line, 0) || line.charCodeAt(8) !== SP) return false;
   for (let i = 9; i < 12; i++) {
     const c = line.charCodeAt(i);
     if (c < 48 || c > 57) return false;
   }
-  return line.length === 12 || line.charCodeAt(12) === SP;
+  return n === 12 || line.charCodeAt(12) === SP;
 }

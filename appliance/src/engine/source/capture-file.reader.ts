@@ -10,7 +10,7 @@
  */
 import { open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
-import type { PacketSink, RawPacket, SourceStats } from '../packet.types.ts';
+import type { FrameSink, PacketSink, SourceStats } from '../packet.types.ts';
 
 /** Raised when a file cannot be read as a capture at all (unreadable, empty, not pcap/pcapng, bad header). */
 export class CaptureFormatError extends Error {
@@ -192,6 +192,16 @@ export class CaptureFileReader {
    * event loop between chunks. Resolves with the final counters.
    */
   async run(sink: PacketSink): Promise<SourceStats> {
+    return this.runFrames({
+      frame: (buf, off, end, ts, linkType, origLen, ifIndex) => sink({ ts, linkType, data: buf.subarray(off, end), origLen, ifIndex }),
+    });
+  }
+
+  /**
+   * Like {@link run}, but hands each packet to `sink.frame` as a range of the read buffer: no per-packet object or
+   * view is created.
+   */
+  async runFrames(sink: FrameSink): Promise<SourceStats> {
     if (!this.fh) await this.open();
     try {
       while (!this.stopped && !this.fatal) {
@@ -279,7 +289,7 @@ export class CaptureFileReader {
   }
 
   /** Walks classic pcap records in [start, end). */
-  private parsePcap(sink: PacketSink): void {
+  private parsePcap(sink: FrameSink): void {
     const b = this.buf;
     const end = this.end;
     const le = this.le;
@@ -319,14 +329,7 @@ export class CaptureFileReader {
       }
       st.packets++;
       st.bytes += caplen;
-      const pkt: RawPacket = {
-        ts: sec * 1e6 + (tsDiv === 1 ? frac : Math.floor(frac / tsDiv)),
-        linkType,
-        data: b.subarray(dataStart, recEnd),
-        origLen,
-        ifIndex: 0,
-      };
-      sink(pkt);
+      sink.frame(b, dataStart, recEnd, sec * 1e6 + (tsDiv === 1 ? frac : Math.floor(frac / tsDiv)), linkType, origLen, 0);
       if (this.stopped) break;
     }
     this.need = hdr;
@@ -334,7 +337,7 @@ export class CaptureFileReader {
   }
 
   /** Walks pcapng blocks in [start, end). */
-  private parsePcapng(sink: PacketSink): void {
+  private parsePcapng(sink: FrameSink): void {
     const b = this.buf;
     const end = this.end;
     const maxRecord = this.maxRecord;
@@ -400,8 +403,7 @@ export class CaptureFileReader {
         this.lastTs = ts;
         this.st.packets++;
         this.st.bytes += caplen;
-        const pkt: RawPacket = { ts, linkType: iface.linkType, data: b.subarray(blk + 28, blk + 28 + caplen), origLen, ifIndex };
-        sink(pkt);
+        sink.frame(b, blk + 28, blk + 28 + caplen, ts, iface.linkType, origLen, ifIndex);
         if (this.stopped) break;
       } else if (type === BT_SPB) {
         if (len < 16) {
@@ -418,8 +420,7 @@ export class CaptureFileReader {
         if (iface.snaplen !== 0 && caplen > iface.snaplen) caplen = iface.snaplen;
         this.st.packets++;
         this.st.bytes += caplen;
-        const pkt: RawPacket = { ts: this.lastTs, linkType: iface.linkType, data: b.subarray(blk + 12, blk + 12 + caplen), origLen, ifIndex: 0 };
-        sink(pkt);
+        sink.frame(b, blk + 12, blk + 12 + caplen, this.lastTs, iface.linkType, origLen, 0);
         if (this.stopped) break;
       } else if (type === BT_IDB) {
         if (len < 20) {
