@@ -52,5 +52,5 @@ KERNEL_MODULES_KEEP=(
   virtio_console virtio_rng vmw_pvscsi mptspi mptsas hv_vmbus hv_storvsc hv_netvsc hv_utils hv_balloon hyperv_keyboard
   hid_hyperv hyperv_drm pci-hyperv e1000 e1000e vmxnet3 pcnet32 vmw_vmci vmw_balloon vboxguest ext4 vfat nls_cp437
   nls_ascii nls_utf8 nls_iso8859-1 efivarfs autofs4 loop usbhid hid_generic xhci_pci ehci_pci uhci_hcd ohci_pci evdev
-  i8042 atkbd serio_raw qemu_fw_cfg sch_fq_codel 8021q tun veth dummy
+  i8042 atkbd serio_raw qemu_fw_cfg binfmt_misc sch_fq_codel 8021q tun veth dummy
 )
