@@ -4,7 +4,8 @@
 # installer's plain-tree path is used) runs inside it on the host's network with its own ports. Checks: the service
 # starts as its own user and answers on HTTPS, the printed setup token completes setup, a second run upgrades in place
 # keeping data, --uninstall removes the service and keeps data, --purge deletes data and user.
-# Ends with a plain "N passed, N failed" line; exit status 1 when anything failed.
+# The container trusts the CAs added on the host (/usr/local/share/ca-certificates), as hosts behind a TLS-inspecting
+# proxy do. # Ends with a plain "N passed, N failed" line; exit status 1 when anything failed.
 set -uo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/.." && pwd)"
@@ -41,6 +42,7 @@ step "clean Debian $DEBIAN_SUITE (mmdebstrap minbase + systemd)"
 started=$(date +%s)
 mmdebstrap --variant=minbase --include=systemd-sysv,dbus,iproute2,ca-certificates --format=directory \
   --customize-hook='echo installer-test > "$1/etc/hostname"' \
+  --customize-hook='cp /usr/local/share/ca-certificates/*.crt "$1/usr/local/share/ca-certificates/" 2>/dev/null; chroot "$1" update-ca-certificates >/dev/null' \
   "$DEBIAN_SUITE" "$R" \
   "deb $DEBIAN_MIRROR $DEBIAN_SUITE main" \
   "deb $DEBIAN_MIRROR $DEBIAN_SUITE-updates main" \

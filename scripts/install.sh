@@ -92,6 +92,8 @@ fi
 export PATH="$RUNTIME/bin:$PATH"
 # native addons compile against the runtime's own headers (nothing downloaded by node-gyp)
 export npm_config_nodedir="$RUNTIME"
+# npm and node-gyp trust the system's CA store too (hosts behind a TLS-inspecting proxy add their CA there)
+export NODE_EXTRA_CA_CERTS="${NODE_EXTRA_CA_CERTS:-/etc/ssl/certs/ca-certificates.crt}"
 npm() { "$RUNTIME/bin/node" "$RUNTIME/npm/bin/npm-cli.js" "$@"; }
 
 echo "== application"
