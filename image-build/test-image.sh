@@ -11,7 +11,7 @@ source "$HERE/image.config.sh"
 source "$HERE/lib/common.sh"
 OUT="$ROOT/out/image"
 OVA=""
-BOOT_TIMEOUT="${BOOT_TIMEOUT:-240}"
+BOOT_TIMEOUT="${BOOT_TIMEOUT:-600}"
 # boot to a reachable wizard under TCG (issue 9): the budget the boot checks hold the image to
 BOOT_BUDGET="${BOOT_BUDGET:-60}"
 while [ $# -gt 0 ]; do
