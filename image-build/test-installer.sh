@@ -5,7 +5,7 @@
 # starts as its own user and answers on HTTPS, the printed setup token completes setup, a second run upgrades in place
 # keeping data, --uninstall removes the service and keeps data, --purge deletes data and user.
 # The container trusts the CAs added on the host (/usr/local/share/ca-certificates), as hosts behind a TLS-inspecting
-# proxy do. # Ends with a plain "N passed, N failed" line; exit status 1 when anything failed.
+# proxy do. Ends with a plain "N passed, N failed" line; exit status 1 when anything failed.
 set -uo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/.." && pwd)"
