@@ -11,13 +11,9 @@ HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/.." && pwd)"
 source "$HERE/image.config.sh"
 source "$HERE/lib/common.sh"
+source "$HERE/lib/checks.sh"
 HTTPS_PORT="${INSTALLER_TEST_HTTPS_PORT:-18643}"
 HTTP_PORT="${INSTALLER_TEST_HTTP_PORT:-18680}"
-PASS=0
-FAIL=0
-ok() { PASS=$((PASS + 1)); echo "ok - $*"; }
-bad() { FAIL=$((FAIL + 1)); echo "not ok - $*"; }
-check() { local what="$1"; shift; if "$@"; then ok "$what"; else bad "$what"; fi; }
 
 [ "$(id -u)" -eq 0 ] || die "the installer test needs root (mmdebstrap, systemd-nspawn)"
 ensure_host_packages mmdebstrap systemd-container curl
@@ -105,5 +101,4 @@ check "--uninstall --purge deletes the data and the user" test ! -e "$R/var/lib/
 echo "# installer test: $(( $(date +%s) - started )) s in all"
 [ "$FAIL" -eq 0 ] || { echo "# install log:"; tail -n 40 "$T/install1.log"; }
 
-echo "$PASS passed, $FAIL failed"
-[ "$FAIL" -eq 0 ]
+summary
