@@ -25,7 +25,7 @@ done
 
 VERSION="$(node -p "require('$ROOT/package.json').version")"
 WORK="$OUT/work"
-HOST_PACKAGES=(mmdebstrap qemu-utils mtools syslinux syslinux-common systemd-boot-efi dosfstools e2fsprogs fdisk libxml2-utils xz-utils)
+HOST_PACKAGES=(mmdebstrap qemu-utils mtools syslinux syslinux-common systemd-boot-efi dosfstools e2fsprogs fdisk libxml2-utils xz-utils binutils)
 
 step "host packages"
 ensure_host_packages "${HOST_PACKAGES[@]}"

@@ -9,20 +9,22 @@ HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/.." && pwd)"
 source "$HERE/image.config.sh"
 source "$HERE/lib/common.sh"
+source "$HERE/lib/checks.sh"
 OUT="$ROOT/out/image"
 OVA=""
-BOOT_TIMEOUT="${BOOT_TIMEOUT:-240}"
+BOOT_TIMEOUT="${BOOT_TIMEOUT:-600}"
+# boot to a reachable wizard under TCG (issue 9): the budget the boot checks hold the image to
+BOOT_BUDGET="${BOOT_BUDGET:-60}"
+# the firmwares booted (both by default)
+BOOT_FIRMWARES="${BOOT_FIRMWARES:-bios uefi}"
 while [ $# -gt 0 ]; do
   case "$1" in
     --ova) OVA="$2"; shift 2 ;;
     *) die "unknown option $1" ;;
   esac
 done
-PASS=0
-FAIL=0
-ok() { PASS=$((PASS + 1)); echo "ok - $*"; }
-bad() { FAIL=$((FAIL + 1)); echo "not ok - $*"; }
-check() { local what="$1"; shift; if "$@"; then ok "$what"; else bad "$what"; fi; }
+# prints the value at a dotted path of the JSON document on stdin (empty when absent or not JSON)
+json() { node -e 'let s="";process.stdin.on("data",(d)=>{s+=d}).on("end",()=>{try{let v=JSON.parse(s);for(const k of process.argv[1].split("."))v=v?.[k];if(v!==undefined)console.log(v)}catch{}})' "$1"; }
 
 ensure_host_packages qemu-system-x86 qemu-utils ovmf libxml2-utils curl
 if [ -z "$OVA" ]; then
@@ -58,8 +60,11 @@ check "OVA is under 400 MiB ($ova_mib MiB)" test "$ova_mib" -lt 400
 VMDK="$(ls "$T"/*.vmdk)"
 
 # --- boots
+# qemu_cpu_s <pidfile>: CPU seconds (user + system) QEMU has used so far: on a shared machine the wall time to the
+# wizard mostly measures the load; the CPU time is what the boot itself costs
+qemu_cpu_s() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%d", ($14 + $15) / hz }' "/proc/$(cat "$1")/stat" 2>/dev/null; }
 boot() { # <firmware> <port>
-  local fw="$1" port="$2" log="$OUT/serial-$1.log" started ended
+  local fw="$1" port="$2" log="$OUT/serial-$1.log" started
   local bios=()
   [ "$fw" = uefi ] && bios=(-bios /usr/share/ovmf/OVMF.fd)
   started=$(date +%s)
@@ -68,29 +73,46 @@ boot() { # <firmware> <port>
     -nic "user,model=e1000,restrict=on,hostfwd=tcp:127.0.0.1:$port-:443" \
     -nic "user,model=e1000,restrict=on" \
     -display none -serial "file:$log" -monitor none -daemonize -pidfile "$T/qemu-$fw.pid"
-  local token="" answered=0
+  local token="" wizard_s="" token_s="" wizard_cpu="" now
   while [ $(( $(date +%s) - started )) -lt "$BOOT_TIMEOUT" ]; do
-    token="$(grep -a -o 'Setup token: [A-Za-z0-9_-]*' "$log" 2>/dev/null | tail -n1 | cut -d' ' -f3)"
-    if curl -sk --max-time 3 -o /dev/null "https://127.0.0.1:$port/"; then answered=1; fi
-    [ -n "$token" ] && [ "$answered" = 1 ] && break
-    sleep 3
+    now=$(( $(date +%s) - started ))
+    if [ -z "$token" ]; then
+      token="$(grep -a -o 'Setup token: [A-Za-z0-9_-]*' "$log" 2>/dev/null | tail -n1 | cut -d' ' -f3)"
+      [ -n "$token" ] && token_s=$now
+    fi
+    if [ -z "$wizard_s" ] && [ "$(curl -sk --max-time 2 -o /dev/null -w '%{http_code}' "https://127.0.0.1:$port/")" = 200 ]; then
+      wizard_s=$now
+      wizard_cpu="$(qemu_cpu_s "$T/qemu-$fw.pid")"
+    fi
+    [ -n "$token" ] && [ -n "$wizard_s" ] && break
+    sleep 1
   done
-  ended=$(date +%s)
+  echo "# $fw boot: wizard answering after ${wizard_s:-never} s, token on the console after ${token_s:-never} s, QEMU had used ${wizard_cpu:-?} CPU-s by then ($(uptime | sed 's/.*load/load/'))"
   check "$fw boot: the banner shows the setup token on the serial console" test -n "$token"
-  check "$fw boot: the service answers on HTTPS through the forwarded port ($((ended - started)) s)" test "$answered" = 1
+  check "$fw boot: the wizard answers on HTTPS through the forwarded port within $BOOT_BUDGET s (${wizard_s:-no answer in $BOOT_TIMEOUT} s)" \
+    test -n "$wizard_s" -a "${wizard_s:-999}" -lt "$BOOT_BUDGET"
   local base="https://127.0.0.1:$port/api/v1"
   local setup_status login_status
   setup_status="$(curl -sk -o /dev/null -w '%{http_code}' -H 'content-type: application/json' \
     -d "{\"token\":\"$token\",\"username\":\"operator\",\"password\":\"Image-Test-2026!\"}" "$base/setup/complete")"
   check "$fw boot: the wizard's setup completes through the API with the console token" test "$setup_status" = 200
-  login_status="$(curl -sk -o /dev/null -w '%{http_code}' -H 'content-type: application/json' \
+  local jar="$T/cookies-$fw" login csrf sched run pdf_type
+  login="$(curl -sk -c "$jar" -H 'content-type: application/json' \
     -d '{"username":"operator","password":"Image-Test-2026!"}' "$base/auth/login")"
-  check "$fw boot: the new admin signs in" test "$login_status" = 200
+  csrf="$(echo "$login" | json csrfToken)"
+  check "$fw boot: the new admin signs in" test -n "$csrf"
+  # a report built now: Chromium (the headless shell without Mesa) prints its PDF even with email not set up
+  sched="$(curl -sk -b "$jar" -H "x-csrf-token: $csrf" -H 'content-type: application/json' \
+    -d '{"name":"image test","frequency":"daily","timeOfDay":"06:00","language":"zh-CN","recipients":["ops@example.com"]}' \
+    "$base/reports/schedules" | json schedule.id)"
+  run="$(curl -sk -b "$jar" -H "x-csrf-token: $csrf" -X POST --max-time 120 "$base/reports/schedules/${sched:-0}/send" \
+    | json run.id)"
+  pdf_type="$(curl -sk -b "$jar" --max-time 30 "$base/reports/runs/${run:-0}/pdf" | head -c 5)"
+  check "$fw boot: a PDF report renders in the appliance (schedule ${sched:-none}, run ${run:-none})" test "$pdf_type" = "%PDF-"
   kill "$(cat "$T/qemu-$fw.pid")" 2>/dev/null
   echo "# serial console of the $fw boot: $log"
 }
-boot bios 18443
-boot uefi 18444
+port=18443
+for fw in $BOOT_FIRMWARES; do boot "$fw" "$port"; port=$((port + 1)); done
 
-echo "$PASS passed, $FAIL failed"
-[ "$FAIL" -eq 0 ]
+summary

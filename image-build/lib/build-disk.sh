@@ -50,6 +50,9 @@ printf 'title API Radar\nlinux /vmlinuz\ninitrd /initrd.img\noptions %s\n' "$CMD
 mcopy -i "$ESP" "$WORK/loader.conf" ::/loader/loader.conf
 mcopy -i "$ESP" "$WORK/apiradar.conf" ::/loader/entries/apiradar.conf
 
+# the kernel and initrd boot from the ESP only: their copies in the root filesystem go (the packages stay installed)
+rm -f "$KERNEL" "$INITRD" "$ROOTFS"/boot/System.map-* "$ROOTFS"/vmlinuz* "$ROOTFS"/initrd.img*
+
 # root filesystem image
 rm -f "$ROOTIMG"
 mke2fs -q -t ext4 -U "$ROOT_UUID" -L api-radar-root -E root_owner=0:0 -d "$ROOTFS" "$ROOTIMG" "${ROOT_SIZE_MIB}M"

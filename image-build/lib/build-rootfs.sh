@@ -11,14 +11,12 @@ ROOTFS="$WORK/rootfs"
 rm -rf "$ROOTFS"
 INCLUDE="$(IFS=,; echo "${IMAGE_PACKAGES[*]}")"
 
+DPKG_OPTS=()
+for p in "${IMAGE_PATH_EXCLUDES[@]}"; do DPKG_OPTS+=(--dpkgopt="path-exclude=$p"); done
+for p in "${IMAGE_PATH_INCLUDES[@]}"; do DPKG_OPTS+=(--dpkgopt="path-include=$p"); done
+
 mmdebstrap --variant=apt --mode=root --format=directory \
-  --include="$INCLUDE" \
-  --dpkgopt='path-exclude=/usr/share/man/*' \
-  --dpkgopt='path-exclude=/usr/share/doc/*' \
-  --dpkgopt='path-include=/usr/share/doc/*/copyright' \
-  --dpkgopt='path-exclude=/usr/share/locale/*' \
-  --dpkgopt='path-include=/usr/share/locale/locale.alias' \
-  --dpkgopt='path-exclude=/usr/share/info/*' \
+  --include="$INCLUDE" "${DPKG_OPTS[@]}" \
   --essential-hook='echo "api-radar" > "$1/etc/hostname"' \
   --customize-hook="\"$HERE/lib/customize-rootfs.sh\" \"\$1\" \"$WORK\" \"$VERSION\"" \
   "$DEBIAN_SUITE" "$ROOTFS" \

@@ -40,15 +40,27 @@ passwd -R "$R" -l root >/dev/null
 mkdir -p "$R/etc/systemd/journald.conf.d"
 printf '[Journal]\nSystemMaxUse=200M\n' > "$R/etc/systemd/journald.conf.d/api-radar.conf"
 
-# kernel modules a virtual appliance never needs, then the initramfs rebuilt without them
+# capture: the cap addon dlopens libpcap.so, the development link (without libpcap0.8-dev and the toolchain headers
+# it pulls)
+ln -sf libpcap.so.0.8 "$R/usr/lib/x86_64-linux-gnu/libpcap.so"
+# PDF reports: the headless shell, not the full Chromium the service looks for by default
+echo "CHROMIUM_PATH=/usr/bin/chromium-headless-shell" >> "$R/etc/default/api-radar"
+
 source "$HERE/image.config.sh"
+chroot "$R" env DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq "${IMAGE_PURGE_PACKAGES[@]}" >/dev/null
+
+# kernel modules: only the listed ones and their dependencies stay, then the initramfs is rebuilt without the rest
 for kdir in "$R"/usr/lib/modules/*/kernel; do
-  for m in "${KERNEL_MODULE_PRUNE[@]}"; do rm -rf "$kdir"/$m; done
   kver="$(basename "$(dirname "$kdir")")"
+  keep="$WORK/modules-keep-$kver.txt"
+  for m in "${KERNEL_MODULES_KEEP[@]}"; do
+    chroot "$R" modprobe -S "$kver" --show-depends "$m" || { echo "customize-rootfs: no kernel module $m" >&2; exit 1; }
+  done | awk -v r="$R/usr" '$1 == "insmod" { print r $2 }' | sort -u > "$keep"
+  find "$kdir" -name '*.ko*' | sort | comm -23 - "$keep" | xargs -r rm -f
+  find "$kdir" -type d -empty -delete
   chroot "$R" depmod "$kver"
   chroot "$R" update-initramfs -u -k "$kver" >/dev/null 2>&1
 done
-rm -rf "$R/usr/share/icons" "$R/usr/share/doc-base"
 
 # smaller image: caches and package lists go
 rm -rf "$R/var/cache/apt/archives/"*.deb "$R/var/lib/apt/lists/"* "$R/var/log/"*.log

@@ -22,4 +22,13 @@ for m in cap better-sqlite3; do
   # keep only the addons, not the objects of the build
   find "$DEST/node_modules/$m/build/Release" -mindepth 1 -maxdepth 1 ! -name '*.node' -exec rm -rf {} +
 done
+
+# Only what the service runs: the UI's chart library is bundled into ui/dist by Vite; native addon sources, type
+# declarations, source maps and package docs are not loaded; debug symbols of the native libraries are stripped;
+# Playwright's trace viewer and recorder pages are not used to print reports.
+source "$(dirname "$0")/../image.config.sh"
+for m in "${APP_BUILD_ONLY_PATHS[@]}"; do rm -rf "${DEST:?}/$m"; done
+find "$DEST/node_modules" -type f \( -name '*.md' -o -name '*.markdown' -o -name '*.map' -o -name '*.d.ts' -o -name '*.d.mts' \
+  -o -name '*.d.cts' -o -name '*.tsbuildinfo' \) -delete
+find "$DEST/node_modules" -type f \( -name '*.node' -o -name '*.so' -o -name '*.so.*' \) -exec strip --strip-unneeded {} +
 du -sh "$DEST" >&2

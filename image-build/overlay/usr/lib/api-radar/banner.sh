@@ -5,6 +5,7 @@ set -u
 VERSION="$(cat /opt/api-radar/VERSION 2>/dev/null || echo unknown)"
 TOKEN_FILE="/var/lib/api-radar/setup-token"
 OUT=/etc/issue.d/api-radar.issue
+mkdir -p /etc/issue.d
 addrs="$(ip -4 -o addr show scope global 2>/dev/null | awk '{split($4,a,"/"); print a[1]}')"
 {
   echo "API Radar $VERSION"
