@@ -17,8 +17,13 @@ export interface LearningOptions {
   minFullScans: number;
   /** Consecutive full scans without a new field/type that make a profile stable (default 8). */
   stableAfter: number;
-  /** A stable profile still scans every Nth call fully (default 64). */
+  /** A stable profile still scans every Nth call fully (default 64)... */
   sampleEvery: number;
+  /**
+   * ...and each periodic full scan that learns nothing doubles N, up to this (default 1024); a new field or type
+   * brings N back to {@link sampleEvery}.
+   */
+  maxSampleEvery: number;
   /** Most fields learned per profile; past it the profile is "wild" and every call is scanned fully (default 128). */
   maxFields: number;
   /**
@@ -30,7 +35,7 @@ export interface LearningOptions {
 }
 
 /** Default learning settings. */
-export const DEFAULT_LEARNING: Readonly<LearningOptions> = { minFullScans: 8, stableAfter: 8, sampleEvery: 64, maxFields: 128, validateEvery: 8 };
+export const DEFAULT_LEARNING: Readonly<LearningOptions> = { minFullScans: 8, stableAfter: 8, sampleEvery: 64, maxSampleEvery: 1024, maxFields: 128, validateEvery: 8 };
 
 /** One field known to carry sensitive data. */
 export interface LearnedField {
@@ -93,6 +98,8 @@ export class FieldProfile {
   lastNewAt = 0;
   /** Calls since the last full scan. */
   sinceFull = 0;
+  /** Current period of full scans of a stable profile (see {@link LearningOptions.maxSampleEvery}). */
+  private period: number;
   /** Fast-path calls since records were last counted (record sampling). */
   sinceCounted = 0;
   /** More fields than the cap: scanned fully on every call. */
@@ -103,12 +110,14 @@ export class FieldProfile {
   readonly details = new Map<string, EndpointAcc>();
   private plan: FastPlan | null = null;
 
-  constructor(private readonly opts: LearningOptions) {}
+  constructor(private readonly opts: LearningOptions) {
+    this.period = opts.sampleEvery;
+  }
 
   /** True when this call should be scanned fully (and counts the call). */
   wantsFullScan(): boolean {
     if (this.wild || !this.stable()) return true;
-    if (++this.sinceFull >= this.opts.sampleEvery) return true;
+    if (++this.sinceFull >= this.period) return true;
     return false;
   }
 
@@ -123,8 +132,10 @@ export class FieldProfile {
    */
   learn(hits: readonly SensitiveHit[]): boolean {
     const wasWild = this.wild;
+    const periodic = this.stable();
     this.fullScans++;
     this.sinceFull = 0;
+    const newBefore = this.lastNewAt;
     for (let i = 0; i < hits.length; i++) {
       const h = hits[i];
       const key = `${h.direction === 'request' ? 'q' : 's'}|${h.location}|${h.field}`;
@@ -149,6 +160,8 @@ export class FieldProfile {
         this.plan = null;
       } else f.types.set(h.type, n + 1);
     }
+    if (this.lastNewAt !== newBefore) this.period = this.opts.sampleEvery;
+    else if (periodic) this.period = Math.min(this.period * 2, Math.max(this.opts.sampleEvery, this.opts.maxSampleEvery));
     return this.wild && !wasWild;
   }
 

@@ -49,11 +49,16 @@ interface TypeCount {
   records: number;
 }
 
+/** A mutable count, shared by a field's type map and the fast-path slot that feeds it. */
+interface Counter {
+  n: number;
+}
+
 interface FieldAcc {
   direction: SensitiveDirection;
   location: SensitiveLocation;
   field: string;
-  types: Map<string, number>;
+  types: Map<string, Counter>;
   first: number;
   last: number;
 }
@@ -70,7 +75,7 @@ export interface EndpointAcc {
   types: Map<string, TypeCount>;
   fields: Map<string, FieldAcc>;
   /** Fast-path slots: a counted key's type and field accumulators, found without building keys. */
-  slots: Map<object, { t: TypeCount; f: FieldAcc | null }>;
+  slots: Map<object, { t: TypeCount; f: FieldAcc | null; c: Counter | null }>;
   first: number;
   last: number;
 }
@@ -78,7 +83,8 @@ export interface EndpointAcc {
 interface RecipientAcc {
   /** Responses that carried records. */
   responses: number;
-  records: Map<string, number>;
+  /** Records per type, indexed by {@link typeSlot} (no per-call map work). */
+  records: number[];
   /** Hour start (µs) → records, for hours before {@link curHour}. */
   hours: Map<number, number>;
   /** The hour being counted (-1 before the first record) and its records. */
@@ -152,10 +158,27 @@ export interface ExposureSnapshot {
 
 const HOUR_US = 3_600_000_000;
 
+/** Type ids by slot, and slots by type id: records per recipient are arrays indexed by slot. */
+const TYPE_NAMES: string[] = [];
+const TYPE_SLOTS = new Map<string, number>();
+
+/** The small integer standing for type id `type` in per-recipient record arrays (assigned on first use). */
+function typeSlot(type: string): number {
+  let i = TYPE_SLOTS.get(type);
+  if (i === undefined) {
+    i = TYPE_NAMES.length;
+    TYPE_NAMES.push(type);
+    TYPE_SLOTS.set(type, i);
+  }
+  return i;
+}
+
 /** A small reusable type → count list (the few types of one message), iterated without allocation. */
 export class TypeCounts {
   readonly types: string[] = [];
   readonly counts: number[] = [];
+  /** {@link typeSlot} of each type. */
+  readonly slots: number[] = [];
   size = 0;
 
   /** Adds `n` to `type`. */
@@ -168,6 +191,7 @@ export class TypeCounts {
     }
     this.types[this.size] = type;
     this.counts[this.size] = n;
+    this.slots[this.size] = typeSlot(type);
     this.size++;
   }
 
@@ -238,7 +262,9 @@ export class ExposureAggregator {
       f = { direction, location, field, types: new Map(), first: ts, last: ts };
       e.fields.set(fieldKey, f);
     }
-    f.types.set(type, (f.types.get(type) ?? 0) + count);
+    const c = f.types.get(type);
+    if (c === undefined) f.types.set(type, { n: count });
+    else c.n += count;
     if (ts < f.first) f.first = ts;
     if (ts > f.last) f.last = ts;
   }
@@ -249,14 +275,15 @@ export class ExposureAggregator {
     if (slot === undefined) {
       this.addField(e, key.direction, 'json', key.field, key.type, count, ts, key.fieldKey);
       const t = e.types.get(key.type);
-      if (t !== undefined && e.slots.size < 256) e.slots.set(key, { t, f: e.fields.get(key.fieldKey) ?? null });
+      const f = e.fields.get(key.fieldKey) ?? null;
+      if (t !== undefined && e.slots.size < 256) e.slots.set(key, { t, f, c: f?.types.get(key.type) ?? null });
       return;
     }
     if (key.direction === 'request') slot.t.request += count;
     else slot.t.response += count;
     const f = slot.f;
-    if (f === null) return;
-    f.types.set(key.type, (f.types.get(key.type) ?? 0) + count);
+    if (f === null || slot.c === null) return;
+    slot.c.n += count;
     if (ts > f.last) f.last = ts;
     else if (ts < f.first) f.first = ts;
   }
@@ -288,17 +315,19 @@ export class ExposureAggregator {
         this.stats[dropped]++;
         return;
       }
-      r = { responses: 0, records: new Map(), hours: new Map(), curHour: -1, curCount: 0, first: ts, last: ts };
+      r = { responses: 0, records: [], hours: new Map(), curHour: -1, curCount: 0, first: ts, last: ts };
       map.set(id, r);
     }
     r.responses++;
     if (ts < r.first) r.first = ts;
     if (ts > r.last) r.last = ts;
     let total = 0;
+    const acc = r.records;
     for (let i = 0; i < records.size; i++) {
-      const type = records.types[i];
+      const slot = records.slots[i];
       const n = records.counts[i];
-      r.records.set(type, (r.records.get(type) ?? 0) + n);
+      while (acc.length <= slot) acc.push(0);
+      acc[slot] += n;
       total += n;
     }
     if (ts - r.curHour >= 0 && ts - r.curHour < HOUR_US) {
@@ -345,10 +374,10 @@ export class ExposureAggregator {
       const fields: FieldView[] = [];
       for (const f of e.fields.values()) {
         let fl: SensitivityLevel = 1;
-        const ft = [...f.types].map(([type, count]) => {
+        const ft = [...f.types].map(([type, c]) => {
           const l = levelOf(levels, type);
           if (l > fl) fl = l;
-          return { type, level: l, count };
+          return { type, level: l, count: c.n };
         });
         ft.sort((a, b) => b.level - a.level || a.type.localeCompare(b.type));
         fields.push({ direction: f.direction, location: f.location, field: f.field, level: fl, types: ft, firstSeenUs: f.first, lastSeenUs: f.last });
@@ -379,14 +408,15 @@ export class ExposureAggregator {
 
 function recordsAtLevel(r: RecipientAcc, levels: SensitivityLevels, minLevel: number): number {
   let n = 0;
-  for (const [type, c] of r.records) if (levelOf(levels, type) >= minLevel) n += c;
+  for (let i = 0; i < r.records.length; i++) if (r.records[i] > 0 && levelOf(levels, TYPE_NAMES[i]) >= minLevel) n += r.records[i];
   return n;
 }
 
 function recipients(map: Map<string, RecipientAcc>, levels: SensitivityLevels, minLevel: number): RecipientExposureView[] {
   const out: RecipientExposureView[] = [];
   for (const [id, r] of map) {
-    const byType = [...r.records].map(([type, records]) => ({ type, level: levelOf(levels, type), records }));
+    const byType: RecipientExposureView['byType'] = [];
+    for (let i = 0; i < r.records.length; i++) if (r.records[i] > 0) byType.push({ type: TYPE_NAMES[i], level: levelOf(levels, TYPE_NAMES[i]), records: r.records[i] });
     byType.sort((a, b) => b.records - a.records || a.type.localeCompare(b.type));
     const hours = new Map(r.hours);
     if (r.curHour >= 0) hours.set(r.curHour, (hours.get(r.curHour) ?? 0) + r.curCount);

@@ -328,7 +328,8 @@ export class SensitiveScanner implements JsonVisitor, XmlVisitor, PairSink {
 
   private beginMessage(direction: SensitiveDirection): void {
     this.direction = direction;
-    this.typeCounts.clear();
+    // Map.clear() allocates a new table: skip it when there is nothing to clear (most messages).
+    if (this.typeCounts.size > 0) this.typeCounts.clear();
   }
 
   private scanPath(path: string): void {
