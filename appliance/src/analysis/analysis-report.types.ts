@@ -4,6 +4,7 @@
  */
 
 import type { AttackOutcome, FindingCategory, Severity } from '../analyzers/call.context.ts';
+import type { ExposureSnapshot } from '../analyzers/sensitive/sensitive-exposure.aggregator.ts';
 
 /** A parameter of an endpoint. */
 export interface ReportParam {
@@ -101,4 +102,6 @@ export interface AnalysisReport {
   clients: ReportClient[];
   /** Capture quality per host (busiest first, at most 500). */
   captureQuality?: ReportCaptureQuality[];
+  /** Sensitive-data exposure per endpoint and field, and the records clients and identities received. */
+  sensitive?: ExposureSnapshot;
 }

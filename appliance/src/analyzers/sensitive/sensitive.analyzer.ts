@@ -179,7 +179,9 @@ export class SensitiveAnalyzer implements Analyzer {
       if (types !== undefined) e.sensitive = types;
     }
     for (const c of report.clients) c.sensitiveRecords = this.exposure.clientRecords(c.ip, this.levels, this.recordMinLevel);
-    report.findings.push(...this.exposureFindings());
+    const snap = this.snapshot();
+    report.findings.push(...this.exposureFindings(snap));
+    report.sensitive = reportPart(snap);
   }
 
   /** Everything aggregated so far, with the current levels applied (for the service, dashboard and reports). */
@@ -367,8 +369,7 @@ export class SensitiveAnalyzer implements Analyzer {
   }
 
   /** `sensitive_data_exposure` per endpoint and `sensitive_bulk_access` per client, from the aggregates. */
-  private exposureFindings(): ReportFinding[] {
-    const snap = this.snapshot();
+  private exposureFindings(snap: ExposureSnapshot): ReportFinding[] {
     const out: ReportFinding[] = [];
     for (const e of snap.endpoints) {
       const fieldCount = e.fields.length;
@@ -408,6 +409,17 @@ export class SensitiveAnalyzer implements Analyzer {
     }
     return out;
   }
+}
+
+/** Recipients (clients, identities) a report lists, most records first; hourly records only for the first {@link REPORT_HOURLY}. */
+const REPORT_RECIPIENTS = 1000;
+const REPORT_HOURLY = 100;
+
+/** The report's `sensitive` part: the snapshot with its recipient lists bounded. */
+function reportPart(snap: ExposureSnapshot): ExposureSnapshot {
+  const bound = (list: ExposureSnapshot['clients']): ExposureSnapshot['clients'] =>
+    list.slice(0, REPORT_RECIPIENTS).map((r, i) => (i < REPORT_HOURLY ? r : { ...r, hourly: [] }));
+  return { endpoints: snap.endpoints, clients: bound(snap.clients), identities: bound(snap.identities), stats: snap.stats };
 }
 
 /** The `token_in_url` detection for a secret found in the path or query. */
