@@ -168,6 +168,11 @@ export class SensitiveAnalyzer implements Analyzer {
     }
     hits = this.dedupeUrlTokens(hits);
     this.aggregate(call, hits);
+    if (records.size > 0) {
+      let n = 0;
+      for (let i = 0; i < records.size; i++) if (levelOf(this.levels, records.types[i]) >= this.recordMinLevel) n += records.counts[i];
+      if (n > 0) call.sensitiveRecords = n;
+    }
     for (let i = 0; i < hits.length; i++) hits[i].value = '';
     if (hits.length > 0) call.sensitive = hits;
   }
