@@ -18,8 +18,8 @@ import type { SensitiveDetector } from './detector.types.ts';
 import { SENSITIVE_DETECTORS } from './detector.registry.ts';
 import type { ScanOptions, SensitiveHit } from './sensitive.scanner.ts';
 import { SensitiveScanner } from './sensitive.scanner.ts';
-import type { CountedKey, LearningOptions } from './field-profile.learner.ts';
-import { DEFAULT_LEARNING, FieldProfile, countJsonKey } from './field-profile.learner.ts';
+import type { CountedKey, FastPlan, LearningOptions } from './field-profile.learner.ts';
+import { DEFAULT_LEARNING, FieldProfile, countJsonKeys } from './field-profile.learner.ts';
 import type { ExposureLimits, ExposureSnapshot } from './sensitive-exposure.aggregator.ts';
 import { ExposureAggregator, TypeCounts, type EndpointAcc } from './sensitive-exposure.aggregator.ts';
 import type { SensitivityLevels } from './sensitivity.levels.ts';
@@ -112,6 +112,8 @@ export class SensitiveAnalyzer implements Analyzer {
   private endpointEntry: { profile: FieldProfile | null; detail: EndpointAcc | null } | null = null;
   /** Fast-path counts of the current call: key, count, key, count, ... */
   private readonly counted: Array<CountedKey | number> = [];
+  /** Scratch counts of {@link countJsonKeys}. */
+  private readonly keyCounts: number[] = [];
   readonly stats: SensitiveAnalyzerStats = { calls: 0, fullScans: 0, fastCalls: 0, profiles: 0, profileOverflowCalls: 0, wildProfiles: 0 };
 
   constructor(opts: SensitiveAnalyzerOptions = {}) {
@@ -159,10 +161,10 @@ export class SensitiveAnalyzer implements Analyzer {
       this.stats.fastCalls++;
       this.countDistinct(hits);
       if (plan.counted.length > 0) {
-        if (this.recordSampling <= 1) this.countKeys(tx, plan.counted, 1);
+        if (this.recordSampling <= 1) this.countKeys(tx, plan, 1);
         else if (++profile.sinceCounted >= this.recordSampling) {
           profile.sinceCounted = 0;
-          this.countKeys(tx, plan.counted, this.recordSampling);
+          this.countKeys(tx, plan, this.recordSampling);
         }
       }
     }
@@ -229,23 +231,20 @@ export class SensitiveAnalyzer implements Analyzer {
   }
 
   /** Fast path: counts the learned JSON keys in the request and response bodies; response counts are records. */
-  private countKeys(tx: Transaction, keys: readonly CountedKey[], scale: number): void {
-    const req = tx.requestBody !== null && tx.requestBody.data.length > 0 ? tx.requestBody.data : null;
-    const res = tx.status !== null && tx.responseBody !== null && tx.responseBody.data.length > 0 ? tx.responseBody.data : null;
-    let reqText: string | null = null;
-    let resText: string | null = null;
-    for (const key of keys) {
-      let text: string;
-      if (key.direction === 'request') {
-        if (req === null) continue;
-        text = reqText ??= req.toString('latin1');
-      } else {
-        if (res === null) continue;
-        text = resText ??= res.toString('latin1');
-      }
-      const found = countJsonKey(text, key, this.scanner);
-      if (found === 0) continue;
-      const n = found * scale;
+  private countKeys(tx: Transaction, plan: FastPlan, scale: number): void {
+    if (plan.requestKeys.length > 0 && tx.requestBody !== null) this.countIn(tx.requestBody.data, plan.requestKeys, scale);
+    if (plan.responseKeys.length > 0 && tx.status !== null && tx.responseBody !== null) this.countIn(tx.responseBody.data, plan.responseKeys, scale);
+  }
+
+  /** Counts `keys` in one JSON body. */
+  private countIn(body: Buffer, keys: readonly CountedKey[], scale: number): void {
+    if (body.length === 0) return;
+    const counts = this.keyCounts;
+    countJsonKeys(body, body.length, keys, counts, this.scanner);
+    for (let k = 0; k < keys.length; k++) {
+      if (counts[k] === 0) continue;
+      const key = keys[k];
+      const n = counts[k] * scale;
       if (key.direction === 'response') this.records.add(key.type, n);
       this.counted.push(key, n);
     }
