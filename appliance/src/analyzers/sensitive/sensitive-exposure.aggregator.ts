@@ -157,6 +157,8 @@ export interface ExposureSnapshot {
 }
 
 const HOUR_US = 3_600_000_000;
+/** Slots of the per-connection recipient cache (a power of two). */
+const FLOW_CACHE = 4096;
 
 /** Type ids by slot, and slots by type id: records per recipient are arrays indexed by slot. */
 const TYPE_NAMES: string[] = [];
@@ -214,6 +216,12 @@ export class ExposureAggregator {
   private readonly identities = new Map<string, RecipientAcc>();
   readonly stats: ExposureStats = { detailsDropped: 0, fieldsDropped: 0, clientsDropped: 0, identitiesDropped: 0, hoursDropped: 0 };
   private readonly limits: ExposureLimits;
+  /** Recipients of recent connections by flow id (direct-mapped; a slot holds one flow's client and identity). */
+  private readonly flowIds = new Float64Array(FLOW_CACHE).fill(-1);
+  private readonly flowClients: Array<string | null> = new Array<string | null>(FLOW_CACHE).fill(null);
+  private readonly flowClientAcc: Array<RecipientAcc | null> = new Array<RecipientAcc | null>(FLOW_CACHE).fill(null);
+  private readonly flowIdentities: Array<string | null> = new Array<string | null>(FLOW_CACHE).fill(null);
+  private readonly flowIdentityAcc: Array<RecipientAcc | null> = new Array<RecipientAcc | null>(FLOW_CACHE).fill(null);
 
   constructor(limits: Partial<ExposureLimits> = {}) {
     this.limits = { ...DEFAULT_EXPOSURE_LIMITS, ...limits };
@@ -288,8 +296,11 @@ export class ExposureAggregator {
     else if (ts < f.first) f.first = ts;
   }
 
-  /** Adds the records one response served, to its endpoint, client IP and identity ('' for none). */
-  addRecords(e: EndpointAcc | null, client: string, identity: string, records: TypeCounts, ts: number): void {
+  /**
+   * Adds the records one response served, to its endpoint, client IP and identity ('' for none). `flow` (the
+   * connection's flow id) lets calls of one connection find their recipients without hashing their names.
+   */
+  addRecords(e: EndpointAcc | null, client: string, identity: string, records: TypeCounts, ts: number, flow = -1): void {
     if (records.size === 0) return;
     if (e !== null) {
       for (let i = 0; i < records.size; i++) {
@@ -297,54 +308,43 @@ export class ExposureAggregator {
         if (t !== undefined) t.records += records.counts[i];
       }
     }
-    this.addRecipient(this.clients, this.limits.maxClients, 'clientsDropped', client, records, ts);
-    if (identity !== '') this.addRecipient(this.identities, this.limits.maxIdentities, 'identitiesDropped', identity, records, ts);
+    const slot = flow >= 0 ? flow & (FLOW_CACHE - 1) : -1;
+    const cached = slot >= 0 && this.flowIds[slot] === flow;
+    let c = cached && this.flowClients[slot] === client ? this.flowClientAcc[slot] : null;
+    if (c === null) {
+      c = this.recipient(this.clients, this.limits.maxClients, 'clientsDropped', client, ts);
+      if (slot >= 0) {
+        this.flowIds[slot] = flow;
+        this.flowClients[slot] = client;
+        this.flowClientAcc[slot] = c;
+        this.flowIdentities[slot] = null;
+      }
+    }
+    if (c !== null) addTo(c, records, ts, this.limits.maxHours, this.stats);
+    if (identity === '') return;
+    let i = slot >= 0 && this.flowIdentities[slot] === identity ? this.flowIdentityAcc[slot] : null;
+    if (i === null) {
+      i = this.recipient(this.identities, this.limits.maxIdentities, 'identitiesDropped', identity, ts);
+      if (slot >= 0) {
+        this.flowIdentities[slot] = identity;
+        this.flowIdentityAcc[slot] = i;
+      }
+    }
+    if (i !== null) addTo(i, records, ts, this.limits.maxHours, this.stats);
   }
 
-  private addRecipient(
-    map: Map<string, RecipientAcc>,
-    cap: number,
-    dropped: 'clientsDropped' | 'identitiesDropped',
-    id: string,
-    records: TypeCounts,
-    ts: number,
-  ): void {
+  /** The recipient named `id`, created if there is room (null when the cap is reached). */
+  private recipient(map: Map<string, RecipientAcc>, cap: number, dropped: 'clientsDropped' | 'identitiesDropped', id: string, ts: number): RecipientAcc | null {
     let r = map.get(id);
     if (r === undefined) {
       if (map.size >= cap) {
         this.stats[dropped]++;
-        return;
+        return null;
       }
       r = { responses: 0, records: [], hours: new Map(), curHour: -1, curCount: 0, first: ts, last: ts };
       map.set(id, r);
     }
-    r.responses++;
-    if (ts < r.first) r.first = ts;
-    if (ts > r.last) r.last = ts;
-    let total = 0;
-    const acc = r.records;
-    for (let i = 0; i < records.size; i++) {
-      const slot = records.slots[i];
-      const n = records.counts[i];
-      while (acc.length <= slot) acc.push(0);
-      acc[slot] += n;
-      total += n;
-    }
-    if (ts - r.curHour >= 0 && ts - r.curHour < HOUR_US) {
-      r.curCount += total;
-      return;
-    }
-    const hour = Math.floor(ts / HOUR_US) * HOUR_US;
-    if (r.curHour >= 0) r.hours.set(r.curHour, (r.hours.get(r.curHour) ?? 0) + r.curCount);
-    r.curCount = (r.hours.get(hour) ?? 0) + total;
-    r.hours.delete(hour);
-    r.curHour = hour;
-    if (r.hours.size + 1 > this.limits.maxHours) {
-      let oldest = Infinity;
-      for (const k of r.hours.keys()) if (k < oldest) oldest = k;
-      r.hours.delete(oldest);
-      this.stats.hoursDropped++;
-    }
+    return r;
   }
 
   /** Type ids seen on the endpoint detail with `key` (`host\0method\0template-or-shape`, sorted), or undefined. */
@@ -403,6 +403,37 @@ export class ExposureAggregator {
       identities: recipients(this.identities, levels, minLevel),
       stats: { ...this.stats },
     };
+  }
+}
+
+/** Adds one response's records to recipient `r` (total, per type, and in its hour). */
+function addTo(r: RecipientAcc, records: TypeCounts, ts: number, maxHours: number, stats: ExposureStats): void {
+  r.responses++;
+  if (ts < r.first) r.first = ts;
+  if (ts > r.last) r.last = ts;
+  let total = 0;
+  const acc = r.records;
+  for (let i = 0; i < records.size; i++) {
+    const slot = records.slots[i];
+    const n = records.counts[i];
+    while (acc.length <= slot) acc.push(0);
+    acc[slot] += n;
+    total += n;
+  }
+  if (ts - r.curHour >= 0 && ts - r.curHour < HOUR_US) {
+    r.curCount += total;
+    return;
+  }
+  const hour = Math.floor(ts / HOUR_US) * HOUR_US;
+  if (r.curHour >= 0) r.hours.set(r.curHour, (r.hours.get(r.curHour) ?? 0) + r.curCount);
+  r.curCount = (r.hours.get(hour) ?? 0) + total;
+  r.hours.delete(hour);
+  r.curHour = hour;
+  if (r.hours.size + 1 > maxHours) {
+    let oldest = Infinity;
+    for (const k of r.hours.keys()) if (k < oldest) oldest = k;
+    r.hours.delete(oldest);
+    stats.hoursDropped++;
   }
 }
 

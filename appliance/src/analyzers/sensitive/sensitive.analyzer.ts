@@ -170,11 +170,6 @@ export class SensitiveAnalyzer implements Analyzer {
     }
     hits = this.dedupeUrlTokens(hits);
     this.aggregate(call, hits);
-    if (records.size > 0) {
-      let n = 0;
-      for (let i = 0; i < records.size; i++) if (levelOf(this.levels, records.types[i]) >= this.recordMinLevel) n += records.counts[i];
-      if (n > 0) call.sensitiveRecords = n;
-    }
     for (let i = 0; i < hits.length; i++) hits[i].value = '';
     if (hits.length > 0) call.sensitive = hits;
   }
@@ -335,7 +330,13 @@ export class SensitiveAnalyzer implements Analyzer {
     if (!data) return;
     const e = this.detailOf(call, tx);
     let responseLevel = 0;
-    for (let i = 0; i < records.size; i++) responseLevel = Math.max(responseLevel, levelOf(this.levels, records.types[i]));
+    let counted = 0;
+    for (let i = 0; i < records.size; i++) {
+      const l = levelOf(this.levels, records.types[i]);
+      if (l > responseLevel) responseLevel = l;
+      if (l >= this.recordMinLevel) counted += records.counts[i];
+    }
+    if (counted > 0) call.sensitiveRecords = counted;
     for (let i = 0; i < hits.length; i++) {
       const h = hits[i];
       if (this.callCredential(h)) continue;
@@ -353,7 +354,7 @@ export class SensitiveAnalyzer implements Analyzer {
       }
     }
     if (records.size === 0) return;
-    this.exposure.addRecords(e, tx.clientIp, call.auth?.identity ?? '', records, tx.startTs);
+    this.exposure.addRecords(e, tx.clientIp, call.auth?.identity ?? '', records, tx.startTs, tx.flowId);
     if (responseLevel >= this.unauthMinLevel && !authenticated(call)) {
       if (e !== null) e.unauthenticatedCalls++;
       const types = records.types
