@@ -35,7 +35,7 @@ export interface LearningOptions {
 }
 
 /** Default learning settings. */
-export const DEFAULT_LEARNING: Readonly<LearningOptions> = { minFullScans: 4, stableAfter: 4, sampleEvery: 64, maxSampleEvery: 1024, maxFields: 128, validateEvery: 8 };
+export const DEFAULT_LEARNING: Readonly<LearningOptions> = { minFullScans: 8, stableAfter: 8, sampleEvery: 64, maxSampleEvery: 1024, maxFields: 128, validateEvery: 8 };
 
 /** One field known to carry sensitive data. */
 export interface LearnedField {
