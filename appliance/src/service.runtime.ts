@@ -32,6 +32,7 @@ import { PoliciesService } from './services/policies.service.ts';
 import { ThreatsService } from './services/threats.service.ts';
 import { RiskService } from './services/risk.service.ts';
 import { RiskRepository } from './store/sqlite/risk.repository.ts';
+import { SensitiveService } from './services/sensitive.service.ts';
 import { ActorLinksRepository } from './analyzers/tracing/actor-links.repository.ts';
 import type { AnalysisReport } from './analysis/analysis-report.types.ts';
 import { PoliciesRepository } from './store/sqlite/policies.repository.ts';
@@ -126,12 +127,14 @@ export async function startService(config: AppConfig, opts: StartOptions = {}): 
   const inventory = new InventoryService(new InventoryRepository(db), settings, audit, clock);
   const findingsRepo = new FindingsRepository(db);
   const risk = new RiskService(new RiskRepository(db), clock);
+  const sensitive = new SensitiveService(new SensitiveRepository(db), audit, clock);
   const threats = new ThreatsService(db, findingsRepo, new ActorLinksRepository(db), callLog, audit, clock);
   const mergeReport = async (report: AnalysisReport, source: string): Promise<void> => {
     const applied = (await specs.apply(report)).report;
     inventory.ingest(applied, source);
     threats.ingest(applied, source);
     risk.recordReport(applied, source);
+    sensitive.ingest(applied, source);
   };
   // The same capture uploaded again replaces its own contribution: the source is the file's content hash.
   captures.onDone = (_id, report, sha256) => mergeReport(report, `upload:${sha256.slice(0, 16)}`);
@@ -172,7 +175,7 @@ export async function startService(config: AppConfig, opts: StartOptions = {}): 
   const jobs = new JobScheduler(jobsTable({ reports, jobRuns, callLogRetention: retention, inventory, blocklist: { list: blocklist, channels: notifierChannels }, risk, rollups: callLog, alertRetry: notifierChannels }), new JobsRepository(db), jobRuns, clock, timeZone, log);
   // Live cron only on the system clock; tests with a ManualClock drive jobs.tick().
   if (opts.clock === undefined) jobs.start();
-  const services: AppServices = { version, clock, setup, auth, users, audit, captures, calls, live, settings: settingsService, health, tls: tlsService, specs, inventory, policies, threats, reports, jobs, alerts, notifierChannels, blocklist, risk, uiDir: config.uiDir, secure: true };
+  const services: AppServices = { version, clock, setup, auth, users, audit, captures, calls, live, settings: settingsService, health, tls: tlsService, specs, inventory, policies, threats, reports, jobs, alerts, notifierChannels, blocklist, risk, sensitive, uiDir: config.uiDir, secure: true };
   const newSetupToken = setup.ensureToken();
   const tls = ensureCertificate(config.dataDir);
   const app = createApp(services);

@@ -30,13 +30,17 @@ function arg(name: string, def: number): number {
   return i >= 0 ? Number(process.argv[i + 1]) : def;
 }
 
-/** Runs the engine over the capture with `sink`; returns seconds. */
+/**
+ * Runs the engine over the capture with `sink`; returns the process's CPU seconds (user + system), which other
+ * processes on a shared machine inflate far less than wall time.
+ */
 async function runEngine(path: string, sink: (tx: Transaction) => void): Promise<number> {
-  const t0 = performance.now();
+  const t0 = process.cpuUsage();
   const engine = new HttpEngine(sink);
   await new CaptureFileReader(path).run((pkt) => engine.push(pkt));
   engine.finish();
-  return (performance.now() - t0) / 1000;
+  const used = process.cpuUsage(t0);
+  return (used.user + used.system) / 1e6;
 }
 
 function copyTx(tx: Transaction): Transaction {
@@ -93,7 +97,7 @@ async function main(): Promise<void> {
 
   const f = (n: number, d = 2) => n.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
   const lines = [
-    `Measured ${new Date().toISOString().slice(0, 10)} with \`npm run bench:sensitive -- --transactions ${transactions}\` (best of ${runs}).`,
+    `Measured ${new Date().toISOString().slice(0, 10)} with \`npm run bench:sensitive -- --transactions ${transactions}\` (best of ${runs}; CPU time of the process).`,
     '',
     `Machine: ${cpus()[0]?.model ?? 'unknown'}, ${cpus().length} cores, Node ${process.version}; one core.`,
     `Traffic: the engine bench capture (${f(calls, 0)} calls, seed 1; every response carries e-mails and mobile numbers).`,
@@ -109,7 +113,7 @@ async function main(): Promise<void> {
     '',
     `Detectors on body data: ${f(mbps, 1)} MB/s (${f(bodyBytes / 1e6, 1)} MB of request and response bodies from ${f(txs.length, 0)} calls, ${f(hits / txs.length, 1)} hits per call).`,
     '',
-    'Target: the analyzer costs ≤ 20% of the engine budget (≤ 1.3 µs per call on this traffic).',
+    `Target: the analyzer costs ≤ 20% of the engine's throughput (≤ ${f(engineUs * 0.2)} µs per call against the engine time of this run).`,
   ];
   const text = lines.join('\n');
   console.log(text);

@@ -5,6 +5,7 @@
 
 import type { AttackOutcome, FindingCategory, Severity } from '../analyzers/call.context.ts';
 import type { RiskFactor } from '../analyzers/risk/risk.model.ts';
+import type { ExposureSnapshot } from '../analyzers/sensitive/sensitive-exposure.aggregator.ts';
 
 /** A parameter of an endpoint. */
 export interface ReportParam {
@@ -113,4 +114,6 @@ export interface AnalysisReport {
   captureQuality?: ReportCaptureQuality[];
   /** Risk breakdown per endpoint (same order as `endpoints`), when the risk analyzer ran. */
   endpointRisk?: ReportEndpointRisk[];
+  /** Sensitive-data exposure per endpoint and field, and the records clients and identities received. */
+  sensitive?: ExposureSnapshot;
 }

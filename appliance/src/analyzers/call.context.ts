@@ -82,6 +82,12 @@ export interface CallContext {
   /** Sensitive values found (masked forms in `masked`; `value` is raw and must not be stored). */
   sensitive: SensitiveHit[];
   detections: Detection[];
+  /**
+   * Sensitive records the response carried (distinct values per type, types at level ≥ 2), as the sensitive analyzer
+   * counted them — fast-path calls included, whose counted JSON fields are not listed in `sensitive`. Unset before
+   * that analyzer ran or when it found none.
+   */
+  sensitiveRecords?: number;
 }
 
 /** Receives every call after all analyzers ran (the event writer, test probes). Must not keep `ctx.tx` buffers. */

@@ -26,6 +26,7 @@ import { reportRoutes } from './routes/reports.routes.ts';
 import { jobRoutes } from './routes/jobs.routes.ts';
 import { notifierRoutes } from './routes/notifiers.routes.ts';
 import { blocklistRoutes } from './routes/blocklist.routes.ts';
+import { sensitiveRoutes } from './routes/sensitive.routes.ts';
 import { roleAtLeast, type Principal } from '../services/auth.service.ts';
 
 /** Path prefix of the versioned API. */
@@ -49,6 +50,7 @@ export function apiRoutes(s: AppServices): RouteDef<never>[] {
     ...notifierRoutes(s),
     ...blocklistRoutes(s),
     ...riskRoutes(s),
+    ...sensitiveRoutes(s),
   ];
 }
 

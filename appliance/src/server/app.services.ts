@@ -20,6 +20,7 @@ import type { JobScheduler } from '../jobs/job.scheduler.ts';
 import type { AlertDispatcher } from '../notifiers/alert-dispatcher.service.ts';
 import type { NotifierChannelsService } from '../notifiers/notifier-channels.service.ts';
 import type { BlocklistService } from '../blocklist/blocklist.service.ts';
+import type { SensitiveService } from '../services/sensitive.service.ts';
 
 /** Everything the routes need. */
 export interface AppServices {
@@ -60,6 +61,8 @@ export interface AppServices {
   blocklist: BlocklistService;
   /** Endpoint risk re-scoring, breakdowns and movers. */
   risk: RiskService;
+  /** Sensitive types, levels, exposure per endpoint and records per recipient. */
+  sensitive: SensitiveService;
   /** Directory of the built UI; null to serve the "UI not built" page. */
   uiDir: string | null;
   /** Whether the listener is HTTPS (cookies get `Secure`, HSTS is sent). */

@@ -215,3 +215,54 @@ test('a profile with more fields than the cap turns wild and is scanned fully on
   assert.equal(a.stats.fastCalls, 0);
   assert.equal(a.stats.fullScans, 4);
 });
+
+test('call.sensitiveRecords: the response records of full and fast-path calls alike (later analyzers read it)', () => {
+  const a = new SensitiveAnalyzer({ learning: { minFullScans: 2, stableAfter: 2, sampleEvery: 1000, validateEvery: 1 } });
+  const full = run(a, { target: '/v1/users/1', requestHeaders: AUTH, responseType: 'application/json', responseBody: usersBody([ID1, ID2]) });
+  assert.equal(full.sensitiveRecords, 3, '2 distinct ids + 1 distinct mobile');
+  for (let i = 2; i < 4; i++) run(a, { target: `/v1/users/${i}`, requestHeaders: AUTH, responseType: 'application/json', responseBody: usersBody([ID1, ID2]) });
+  const fast = run(a, { target: '/v1/users/9', requestHeaders: AUTH, responseType: 'application/json', responseBody: usersBody([ID1, ID2, ID1]) });
+  assert.equal(a.stats.fastCalls, 1);
+  assert.equal(fast.sensitive.length, 0);
+  assert.equal(fast.sensitiveRecords, 6, '3 id occurrences + 3 mobile occurrences');
+  const none = run(a, { target: '/v1/ping', responseBody: 'pong' });
+  assert.equal(none.sensitiveRecords, undefined);
+});
+
+test('periodic full scans back off while nothing new is learned, and come back to sampleEvery on a new field', () => {
+  const a = new SensitiveAnalyzer({ learning: { minFullScans: 1, stableAfter: 1, sampleEvery: 4, maxSampleEvery: 16 } });
+  const call = (body: object) => run(a, { target: '/v1/b', requestHeaders: AUTH, responseType: 'application/json', responseBody: JSON.stringify(body) });
+  const fullAt: number[] = [];
+  for (let i = 0; i < 60; i++) {
+    const before = a.stats.fullScans;
+    call({ idCard: ID2 });
+    if (a.stats.fullScans > before) fullAt.push(i);
+  }
+  const gaps = fullAt.slice(1).map((x, i) => x - fullAt[i]);
+  // learning (2 scans), then periods 4, 8, 16, 16, ...
+  assert.deepEqual(gaps.slice(1, 5), [4, 8, 16, 16], `full scans at ${fullAt.join(',')}`);
+  const after: number[] = [];
+  for (let i = 0; i < 16; i++) {
+    const before = a.stats.fullScans;
+    call({ idCard: ID2, email: 'new@example.org' });
+    if (a.stats.fullScans > before) after.push(i);
+  }
+  assert.ok(a.snapshot().endpoints[0].fields.some((f) => f.field === 'email'), 'the next periodic scan finds the new field');
+  // found at the due periodic scan, one more learning scan makes the profile stable, then the period starts at 4 again
+  assert.deepEqual(after.slice(1).map((x, i) => x - after[i]), [1, 4, 8], `full scans at ${after.join(',')}`);
+});
+
+test('report.sensitive: endpoints with fields, recipients with records per type, never a value', () => {
+  const a = new SensitiveAnalyzer({ learning: false });
+  run(a, { target: '/v1/users/7', clientIp: '10.0.0.9', requestHeaders: AUTH, responseType: 'application/json', responseBody: usersBody([ID1, ID2]) }, { scheme: 'jwt', carrier: 'authorization', identity: 'sub:alice' });
+  const report = emptyReport();
+  a.contribute(report);
+  const s = report.sensitive;
+  assert.ok(s);
+  assert.equal(s.endpoints.length, 1);
+  assert.ok(s.endpoints[0].fields.some((f) => f.field === 'data[].idCard' && f.types[0].type === 'cn_id_card' && f.types[0].count === 2));
+  assert.deepEqual(s.clients.map((c) => [c.id, c.records]), [['10.0.0.9', 3]]);
+  assert.deepEqual(s.identities[0].byType.map((t) => [t.type, t.records]), [['cn_id_card', 2], ['cn_mobile', 1]]);
+  const text = JSON.stringify(report);
+  for (const v of [ID1, ID2, '13812345678', JWT]) assert.ok(!text.includes(v));
+});

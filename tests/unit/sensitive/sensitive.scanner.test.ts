@@ -2,7 +2,7 @@
 // multipart, XML, plain text) in both directions, with the reported type, location and field; limits and weirds.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SensitiveScanner, scanTransaction } from '../../../appliance/src/analyzers/sensitive/sensitive.scanner.ts';
+import { ScanPart, SensitiveScanner, scanTransaction } from '../../../appliance/src/analyzers/sensitive/sensitive.scanner.ts';
 import type { SensitiveHit } from '../../../appliance/src/analyzers/sensitive/sensitive.scanner.ts';
 import { WeirdCounters } from '../../../appliance/src/engine/weird.counters.ts';
 import { makeTx } from './tx.fixture.ts';
@@ -190,4 +190,14 @@ test('a transaction without request or response still scans the side it has', ()
   assert.deepEqual(brief(scanTransaction(respOnly)), ['response json mobile cn_mobile']);
   const reqOnly = makeTx({ target: `/u?mobile=${MOBILE}`, status: null, responseBody: `{"mobile":"13912345678"}` });
   assert.deepEqual(brief(scanTransaction(reqOnly)), ['request query mobile cn_mobile']);
+});
+
+test('path segments: percent-encoded and plain paths find the same values, with the previous segment as a hint', () => {
+  const s = new SensitiveScanner({ todayYmd: 20260101 });
+  const plain = s.scan(makeTx({ target: '/v1/idcard/110101199003074514/mobile/13812345678' }), ScanPart.RequestLine);
+  const encoded = s.scan(makeTx({ target: '/v1/id%63ard/110101199003074514/mobile/1381234567%38' }), ScanPart.RequestLine);
+  const view = (hits: typeof plain) => hits.map((h) => `${h.type}@${h.field}`).sort();
+  assert.deepEqual(view(plain), ['cn_id_card@path[2]', 'cn_mobile@path[4]']);
+  assert.deepEqual(view(encoded), view(plain));
+  assert.deepEqual(view(s.scan(makeTx({ target: '/v1/orders/20240101123456' }), ScanPart.RequestLine)), [], 'timestamps in paths are not data');
 });

@@ -17,8 +17,13 @@ export interface LearningOptions {
   minFullScans: number;
   /** Consecutive full scans without a new field/type that make a profile stable (default 8). */
   stableAfter: number;
-  /** A stable profile still scans every Nth call fully (default 64). */
+  /** A stable profile still scans every Nth call fully (default 64)... */
   sampleEvery: number;
+  /**
+   * ...and each periodic full scan that learns nothing doubles N, up to this (default 1024); a new field or type
+   * brings N back to {@link sampleEvery}.
+   */
+  maxSampleEvery: number;
   /** Most fields learned per profile; past it the profile is "wild" and every call is scanned fully (default 128). */
   maxFields: number;
   /**
@@ -30,7 +35,7 @@ export interface LearningOptions {
 }
 
 /** Default learning settings. */
-export const DEFAULT_LEARNING: Readonly<LearningOptions> = { minFullScans: 8, stableAfter: 8, sampleEvery: 64, maxFields: 128, validateEvery: 8 };
+export const DEFAULT_LEARNING: Readonly<LearningOptions> = { minFullScans: 8, stableAfter: 8, sampleEvery: 64, maxSampleEvery: 1024, maxFields: 128, validateEvery: 8 };
 
 /** One field known to carry sensitive data. */
 export interface LearnedField {
@@ -48,8 +53,8 @@ export interface LearnedField {
 export interface CountedKey {
   /** Which message's JSON body it is counted in. */
   direction: SensitiveDirection;
-  /** `"<leaf>"` as UTF-8 bytes read as latin1 (the body is searched as a latin1 string). */
-  needle: string;
+  /** `"<leaf>"` as UTF-8 bytes (the body is searched byte by byte). */
+  needle: Uint8Array;
   /** Aggregation key of the field (`s|json|<field>`). */
   fieldKey: string;
   /** The field's own name (the last key of its JSON path). */
@@ -73,6 +78,9 @@ export interface FastPlan {
   parts: number;
   /** JSON keys to count instead of scanning the request or response body. */
   counted: CountedKey[];
+  /** {@link counted} split by the message they are counted in. */
+  requestKeys: CountedKey[];
+  responseKeys: CountedKey[];
 }
 
 /** A key that appears verbatim in JSON text: 1–64 characters, no quote, backslash or control character. */
@@ -93,6 +101,8 @@ export class FieldProfile {
   lastNewAt = 0;
   /** Calls since the last full scan. */
   sinceFull = 0;
+  /** Current period of full scans of a stable profile (see {@link LearningOptions.maxSampleEvery}). */
+  private period: number;
   /** Fast-path calls since records were last counted (record sampling). */
   sinceCounted = 0;
   /** More fields than the cap: scanned fully on every call. */
@@ -103,12 +113,14 @@ export class FieldProfile {
   readonly details = new Map<string, EndpointAcc>();
   private plan: FastPlan | null = null;
 
-  constructor(private readonly opts: LearningOptions) {}
+  constructor(private readonly opts: LearningOptions) {
+    this.period = opts.sampleEvery;
+  }
 
   /** True when this call should be scanned fully (and counts the call). */
   wantsFullScan(): boolean {
     if (this.wild || !this.stable()) return true;
-    if (++this.sinceFull >= this.opts.sampleEvery) return true;
+    if (++this.sinceFull >= this.period) return true;
     return false;
   }
 
@@ -123,8 +135,10 @@ export class FieldProfile {
    */
   learn(hits: readonly SensitiveHit[]): boolean {
     const wasWild = this.wild;
+    const periodic = this.stable();
     this.fullScans++;
     this.sinceFull = 0;
+    const newBefore = this.lastNewAt;
     for (let i = 0; i < hits.length; i++) {
       const h = hits[i];
       const key = `${h.direction === 'request' ? 'q' : 's'}|${h.location}|${h.field}`;
@@ -149,6 +163,8 @@ export class FieldProfile {
         this.plan = null;
       } else f.types.set(h.type, n + 1);
     }
+    if (this.lastNewAt !== newBefore) this.period = this.opts.sampleEvery;
+    else if (periodic) this.period = Math.min(this.period * 2, Math.max(this.opts.sampleEvery, this.opts.maxSampleEvery));
     return this.wild && !wasWild;
   }
 
@@ -170,7 +186,7 @@ export class FieldProfile {
         parts |= req ? ScanPart.RequestBody : ScanPart.ResponseBody;
         continue;
       }
-      const needle = Buffer.from(`"${leaf}"`, 'utf8').toString('latin1');
+      const needle = new Uint8Array(Buffer.from(`"${leaf}"`, 'utf8'));
       counted.push({
         direction: f.direction,
         needle,
@@ -191,7 +207,7 @@ export class FieldProfile {
         if (counted[i].direction === 'request' ? reqBody : resBody) counted.splice(i, 1);
       }
     }
-    this.plan = { parts, counted };
+    this.plan = { parts, counted, requestKeys: counted.filter((k) => k.direction === 'request'), responseKeys: counted.filter((k) => k.direction === 'response') };
     return this.plan;
   }
 }
@@ -225,73 +241,97 @@ export function jsonLeaf(field: string): string | null {
 
 const MAX_VALIDATION_TRIES = 3;
 
-/**
- * Counts the values of JSON key `key` in `body` (a JSON text as bytes, read as a latin1 string): occurrences of
- * `"leaf":` followed by a non-empty string or a number. Counting starts at the first value whose length lies in the
- * learned range and, when validation is due (see {@link LearningOptions.validateEvery}), that passes the type's
- * validator (three tries; without a pass the count is 0 and validation stays due), so a field that stopped carrying
- * the type soon stops counting. Values after it are counted without being parsed.
- */
-export function countJsonKey(body: string, key: CountedKey, scanner: SensitiveScanner): number {
-  const needle = key.needle;
-  const len = body.length;
-  let from = 0;
-  let count = 0;
-  let tries = 0;
-  let confirmed = false;
-  for (;;) {
-    const at = body.indexOf(needle, from);
-    if (at < 0) break;
-    let j = at + needle.length;
-    while (j < len && isSpace(body.charCodeAt(j))) j++;
-    if (j >= len || body.charCodeAt(j) !== 58) {
-      from = at + 1;
-      continue;
-    }
-    j++;
-    while (j < len && isSpace(body.charCodeAt(j))) j++;
-    if (j >= len) break;
-    const c = body.charCodeAt(j);
-    if (confirmed) {
-      // counting only: a non-empty string or a number follows the key
-      if ((c === 34 && j + 1 < len && body.charCodeAt(j + 1) !== 34) || (c >= 48 && c <= 57) || c === 45) count++;
-      from = j + 1;
-      continue;
-    }
-    let vs: number;
-    let ve: number;
-    if (c === 34) {
-      vs = j + 1;
-      ve = stringEnd(body, vs);
-      if (ve < 0) break;
-      from = ve + 1;
-      if (ve === vs) continue;
-    } else if ((c >= 48 && c <= 57) || c === 45) {
-      vs = j;
-      ve = j + 1;
-      while (ve < len && isNumberByte(body.charCodeAt(ve))) ve++;
-      from = ve;
-    } else {
-      from = j;
-      continue;
-    }
-    const n = ve - vs;
-    if (n < key.minLength || n > key.maxLength) continue;
-    if (key.sinceValidated + 1 < key.validateEvery) key.sinceValidated++;
-    else {
-      if (tries >= MAX_VALIDATION_TRIES) {
-        key.sinceValidated = key.validateEvery;
-        return 0;
-      }
-      tries++;
-      if (!scanner.confirms(key.type, valueText(body, vs, ve, c === 34), 'json', key.leaf)) continue;
-      key.sinceValidated = 0;
-    }
-    confirmed = true;
-    count++;
-  }
-  return confirmed ? count : 0;
+/** Per-key state of one {@link countJsonKeys} pass. */
+const enum KeyState {
+  /** Looking for the first value to validate (or to accept when validation is not due). */
+  Seeking = 0,
+  /** A value was accepted: later values are counted without being parsed. */
+  Counting = 1,
+  /** Validation failed three times in this message: the key counts 0 and stays due. */
+  Failed = 2,
 }
+
+/**
+ * Counts the values of JSON keys `keys` in `body[0, end)` (a JSON text) in one pass over the bytes, into
+ * `counts[k]`: occurrences of `"leaf":` followed by a non-empty string or a number. Per key, counting starts at the
+ * first value whose length lies in the learned range and, when validation is due (see
+ * {@link LearningOptions.validateEvery}), that passes the type's validator (three tries; without a pass the key
+ * counts 0 and validation stays due), so a field that stopped carrying the type soon stops counting. Values after it
+ * are counted without being parsed.
+ */
+export function countJsonKeys(body: Uint8Array, end: number, keys: readonly CountedKey[], counts: number[], scanner: SensitiveScanner): void {
+  const nk = keys.length;
+  const state = STATE.length >= nk ? STATE : (STATE = new Uint8Array(nk * 2));
+  const tries = TRIES.length >= nk ? TRIES : (TRIES = new Uint8Array(nk * 2));
+  for (let k = 0; k < nk; k++) {
+    counts[k] = 0;
+    state[k] = KeyState.Seeking;
+    tries[k] = 0;
+  }
+  for (let i = 0; i < end - 1; i++) {
+    if (body[i] !== 34) continue;
+    const c = body[i + 1];
+    for (let k = 0; k < nk; k++) {
+      const key = keys[k];
+      const nb = key.needle;
+      if (nb[1] !== c || state[k] === KeyState.Failed) continue;
+      let j = 2;
+      while (j < nb.length && i + j < end && body[i + j] === nb[j]) j++;
+      if (j < nb.length) continue;
+      j += i;
+      while (j < end && isSpace(body[j])) j++;
+      if (j >= end || body[j] !== 58) break;
+      j++;
+      while (j < end && isSpace(body[j])) j++;
+      if (j >= end) break;
+      const v = body[j];
+      if (state[k] === KeyState.Counting) {
+        if ((v === 34 && j + 1 < end && body[j + 1] !== 34) || (v >= 48 && v <= 57) || v === 45) counts[k]++;
+        i = j - 1;
+        break;
+      }
+      let vs: number;
+      let ve: number;
+      if (v === 34) {
+        vs = j + 1;
+        ve = stringEnd(body, vs, end);
+        if (ve < 0) return;
+        i = ve;
+        if (ve === vs) break;
+      } else if ((v >= 48 && v <= 57) || v === 45) {
+        vs = j;
+        ve = j + 1;
+        while (ve < end && isNumberByte(body[ve])) ve++;
+        i = ve - 1;
+      } else {
+        i = j - 1;
+        break;
+      }
+      const n = ve - vs;
+      if (n < key.minLength || n > key.maxLength) break;
+      if (key.sinceValidated + 1 < key.validateEvery) key.sinceValidated++;
+      else {
+        if (tries[k] >= MAX_VALIDATION_TRIES) {
+          key.sinceValidated = key.validateEvery;
+          state[k] = KeyState.Failed;
+          counts[k] = 0;
+          break;
+        }
+        tries[k]++;
+        if (!scanner.confirms(key.type, valueText(body, vs, ve, v === 34), 'json', key.leaf)) break;
+        key.sinceValidated = 0;
+      }
+      state[k] = KeyState.Counting;
+      counts[k]++;
+      break;
+    }
+  }
+  for (let k = 0; k < nk; k++) if (state[k] !== KeyState.Counting) counts[k] = 0;
+}
+
+/** Scratch state of {@link countJsonKeys} (grown on demand; the analyzer is single-threaded). */
+let STATE = new Uint8Array(16);
+let TRIES = new Uint8Array(16);
 
 function isSpace(b: number): boolean {
   return b === 32 || b === 9 || b === 10 || b === 13;
@@ -301,22 +341,18 @@ function isNumberByte(b: number): boolean {
   return (b >= 48 && b <= 57) || b === 46 || b === 45 || b === 43 || b === 101 || b === 69;
 }
 
-/** Index of the closing quote of a JSON string whose content starts at `i`, or -1. */
-function stringEnd(body: string, i: number): number {
-  for (;;) {
-    const q = body.indexOf('"', i);
-    if (q < 0) return -1;
-    let bs = 0;
-    for (let k = q - 1; k >= i && body.charCodeAt(k) === 92; k--) bs++;
-    if ((bs & 1) === 0) return q;
-    i = q + 1;
+/** Index of the closing quote of a JSON string whose content starts at `i` (before `end`), or -1. */
+function stringEnd(body: Uint8Array, i: number, end: number): number {
+  for (; i < end; i++) {
+    const b = body[i];
+    if (b === 34) return i;
+    if (b === 92) i++;
   }
+  return -1;
 }
 
-function valueText(body: string, vs: number, ve: number, quoted: boolean): string {
-  let ascii = true;
-  for (let i = vs; i < ve && ascii; i++) if (body.charCodeAt(i) > 127) ascii = false;
-  const raw = ascii ? body.slice(vs, ve) : Buffer.from(body.slice(vs, ve), 'latin1').toString('utf8');
+function valueText(body: Uint8Array, vs: number, ve: number, quoted: boolean): string {
+  const raw = Buffer.from(body.buffer, body.byteOffset + vs, ve - vs).toString('utf8');
   if (!quoted || !raw.includes('\\')) return raw;
   try {
     return JSON.parse(`"${raw}"`) as string;

@@ -49,11 +49,16 @@ interface TypeCount {
   records: number;
 }
 
+/** A mutable count, shared by a field's type map and the fast-path slot that feeds it. */
+interface Counter {
+  n: number;
+}
+
 interface FieldAcc {
   direction: SensitiveDirection;
   location: SensitiveLocation;
   field: string;
-  types: Map<string, number>;
+  types: Map<string, Counter>;
   first: number;
   last: number;
 }
@@ -70,7 +75,7 @@ export interface EndpointAcc {
   types: Map<string, TypeCount>;
   fields: Map<string, FieldAcc>;
   /** Fast-path slots: a counted key's type and field accumulators, found without building keys. */
-  slots: Map<object, { t: TypeCount; f: FieldAcc | null }>;
+  slots: Map<object, { t: TypeCount; f: FieldAcc | null; c: Counter | null }>;
   first: number;
   last: number;
 }
@@ -78,7 +83,8 @@ export interface EndpointAcc {
 interface RecipientAcc {
   /** Responses that carried records. */
   responses: number;
-  records: Map<string, number>;
+  /** Records per type, indexed by {@link typeSlot} (no per-call map work). */
+  records: number[];
   /** Hour start (µs) → records, for hours before {@link curHour}. */
   hours: Map<number, number>;
   /** The hour being counted (-1 before the first record) and its records. */
@@ -151,11 +157,30 @@ export interface ExposureSnapshot {
 }
 
 const HOUR_US = 3_600_000_000;
+/** Slots of the per-connection recipient cache (a power of two). */
+const FLOW_CACHE = 4096;
+
+/** Type ids by slot, and slots by type id: records per recipient are arrays indexed by slot. */
+const TYPE_NAMES: string[] = [];
+const TYPE_SLOTS = new Map<string, number>();
+
+/** The small integer standing for type id `type` in per-recipient record arrays (assigned on first use). */
+function typeSlot(type: string): number {
+  let i = TYPE_SLOTS.get(type);
+  if (i === undefined) {
+    i = TYPE_NAMES.length;
+    TYPE_NAMES.push(type);
+    TYPE_SLOTS.set(type, i);
+  }
+  return i;
+}
 
 /** A small reusable type → count list (the few types of one message), iterated without allocation. */
 export class TypeCounts {
   readonly types: string[] = [];
   readonly counts: number[] = [];
+  /** {@link typeSlot} of each type. */
+  readonly slots: number[] = [];
   size = 0;
 
   /** Adds `n` to `type`. */
@@ -168,6 +193,7 @@ export class TypeCounts {
     }
     this.types[this.size] = type;
     this.counts[this.size] = n;
+    this.slots[this.size] = typeSlot(type);
     this.size++;
   }
 
@@ -190,6 +216,12 @@ export class ExposureAggregator {
   private readonly identities = new Map<string, RecipientAcc>();
   readonly stats: ExposureStats = { detailsDropped: 0, fieldsDropped: 0, clientsDropped: 0, identitiesDropped: 0, hoursDropped: 0 };
   private readonly limits: ExposureLimits;
+  /** Recipients of recent connections by flow id (direct-mapped; a slot holds one flow's client and identity). */
+  private readonly flowIds = new Float64Array(FLOW_CACHE).fill(-1);
+  private readonly flowClients: Array<string | null> = new Array<string | null>(FLOW_CACHE).fill(null);
+  private readonly flowClientAcc: Array<RecipientAcc | null> = new Array<RecipientAcc | null>(FLOW_CACHE).fill(null);
+  private readonly flowIdentities: Array<string | null> = new Array<string | null>(FLOW_CACHE).fill(null);
+  private readonly flowIdentityAcc: Array<RecipientAcc | null> = new Array<RecipientAcc | null>(FLOW_CACHE).fill(null);
 
   constructor(limits: Partial<ExposureLimits> = {}) {
     this.limits = { ...DEFAULT_EXPOSURE_LIMITS, ...limits };
@@ -238,7 +270,9 @@ export class ExposureAggregator {
       f = { direction, location, field, types: new Map(), first: ts, last: ts };
       e.fields.set(fieldKey, f);
     }
-    f.types.set(type, (f.types.get(type) ?? 0) + count);
+    const c = f.types.get(type);
+    if (c === undefined) f.types.set(type, { n: count });
+    else c.n += count;
     if (ts < f.first) f.first = ts;
     if (ts > f.last) f.last = ts;
   }
@@ -249,20 +283,24 @@ export class ExposureAggregator {
     if (slot === undefined) {
       this.addField(e, key.direction, 'json', key.field, key.type, count, ts, key.fieldKey);
       const t = e.types.get(key.type);
-      if (t !== undefined && e.slots.size < 256) e.slots.set(key, { t, f: e.fields.get(key.fieldKey) ?? null });
+      const f = e.fields.get(key.fieldKey) ?? null;
+      if (t !== undefined && e.slots.size < 256) e.slots.set(key, { t, f, c: f?.types.get(key.type) ?? null });
       return;
     }
     if (key.direction === 'request') slot.t.request += count;
     else slot.t.response += count;
     const f = slot.f;
-    if (f === null) return;
-    f.types.set(key.type, (f.types.get(key.type) ?? 0) + count);
+    if (f === null || slot.c === null) return;
+    slot.c.n += count;
     if (ts > f.last) f.last = ts;
     else if (ts < f.first) f.first = ts;
   }
 
-  /** Adds the records one response served, to its endpoint, client IP and identity ('' for none). */
-  addRecords(e: EndpointAcc | null, client: string, identity: string, records: TypeCounts, ts: number): void {
+  /**
+   * Adds the records one response served, to its endpoint, client IP and identity ('' for none). `flow` (the
+   * connection's flow id) lets calls of one connection find their recipients without hashing their names.
+   */
+  addRecords(e: EndpointAcc | null, client: string, identity: string, records: TypeCounts, ts: number, flow = -1): void {
     if (records.size === 0) return;
     if (e !== null) {
       for (let i = 0; i < records.size; i++) {
@@ -270,52 +308,43 @@ export class ExposureAggregator {
         if (t !== undefined) t.records += records.counts[i];
       }
     }
-    this.addRecipient(this.clients, this.limits.maxClients, 'clientsDropped', client, records, ts);
-    if (identity !== '') this.addRecipient(this.identities, this.limits.maxIdentities, 'identitiesDropped', identity, records, ts);
+    const slot = flow >= 0 ? flow & (FLOW_CACHE - 1) : -1;
+    const cached = slot >= 0 && this.flowIds[slot] === flow;
+    let c = cached && this.flowClients[slot] === client ? this.flowClientAcc[slot] : null;
+    if (c === null) {
+      c = this.recipient(this.clients, this.limits.maxClients, 'clientsDropped', client, ts);
+      if (slot >= 0) {
+        this.flowIds[slot] = flow;
+        this.flowClients[slot] = client;
+        this.flowClientAcc[slot] = c;
+        this.flowIdentities[slot] = null;
+      }
+    }
+    if (c !== null) addTo(c, records, ts, this.limits.maxHours, this.stats);
+    if (identity === '') return;
+    let i = slot >= 0 && this.flowIdentities[slot] === identity ? this.flowIdentityAcc[slot] : null;
+    if (i === null) {
+      i = this.recipient(this.identities, this.limits.maxIdentities, 'identitiesDropped', identity, ts);
+      if (slot >= 0) {
+        this.flowIdentities[slot] = identity;
+        this.flowIdentityAcc[slot] = i;
+      }
+    }
+    if (i !== null) addTo(i, records, ts, this.limits.maxHours, this.stats);
   }
 
-  private addRecipient(
-    map: Map<string, RecipientAcc>,
-    cap: number,
-    dropped: 'clientsDropped' | 'identitiesDropped',
-    id: string,
-    records: TypeCounts,
-    ts: number,
-  ): void {
+  /** The recipient named `id`, created if there is room (null when the cap is reached). */
+  private recipient(map: Map<string, RecipientAcc>, cap: number, dropped: 'clientsDropped' | 'identitiesDropped', id: string, ts: number): RecipientAcc | null {
     let r = map.get(id);
     if (r === undefined) {
       if (map.size >= cap) {
         this.stats[dropped]++;
-        return;
+        return null;
       }
-      r = { responses: 0, records: new Map(), hours: new Map(), curHour: -1, curCount: 0, first: ts, last: ts };
+      r = { responses: 0, records: [], hours: new Map(), curHour: -1, curCount: 0, first: ts, last: ts };
       map.set(id, r);
     }
-    r.responses++;
-    if (ts < r.first) r.first = ts;
-    if (ts > r.last) r.last = ts;
-    let total = 0;
-    for (let i = 0; i < records.size; i++) {
-      const type = records.types[i];
-      const n = records.counts[i];
-      r.records.set(type, (r.records.get(type) ?? 0) + n);
-      total += n;
-    }
-    if (ts - r.curHour >= 0 && ts - r.curHour < HOUR_US) {
-      r.curCount += total;
-      return;
-    }
-    const hour = Math.floor(ts / HOUR_US) * HOUR_US;
-    if (r.curHour >= 0) r.hours.set(r.curHour, (r.hours.get(r.curHour) ?? 0) + r.curCount);
-    r.curCount = (r.hours.get(hour) ?? 0) + total;
-    r.hours.delete(hour);
-    r.curHour = hour;
-    if (r.hours.size + 1 > this.limits.maxHours) {
-      let oldest = Infinity;
-      for (const k of r.hours.keys()) if (k < oldest) oldest = k;
-      r.hours.delete(oldest);
-      this.stats.hoursDropped++;
-    }
+    return r;
   }
 
   /** Type ids seen on the endpoint detail with `key` (`host\0method\0template-or-shape`, sorted), or undefined. */
@@ -345,10 +374,10 @@ export class ExposureAggregator {
       const fields: FieldView[] = [];
       for (const f of e.fields.values()) {
         let fl: SensitivityLevel = 1;
-        const ft = [...f.types].map(([type, count]) => {
+        const ft = [...f.types].map(([type, c]) => {
           const l = levelOf(levels, type);
           if (l > fl) fl = l;
-          return { type, level: l, count };
+          return { type, level: l, count: c.n };
         });
         ft.sort((a, b) => b.level - a.level || a.type.localeCompare(b.type));
         fields.push({ direction: f.direction, location: f.location, field: f.field, level: fl, types: ft, firstSeenUs: f.first, lastSeenUs: f.last });
@@ -377,16 +406,48 @@ export class ExposureAggregator {
   }
 }
 
+/** Adds one response's records to recipient `r` (total, per type, and in its hour). */
+function addTo(r: RecipientAcc, records: TypeCounts, ts: number, maxHours: number, stats: ExposureStats): void {
+  r.responses++;
+  if (ts < r.first) r.first = ts;
+  if (ts > r.last) r.last = ts;
+  let total = 0;
+  const acc = r.records;
+  for (let i = 0; i < records.size; i++) {
+    const slot = records.slots[i];
+    const n = records.counts[i];
+    while (acc.length <= slot) acc.push(0);
+    acc[slot] += n;
+    total += n;
+  }
+  if (ts - r.curHour >= 0 && ts - r.curHour < HOUR_US) {
+    r.curCount += total;
+    return;
+  }
+  const hour = Math.floor(ts / HOUR_US) * HOUR_US;
+  if (r.curHour >= 0) r.hours.set(r.curHour, (r.hours.get(r.curHour) ?? 0) + r.curCount);
+  r.curCount = (r.hours.get(hour) ?? 0) + total;
+  r.hours.delete(hour);
+  r.curHour = hour;
+  if (r.hours.size + 1 > maxHours) {
+    let oldest = Infinity;
+    for (const k of r.hours.keys()) if (k < oldest) oldest = k;
+    r.hours.delete(oldest);
+    stats.hoursDropped++;
+  }
+}
+
 function recordsAtLevel(r: RecipientAcc, levels: SensitivityLevels, minLevel: number): number {
   let n = 0;
-  for (const [type, c] of r.records) if (levelOf(levels, type) >= minLevel) n += c;
+  for (let i = 0; i < r.records.length; i++) if (r.records[i] > 0 && levelOf(levels, TYPE_NAMES[i]) >= minLevel) n += r.records[i];
   return n;
 }
 
 function recipients(map: Map<string, RecipientAcc>, levels: SensitivityLevels, minLevel: number): RecipientExposureView[] {
   const out: RecipientExposureView[] = [];
   for (const [id, r] of map) {
-    const byType = [...r.records].map(([type, records]) => ({ type, level: levelOf(levels, type), records }));
+    const byType: RecipientExposureView['byType'] = [];
+    for (let i = 0; i < r.records.length; i++) if (r.records[i] > 0) byType.push({ type: TYPE_NAMES[i], level: levelOf(levels, TYPE_NAMES[i]), records: r.records[i] });
     byType.sort((a, b) => b.records - a.records || a.type.localeCompare(b.type));
     const hours = new Map(r.hours);
     if (r.curHour >= 0) hours.set(r.curHour, (hours.get(r.curHour) ?? 0) + r.curCount);

@@ -18,8 +18,8 @@ import type { SensitiveDetector } from './detector.types.ts';
 import { SENSITIVE_DETECTORS } from './detector.registry.ts';
 import type { ScanOptions, SensitiveHit } from './sensitive.scanner.ts';
 import { SensitiveScanner } from './sensitive.scanner.ts';
-import type { CountedKey, LearningOptions } from './field-profile.learner.ts';
-import { DEFAULT_LEARNING, FieldProfile, countJsonKey } from './field-profile.learner.ts';
+import type { CountedKey, FastPlan, LearningOptions } from './field-profile.learner.ts';
+import { DEFAULT_LEARNING, FieldProfile, countJsonKeys } from './field-profile.learner.ts';
 import type { ExposureLimits, ExposureSnapshot } from './sensitive-exposure.aggregator.ts';
 import { ExposureAggregator, TypeCounts, type EndpointAcc } from './sensitive-exposure.aggregator.ts';
 import type { SensitivityLevels } from './sensitivity.levels.ts';
@@ -112,6 +112,8 @@ export class SensitiveAnalyzer implements Analyzer {
   private endpointEntry: { profile: FieldProfile | null; detail: EndpointAcc | null } | null = null;
   /** Fast-path counts of the current call: key, count, key, count, ... */
   private readonly counted: Array<CountedKey | number> = [];
+  /** Scratch counts of {@link countJsonKeys}. */
+  private readonly keyCounts: number[] = [];
   readonly stats: SensitiveAnalyzerStats = { calls: 0, fullScans: 0, fastCalls: 0, profiles: 0, profileOverflowCalls: 0, wildProfiles: 0 };
 
   constructor(opts: SensitiveAnalyzerOptions = {}) {
@@ -159,10 +161,10 @@ export class SensitiveAnalyzer implements Analyzer {
       this.stats.fastCalls++;
       this.countDistinct(hits);
       if (plan.counted.length > 0) {
-        if (this.recordSampling <= 1) this.countKeys(tx, plan.counted, 1);
+        if (this.recordSampling <= 1) this.countKeys(tx, plan, 1);
         else if (++profile.sinceCounted >= this.recordSampling) {
           profile.sinceCounted = 0;
-          this.countKeys(tx, plan.counted, this.recordSampling);
+          this.countKeys(tx, plan, this.recordSampling);
         }
       }
     }
@@ -179,7 +181,9 @@ export class SensitiveAnalyzer implements Analyzer {
       if (types !== undefined) e.sensitive = types;
     }
     for (const c of report.clients) c.sensitiveRecords = this.exposure.clientRecords(c.ip, this.levels, this.recordMinLevel);
-    report.findings.push(...this.exposureFindings());
+    const snap = this.snapshot();
+    report.findings.push(...this.exposureFindings(snap));
+    report.sensitive = reportPart(snap);
   }
 
   /** Everything aggregated so far, with the current levels applied (for the service, dashboard and reports). */
@@ -222,23 +226,20 @@ export class SensitiveAnalyzer implements Analyzer {
   }
 
   /** Fast path: counts the learned JSON keys in the request and response bodies; response counts are records. */
-  private countKeys(tx: Transaction, keys: readonly CountedKey[], scale: number): void {
-    const req = tx.requestBody !== null && tx.requestBody.data.length > 0 ? tx.requestBody.data : null;
-    const res = tx.status !== null && tx.responseBody !== null && tx.responseBody.data.length > 0 ? tx.responseBody.data : null;
-    let reqText: string | null = null;
-    let resText: string | null = null;
-    for (const key of keys) {
-      let text: string;
-      if (key.direction === 'request') {
-        if (req === null) continue;
-        text = reqText ??= req.toString('latin1');
-      } else {
-        if (res === null) continue;
-        text = resText ??= res.toString('latin1');
-      }
-      const found = countJsonKey(text, key, this.scanner);
-      if (found === 0) continue;
-      const n = found * scale;
+  private countKeys(tx: Transaction, plan: FastPlan, scale: number): void {
+    if (plan.requestKeys.length > 0 && tx.requestBody !== null) this.countIn(tx.requestBody.data, plan.requestKeys, scale);
+    if (plan.responseKeys.length > 0 && tx.status !== null && tx.responseBody !== null) this.countIn(tx.responseBody.data, plan.responseKeys, scale);
+  }
+
+  /** Counts `keys` in one JSON body. */
+  private countIn(body: Buffer, keys: readonly CountedKey[], scale: number): void {
+    if (body.length === 0) return;
+    const counts = this.keyCounts;
+    countJsonKeys(body, body.length, keys, counts, this.scanner);
+    for (let k = 0; k < keys.length; k++) {
+      if (counts[k] === 0) continue;
+      const key = keys[k];
+      const n = counts[k] * scale;
       if (key.direction === 'response') this.records.add(key.type, n);
       this.counted.push(key, n);
     }
@@ -329,7 +330,13 @@ export class SensitiveAnalyzer implements Analyzer {
     if (!data) return;
     const e = this.detailOf(call, tx);
     let responseLevel = 0;
-    for (let i = 0; i < records.size; i++) responseLevel = Math.max(responseLevel, levelOf(this.levels, records.types[i]));
+    let counted = 0;
+    for (let i = 0; i < records.size; i++) {
+      const l = levelOf(this.levels, records.types[i]);
+      if (l > responseLevel) responseLevel = l;
+      if (l >= this.recordMinLevel) counted += records.counts[i];
+    }
+    if (counted > 0) call.sensitiveRecords = counted;
     for (let i = 0; i < hits.length; i++) {
       const h = hits[i];
       if (this.callCredential(h)) continue;
@@ -347,7 +354,7 @@ export class SensitiveAnalyzer implements Analyzer {
       }
     }
     if (records.size === 0) return;
-    this.exposure.addRecords(e, tx.clientIp, call.auth?.identity ?? '', records, tx.startTs);
+    this.exposure.addRecords(e, tx.clientIp, call.auth?.identity ?? '', records, tx.startTs, tx.flowId);
     if (responseLevel >= this.unauthMinLevel && !authenticated(call)) {
       if (e !== null) e.unauthenticatedCalls++;
       const types = records.types
@@ -367,8 +374,7 @@ export class SensitiveAnalyzer implements Analyzer {
   }
 
   /** `sensitive_data_exposure` per endpoint and `sensitive_bulk_access` per client, from the aggregates. */
-  private exposureFindings(): ReportFinding[] {
-    const snap = this.snapshot();
+  private exposureFindings(snap: ExposureSnapshot): ReportFinding[] {
     const out: ReportFinding[] = [];
     for (const e of snap.endpoints) {
       const fieldCount = e.fields.length;
@@ -408,6 +414,17 @@ export class SensitiveAnalyzer implements Analyzer {
     }
     return out;
   }
+}
+
+/** Recipients (clients, identities) a report lists, most records first; hourly records only for the first {@link REPORT_HOURLY}. */
+const REPORT_RECIPIENTS = 1000;
+const REPORT_HOURLY = 100;
+
+/** The report's `sensitive` part: the snapshot with its recipient lists bounded. */
+function reportPart(snap: ExposureSnapshot): ExposureSnapshot {
+  const bound = (list: ExposureSnapshot['clients']): ExposureSnapshot['clients'] =>
+    list.slice(0, REPORT_RECIPIENTS).map((r, i) => (i < REPORT_HOURLY ? r : { ...r, hourly: [] }));
+  return { endpoints: snap.endpoints, clients: bound(snap.clients), identities: bound(snap.identities), stats: snap.stats };
 }
 
 /** The `token_in_url` detection for a secret found in the path or query. */

@@ -166,9 +166,9 @@ class Context implements DetectContext {
  * True when a path segment may name the next one (`idcard` in `/users/idcard/<id>`): short and without digits.
  * Identifier segments are not classified, so they cannot flush the field-hint cache.
  */
-function looksLikeName(seg: string): boolean {
-  if (seg.length > 32) return false;
-  for (let i = 0; i < seg.length; i++) {
+function looksLikeName(seg: string, start: number, end: number): boolean {
+  if (end - start > 32) return false;
+  for (let i = start; i < end; i++) {
     const c = seg.charCodeAt(i);
     if (c >= 48 && c <= 57) return false;
   }
@@ -328,21 +328,29 @@ export class SensitiveScanner implements JsonVisitor, XmlVisitor, PairSink {
 
   private beginMessage(direction: SensitiveDirection): void {
     this.direction = direction;
-    this.typeCounts.clear();
+    // Map.clear() allocates a new table: skip it when there is nothing to clear (most messages).
+    if (this.typeCounts.size > 0) this.typeCounts.clear();
   }
 
   private scanPath(path: string): void {
     this.setLocation('path');
+    // Without percent escapes the segments are scanned in place (no string per segment).
+    const plain = path.indexOf('%') < 0;
     let prevHints = 0;
     let i = path.charCodeAt(0) === 47 ? 1 : 0;
     for (let k = 0; k < MAX_SEGMENTS && i < path.length && !this.stopped; k++) {
       let e = path.indexOf('/', i);
       if (e < 0) e = path.length;
       if (e > i) {
-        const seg = percentDecode(path, i, e, false);
         this.fieldName = PATH_FIELDS[k];
-        this.scanValue(seg, 0, seg.length, prevHints);
-        prevHints = looksLikeName(seg) ? classifyField(seg) & ~FieldHint.NotSensitive : 0;
+        if (plain) {
+          this.scanValue(path, i, e, prevHints);
+          prevHints = looksLikeName(path, i, e) ? this.keyHints.lookup(path, i, e) & ~FieldHint.NotSensitive : 0;
+        } else {
+          const seg = percentDecode(path, i, e, false);
+          this.scanValue(seg, 0, seg.length, prevHints);
+          prevHints = looksLikeName(seg, 0, seg.length) ? classifyField(seg) & ~FieldHint.NotSensitive : 0;
+        }
       }
       i = e + 1;
     }

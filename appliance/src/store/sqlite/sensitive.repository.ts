@@ -6,7 +6,7 @@
  */
 import type { StateDatabase } from './state.database.ts';
 import type { SensitivityLevel } from '../../analyzers/sensitive/detector.types.ts';
-import type { EndpointExposureView } from '../../analyzers/sensitive/sensitive-exposure.aggregator.ts';
+import type { EndpointExposureView, RecipientExposureView } from '../../analyzers/sensitive/sensitive-exposure.aggregator.ts';
 
 /** One user-set level. */
 export interface TypeLevelRow {
@@ -26,6 +26,18 @@ export interface FieldExposureRow {
   field: string;
   typeId: string;
   hits: number;
+  firstSeenUs: number;
+  lastSeenUs: number;
+}
+
+/** Records one client IP or identity received of one type, summed over the sources. */
+export interface RecipientRecordsRow {
+  kind: 'ip' | 'identity';
+  recipient: string;
+  typeId: string;
+  records: number;
+  responses: number;
+  peakHourRecords: number;
   firstSeenUs: number;
   lastSeenUs: number;
 }
@@ -100,6 +112,47 @@ export class SensitiveRepository {
       field: String(r.field),
       typeId: String(r.type_id),
       hits: Number(r.hits),
+      firstSeenUs: Number(r.first_seen_us),
+      lastSeenUs: Number(r.last_seen_us),
+    }));
+  }
+
+  /**
+   * Replaces the records source `source` reported per client IP and identity (a snapshot's `clients` and
+   * `identities`). One transaction.
+   */
+  replaceRecipients(source: string, clients: readonly RecipientExposureView[], identities: readonly RecipientExposureView[]): void {
+    const del = this.db.prepare('DELETE FROM sensitive_recipient_records WHERE source = ?');
+    const ins = this.db.prepare(
+      `INSERT INTO sensitive_recipient_records (source, kind, recipient, type_id, records, responses, peak_hour_records, first_seen_us, last_seen_us)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.db.transaction(() => {
+      del.run(source);
+      for (const [kind, list] of [['ip', clients], ['identity', identities]] as const) {
+        for (const r of list) {
+          for (const t of r.byType) ins.run(source, kind, r.id, t.type, t.records, r.responses, r.peakHourRecords, r.firstSeenUs, r.lastSeenUs);
+        }
+      }
+    })();
+  }
+
+  /** Records per recipient and type over every source (peak hour: the highest of any source). */
+  recipientRecords(kind: 'ip' | 'identity'): RecipientRecordsRow[] {
+    const rows = this.db
+      .prepare(
+        `SELECT recipient, type_id, SUM(records) AS records, SUM(responses) AS responses, MAX(peak_hour_records) AS peak,
+                MIN(first_seen_us) AS first_seen_us, MAX(last_seen_us) AS last_seen_us
+         FROM sensitive_recipient_records WHERE kind = ? GROUP BY recipient, type_id ORDER BY recipient, type_id`,
+      )
+      .all(kind) as Array<Record<string, string | number>>;
+    return rows.map((r) => ({
+      kind,
+      recipient: String(r.recipient),
+      typeId: String(r.type_id),
+      records: Number(r.records),
+      responses: Number(r.responses),
+      peakHourRecords: Number(r.peak),
       firstSeenUs: Number(r.first_seen_us),
       lastSeenUs: Number(r.last_seen_us),
     }));
