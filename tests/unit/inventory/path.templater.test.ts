@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { classifySegment, paramName, singular } from '../../../appliance/src/analyzers/inventory/segment.classifier.ts';
-import { PathTemplater, splitPath } from '../../../appliance/src/analyzers/inventory/path.templater.ts';
+import { literalSuffixStart, PathTemplater, splitPath } from '../../../appliance/src/analyzers/inventory/path.templater.ts';
 
 test('segments that are values are recognised; words, slugs and versions are not', () => {
   const cases: Array<[string, string]> = [
@@ -110,4 +110,37 @@ test('many sibling resource names stay literal; word resources next to id-like v
   const u = new PathTemplater();
   for (let i = 0; i < 25; i++) u.observe('h', 'GET', `/users/name${String.fromCharCode(97 + i)}`);
   assert.match(u.template('h', 'GET', '/users/namez').template, /^\/users\/\{[a-zA-Z]+\}$/);
+});
+
+test('a literal suffix after a value stays literal: {messageSid}.json, {fileId}.pdf, {userId}:activate', () => {
+  assert.equal(literalSuffixStart('AC0123456789abcdef0123456789abcdef.json'), 34);
+  assert.equal(literalSuffixStart('42:activate'), 2);
+  assert.equal(literalSuffixStart('42:batch-get'), 2);
+  for (const seg of ['3.14', '10.0.0.1', 'v2.1', 'report', 'a.b-c', 'x.verylongext']) assert.equal(literalSuffixStart(seg), -1, seg);
+  const t = new PathTemplater();
+  const sid = (i: number): string => `SM${i.toString(16).padStart(32, 'a1')}`;
+  for (let i = 0; i < 5; i++) t.observe('tw', 'GET', `/2010-04-01/Accounts/AC${'b2'.repeat(16)}/Messages/${sid(i)}.json`);
+  t.observe('tw', 'GET', `/2010-04-01/Accounts/AC${'b2'.repeat(16)}/Messages.json`);
+  assert.equal(t.template('tw', 'GET', `/2010-04-01/Accounts/AC${'c3'.repeat(16)}/Messages/${sid(9)}.json`).template, '/2010-04-01/Accounts/{accountId}/Messages/{messageId}.json');
+  assert.equal(t.template('tw', 'GET', `/2010-04-01/Accounts/AC${'c3'.repeat(16)}/Messages.json`).template, '/2010-04-01/Accounts/{accountId}/Messages.json');
+  // A value with and without the suffix, and a custom method: distinct endpoints.
+  for (let i = 1; i < 4; i++) {
+    t.observe('f', 'GET', `/files/${i}`);
+    t.observe('f', 'GET', `/files/${i}.pdf`);
+    t.observe('f', 'POST', `/users/${i}:activate`);
+  }
+  const pdf = t.observe('f', 'GET', '/files/77.pdf');
+  assert.equal(t.templateOf(pdf).template, '/files/{fileId}.pdf');
+  assert.deepEqual(t.templateOf(pdf).params.map((p) => [p.name, p.type, p.examples[0]]), [['fileId', 'integer', '1']]);
+  assert.equal(t.templateOf(t.observe('f', 'GET', '/files/78')).template, '/files/{fileId}');
+  assert.equal(t.template('f', 'POST', '/users/9:activate').template, '/users/{userId}:activate');
+  // Slugs merged by cardinality keep the suffix they all share; mixed suffixes merge whole.
+  for (let i = 0; i < 25; i++) t.observe('f', 'GET', `/exports/report-${String.fromCharCode(97 + (i % 26))}${i}.csv`);
+  assert.equal(t.templateOf(t.observe('f', 'GET', '/exports/new-one.csv')).template, '/exports/{export}.csv');
+  assert.equal(t.template('f', 'GET', '/exports/other-two.csv').template, '/exports/{export}.csv');
+  for (let i = 0; i < 25; i++) t.observe('f', 'GET', `/docs/doc-${String.fromCharCode(97 + (i % 26))}${i}.${i % 2 === 0 ? 'pdf' : 'txt'}`);
+  assert.match(t.template('f', 'GET', '/docs/doc-z.pdf').template, /^\/docs\/\{[a-z]+\}$/);
+  // Emails and domain-like literals are not split.
+  assert.equal(t.template('f', 'GET', '/people/alice@example.com').template, '/people/{peopleEmail}');
+  assert.equal(t.template('f', 'GET', '/sites/example.com').template, '/sites/example.com');
 });
