@@ -144,3 +144,49 @@ test('a literal suffix after a value stays literal: {messageSid}.json, {fileId}.
   assert.equal(t.template('f', 'GET', '/people/alice@example.com').template, '/people/{peopleEmail}');
   assert.equal(t.template('f', 'GET', '/sites/example.com').template, '/sites/example.com');
 });
+
+test('user decisions stick: a pinned literal is never merged, split values stay literal, a dissolved parameter is undone', () => {
+  const slugs = (t: PathTemplater, prefix: string, n: number): void => {
+    for (let i = 0; i < n; i++) t.observe('h', 'GET', `${prefix}/item-${String.fromCharCode(97 + (i % 26))}${i}`);
+  };
+  // Pinned before it is seen: `/products/rare` stays literal although called once among 30 slugs.
+  const t = new PathTemplater();
+  t.setDecisions([{ host: 'h', method: 'GET', template: '/products/rare', kind: 'pin' }]);
+  t.observe('h', 'GET', '/products/rare');
+  slugs(t, '/products', 30);
+  assert.equal(t.template('h', 'GET', '/products/rare').template, '/products/rare');
+  assert.equal(t.templateOf(t.observe('h', 'GET', '/products/rare')).template, '/products/rare');
+  assert.equal(t.template('h', 'GET', '/products/other-thing').template, '/products/{product}');
+
+  // Split: values of a parameter become literal for the next calls, typed values included.
+  t.setDecisions([{ host: 'h', method: 'GET', template: '/users/{userId}', kind: 'split', position: 1, values: ['0', 'me'] }]);
+  for (let i = 1; i < 5; i++) t.observe('h', 'GET', `/users/${i}`);
+  assert.equal(t.templateOf(t.observe('h', 'GET', '/users/0')).template, '/users/0');
+  assert.equal(t.template('h', 'GET', '/users/0').template, '/users/0');
+  assert.equal(t.templateOf(t.observe('h', 'GET', '/users/7')).template, '/users/{userId}');
+  assert.equal(t.template('h', 'GET', '/products/rare').template, '/products/rare', 'an unpinned literal is not merged after the fact');
+
+  // Dissolve on a live tree: the merged parameter and its statistics go; values are literals from then on.
+  const u = new PathTemplater();
+  slugs(u, '/tags', 30);
+  assert.match(u.templateOf(u.observe('h', 'GET', '/tags/x-y')).template, /^\/tags\/\{[a-z]+\}$/);
+  u.setDecisions([{ host: 'h', method: 'GET', template: '/tags/{tag}', kind: 'dissolve', position: 1 }]);
+  assert.equal([...u.endpoints()].length, 0, 'no owner data attached here; the parameter node is gone');
+  slugs(u, '/tags', 30);
+  assert.equal(u.templateOf(u.observe('h', 'GET', '/tags/item-a0')).template, '/tags/item-a0');
+  assert.equal(u.template('h', 'GET', '/tags/never-seen').template, '/tags/never-seen');
+  assert.equal(u.templateOf(u.observe('h', 'GET', '/tags/42')).template, '/tags/42');
+  // Decisions under a suffixed parameter use the suffix in the key; names do not matter.
+  const v = new PathTemplater();
+  v.setDecisions([{ host: 'h', method: 'GET', template: '/files/{x}.pdf', kind: 'split', position: 1, values: ['1.pdf'] }]);
+  assert.equal(v.templateOf(v.observe('h', 'GET', '/files/1.pdf')).template, '/files/1.pdf');
+  assert.equal(v.templateOf(v.observe('h', 'GET', '/files/2.pdf')).template, '/files/{fileId}.pdf');
+});
+
+test('a pinned literal first seen after its siblings merged is still literal', () => {
+  const t = new PathTemplater();
+  t.setDecisions([{ host: 'h', method: 'GET', template: '/reports/weekly', kind: 'pin' }]);
+  for (let i = 0; i < 30; i++) t.observe('h', 'GET', `/reports/rep-${String.fromCharCode(97 + (i % 26))}${i}`);
+  assert.equal(t.templateOf(t.observe('h', 'GET', '/reports/weekly')).template, '/reports/weekly');
+  assert.match(t.templateOf(t.observe('h', 'GET', '/reports/other')).template, /^\/reports\/\{[a-z]+\}$/);
+});

@@ -8,7 +8,7 @@
 import type { AnalysisReport, ReportEndpoint, ReportParam } from '../../analysis/analysis-report.types.ts';
 import { isoTime, type Analyzer } from '../analyzer.types.ts';
 import type { CallContext, CallEndpoint } from '../call.context.ts';
-import { DEFAULT_TEMPLATER_SETTINGS, PathTemplater, type PathTemplate, type TemplaterSettings } from './path.templater.ts';
+import { DEFAULT_TEMPLATER_SETTINGS, PathTemplater, type PathTemplate, type TemplateDecision, type TemplaterSettings } from './path.templater.ts';
 
 /** Inventory settings. */
 export interface InventorySettings {
@@ -60,8 +60,18 @@ export class InventoryAnalyzer implements Analyzer {
   readonly id = 'inventory';
   readonly templater: PathTemplater;
 
-  constructor(private readonly settings: InventorySettings = DEFAULT_INVENTORY_SETTINGS) {
+  constructor(
+    private readonly settings: InventorySettings = DEFAULT_INVENTORY_SETTINGS,
+    /** User decisions on templates (pin, split, dissolve), honoured from the first call. */
+    decisions: readonly TemplateDecision[] = [],
+  ) {
     this.templater = new PathTemplater(settings.templater, mergeStats);
+    if (decisions.length > 0) this.templater.setDecisions(decisions);
+  }
+
+  /** Replaces the user decisions while calls flow (live capture). */
+  setDecisions(decisions: readonly TemplateDecision[]): void {
+    this.templater.setDecisions(decisions);
   }
 
   onCall(call: CallContext): void {

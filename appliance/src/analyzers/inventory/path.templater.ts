@@ -308,7 +308,7 @@ export class PathTemplater {
     const b = new TemplateBuilder();
     for (let i = 0; i < segs.length; i++) {
       const seg = segs[i];
-      if (dec !== null && (dec.dissolve || dec.literals?.has(seg) === true)) {
+      if (dec !== null && forcedLiteral(dec, seg)) {
         b.literal(seg);
         node = node?.literals.get(seg);
         dec = node?.dec ?? dec.children.get(seg) ?? null;
@@ -358,7 +358,7 @@ export class PathTemplater {
   private step(node: Node, segs: string[], i: number): Node {
     const seg = segs[i];
     const dec = node.dec;
-    if (dec !== null && (dec.dissolve || dec.literals?.has(seg) === true)) {
+    if (dec !== null && forcedLiteral(dec, seg)) {
       const existing = node.literals.get(seg);
       if (existing !== undefined) return existing;
       if (this.nodes < this.settings.maxNodes) return this.addLiteral(node, seg);
@@ -545,6 +545,11 @@ class TemplateBuilder {
   build(trailing: string): PathTemplate {
     return { template: `/${this.parts.join('/')}${trailing}`, params: this.params, confidence: Math.round(this.confidence * 100) / 100 };
   }
+}
+
+/** Whether the decisions at a node keep `seg` literal under it (pinned, split off, or the position dissolved). */
+function forcedLiteral(dec: DecisionNode, seg: string): boolean {
+  return dec.dissolve || dec.literals?.has(seg) === true || dec.children.get(seg)?.pinned === true;
 }
 
 /** Decision trees by `host method` from a list of decisions. */

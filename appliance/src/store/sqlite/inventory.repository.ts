@@ -25,6 +25,21 @@ export interface StoredEndpoint {
   risk: number;
   /** Sources that saw it. */
   sources: number;
+  /** A user pinned the template: it is never merged or re-templated. */
+  pinned: boolean;
+}
+
+/** A stored user decision about a template (see `TemplateDecision` in path.templater.ts). */
+export interface StoredDecision {
+  id: number;
+  host: string;
+  method: string;
+  template: string;
+  kind: 'pin' | 'split' | 'dissolve';
+  position: number | null;
+  values: string[];
+  createdAt: number;
+  createdBy: string;
 }
 
 /** Facts of one endpoint from one source's report. */
@@ -84,6 +99,7 @@ interface Row {
   risk: number;
   calls: number;
   sources: number;
+  pinned: number;
 }
 
 function toEndpoint(r: Row): StoredEndpoint {
@@ -105,10 +121,12 @@ function toEndpoint(r: Row): StoredEndpoint {
     params: JSON.parse(r.params) as ReportParam[],
     risk: r.risk,
     sources: r.sources,
+    pinned: r.pinned === 1,
   };
 }
 
-const SELECT = `SELECT e.*, coalesce(sum(s.calls), 0) AS calls, count(s.source) AS sources
+const SELECT = `SELECT e.*, coalesce(sum(s.calls), 0) AS calls, count(s.source) AS sources,
+    EXISTS (SELECT 1 FROM inventory_decisions d WHERE d.host = e.host AND d.method = e.method AND d.template = e.template AND d.kind = 'pin') AS pinned
   FROM inventory_endpoints e LEFT JOIN inventory_sources s ON s.endpoint_id = e.id`;
 
 /** Stores the inventory. */
@@ -234,5 +252,25 @@ export class InventoryRepository {
   changes(sinceMs = 0, limit = 200): InventoryChange[] {
     const rows = this.db.prepare('SELECT * FROM inventory_changes WHERE at >= ? ORDER BY id DESC LIMIT ?').all(sinceMs, Math.min(limit, 5000)) as Array<Omit<InventoryChange, 'detail'> & { detail: string }>;
     return rows.map((r) => ({ ...r, detail: JSON.parse(r.detail) as Record<string, unknown> }));
+  }
+
+  /** Stores a user decision; returns its id. */
+  addDecision(d: Omit<StoredDecision, 'id'>): number {
+    return Number(
+      this.db
+        .prepare('INSERT INTO inventory_decisions (host, method, template, kind, position, vals, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(d.host, d.method, d.template, d.kind, d.position, JSON.stringify(d.values), d.createdAt, d.createdBy).lastInsertRowid,
+    );
+  }
+
+  /** Removes the decisions of `kind` taken on a template; returns how many were removed. */
+  removeDecisions(e: { host: string; method: string; template: string }, kind: StoredDecision['kind']): number {
+    return this.db.prepare('DELETE FROM inventory_decisions WHERE host = ? AND method = ? AND template = ? AND kind = ?').run(e.host, e.method, e.template, kind).changes;
+  }
+
+  /** Every decision, oldest first. */
+  decisions(): StoredDecision[] {
+    const rows = this.db.prepare('SELECT * FROM inventory_decisions ORDER BY id').all() as Array<{ id: number; host: string; method: string; template: string; kind: StoredDecision['kind']; position: number | null; vals: string; created_at: number; created_by: string }>;
+    return rows.map((r) => ({ id: r.id, host: r.host, method: r.method, template: r.template, kind: r.kind, position: r.position, values: JSON.parse(r.vals) as string[], createdAt: r.created_at, createdBy: r.created_by }));
   }
 }
