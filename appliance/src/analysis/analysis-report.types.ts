@@ -27,6 +27,8 @@ export interface ReportEndpoint {
   params: ReportParam[];
   inSpec: boolean;
   deprecated: boolean;
+  /** Deprecation announced by the API's responses (`Deprecation`, `Sunset` headers): dates, ISO, or null. */
+  deprecation?: { since: string | null; sunset: string | null; source: 'header' };
   risk: number;
   firstSeen: string;
   lastSeen: string;

@@ -95,6 +95,7 @@ export class InventoryService {
         const o: EndpointObservation = {
           host: e.host, method: e.method, template: e.path, calls: e.calls, firstSeen: ms(e.firstSeen), lastSeen: ms(e.lastSeen),
           statuses: e.statuses, auth: e.auth, sensitive: e.sensitive, params: e.params, inSpec: e.inSpec, deprecated: e.deprecated, risk: e.risk,
+          ...(e.deprecation === undefined ? {} : { deprecation: e.deprecation }),
         };
         const existing = this.repo.find(o.host, o.method, o.template);
         let id: number;
@@ -290,6 +291,7 @@ export class InventoryService {
       inSpec: e.inSpec,
       deprecated: e.deprecated,
       risk: e.risk,
+      ...(e.deprecation === null ? {} : { deprecation: e.deprecation }),
       firstSeen: new Date(e.firstSeen).toISOString(),
       lastSeen: new Date(e.lastSeen).toISOString(),
     }));

@@ -3,7 +3,7 @@
  * - declared templates win: discovered endpoints matching a declared operation take its template (several
  *   discovered templates matching one operation merge), and are marked `inSpec` / `deprecated`;
  * - shadow APIs: seen on a host a spec covers, but not declared;
- * - zombie APIs: declared deprecated, still called;
+ * - zombie APIs: declared deprecated (or announced so by `Deprecation`/`Sunset` response headers), still called;
  * - orphan APIs: declared, never seen;
  * - drift: undeclared query parameters, undeclared response status codes, and parameter values of another type than
  *   declared.
@@ -25,6 +25,8 @@ export interface DiffEndpoint {
   sensitive: string[];
   /** The spec it is declared in (zombies). */
   spec?: string;
+  /** Zombies: deprecated by the spec, or announced deprecated by the API's own responses (`Deprecation`/`Sunset`). */
+  by?: 'spec' | 'header';
 }
 
 /** A declared operation never seen. */
@@ -146,7 +148,7 @@ export function diffInventory(endpoints: readonly ReportEndpoint[], matcher: Spe
   for (const [key, e] of out) {
     const s = specOf.get(key);
     if (s === undefined) continue;
-    if (e.deprecated) zombie.push({ host: e.host, method: e.method, path: e.path, calls: e.calls, firstSeen: e.firstSeen, lastSeen: e.lastSeen, sensitive: e.sensitive, spec: s.spec });
+    if (e.deprecated) zombie.push({ host: e.host, method: e.method, path: e.path, calls: e.calls, firstSeen: e.firstSeen, lastSeen: e.lastSeen, sensitive: e.sensitive, spec: s.spec, by: s.op.deprecated ? 'spec' : 'header' });
     const base = { host: e.host, method: e.method, path: e.path, spec: s.spec };
     for (const p of e.params) {
       if (p.in !== 'query' && p.in !== 'path') continue;
@@ -183,7 +185,7 @@ export function diffInventory(endpoints: readonly ReportEndpoint[], matcher: Spe
     findings.push({
       type: 'zombie_api', category: 'inventory', severity: severityFor('zombie', z.sensitive), host: z.host, method: z.method, path: z.path, client: '',
       count: z.calls, firstSeen: z.firstSeen, lastSeen: z.lastSeen,
-      evidence: `declared deprecated in ${z.spec} but still called ${z.calls} times`,
+      evidence: z.by === 'header' ? `announced deprecated by its responses (Deprecation/Sunset headers) but still called ${z.calls} times` : `declared deprecated in ${z.spec} but still called ${z.calls} times`,
     });
   }
   const sorted = [...out.values()].sort((a, b) => a.host.localeCompare(b.host) || a.path.localeCompare(b.path) || a.method.localeCompare(b.method));

@@ -2,10 +2,12 @@
  * The inventory analyzer: learns endpoint templates from every call (path.templater.ts), tells later analyzers
  * which endpoint a call belongs to (`call.endpoint`), and aggregates per endpoint the calls, status distribution,
  * first/last seen, auth schemes and parameters (path parameters from the template, query parameters with types
- * inferred from their values). Statistics live on the template tree's nodes, so when cardinality merges literals
+ * inferred from their values), and deprecation announced by `Deprecation`/`Sunset` response headers (a zombie finding
+ * when still called). Statistics live on the template tree's nodes, so when cardinality merges literals
  * into a parameter, their statistics merge with them; no raw path is kept.
  */
-import type { AnalysisReport, ReportEndpoint, ReportParam } from '../../analysis/analysis-report.types.ts';
+import type { AnalysisReport, ReportEndpoint, ReportFinding, ReportParam } from '../../analysis/analysis-report.types.ts';
+import { deprecationNotice, type DeprecationNotice } from './deprecation.headers.ts';
 import { isoTime, type Analyzer } from '../analyzer.types.ts';
 import type { CallContext, CallEndpoint } from '../call.context.ts';
 import { DEFAULT_TEMPLATER_SETTINGS, PathTemplater, type PathTemplate, type TemplateDecision, type TemplaterSettings } from './path.templater.ts';
@@ -39,6 +41,13 @@ interface EndpointStats {
   endpoint: CallEndpoint | null;
   /** The template object `endpoint` was built from. */
   endpointTpl: PathTemplate | null;
+  /** Responses announced deprecation (`Deprecation` header) or retirement (`Sunset`). */
+  deprecated: boolean;
+  /** Deprecation date and sunset date in epoch ms (0 = none given). */
+  deprecatedSince: number;
+  sunset: number;
+  /** Calls made once the endpoint was announced deprecated (at or after its date). */
+  callsAfterDeprecation: number;
 }
 
 function mergeStats(a: unknown, b: unknown): unknown {
@@ -52,6 +61,10 @@ function mergeStats(a: unknown, b: unknown): unknown {
   for (const [name, type] of y.query) x.query.set(name, mergeType(x.query.get(name), type));
   x.endpoint = null;
   x.endpointTpl = null;
+  x.deprecated ||= y.deprecated;
+  if (y.deprecatedSince !== 0 && (x.deprecatedSince === 0 || y.deprecatedSince < x.deprecatedSince)) x.deprecatedSince = y.deprecatedSince;
+  if (y.sunset !== 0 && (x.sunset === 0 || y.sunset < x.sunset)) x.sunset = y.sunset;
+  x.callsAfterDeprecation += y.callsAfterDeprecation;
   return x;
 }
 
@@ -81,7 +94,7 @@ export class InventoryAnalyzer implements Analyzer {
     const t = this.templater.templateOf(node);
     let st = node.data as EndpointStats | null;
     if (st === null) {
-      st = { calls: 0, statuses: new Map(), first: tx.startTs, last: tx.startTs, auth: new Set(), query: new Map(), endpoint: null, endpointTpl: null };
+      st = { calls: 0, statuses: new Map(), first: tx.startTs, last: tx.startTs, auth: new Set(), query: new Map(), endpoint: null, endpointTpl: null, deprecated: false, deprecatedSince: 0, sunset: 0, callsAfterDeprecation: 0 };
       node.data = st;
     }
     let ep = st.endpoint;
@@ -98,6 +111,11 @@ export class InventoryAnalyzer implements Analyzer {
     if (tx.startTs > st.last) st.last = tx.startTs;
     const scheme = call.auth?.scheme ?? 'none';
     if (!st.auth.has(scheme)) st.auth.add(scheme);
+    if (tx.responseHeaders.length > 0) {
+      const notice = deprecationNotice(tx.responseHeaders);
+      if (notice !== null) noteDeprecation(st, notice);
+    }
+    if (st.deprecated && tx.startTs / 1000 >= st.deprecatedSince) st.callsAfterDeprecation++;
     if (tx.query !== '' && (st.calls <= this.settings.queryFullCalls || st.calls % this.settings.querySampleEvery === 0)) {
       noteQuery(tx.query, st.query, this.settings.maxQueryParams);
     }
@@ -105,6 +123,7 @@ export class InventoryAnalyzer implements Analyzer {
 
   contribute(report: AnalysisReport): void {
     const list: ReportEndpoint[] = [];
+    const zombies: ReportFinding[] = [];
     for (const { host, method, node } of this.templater.endpoints()) {
       const st = node.data as EndpointStats;
       const t = this.templater.templateOf(node);
@@ -129,10 +148,39 @@ export class InventoryAnalyzer implements Analyzer {
         firstSeen: isoTime(st.first),
         lastSeen: isoTime(st.last),
       });
+      if (st.deprecated) {
+        const e = list[list.length - 1];
+        e.deprecated = st.deprecatedSince <= st.last / 1000;
+        e.deprecation = { since: st.deprecatedSince === 0 ? null : new Date(st.deprecatedSince).toISOString(), sunset: st.sunset === 0 ? null : new Date(st.sunset).toISOString(), source: 'header' };
+        if (st.callsAfterDeprecation > 0) zombies.push(zombieFinding(e, st.callsAfterDeprecation));
+      }
     }
+    report.findings.push(...zombies);
     list.sort((x, y) => x.host.localeCompare(y.host) || x.path.localeCompare(y.path) || x.method.localeCompare(y.method));
     report.endpoints = list;
   }
+}
+
+/**
+ * Notes what a response announced. A `Sunset` alone also marks the endpoint deprecated (retirement announced); a
+ * `Deprecation` date in the future is kept as the date calls start to count as zombie calls.
+ */
+function noteDeprecation(st: EndpointStats, n: DeprecationNotice): void {
+  st.deprecated = true;
+  const since = n.deprecated ? n.since : n.sunset;
+  if (since !== 0 && (st.deprecatedSince === 0 || since < st.deprecatedSince)) st.deprecatedSince = since;
+  if (n.sunset !== 0 && (st.sunset === 0 || n.sunset < st.sunset)) st.sunset = n.sunset;
+}
+
+/** The `zombie_api` finding of an endpoint its own responses announce deprecated. */
+function zombieFinding(e: ReportEndpoint, calls: number): ReportFinding {
+  const d = e.deprecation!;
+  const what = [d.since === null ? 'Deprecation' : `Deprecation ${d.since.slice(0, 10)}`, ...(d.sunset === null ? [] : [`Sunset ${d.sunset.slice(0, 10)}`])].join(', ');
+  return {
+    type: 'zombie_api', category: 'inventory', severity: e.sensitive.length > 0 ? 'high' : 'medium', host: e.host, method: e.method, path: e.path, client: '',
+    count: calls, firstSeen: e.firstSeen, lastSeen: e.lastSeen,
+    evidence: `responses announce deprecation (${what}) but it was still called ${calls} times`,
+  };
 }
 
 /** Records the query parameter names of `query` with the type their value suggests. */

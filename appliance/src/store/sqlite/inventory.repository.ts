@@ -27,6 +27,15 @@ export interface StoredEndpoint {
   sources: number;
   /** A user pinned the template: it is never merged or re-templated. */
   pinned: boolean;
+  /** Deprecation announced by the API's responses, or null. */
+  deprecation: EndpointDeprecation | null;
+}
+
+/** Deprecation announced by `Deprecation` / `Sunset` response headers (ISO dates or null). */
+export interface EndpointDeprecation {
+  since: string | null;
+  sunset: string | null;
+  source: 'header';
 }
 
 /** A stored user decision about a template (see `TemplateDecision` in path.templater.ts). */
@@ -57,6 +66,7 @@ export interface EndpointObservation {
   inSpec: boolean;
   deprecated: boolean;
   risk: number;
+  deprecation?: EndpointDeprecation;
 }
 
 /** One entry of the change log. */
@@ -100,6 +110,7 @@ interface Row {
   calls: number;
   sources: number;
   pinned: number;
+  deprecation: string | null;
 }
 
 function toEndpoint(r: Row): StoredEndpoint {
@@ -122,7 +133,12 @@ function toEndpoint(r: Row): StoredEndpoint {
     risk: r.risk,
     sources: r.sources,
     pinned: r.pinned === 1,
+    deprecation: r.deprecation === null ? null : (JSON.parse(r.deprecation) as EndpointDeprecation),
   };
+}
+
+function deprecationJson(o: EndpointObservation): string | null {
+  return o.deprecation === undefined ? null : JSON.stringify(o.deprecation);
 }
 
 const SELECT = `SELECT e.*, coalesce(sum(s.calls), 0) AS calls, count(s.source) AS sources,
@@ -153,9 +169,9 @@ export class InventoryRepository {
   insert(o: EndpointObservation, nowMs: number): number {
     return Number(
       this.db
-        .prepare(`INSERT INTO inventory_endpoints (host, method, template, state, state_since, in_spec, deprecated, first_seen, last_seen, statuses, auth, sensitive, params, risk)
-          VALUES (?, ?, ?, 'new', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-        .run(o.host, o.method, o.template, nowMs, o.inSpec ? 1 : 0, o.deprecated ? 1 : 0, o.firstSeen, o.lastSeen, JSON.stringify(o.statuses), JSON.stringify(o.auth), JSON.stringify(o.sensitive), JSON.stringify(o.params), o.risk).lastInsertRowid,
+        .prepare(`INSERT INTO inventory_endpoints (host, method, template, state, state_since, in_spec, deprecated, first_seen, last_seen, statuses, auth, sensitive, params, risk, deprecation)
+          VALUES (?, ?, ?, 'new', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+        .run(o.host, o.method, o.template, nowMs, o.inSpec ? 1 : 0, o.deprecated ? 1 : 0, o.firstSeen, o.lastSeen, JSON.stringify(o.statuses), JSON.stringify(o.auth), JSON.stringify(o.sensitive), JSON.stringify(o.params), o.risk, deprecationJson(o)).lastInsertRowid,
     );
   }
 
@@ -163,8 +179,8 @@ export class InventoryRepository {
   updateFacts(id: number, o: EndpointObservation): void {
     this.db
       .prepare(`UPDATE inventory_endpoints SET in_spec = ?, deprecated = ?, first_seen = min(first_seen, ?), last_seen = max(last_seen, ?),
-        statuses = ?, auth = ?, sensitive = ?, params = ?, risk = ? WHERE id = ?`)
-      .run(o.inSpec ? 1 : 0, o.deprecated ? 1 : 0, o.firstSeen, o.lastSeen, JSON.stringify(o.statuses), JSON.stringify(o.auth), JSON.stringify(o.sensitive), JSON.stringify(o.params), o.risk, id);
+        statuses = ?, auth = ?, sensitive = ?, params = ?, risk = ?, deprecation = coalesce(?, deprecation) WHERE id = ?`)
+      .run(o.inSpec ? 1 : 0, o.deprecated ? 1 : 0, o.firstSeen, o.lastSeen, JSON.stringify(o.statuses), JSON.stringify(o.auth), JSON.stringify(o.sensitive), JSON.stringify(o.params), o.risk, deprecationJson(o), id);
   }
 
   /** Sets (replaces) what `source` contributed to endpoint `id`. */
