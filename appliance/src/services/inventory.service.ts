@@ -96,6 +96,8 @@ export class InventoryService {
           host: e.host, method: e.method, template: e.path, calls: e.calls, firstSeen: ms(e.firstSeen), lastSeen: ms(e.lastSeen),
           statuses: e.statuses, auth: e.auth, sensitive: e.sensitive, params: e.params, inSpec: e.inSpec, deprecated: e.deprecated, risk: e.risk,
           ...(e.deprecation === undefined ? {} : { deprecation: e.deprecation }),
+          ...(e.requestSchema === undefined ? {} : { requestSchema: e.requestSchema }),
+          ...(e.responseSchema === undefined ? {} : { responseSchema: e.responseSchema }),
         };
         const existing = this.repo.find(o.host, o.method, o.template);
         let id: number;
@@ -292,6 +294,8 @@ export class InventoryService {
       deprecated: e.deprecated,
       risk: e.risk,
       ...(e.deprecation === null ? {} : { deprecation: e.deprecation }),
+      ...(e.requestSchema === undefined ? {} : { requestSchema: e.requestSchema }),
+      ...(e.responseSchema === undefined ? {} : { responseSchema: e.responseSchema }),
       firstSeen: new Date(e.firstSeen).toISOString(),
       lastSeen: new Date(e.lastSeen).toISOString(),
     }));

@@ -3,11 +3,12 @@
  * which endpoint a call belongs to (`call.endpoint`), and aggregates per endpoint the calls, status distribution,
  * first/last seen, auth schemes and parameters (path parameters from the template, query parameters with types
  * inferred from their values), and deprecation announced by `Deprecation`/`Sunset` response headers (a zombie finding
- * when still called). Statistics live on the template tree's nodes, so when cardinality merges literals
+ * when still called), and merged JSON schemas of sampled request and 2xx response bodies (body.schema.ts). Statistics live on the template tree's nodes, so when cardinality merges literals
  * into a parameter, their statistics merge with them; no raw path is kept.
  */
 import type { AnalysisReport, ReportEndpoint, ReportFinding, ReportParam } from '../../analysis/analysis-report.types.ts';
 import { deprecationNotice, type DeprecationNotice } from './deprecation.headers.ts';
+import { mergeShapes, shapeOfBody, toJsonSchema, type BodyShape } from './body.schema.ts';
 import { isoTime, type Analyzer } from '../analyzer.types.ts';
 import type { CallContext, CallEndpoint } from '../call.context.ts';
 import { DEFAULT_TEMPLATER_SETTINGS, PathTemplater, type PathTemplate, type TemplateDecision, type TemplaterSettings } from './path.templater.ts';
@@ -20,10 +21,15 @@ export interface InventorySettings {
   /** Query strings parsed per endpoint in full; after that one call in `querySampleEvery`. */
   queryFullCalls: number;
   querySampleEvery: number;
+  /** JSON bodies read for the merged schemas: every call up to `bodyFullCalls` per endpoint, then one in `bodySampleEvery`. */
+  bodyFullCalls: number;
+  bodySampleEvery: number;
+  /** Bodies larger than this are not parsed for the schema. */
+  bodyMaxBytes: number;
 }
 
 /** Defaults. */
-export const DEFAULT_INVENTORY_SETTINGS: InventorySettings = { templater: DEFAULT_TEMPLATER_SETTINGS, maxQueryParams: 64, queryFullCalls: 64, querySampleEvery: 32 };
+export const DEFAULT_INVENTORY_SETTINGS: InventorySettings = { templater: DEFAULT_TEMPLATER_SETTINGS, maxQueryParams: 64, queryFullCalls: 64, querySampleEvery: 32, bodyFullCalls: 16, bodySampleEvery: 64, bodyMaxBytes: 65_536 };
 
 /** Statistics of one endpoint. */
 interface EndpointStats {
@@ -48,6 +54,9 @@ interface EndpointStats {
   sunset: number;
   /** Calls made once the endpoint was announced deprecated (at or after its date). */
   callsAfterDeprecation: number;
+  /** Merged shapes of sampled JSON request bodies and successful (2xx) response bodies. */
+  requestShape: BodyShape | null;
+  responseShape: BodyShape | null;
 }
 
 function mergeStats(a: unknown, b: unknown): unknown {
@@ -65,6 +74,8 @@ function mergeStats(a: unknown, b: unknown): unknown {
   if (y.deprecatedSince !== 0 && (x.deprecatedSince === 0 || y.deprecatedSince < x.deprecatedSince)) x.deprecatedSince = y.deprecatedSince;
   if (y.sunset !== 0 && (x.sunset === 0 || y.sunset < x.sunset)) x.sunset = y.sunset;
   x.callsAfterDeprecation += y.callsAfterDeprecation;
+  if (y.requestShape !== null) x.requestShape = x.requestShape === null ? y.requestShape : mergeShapes(x.requestShape, y.requestShape);
+  if (y.responseShape !== null) x.responseShape = x.responseShape === null ? y.responseShape : mergeShapes(x.responseShape, y.responseShape);
   return x;
 }
 
@@ -94,7 +105,7 @@ export class InventoryAnalyzer implements Analyzer {
     const t = this.templater.templateOf(node);
     let st = node.data as EndpointStats | null;
     if (st === null) {
-      st = { calls: 0, statuses: new Map(), first: tx.startTs, last: tx.startTs, auth: new Set(), query: new Map(), endpoint: null, endpointTpl: null, deprecated: false, deprecatedSince: 0, sunset: 0, callsAfterDeprecation: 0 };
+      st = { calls: 0, statuses: new Map(), first: tx.startTs, last: tx.startTs, auth: new Set(), query: new Map(), endpoint: null, endpointTpl: null, deprecated: false, deprecatedSince: 0, sunset: 0, callsAfterDeprecation: 0, requestShape: null, responseShape: null };
       node.data = st;
     }
     let ep = st.endpoint;
@@ -116,6 +127,7 @@ export class InventoryAnalyzer implements Analyzer {
       if (notice !== null) noteDeprecation(st, notice);
     }
     if (st.deprecated && tx.startTs / 1000 >= st.deprecatedSince) st.callsAfterDeprecation++;
+    if (st.calls <= this.settings.bodyFullCalls || st.calls % this.settings.bodySampleEvery === 0) noteBodies(tx, st, this.settings.bodyMaxBytes);
     if (tx.query !== '' && (st.calls <= this.settings.queryFullCalls || st.calls % this.settings.querySampleEvery === 0)) {
       noteQuery(tx.query, st.query, this.settings.maxQueryParams);
     }
@@ -148,8 +160,11 @@ export class InventoryAnalyzer implements Analyzer {
         firstSeen: isoTime(st.first),
         lastSeen: isoTime(st.last),
       });
+      const last = list[list.length - 1];
+      if (st.requestShape !== null) last.requestSchema = toJsonSchema(st.requestShape);
+      if (st.responseShape !== null) last.responseSchema = toJsonSchema(st.responseShape);
       if (st.deprecated) {
-        const e = list[list.length - 1];
+        const e = last;
         e.deprecated = st.deprecatedSince <= st.last / 1000;
         e.deprecation = { since: st.deprecatedSince === 0 ? null : new Date(st.deprecatedSince).toISOString(), sunset: st.sunset === 0 ? null : new Date(st.sunset).toISOString(), source: 'header' };
         if (st.callsAfterDeprecation > 0) zombies.push(zombieFinding(e, st.callsAfterDeprecation));
@@ -181,6 +196,16 @@ function zombieFinding(e: ReportEndpoint, calls: number): ReportFinding {
     count: calls, firstSeen: e.firstSeen, lastSeen: e.lastSeen,
     evidence: `responses announce deprecation (${what}) but it was still called ${calls} times`,
   };
+}
+
+/** Merges the shapes of a call's JSON request body and successful response body into the endpoint's. */
+function noteBodies(tx: CallContext['tx'], st: EndpointStats, maxBytes: number): void {
+  const req = tx.requestBody === null ? null : shapeOfBody(tx.requestBody.data, maxBytes);
+  if (req !== null) st.requestShape = st.requestShape === null ? req : mergeShapes(st.requestShape, req);
+  const status = tx.status ?? 0;
+  if (status < 200 || status > 299 || tx.responseBody === null) return;
+  const res = shapeOfBody(tx.responseBody.data, maxBytes);
+  if (res !== null) st.responseShape = st.responseShape === null ? res : mergeShapes(st.responseShape, res);
 }
 
 /** Records the query parameter names of `query` with the type their value suggests. */

@@ -29,6 +29,9 @@ export interface StoredEndpoint {
   pinned: boolean;
   /** Deprecation announced by the API's responses, or null. */
   deprecation: EndpointDeprecation | null;
+  /** Merged JSON schemas of request bodies and successful response bodies (absent when none was JSON). */
+  requestSchema?: Record<string, unknown>;
+  responseSchema?: Record<string, unknown>;
 }
 
 /** Deprecation announced by `Deprecation` / `Sunset` response headers (ISO dates or null). */
@@ -67,6 +70,8 @@ export interface EndpointObservation {
   deprecated: boolean;
   risk: number;
   deprecation?: EndpointDeprecation;
+  requestSchema?: Record<string, unknown>;
+  responseSchema?: Record<string, unknown>;
 }
 
 /** One entry of the change log. */
@@ -111,6 +116,7 @@ interface Row {
   sources: number;
   pinned: number;
   deprecation: string | null;
+  body_schemas: string | null;
 }
 
 function toEndpoint(r: Row): StoredEndpoint {
@@ -134,7 +140,17 @@ function toEndpoint(r: Row): StoredEndpoint {
     sources: r.sources,
     pinned: r.pinned === 1,
     deprecation: r.deprecation === null ? null : (JSON.parse(r.deprecation) as EndpointDeprecation),
+    ...(r.body_schemas === null ? {} : bodySchemasOf(r.body_schemas)),
   };
+}
+
+function bodySchemasOf(json: string): { requestSchema?: Record<string, unknown>; responseSchema?: Record<string, unknown> } {
+  const b = JSON.parse(json) as { request?: Record<string, unknown>; response?: Record<string, unknown> };
+  return { ...(b.request === undefined ? {} : { requestSchema: b.request }), ...(b.response === undefined ? {} : { responseSchema: b.response }) };
+}
+
+function bodySchemasJson(o: EndpointObservation): string | null {
+  return o.requestSchema === undefined && o.responseSchema === undefined ? null : JSON.stringify({ request: o.requestSchema, response: o.responseSchema });
 }
 
 function deprecationJson(o: EndpointObservation): string | null {
@@ -169,9 +185,9 @@ export class InventoryRepository {
   insert(o: EndpointObservation, nowMs: number): number {
     return Number(
       this.db
-        .prepare(`INSERT INTO inventory_endpoints (host, method, template, state, state_since, in_spec, deprecated, first_seen, last_seen, statuses, auth, sensitive, params, risk, deprecation)
-          VALUES (?, ?, ?, 'new', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-        .run(o.host, o.method, o.template, nowMs, o.inSpec ? 1 : 0, o.deprecated ? 1 : 0, o.firstSeen, o.lastSeen, JSON.stringify(o.statuses), JSON.stringify(o.auth), JSON.stringify(o.sensitive), JSON.stringify(o.params), o.risk, deprecationJson(o)).lastInsertRowid,
+        .prepare(`INSERT INTO inventory_endpoints (host, method, template, state, state_since, in_spec, deprecated, first_seen, last_seen, statuses, auth, sensitive, params, risk, deprecation, body_schemas)
+          VALUES (?, ?, ?, 'new', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+        .run(o.host, o.method, o.template, nowMs, o.inSpec ? 1 : 0, o.deprecated ? 1 : 0, o.firstSeen, o.lastSeen, JSON.stringify(o.statuses), JSON.stringify(o.auth), JSON.stringify(o.sensitive), JSON.stringify(o.params), o.risk, deprecationJson(o), bodySchemasJson(o)).lastInsertRowid,
     );
   }
 
@@ -179,8 +195,8 @@ export class InventoryRepository {
   updateFacts(id: number, o: EndpointObservation): void {
     this.db
       .prepare(`UPDATE inventory_endpoints SET in_spec = ?, deprecated = ?, first_seen = min(first_seen, ?), last_seen = max(last_seen, ?),
-        statuses = ?, auth = ?, sensitive = ?, params = ?, risk = ?, deprecation = coalesce(?, deprecation) WHERE id = ?`)
-      .run(o.inSpec ? 1 : 0, o.deprecated ? 1 : 0, o.firstSeen, o.lastSeen, JSON.stringify(o.statuses), JSON.stringify(o.auth), JSON.stringify(o.sensitive), JSON.stringify(o.params), o.risk, deprecationJson(o), id);
+        statuses = ?, auth = ?, sensitive = ?, params = ?, risk = ?, deprecation = coalesce(?, deprecation), body_schemas = coalesce(?, body_schemas) WHERE id = ?`)
+      .run(o.inSpec ? 1 : 0, o.deprecated ? 1 : 0, o.firstSeen, o.lastSeen, JSON.stringify(o.statuses), JSON.stringify(o.auth), JSON.stringify(o.sensitive), JSON.stringify(o.params), o.risk, deprecationJson(o), bodySchemasJson(o), id);
   }
 
   /** Sets (replaces) what `source` contributed to endpoint `id`. */
