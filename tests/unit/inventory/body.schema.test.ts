@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mergeShapes, shapeOfBody, shapeOfValue, toJsonSchema } from '../../../appliance/src/analyzers/inventory/body.schema.ts';
 import { AnalysisPipeline } from '../../../appliance/src/analysis/analysis.pipeline.ts';
-import { InventoryAnalyzer } from '../../../appliance/src/analyzers/inventory/inventory.analyzer.ts';
+import { DEFAULT_INVENTORY_SETTINGS, InventoryAnalyzer } from '../../../appliance/src/analyzers/inventory/inventory.analyzer.ts';
 import type { AnalysisReport } from '../../../appliance/src/analysis/analysis-report.types.ts';
 import { makeTx } from '../../fixtures/transaction.fixture.ts';
 
@@ -42,7 +42,7 @@ test('hostile bodies: not JSON, too large, deep, wide, odd names', () => {
 });
 
 test('the inventory analyzer reports merged request and 2xx response schemas per endpoint', () => {
-  const p = new AnalysisPipeline([new InventoryAnalyzer()], []);
+  const p = new AnalysisPipeline([new InventoryAnalyzer({ ...DEFAULT_INVENTORY_SETTINGS, bodySampleGap: 1 })], []);
   for (let i = 0; i < 5; i++) {
     p.handle(makeTx({ method: 'POST', target: `/v1/orders`, requestBody: JSON.stringify({ sku: `s${i}`, qty: i, ...(i % 2 === 0 ? { note: 'x' } : {}) }), status: 201, responseType: 'application/json', responseBody: JSON.stringify({ id: i, total: i + 0.5 }) }));
   }
@@ -52,4 +52,10 @@ test('the inventory analyzer reports merged request and 2xx response schemas per
   const e = r.endpoints[0];
   assert.deepEqual(e.requestSchema, { type: 'object', properties: { note: { type: 'string' }, qty: { type: 'integer' }, sku: { type: 'string' } }, required: ['qty', 'sku'] });
   assert.deepEqual(e.responseSchema, { type: 'object', properties: { id: { type: 'integer' }, total: { type: 'number' } }, required: ['id', 'total'] }, 'the 400 error body is not part of it');
+  // By default bodies are sampled sparsely across endpoints: one call in `bodySampleGap`.
+  const q = new AnalysisPipeline([new InventoryAnalyzer()], []);
+  for (let i = 0; i < 3; i++) q.handle(makeTx({ method: 'POST', target: '/v1/x', requestBody: i === 0 ? '{"a":1}' : '{"b":1}' }));
+  const r2: AnalysisReport = { ...r, endpoints: [], findings: [] };
+  q.contribute(r2);
+  assert.deepEqual(r2.endpoints[0].requestSchema, { type: 'object', properties: { a: { type: 'integer' } }, required: ['a'] });
 });

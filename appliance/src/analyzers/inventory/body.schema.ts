@@ -12,21 +12,22 @@ export interface BodyShape {
   types: Set<string>;
   /** Object properties by name. */
   properties: Map<string, BodyShape> | null;
-  /** Names present in every object seen here. */
-  required: Set<string> | null;
   /** The shape of array items. */
   items: BodyShape | null;
-  /** Objects seen (for `required`). */
+  /** Objects seen here. */
   objects: number;
+  /** Objects of the parent this property appeared in (required when it equals the parent's `objects`). */
+  present: number;
 }
 
 const MAX_DEPTH = 8;
 const MAX_PROPERTIES = 200;
-const MAX_ITEMS = 20;
+/** Array items read per array: enough for the shape of uniform lists, cheap on long ones. */
+const MAX_ITEMS = 3;
 
 /** Reads the shape of one parsed JSON value. */
 export function shapeOfValue(v: unknown, depth = 0): BodyShape {
-  const s: BodyShape = { types: new Set(), properties: null, required: null, items: null, objects: 0 };
+  const s: BodyShape = { types: new Set(), properties: null, items: null, objects: 0, present: 0 };
   addValue(s, v, depth);
   return s;
 }
@@ -44,16 +45,20 @@ function addValue(s: BodyShape, v: unknown, depth: number): void {
     s.types.add('object');
     if (depth >= MAX_DEPTH) return;
     s.properties ??= new Map();
-    const names = new Set<string>();
-    for (const [rawName, value] of Object.entries(v as Record<string, unknown>)) {
+    const o = v as Record<string, unknown>;
+    for (const rawName in o) {
+      if (!Object.hasOwn(o, rawName)) continue;
       const name = fieldName(rawName);
-      names.add(name);
-      const p = s.properties.get(name);
-      if (p !== undefined) addValue(p, value, depth + 1);
-      else if (s.properties.size < MAX_PROPERTIES) s.properties.set(name, shapeOfValue(value, depth + 1));
+      let p = s.properties.get(name);
+      if (p === undefined) {
+        if (s.properties.size >= MAX_PROPERTIES) continue;
+        p = shapeOfValue(o[rawName], depth + 1);
+        s.properties.set(name, p);
+      } else {
+        addValue(p, o[rawName], depth + 1);
+      }
+      p.present++;
     }
-    if (s.required === null) s.required = s.objects === 0 ? names : new Set();
-    else for (const n of s.required) if (!names.has(n)) s.required.delete(n);
     s.objects++;
   } else if (typeof v === 'number') s.types.add(Number.isInteger(v) ? 'integer' : 'number');
   else s.types.add(typeof v === 'boolean' ? 'boolean' : 'string');
@@ -68,13 +73,11 @@ export function mergeShapes(a: BodyShape, b: BodyShape): BodyShape {
     a.properties ??= new Map();
     for (const [name, p] of b.properties) {
       const q = a.properties.get(name);
-      if (q !== undefined) mergeShapes(q, p);
-      else if (a.properties.size < MAX_PROPERTIES) a.properties.set(name, p);
+      if (q !== undefined) {
+        mergeShapes(q, p);
+        q.present += p.present;
+      } else if (a.properties.size < MAX_PROPERTIES) a.properties.set(name, p);
     }
-  }
-  if (b.required !== null) {
-    if (a.required === null || a.objects === 0) a.required = new Set(b.required);
-    else for (const n of a.required) if (!b.required.has(n)) a.required.delete(n);
   }
   a.objects += b.objects;
   if (b.items !== null) a.items = a.items === null ? b.items : mergeShapes(a.items, b.items);
@@ -89,7 +92,7 @@ export function toJsonSchema(s: BodyShape): Record<string, unknown> {
     const props: Record<string, unknown> = {};
     for (const [name, p] of [...s.properties].sort((x, y) => x[0].localeCompare(y[0]))) Object.defineProperty(props, name, { value: toJsonSchema(p), enumerable: true, writable: true, configurable: true });
     out.properties = props;
-    const req = [...(s.required ?? [])].filter((n) => s.properties!.has(n)).sort();
+    const req = [...s.properties].filter(([, p]) => p.present === s.objects).map(([n]) => n).sort();
     if (req.length > 0) out.required = req;
   }
   if (s.items !== null) out.items = toJsonSchema(s.items);

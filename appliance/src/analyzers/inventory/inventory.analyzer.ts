@@ -21,15 +21,19 @@ export interface InventorySettings {
   /** Query strings parsed per endpoint in full; after that one call in `querySampleEvery`. */
   queryFullCalls: number;
   querySampleEvery: number;
-  /** JSON bodies read for the merged schemas: every call up to `bodyFullCalls` per endpoint, then one in `bodySampleEvery`. */
+  /**
+   * JSON bodies read for the merged schemas: the first `bodyFullCalls` samples of an endpoint, then its calls
+   * numbered by a multiple of `bodySampleEvery`; and across endpoints at most one call in `bodySampleGap`.
+   */
   bodyFullCalls: number;
   bodySampleEvery: number;
+  bodySampleGap: number;
   /** Bodies larger than this are not parsed for the schema. */
   bodyMaxBytes: number;
 }
 
 /** Defaults. */
-export const DEFAULT_INVENTORY_SETTINGS: InventorySettings = { templater: DEFAULT_TEMPLATER_SETTINGS, maxQueryParams: 64, queryFullCalls: 64, querySampleEvery: 32, bodyFullCalls: 16, bodySampleEvery: 64, bodyMaxBytes: 65_536 };
+export const DEFAULT_INVENTORY_SETTINGS: InventorySettings = { templater: DEFAULT_TEMPLATER_SETTINGS, maxQueryParams: 64, queryFullCalls: 64, querySampleEvery: 32, bodyFullCalls: 8, bodySampleEvery: 256, bodySampleGap: 64, bodyMaxBytes: 65_536 };
 
 /** Statistics of one endpoint. */
 interface EndpointStats {
@@ -57,6 +61,8 @@ interface EndpointStats {
   /** Merged shapes of sampled JSON request bodies and successful (2xx) response bodies. */
   requestShape: BodyShape | null;
   responseShape: BodyShape | null;
+  /** Calls whose bodies were sampled. */
+  bodySamples: number;
 }
 
 function mergeStats(a: unknown, b: unknown): unknown {
@@ -74,6 +80,7 @@ function mergeStats(a: unknown, b: unknown): unknown {
   if (y.deprecatedSince !== 0 && (x.deprecatedSince === 0 || y.deprecatedSince < x.deprecatedSince)) x.deprecatedSince = y.deprecatedSince;
   if (y.sunset !== 0 && (x.sunset === 0 || y.sunset < x.sunset)) x.sunset = y.sunset;
   x.callsAfterDeprecation += y.callsAfterDeprecation;
+  x.bodySamples += y.bodySamples;
   if (y.requestShape !== null) x.requestShape = x.requestShape === null ? y.requestShape : mergeShapes(x.requestShape, y.requestShape);
   if (y.responseShape !== null) x.responseShape = x.responseShape === null ? y.responseShape : mergeShapes(x.responseShape, y.responseShape);
   return x;
@@ -83,6 +90,8 @@ function mergeStats(a: unknown, b: unknown): unknown {
 export class InventoryAnalyzer implements Analyzer {
   readonly id = 'inventory';
   readonly templater: PathTemplater;
+  /** Calls since a body was last sampled (any endpoint). */
+  private sinceBodySample = Number.MAX_SAFE_INTEGER;
 
   constructor(
     private readonly settings: InventorySettings = DEFAULT_INVENTORY_SETTINGS,
@@ -105,7 +114,7 @@ export class InventoryAnalyzer implements Analyzer {
     const t = this.templater.templateOf(node);
     let st = node.data as EndpointStats | null;
     if (st === null) {
-      st = { calls: 0, statuses: new Map(), first: tx.startTs, last: tx.startTs, auth: new Set(), query: new Map(), endpoint: null, endpointTpl: null, deprecated: false, deprecatedSince: 0, sunset: 0, callsAfterDeprecation: 0, requestShape: null, responseShape: null };
+      st = { calls: 0, statuses: new Map(), first: tx.startTs, last: tx.startTs, auth: new Set(), query: new Map(), endpoint: null, endpointTpl: null, deprecated: false, deprecatedSince: 0, sunset: 0, callsAfterDeprecation: 0, requestShape: null, responseShape: null, bodySamples: 0 };
       node.data = st;
     }
     let ep = st.endpoint;
@@ -127,7 +136,11 @@ export class InventoryAnalyzer implements Analyzer {
       if (notice !== null) noteDeprecation(st, notice);
     }
     if (st.deprecated && tx.startTs / 1000 >= st.deprecatedSince) st.callsAfterDeprecation++;
-    if (st.calls <= this.settings.bodyFullCalls || st.calls % this.settings.bodySampleEvery === 0) noteBodies(tx, st, this.settings.bodyMaxBytes);
+    if (++this.sinceBodySample >= this.settings.bodySampleGap && (st.bodySamples < this.settings.bodyFullCalls || st.calls % this.settings.bodySampleEvery === 0)) {
+      this.sinceBodySample = 0;
+      st.bodySamples++;
+      noteBodies(tx, st, this.settings.bodyMaxBytes);
+    }
     if (tx.query !== '' && (st.calls <= this.settings.queryFullCalls || st.calls % this.settings.querySampleEvery === 0)) {
       noteQuery(tx.query, st.query, this.settings.maxQueryParams);
     }

@@ -169,7 +169,16 @@ interface RootEntry {
   host: string;
   method: string;
   root: Node;
+  /**
+   * Recently observed raw paths → the nodes their walk passed (root first), valid while the templater's
+   * `generation` equals `gen`: a repeated path skips splitting, classification and the tree look-ups.
+   */
+  paths: Map<string, Node[]>;
+  gen: number;
 }
+
+/** Raw paths remembered per host and method before that memory starts again. */
+const PATH_CACHE_SIZE = 4096;
 
 /** An endpoint node as handed to the owner: where a call ended in the tree. */
 export type EndpointNode = Node;
@@ -234,7 +243,6 @@ export class PathTemplater {
    * at: its template is {@link templateOf}, and the owner may keep per-endpoint data in `node.data`.
    */
   observe(host: string, method: string, rawPath: string): EndpointNode {
-    const segs = splitPath(rawPath);
     let byMethod = this.rootsByHost.get(host);
     if (byMethod === undefined) {
       byMethod = new Map();
@@ -243,17 +251,32 @@ export class PathTemplater {
     let entry = byMethod.get(method);
     if (entry === undefined) {
       const key = `${host} ${method}`;
-      entry = { host, method, root: new Node(null, '', false) };
+      entry = { host, method, root: new Node(null, '', false), paths: new Map(), gen: this.generation };
       entry.root.dec = this.decisions.get(key) ?? null;
       this.roots.set(key, entry);
       byMethod.set(method, entry);
     }
+    if (entry.gen === this.generation) {
+      const walked = entry.paths.get(rawPath);
+      if (walked !== undefined) {
+        for (let i = 0; i < walked.length; i++) walked[i].calls++;
+        return walked[walked.length - 1];
+      }
+    }
+    const segs = splitPath(rawPath);
+    const walked: Node[] = [entry.root];
     let node = entry.root;
     node.calls++;
     for (let i = 0; i < segs.length; i++) {
       node = this.step(node, segs, i);
       node.calls++;
+      walked.push(node);
     }
+    if (entry.gen !== this.generation || entry.paths.size >= PATH_CACHE_SIZE) {
+      entry.paths.clear();
+      entry.gen = this.generation;
+    }
+    entry.paths.set(rawPath, walked);
     return node;
   }
 
