@@ -1,6 +1,6 @@
 // User decisions on endpoint templates through the running service: split values off a parameter, pin a literal
 // template before its siblings merge, dissolve a parameter, unpin; each audited and in the change log, honoured by
-// the templater of the next uploads, and kept in SQLite across a restart.
+// the templater of the next uploads and pushed at once to a running live capture, and kept in SQLite across a restart.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -10,14 +10,17 @@ import { startService } from '../../../appliance/src/service.runtime.ts';
 import { ManualClock } from '../../../appliance/src/store/clock.repository.ts';
 import { ScenarioBuilder } from '../../../scripts/traffic/scenario.builder.ts';
 import { writeScenarioCapture } from '../../../scripts/traffic/scenario.catalog.ts';
-import { ADMIN_PASSWORD, Client, completeSetup } from '../server/service.harness.ts';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { hasCapNetRaw } from '../../../appliance/src/engine/source/live-capture.source.ts';
+import { ADMIN_PASSWORD, adminClient, Client, completeSetup, withService } from '../server/service.harness.ts';
 
 interface Endpoint { id: number; method: string; template: string; pinned: boolean; calls: number }
 
-function capture(paths: string[], seed: number): Buffer {
+function capture(paths: string[], seed: number, host = 'api.example.com'): Buffer {
   const b = new ScenarioBuilder(seed);
   const conn = b.conn({ clientIp: '192.168.9.10', serverIp: '10.9.0.10' });
-  for (const p of paths) conn.exchange({ method: 'GET', uri: p, host: 'api.example.com', headers: [], body: null }, { status: 200, headers: [['Content-Type', 'application/json']], body: '{}' }, { thinkUs: 1000 });
+  for (const p of paths) conn.exchange({ method: 'GET', uri: p, host, headers: [], body: null }, { status: 200, headers: [['Content-Type', 'application/json']], body: '{}' }, { thinkUs: 1000 });
   return writeScenarioCapture(null, b.build({ name: 'decisions', description: 'templates to pin and split', formats: ['pcap'], lossy: false, notes: '' }, seed), { format: 'pcap' }).buffer!;
 }
 
@@ -108,5 +111,38 @@ test('pin, split, dissolve and unpin stick: audited, logged, honoured by later u
   } finally {
     await svc?.close();
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+const noCapture = hasCapNetRaw() === true ? false : 'live capture needs root or CAP_NET_RAW (not available to this process)';
+
+test('a split taken while live capture runs applies to its next calls at once', { skip: noCapture }, async () => {
+  const server = http.createServer((req, res) => req.resume().on('end', () => res.end('{}')));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  const get = (path: string): Promise<void> =>
+    new Promise((resolve, reject) => http.get({ host: '127.0.0.1', port, path, headers: { host: 'live.test' } }, (r) => r.resume().on('end', resolve)).on('error', reject));
+  try {
+    await withService(async (svc, _dir, _clock, client) => {
+      const c = await adminClient(svc, client);
+      await upload(c, capture(['/orders/1', '/orders/2'], 3, 'live.test'), 'live-seed.pcap');
+      const orders = byTemplate(await endpoints(c), '/orders/{orderId}');
+      const put = await c.call('PUT', '/api/v1/settings/capture', { enabled: true, iface: 'lo', bpf: `tcp port ${port}`, promiscuous: true, watch: [], ignore: [] });
+      assert.equal(put.status, 200, JSON.stringify(put.json));
+      await new Promise((r) => setTimeout(r, 500));
+      assert.equal((await c.call('POST', `/api/v1/inventory/apis/${orders.id}/split`, { values: ['42'] })).status, 200);
+      await new Promise((r) => setTimeout(r, 500));
+      for (const id of [42, 43, 42]) await get(`/orders/${id}`);
+      const range = `from=${Date.now() - 3_600_000}&to=${Date.now() + 3_600_000}`;
+      let calls: Array<{ uri: string; template: string }> = [];
+      for (let i = 0; i < 75 && calls.length < 3; i++) {
+        await new Promise((r) => setTimeout(r, 200));
+        calls = ((await c.call('GET', `/api/v1/calls?source=live:lo&limit=10&${range}`)).json as { calls: Array<{ uri: string; template: string }> }).calls;
+      }
+      assert.deepEqual(calls.map((x) => `${x.uri} ${x.template}`).sort(), ['/orders/42 /orders/42', '/orders/42 /orders/42', '/orders/43 /orders/{orderId}']);
+      await c.call('PUT', '/api/v1/settings/capture', { enabled: false, iface: 'lo', bpf: `tcp port ${port}`, promiscuous: true, watch: [], ignore: [] });
+    });
+  } finally {
+    server.close();
   }
 });
