@@ -149,6 +149,9 @@ export async function startService(config: AppConfig, opts: StartOptions = {}): 
   captures.onPolicyAction = onPolicyAction;
   live.onPolicyAction = onPolicyAction;
   policies.onChange(() => live.updatePolicies());
+  captures.inventoryDecisions = () => inventory.decisions();
+  live.inventoryDecisions = () => inventory.decisions();
+  inventory.onDecisionsChange(() => live.updateInventoryDecisions());
   const notifierRepo = new NotifierChannelsRepository(db);
   const notifierRegistry = new NotifierRegistry(await discoverNotifierPlugins());
   const alerts = new AlertDispatcher(notifierRepo, notifierRegistry, clock, { version, publicUrl: config.publicUrl, log: (line) => log(`alerts: ${line}`) });

@@ -29,6 +29,11 @@ export interface ReportEndpoint {
   params: ReportParam[];
   inSpec: boolean;
   deprecated: boolean;
+  /** Deprecation announced by the API's responses (`Deprecation`, `Sunset` headers): dates, ISO, or null. */
+  deprecation?: { since: string | null; sunset: string | null; source: 'header' };
+  /** Merged JSON Schema of the JSON request bodies seen, and of the successful (2xx) JSON response bodies. */
+  requestSchema?: Record<string, unknown>;
+  responseSchema?: Record<string, unknown>;
   risk: number;
   firstSeen: string;
   lastSeen: string;

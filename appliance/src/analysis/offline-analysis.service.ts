@@ -7,7 +7,8 @@ import { HttpEngine } from '../engine/http-engine.ts';
 import type { EngineSettings } from '../engine/engine.settings.ts';
 import type { Analyzer } from '../analyzers/analyzer.types.ts';
 import type { CallSink } from '../analyzers/call.context.ts';
-import { InventoryAnalyzer } from '../analyzers/inventory/inventory.analyzer.ts';
+import { DEFAULT_INVENTORY_SETTINGS, InventoryAnalyzer } from '../analyzers/inventory/inventory.analyzer.ts';
+import type { TemplateDecision } from '../analyzers/inventory/path.templater.ts';
 import { IdentityAnalyzer } from '../analyzers/identity/identity.analyzer.ts';
 import { SensitiveAnalyzer } from '../analyzers/sensitive/sensitive.analyzer.ts';
 import { AttacksAnalyzer } from '../analyzers/attacks/attacks.analyzer.ts';
@@ -41,10 +42,10 @@ export interface OfflineAnalysisOptions {
  * sensitive) first, detectors next, then the user's policies and the actor-link collector (when given, as the
  * service's pipelines do), then the findings aggregator, then analyzers that read other results (risk).
  */
-export function defaultAnalyzers(opts: { policies?: PolicyEngine; tracing?: TracingAnalyzer } = {}): Analyzer[] {
+export function defaultAnalyzers(opts: { policies?: PolicyEngine; tracing?: TracingAnalyzer; inventoryDecisions?: readonly TemplateDecision[] } = {}): Analyzer[] {
   return [
     new IdentityAnalyzer(),
-    new InventoryAnalyzer(),
+    new InventoryAnalyzer(DEFAULT_INVENTORY_SETTINGS, opts.inventoryDecisions),
     new ClientsAnalyzer(),
     new SensitiveAnalyzer(),
     new AttacksAnalyzer(),

@@ -5,7 +5,8 @@
  * writes the report JSON to the given path and ends with `{ type: 'done', calls }` or `{ type: 'failed', message }`.
  * Started by capture-runs.service.ts with the `advanced` IPC serialisation.
  *
- * Policies (JSON `{ policies, timeZone }` in the optional file argument) run in the pipeline; the notify/block actions
+ * Policies (JSON `{ policies, timeZone, inventoryDecisions? }` in the optional file argument, with the user's template
+ * decisions) run in the pipeline; the notify/block actions
  * they raise leave as `{ type: 'policyAction', action }`.
  *
  * Usage (by the service): node --import tsx capture-analysis.worker.ts <capture> <report.json> [<source label> [<policies.json>]]
@@ -14,6 +15,7 @@ import { readFileSync, writeFileSync, renameSync } from 'node:fs';
 import { analyzeCaptureFile, defaultAnalyzers } from '../analysis/offline-analysis.service.ts';
 import { PolicyEngine } from '../policies/policy.engine.ts';
 import type { Policy, PolicyAction } from '../policies/policy.types.ts';
+import type { TemplateDecision } from '../analyzers/inventory/path.templater.ts';
 import { TracingAnalyzer } from '../analyzers/tracing/tracing.analyzer.ts';
 import type { ActorActivity, ActorLink } from '../analyzers/tracing/actor-links.repository.ts';
 import { CaptureFormatError } from '../engine/source/capture-file.reader.ts';
@@ -60,8 +62,10 @@ async function main(): Promise<void> {
   const [capture, out, source, policiesFile] = process.argv.slice(2);
   let last = 0;
   let engine: PolicyEngine | undefined;
+  let inventoryDecisions: TemplateDecision[] | undefined;
   if (policiesFile) {
-    const { policies, timeZone } = JSON.parse(readFileSync(policiesFile, 'utf8')) as { policies: Policy[]; timeZone: string };
+    const { policies, timeZone, ...rest } = JSON.parse(readFileSync(policiesFile, 'utf8')) as { policies: Policy[]; timeZone: string; inventoryDecisions?: TemplateDecision[] };
+    inventoryDecisions = rest.inventoryDecisions;
     engine = new PolicyEngine(policies, timeZone, (action) => send({ type: 'policyAction', action }));
   }
   const batcher = source ? new CallBatcher(source, (rows) => send({ type: 'calls', rows })) : null;
@@ -75,7 +79,7 @@ async function main(): Promise<void> {
   };
   try {
     const report = await analyzeCaptureFile(capture, {
-      analyzers: defaultAnalyzers({ policies: engine, tracing }),
+      analyzers: defaultAnalyzers({ policies: engine, tracing, inventoryDecisions }),
       sinks: batcher === null ? [] : [batcher.sink],
       beforeRead: () => {
         if (Date.now() - lastDrain > 5000) drainActors();

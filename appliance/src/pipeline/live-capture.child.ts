@@ -21,6 +21,8 @@ import type { CallEvent } from '../store/events/call-event.types.ts';
 import { CallBatcher } from './call-batcher.ts';
 import { HostFilter, type HostScope } from './host.filter.ts';
 import { PolicyEngine } from '../policies/policy.engine.ts';
+import { InventoryAnalyzer } from '../analyzers/inventory/inventory.analyzer.ts';
+import type { TemplateDecision } from '../analyzers/inventory/path.templater.ts';
 import type { Policy, PolicyAction } from '../policies/policy.types.ts';
 import { TracingAnalyzer } from '../analyzers/tracing/tracing.analyzer.ts';
 import type { ActorActivity, ActorLink } from '../analyzers/tracing/actor-links.repository.ts';
@@ -37,6 +39,8 @@ export interface LiveChildConfig {
   /** capture mode: the policies to apply and the time zone of their time-of-day conditions. */
   policies?: Policy[];
   timeZone?: string;
+  /** capture mode: the user decisions on endpoint templates (pin, split, dissolve). */
+  inventoryDecisions?: TemplateDecision[];
   /** capture mode: where the report snapshot goes, and how often. */
   reportPath?: string;
   reportEveryMs?: number;
@@ -81,8 +85,8 @@ export type LiveChildMessage =
   | { type: 'actors'; links: ActorLink[]; activity: ActorActivity[] }
   | { type: 'stopped' };
 
-/** Messages the parent sends: a new policy set (applied at once). */
-export type LiveParentMessage = { type: 'policies'; policies: Policy[]; timeZone: string };
+/** Messages the parent sends: a new policy set, new template decisions (applied at once). */
+export type LiveParentMessage = { type: 'policies'; policies: Policy[]; timeZone: string } | { type: 'inventoryDecisions'; decisions: TemplateDecision[] };
 
 function send(m: LiveChildMessage): void {
   process.send?.(m);
@@ -121,13 +125,15 @@ function runCapture(cfg: LiveChildConfig, source: LiveCaptureSource): void {
   const policies = new PolicyEngine(cfg.policies ?? [], cfg.timeZone ?? 'UTC', (action) => send({ type: 'policyAction', action }));
   process.on('message', (m: LiveParentMessage) => {
     if (m.type === 'policies') policies.update(m.policies, m.timeZone);
+    if (m.type === 'inventoryDecisions') for (const a of analyzers) if (a instanceof InventoryAnalyzer) a.setDecisions(m.decisions);
   });
   const tracing = new TracingAnalyzer();
   const drainActors = (): void => {
     const d = tracing.drain();
     if (d.links.length > 0 || d.activity.length > 0) send({ type: 'actors', ...d });
   };
-  const pipeline = new AnalysisPipeline(defaultAnalyzers({ policies, tracing }), [batcher.sink]);
+  const analyzers = defaultAnalyzers({ policies, tracing, inventoryDecisions: cfg.inventoryDecisions });
+  const pipeline = new AnalysisPipeline(analyzers, [batcher.sink]);
   let outOfScope = 0;
   const engine = new HttpEngine((tx: Transaction) => {
     if (tx.method !== '' && !filter.accepts(tx.host, tx.serverIp)) {

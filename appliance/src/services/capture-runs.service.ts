@@ -19,6 +19,7 @@ import type { Principal } from './auth.service.ts';
 import type { WorkerMessage } from '../pipeline/capture-analysis.worker.ts';
 import type { CallEventStore } from '../store/events/call-event.types.ts';
 import type { Policy, PolicyAction } from '../policies/policy.types.ts';
+import type { TemplateDecision } from '../analyzers/inventory/path.templater.ts';
 import type { ActorActivity, ActorLink } from '../analyzers/tracing/actor-links.repository.ts';
 
 /** Largest capture accepted by upload. */
@@ -44,6 +45,8 @@ export class CaptureRunsService {
   private readonly hashes = new Map<number, string>();
   /** The policies and time zone the pipeline applies (set by the runtime); none when it returns null. */
   policies: () => { policies: Policy[]; timeZone: string } | null = () => null;
+  /** The user decisions on endpoint templates the pipeline honours (set by the runtime). */
+  inventoryDecisions: () => TemplateDecision[] = () => [];
   /** Receives the notify/block actions policies raised. */
   onPolicyAction: (a: PolicyAction) => void = () => undefined;
   /** Receives actor-link deltas (which IP used which identity, what each touched). */
@@ -109,7 +112,7 @@ export class CaptureRunsService {
     const policies = this.policies();
     if (policies !== null && this.events !== null) {
       const file = join(this.dir, `${id}.policies.json`);
-      writeFileSync(file, JSON.stringify(policies), { mode: 0o640 });
+      writeFileSync(file, JSON.stringify({ ...policies, inventoryDecisions: this.inventoryDecisions() }), { mode: 0o640 });
       args.push(file);
     }
     const child = fork(WORKER, args, { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'advanced' });

@@ -4,12 +4,14 @@
  * records new and revived endpoints, and follows re-templating (an endpoint a source no longer reports because a
  * broader template now covers it is merged into that template, with a change-log entry). `runLifecycle` moves
  * endpoints through new → active → dormant (not seen for N days) → revived, leaving user-retired ones alone.
+ * User decisions on templates (pin, split, dissolve) are stored here and handed to the pipelines' templaters.
  */
 import { z } from 'zod';
 import type { AnalysisReport, ReportEndpoint } from '../analysis/analysis-report.types.ts';
 import { SpecMatcher } from '../specs/spec.matcher.ts';
 import type { DeclaredOperation } from '../specs/spec.loader.ts';
-import type { EndpointFilter, EndpointObservation, EndpointState, InventoryChange, InventoryRepository, StoredEndpoint } from '../store/sqlite/inventory.repository.ts';
+import type { EndpointFilter, EndpointObservation, EndpointState, InventoryChange, InventoryRepository, StoredDecision, StoredEndpoint } from '../store/sqlite/inventory.repository.ts';
+import type { TemplateDecision } from '../analyzers/inventory/path.templater.ts';
 import type { SettingsRepository } from '../store/sqlite/settings.repository.ts';
 import type { AuditRepository } from '../store/sqlite/audit.repository.ts';
 import type { Clock } from '../store/clock.repository.ts';
@@ -29,6 +31,15 @@ export const LifecycleSettingsSchema = z.object({
 export type LifecycleSettings = z.infer<typeof LifecycleSettingsSchema>;
 /** Defaults. */
 export const DEFAULT_LIFECYCLE: LifecycleSettings = { newDays: 7, dormantDays: 30 };
+
+/** A split asked by a user: values kept literal at a parameter position, or (no values) the parameter dissolved. */
+export const SplitRequestSchema = z.object({
+  /** 0-based segment position of the parameter; the last parameter when omitted. */
+  position: z.number().int().min(0).max(63).optional(),
+  values: z.array(z.string().min(1).max(200).refine((v) => !v.includes('/'), 'a value is one path segment')).min(1).max(100).optional(),
+});
+/** A split request. */
+export type SplitRequest = z.infer<typeof SplitRequestSchema>;
 
 /** What one ingest did. */
 export interface IngestResult {
@@ -52,6 +63,8 @@ function ms(iso: string): number {
 
 /** The stored inventory. */
 export class InventoryService {
+  private readonly decisionListeners: Array<() => void> = [];
+
   constructor(
     private readonly repo: InventoryRepository,
     private readonly settings: SettingsRepository,
@@ -82,6 +95,9 @@ export class InventoryService {
         const o: EndpointObservation = {
           host: e.host, method: e.method, template: e.path, calls: e.calls, firstSeen: ms(e.firstSeen), lastSeen: ms(e.lastSeen),
           statuses: e.statuses, auth: e.auth, sensitive: e.sensitive, params: e.params, inSpec: e.inSpec, deprecated: e.deprecated, risk: e.risk,
+          ...(e.deprecation === undefined ? {} : { deprecation: e.deprecation }),
+          ...(e.requestSchema === undefined ? {} : { requestSchema: e.requestSchema }),
+          ...(e.responseSchema === undefined ? {} : { responseSchema: e.responseSchema }),
         };
         const existing = this.repo.find(o.host, o.method, o.template);
         let id: number;
@@ -119,7 +135,7 @@ export class InventoryService {
     let merged = 0;
     for (const id of stale) {
       const old = this.repo.get(id);
-      if (old === undefined) continue;
+      if (old === undefined || old.pinned) continue;
       const into = matcher.match(old.host, old.method, old.template);
       if (into === null || into.operation.template === old.template) continue;
       const left = this.repo.removeContribution(id, source);
@@ -170,6 +186,80 @@ export class InventoryService {
     return this.repo.get(id)!;
   }
 
+  /** Pins an endpoint's template: the templaters never merge or re-template it again. */
+  pin(id: number, who: Principal, ip: string): StoredEndpoint {
+    const e = this.endpointOrThrow(id);
+    const now = this.clock.now();
+    this.repo.transaction(() => {
+      if (e.pinned) return;
+      this.repo.addDecision({ host: e.host, method: e.method, template: e.template, kind: 'pin', position: null, values: [], createdAt: now, createdBy: who.username });
+      this.repo.logChange(now, e, 'pinned', { by: who.username });
+    });
+    this.audit.append({ at: now, userId: who.userId, username: who.username, action: 'inventory.pin', target: `endpoint:${id}`, ip, detail: { host: e.host, method: e.method, template: e.template } });
+    this.decisionsChanged();
+    return this.repo.get(id)!;
+  }
+
+  /** Removes the pin of an endpoint's template. */
+  unpin(id: number, who: Principal, ip: string): StoredEndpoint {
+    const e = this.endpointOrThrow(id);
+    const now = this.clock.now();
+    const removed = this.repo.transaction(() => {
+      const n = this.repo.removeDecisions(e, 'pin');
+      if (n > 0) this.repo.logChange(now, e, 'unpinned', { by: who.username });
+      return n;
+    });
+    this.audit.append({ at: now, userId: who.userId, username: who.username, action: 'inventory.unpin', target: `endpoint:${id}`, ip, detail: { host: e.host, method: e.method, template: e.template } });
+    if (removed > 0) this.decisionsChanged();
+    return this.repo.get(id)!;
+  }
+
+  /**
+   * Splits an endpoint's template at a parameter: the given values stay literal from now on, or without values the
+   * parameter is dissolved (every value there becomes a literal endpoint of its own) and the stored endpoint is
+   * removed, its calls being learnt again under the literal endpoints. Returns the endpoint when it still exists.
+   */
+  split(id: number, req: SplitRequest, who: Principal, ip: string): { endpoint: StoredEndpoint | null; decision: StoredDecision } {
+    const e = this.endpointOrThrow(id);
+    const positions = e.template.split('/').slice(1).flatMap((seg, i) => (seg.includes('{') ? [i] : []));
+    const position = req.position ?? positions[positions.length - 1];
+    if (position === undefined || !positions.includes(position)) {
+      throw new ApiError('validation_failed', [{ path: 'position', message: `must be the position of a parameter of ${e.template}: ${positions.join(', ') || 'none'}` }]);
+    }
+    const now = this.clock.now();
+    const kind = req.values === undefined ? 'dissolve' : 'split';
+    const d: Omit<StoredDecision, 'id'> = { host: e.host, method: e.method, template: e.template, kind, position, values: req.values ?? [], createdAt: now, createdBy: who.username };
+    const decisionId = this.repo.transaction(() => {
+      const n = this.repo.addDecision(d);
+      this.repo.logChange(now, e, kind === 'split' ? 'split' : 'dissolved', { by: who.username, position, values: d.values });
+      if (kind === 'dissolve') this.repo.delete(id);
+      return n;
+    });
+    this.audit.append({ at: now, userId: who.userId, username: who.username, action: `inventory.${kind}`, target: `endpoint:${id}`, ip, detail: { host: e.host, method: e.method, template: e.template, position, values: d.values } });
+    this.decisionsChanged();
+    return { endpoint: this.repo.get(id) ?? null, decision: { id: decisionId, ...d } };
+  }
+
+  /** The stored decisions, as the templaters take them. */
+  decisions(): TemplateDecision[] {
+    return this.repo.decisions().map((d) => ({ host: d.host, method: d.method, template: d.template, kind: d.kind, ...(d.position === null ? {} : { position: d.position }), ...(d.values.length > 0 ? { values: d.values } : {}) }));
+  }
+
+  /** Calls `fn` whenever the decisions change (the runtime pushes them to the live pipelines). */
+  onDecisionsChange(fn: () => void): void {
+    this.decisionListeners.push(fn);
+  }
+
+  private decisionsChanged(): void {
+    for (const fn of this.decisionListeners) fn();
+  }
+
+  private endpointOrThrow(id: number): StoredEndpoint {
+    const e = this.repo.get(id);
+    if (e === undefined) throw new ApiError('not_found');
+    return e;
+  }
+
   /** Stored endpoints. */
   list(f: EndpointFilter): { endpoints: StoredEndpoint[]; total: number } {
     return this.repo.list(f);
@@ -203,6 +293,9 @@ export class InventoryService {
       inSpec: e.inSpec,
       deprecated: e.deprecated,
       risk: e.risk,
+      ...(e.deprecation === null ? {} : { deprecation: e.deprecation }),
+      ...(e.requestSchema === undefined ? {} : { requestSchema: e.requestSchema }),
+      ...(e.responseSchema === undefined ? {} : { responseSchema: e.responseSchema }),
       firstSeen: new Date(e.firstSeen).toISOString(),
       lastSeen: new Date(e.lastSeen).toISOString(),
     }));

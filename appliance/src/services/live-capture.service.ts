@@ -15,6 +15,7 @@ import { ApiError } from '../errors/error.catalogue.ts';
 import type { AnalysisReport } from '../analysis/analysis-report.types.ts';
 import type { LiveChildConfig, LiveChildMessage, LiveChildStats, LiveParentMessage, ProbeResult } from '../pipeline/live-capture.child.ts';
 import type { Policy, PolicyAction } from '../policies/policy.types.ts';
+import type { TemplateDecision } from '../analyzers/inventory/path.templater.ts';
 import type { ActorActivity, ActorLink } from '../analyzers/tracing/actor-links.repository.ts';
 import { hostEntryError } from '../pipeline/host.filter.ts';
 import type { CallEventStore } from '../store/events/call-event.types.ts';
@@ -130,6 +131,8 @@ export class LiveCaptureService {
   private cachedReport: { mtimeMs: number; report: AnalysisReport } | null = null;
   /** The policies and time zone the pipeline applies (set by the runtime). */
   policies: () => { policies: Policy[]; timeZone: string } = () => ({ policies: [], timeZone: 'UTC' });
+  /** The user decisions on endpoint templates the pipeline honours (set by the runtime). */
+  inventoryDecisions: () => TemplateDecision[] = () => [];
   /** Receives the notify/block actions policies raised. */
   onPolicyAction: (a: PolicyAction) => void = () => undefined;
   /** Receives actor-link deltas (which IP used which identity, what each touched). */
@@ -198,6 +201,7 @@ export class LiveCaptureService {
   private spawn(s: CaptureSettings): Promise<void> {
     this.state = this.restarts > 0 ? 'restarting' : 'starting';
     const cfg: LiveChildConfig = { mode: 'capture', iface: s.iface, bpf: s.bpf, promiscuous: s.promiscuous, bufferBytes: s.bufferMiB * 2 ** 20, ...this.policies(), scope: { watch: s.watch, ignore: s.ignore }, reportPath: this.reportPath, reportEveryMs: this.opts.reportEveryMs ?? 30_000 };
+    cfg.inventoryDecisions = this.inventoryDecisions();
     const child = fork(CHILD, [JSON.stringify(cfg)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'advanced' });
     this.child = child;
     raisePriority(child.pid);
@@ -276,6 +280,12 @@ export class LiveCaptureService {
   /** Sends the current policies to the running capture (they apply at once, no restart). */
   updatePolicies(): void {
     const msg: LiveParentMessage = { type: 'policies', ...this.policies() };
+    if (this.child?.connected === true) this.child.send(msg);
+  }
+
+  /** Sends the current template decisions to the running capture (they apply at once, no restart). */
+  updateInventoryDecisions(): void {
+    const msg: LiveParentMessage = { type: 'inventoryDecisions', decisions: this.inventoryDecisions() };
     if (this.child?.connected === true) this.child.send(msg);
   }
 

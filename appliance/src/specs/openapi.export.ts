@@ -57,6 +57,7 @@ export function exportHostOpenApi(host: string, endpoints: readonly ReportEndpoi
     for (const status of Object.keys(e.statuses).sort()) {
       if (!/^[1-5]\d\d$/.test(status)) continue;
       responses[status] = { description: reason(status) };
+      if (status.startsWith('2') && e.responseSchema !== undefined) (responses[status] as Json).content = { 'application/json': { schema: e.responseSchema } };
     }
     if (Object.keys(responses).length === 0) responses.default = { description: 'No response was seen.' };
     const security: Json[] = [];
@@ -78,7 +79,8 @@ export function exportHostOpenApi(host: string, endpoints: readonly ReportEndpoi
     if (security.length > 0) op.security = security;
     else if (e.auth.includes('none')) op.security = [];
     if (e.deprecated) op.deprecated = true;
-    if (['POST', 'PUT', 'PATCH'].includes(e.method)) op.requestBody = { content: { 'application/json': { schema: { type: 'object' } } } };
+    if (e.requestSchema !== undefined) op.requestBody = { content: { 'application/json': { schema: e.requestSchema } } };
+    else if (['POST', 'PUT', 'PATCH'].includes(e.method)) op.requestBody = { content: { 'application/json': { schema: { type: 'object' } } } };
     const item = (paths[path] ??= {});
     const method = e.method.toLowerCase();
     if (['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'].includes(method)) item[method] = op;

@@ -3,10 +3,10 @@
  * - declared templates win: discovered endpoints matching a declared operation take its template (several
  *   discovered templates matching one operation merge), and are marked `inSpec` / `deprecated`;
  * - shadow APIs: seen on a host a spec covers, but not declared;
- * - zombie APIs: declared deprecated, still called;
+ * - zombie APIs: declared deprecated (or announced so by `Deprecation`/`Sunset` response headers), still called;
  * - orphan APIs: declared, never seen;
- * - drift: undeclared query parameters, undeclared response status codes, and parameter values of another type than
- *   declared.
+ * - drift: undeclared query parameters, undeclared response status codes, parameter values of another type than
+ *   declared, and on body fields (merged JSON schemas against the declared ones) undeclared fields and type changes.
  * Shadow and zombie endpoints also become findings (`shadow_api`, `zombie_api`, category `inventory`).
  */
 import type { AnalysisReport, ReportEndpoint, ReportEndpointRisk, ReportFinding, ReportParam } from '../analysis/analysis-report.types.ts';
@@ -26,6 +26,8 @@ export interface DiffEndpoint {
   sensitive: string[];
   /** The spec it is declared in (zombies). */
   spec?: string;
+  /** Zombies: deprecated by the spec, or announced deprecated by the API's own responses (`Deprecation`/`Sunset`). */
+  by?: 'spec' | 'header';
 }
 
 /** A declared operation never seen. */
@@ -44,8 +46,8 @@ export interface DriftItem {
   method: string;
   path: string;
   spec: string;
-  kind: 'undeclared_param' | 'undeclared_status' | 'type_mismatch';
-  /** Parameter name or status code. */
+  kind: 'undeclared_param' | 'undeclared_status' | 'type_mismatch' | 'undeclared_field' | 'field_type_mismatch';
+  /** Parameter name, status code, or body field path (`request.items[].price`). */
   name: string;
   detail: string;
 }
@@ -72,6 +74,57 @@ function typeCompatible(declared: string, observed: string): boolean {
   if (declared === '' || !STRICT_TYPES.has(declared)) return true;
   if (declared === observed) return true;
   return declared === 'number' && observed === 'integer';
+}
+
+/** Most body-field drift items reported per endpoint and direction. */
+const MAX_FIELD_DRIFT = 20;
+
+/** Types a declared schema allows, or null when it does not say (no `type`, or a composition). */
+function declaredTypes(d: Record<string, unknown>): string[] | null {
+  if (d.oneOf !== undefined || d.anyOf !== undefined || d.allOf !== undefined || d.not !== undefined) return null;
+  const t = d.type;
+  const list = typeof t === 'string' ? [t] : Array.isArray(t) ? t.filter((x): x is string => typeof x === 'string') : [];
+  if (list.length === 0) return null;
+  if (d.nullable === true) list.push('null');
+  return list;
+}
+
+function asSchema(v: unknown): Record<string, unknown> | null {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
+}
+
+/**
+ * Compares an observed body schema with the declared one: fields sent but not declared (where the declared object
+ * lists its properties and does not describe additional ones) and values of a type the declaration does not allow.
+ */
+function fieldDrift(base: Omit<DriftItem, 'kind' | 'name' | 'detail'>, where: 'request' | 'response', declared: Record<string, unknown>, observed: Record<string, unknown>, out: DriftItem[], path: string = where, depth = 0): void {
+  if (depth > 8 || out.length >= MAX_FIELD_DRIFT) return;
+  const allowed = declaredTypes(declared);
+  const seen = typeof observed.type === 'string' ? [observed.type] : Array.isArray(observed.type) ? (observed.type as string[]) : [];
+  if (allowed !== null) {
+    const bad = seen.filter((t) => !allowed.includes(t) && !(t === 'integer' && allowed.includes('number')));
+    if (bad.length > 0) {
+      out.push({ ...base, kind: 'field_type_mismatch', name: path, detail: `${path} is declared ${allowed.join(' or ')} but carries ${bad.join(' or ')}` });
+      return;
+    }
+  }
+  const dProps = asSchema(declared.properties);
+  const oProps = asSchema(observed.properties);
+  if (dProps !== null && oProps !== null) {
+    const open = asSchema(declared.additionalProperties) !== null;
+    for (const [name, o] of Object.entries(oProps)) {
+      const d = Object.hasOwn(dProps, name) ? asSchema(dProps[name]) : null;
+      if (d === null) {
+        if (!open && !Object.hasOwn(dProps, name)) out.push({ ...base, kind: 'undeclared_field', name: `${path}.${name}`, detail: `${path}.${name} is sent but not declared` });
+      } else {
+        const os = asSchema(o);
+        if (os !== null) fieldDrift(base, where, d, os, out, `${path}.${name}`, depth + 1);
+      }
+    }
+  }
+  const dItems = asSchema(declared.items);
+  const oItems = asSchema(observed.items);
+  if (dItems !== null && oItems !== null) fieldDrift(base, where, dItems, oItems, out, `${path}[]`, depth + 1);
 }
 
 function mergeInto(target: ReportEndpoint, e: ReportEndpoint): void {
@@ -147,7 +200,7 @@ export function diffInventory(endpoints: readonly ReportEndpoint[], matcher: Spe
   for (const [key, e] of out) {
     const s = specOf.get(key);
     if (s === undefined) continue;
-    if (e.deprecated) zombie.push({ host: e.host, method: e.method, path: e.path, calls: e.calls, firstSeen: e.firstSeen, lastSeen: e.lastSeen, sensitive: e.sensitive, spec: s.spec });
+    if (e.deprecated) zombie.push({ host: e.host, method: e.method, path: e.path, calls: e.calls, firstSeen: e.firstSeen, lastSeen: e.lastSeen, sensitive: e.sensitive, spec: s.spec, by: s.op.deprecated ? 'spec' : 'header' });
     const base = { host: e.host, method: e.method, path: e.path, spec: s.spec };
     for (const p of e.params) {
       if (p.in !== 'query' && p.in !== 'path') continue;
@@ -157,6 +210,12 @@ export function diffInventory(endpoints: readonly ReportEndpoint[], matcher: Spe
       } else if (!typeCompatible(d.type, p.type)) {
         drift.push({ ...base, kind: 'type_mismatch', name: p.name, detail: `${p.in} parameter ${p.name} is declared ${d.type} but carries ${p.type} values` });
       }
+    }
+    for (const [where, declared, observed] of [['request', s.op.requestSchema, e.requestSchema], ['response', s.op.responseSchema, e.responseSchema]] as const) {
+      if (declared === undefined || observed === undefined) continue;
+      const fields: DriftItem[] = [];
+      fieldDrift(base, where, declared, observed, fields);
+      drift.push(...fields.slice(0, MAX_FIELD_DRIFT));
     }
     if (s.op.statuses.length > 0) {
       for (const status of Object.keys(e.statuses)) {
@@ -184,7 +243,7 @@ export function diffInventory(endpoints: readonly ReportEndpoint[], matcher: Spe
     findings.push({
       type: 'zombie_api', category: 'inventory', severity: severityFor('zombie', z.sensitive), host: z.host, method: z.method, path: z.path, client: '',
       count: z.calls, firstSeen: z.firstSeen, lastSeen: z.lastSeen,
-      evidence: `declared deprecated in ${z.spec} but still called ${z.calls} times`,
+      evidence: z.by === 'header' ? `announced deprecated by its responses (Deprecation/Sunset headers) but still called ${z.calls} times` : `declared deprecated in ${z.spec} but still called ${z.calls} times`,
     });
   }
   const sorted = [...out.values()].sort((a, b) => a.host.localeCompare(b.host) || a.path.localeCompare(b.path) || a.method.localeCompare(b.method));

@@ -32,6 +32,9 @@ export interface DeclaredOperation {
   /** Documented response status codes (`200`, `4XX`, `default`). */
   statuses: string[];
   requestMediaTypes: string[];
+  /** Declared JSON Schema of the JSON request body, and of the first successful (2xx, else default) JSON response. */
+  requestSchema?: Record<string, unknown>;
+  responseSchema?: Record<string, unknown>;
 }
 
 /** A declared spec reduced for comparison. */
@@ -103,6 +106,33 @@ function mergeParams(pathLevel: DeclaredParam[], opLevel: DeclaredParam[]): Decl
   return [...byKey.values()];
 }
 
+/** The JSON schema in an OpenAPI 3 `content` map (`application/json` or another JSON media type), if any. */
+function jsonContentSchema(content: unknown): Obj | undefined {
+  const c = asObj(content);
+  const key = Object.keys(c).find((k) => /^application\/(?:[\w.+-]*\+)?json\b/i.test(k) || k === '*/*');
+  const schema = key === undefined ? undefined : asObj(c[key]).schema;
+  return schema !== undefined && typeof schema === 'object' && schema !== null ? (schema as Obj) : undefined;
+}
+
+/** The declared request and success-response body schemas of an operation. */
+function bodySchemas(op: Obj, swagger: boolean): { requestSchema?: Obj; responseSchema?: Obj } {
+  const out: { requestSchema?: Obj; responseSchema?: Obj } = {};
+  const responses = asObj(op.responses);
+  const code = Object.keys(responses).filter((k) => /^2(\d\d|XX)$/i.test(k)).sort()[0] ?? ('default' in responses ? 'default' : undefined);
+  if (swagger) {
+    const body = Array.isArray(op.parameters) ? op.parameters.map(asObj).find((p) => p.in === 'body') : undefined;
+    if (body !== undefined && typeof body.schema === 'object' && body.schema !== null) out.requestSchema = body.schema as Obj;
+    const r = code === undefined ? undefined : asObj(responses[code]).schema;
+    if (typeof r === 'object' && r !== null) out.responseSchema = r as Obj;
+  } else {
+    const req = jsonContentSchema(asObj(op.requestBody).content);
+    if (req !== undefined) out.requestSchema = req;
+    const res = code === undefined ? undefined : jsonContentSchema(asObj(responses[code]).content);
+    if (res !== undefined) out.responseSchema = res;
+  }
+  return out;
+}
+
 /** Parses JSON or YAML text into an object; SpecError when it is neither. */
 function parseText(text: string): Obj {
   const trimmed = text.trimStart();
@@ -167,6 +197,7 @@ export async function loadSpec(text: string): Promise<DeclaredSpec> {
           params: mergeParams(pathParams, paramsOf(op.parameters, swagger)),
           statuses: Object.keys(asObj(op.responses)),
           requestMediaTypes,
+          ...bodySchemas(op, swagger),
         });
       }
     }

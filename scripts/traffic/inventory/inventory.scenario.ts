@@ -1,7 +1,8 @@
 /**
  * Generated API traffic with ground-truth endpoint templates, for scoring endpoint discovery
  * (`npm run score:inventory`). Several API styles — numeric ids, UUIDs, slugs with static siblings, nested
- * resources, versioned and date-versioned paths, hashes and ObjectIds, snowflake ids — and, when given, the real
+ * resources, versioned and date-versioned paths, hashes and ObjectIds, snowflake ids, literal suffixes after a value
+ * (`{messageSid}.json`, `{fileId}.pdf`, `{userId}:activate`) — and, when given, the real
  * OpenAPI specs of the shared corpus (every GET/POST operation filled with plausible values). Each template is called
  * with many distinct values so cardinality can decide; static siblings are called often enough to stay literal.
  * Deterministic by seed.
@@ -60,6 +61,12 @@ const STYLES: Array<{ host: string; method: string; path: string; static?: boole
   { host: 'telco.example.com', method: 'GET', path: '/2010-04-01/Accounts/{accountSid:sid}/Calls.json' },
   { host: 'telco.example.com', method: 'GET', path: '/2010-04-01/Accounts/{accountSid:sid}/Messages/{messageSid:sid}.json' },
   { host: 'stats.example.com', method: 'GET', path: '/api/reports/daily/{day:date}' },
+  { host: 'files.example.com', method: 'GET', path: '/files/{fileId:int}' },
+  { host: 'files.example.com', method: 'GET', path: '/files/{fileId:int}.pdf' },
+  { host: 'files.example.com', method: 'GET', path: '/exports/{name:slug}.csv' },
+  { host: 'iam.example.com', method: 'GET', path: '/v1/users/{userId:uuid}' },
+  { host: 'iam.example.com', method: 'POST', path: '/v1/users/{userId:uuid}:activate' },
+  { host: 'iam.example.com', method: 'POST', path: '/v1/projects/{project:slug}:undelete' },
 ];
 
 /** The filler for a spec parameter: by its declared type and name. */

@@ -18,17 +18,17 @@ test('scoring compares templates with parameter names ignored', () => {
   assert.deepEqual(s.staticMerged, ['GET h/a/me']);
 });
 
-test('own API styles: F1 at least 0.93 and no static sibling merged into a parameter', async () => {
+test('own API styles (suffixes after values included): F1 at least 0.97 and no static sibling merged into a parameter', async () => {
   const r = await scoreSeed(4242, [], 30);
-  assert.ok(r.f1 >= 0.93, `F1 ${r.f1.toFixed(3)}; missed ${r.missed.join(', ')}; spurious ${r.spurious.join(', ')}`);
+  assert.ok(r.f1 >= 0.97, `F1 ${r.f1.toFixed(3)}; missed ${r.missed.join(', ')}; spurious ${r.spurious.join(', ')}`);
   assert.deepEqual(r.staticMerged, []);
 });
 
 const specs = await corpusSpecs();
 const noCorpus = specs.length > 0 ? false : 'the shared corpus (../shared/corpora/openapi) is absent';
 
-test('with the corpus specs (Box, Spotify, Twilio, xkcd): F1 at least 0.97 and no static sibling merged', { skip: noCorpus }, async () => {
+test('with the corpus specs (Box, Spotify, Twilio, xkcd): F1 at least 0.98 and no static sibling merged', { skip: noCorpus }, async () => {
   const r = await scoreSeed(4243, specs, 30);
-  assert.ok(r.f1 >= 0.97, `F1 ${r.f1.toFixed(3)}; missed ${r.missed.slice(0, 10).join(', ')}`);
+  assert.ok(r.f1 >= 0.98, `F1 ${r.f1.toFixed(3)}; missed ${r.missed.slice(0, 10).join(', ')}`);
   assert.deepEqual(r.staticMerged, []);
 });

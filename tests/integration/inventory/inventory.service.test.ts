@@ -100,3 +100,23 @@ test('lifecycle: new, active, dormant, revived, retired — moved by the clock',
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('deprecation announced by response headers and body schemas are stored with the endpoint and kept when a later source does not repeat it', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'inv-'));
+  const clock = new ManualClock(T0);
+  try {
+    const { svc, close } = open(join(dir, 'state.sqlite'), clock);
+    const deprecation = { since: '2026-10-01T00:00:00.000Z', sunset: '2027-01-01T00:00:00.000Z', source: 'header' as const };
+    const requestSchema = { type: 'object', properties: { q: { type: 'string' } } };
+    svc.ingest(report([ep('/v1/legacy', 5, T0, { deprecated: true, deprecation, requestSchema })]), 'upload:a');
+    svc.ingest(report([ep('/v1/legacy', 2, T0)]), 'upload:b');
+    const e = svc.list({ q: '/v1/legacy' }).endpoints[0];
+    assert.deepEqual(e.deprecation, deprecation);
+    assert.deepEqual(svc.asReportEndpoints()[0].deprecation, deprecation);
+    assert.deepEqual(e.requestSchema, requestSchema, 'the merged body schema is stored with the endpoint');
+    assert.deepEqual(svc.asReportEndpoints()[0].requestSchema, requestSchema);
+    close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

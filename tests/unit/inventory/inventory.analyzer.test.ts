@@ -7,6 +7,7 @@ import { InventoryAnalyzer, DEFAULT_INVENTORY_SETTINGS } from '../../../applianc
 import type { AnalysisReport } from '../../../appliance/src/analysis/analysis-report.types.ts';
 import type { CallContext } from '../../../appliance/src/analyzers/call.context.ts';
 import { makeTx } from '../../fixtures/transaction.fixture.ts';
+import { deprecationNotice, parseDeprecation } from '../../../appliance/src/analyzers/inventory/deprecation.headers.ts';
 
 function report(): AnalysisReport {
   return { schemaVersion: 1, stats: { packets: 0, bytes: 0, flows: 0, transactions: 0, parseErrors: 0, tcpGaps: 0, durationMs: 0, weird: {} }, endpoints: [], findings: [], clients: [] };
@@ -58,4 +59,34 @@ test('the template tree is bounded whatever the raw paths', () => {
   p.contribute(r);
   assert.ok(inv.templater.size <= 60, `nodes ${inv.templater.size}`);
   assert.equal(r.endpoints.reduce((n, e) => n + e.calls, 0), 2000, 'no call is lost');
+});
+
+test('Deprecation and Sunset response headers mark the endpoint deprecated with its dates; calls after the date make a zombie finding', () => {
+  assert.equal(parseDeprecation('@1688169599'), 1_688_169_599_000);
+  assert.equal(parseDeprecation('true'), 0);
+  assert.equal(parseDeprecation('Sun, 11 Nov 2018 23:59:59 GMT'), Date.UTC(2018, 10, 11, 23, 59, 59));
+  assert.equal(parseDeprecation('false'), null);
+  assert.equal(parseDeprecation('soon-ish'), null);
+  assert.equal(deprecationNotice([['Server', 'x']]), null);
+  assert.deepEqual(deprecationNotice([['sunset', 'Wed, 11 Nov 2026 23:59:59 GMT']]), { deprecated: false, since: 0, sunset: Date.UTC(2026, 10, 11, 23, 59, 59) });
+
+  const p = new AnalysisPipeline([new InventoryAnalyzer()], []);
+  const t0 = 1_700_000_000_000_000; // 2023-11-14
+  const dep: Array<[string, string]> = [['Deprecation', '@1690000000'], ['Sunset', 'Tue, 31 Dec 2024 23:59:59 GMT']];
+  for (let i = 0; i < 4; i++) p.handle(makeTx({ target: `/v1/legacy/${i + 1}`, startTs: t0 + i * 1_000_000, responseHeaders: i === 0 ? [] : dep }));
+  // Announced for a date after the calls: not deprecated yet, no zombie.
+  p.handle(makeTx({ target: '/v1/next', startTs: t0, responseHeaders: [['Deprecation', '@1900000000']] }));
+  p.handle(makeTx({ target: '/v1/fine', startTs: t0 }));
+  const r = report();
+  p.contribute(r);
+  const by = new Map(r.endpoints.map((e) => [e.path, e]));
+  const legacy = by.get('/v1/legacy/{legacyId}')!;
+  assert.equal(legacy.deprecated, true);
+  assert.deepEqual(legacy.deprecation, { since: '2023-07-22T04:26:40.000Z', sunset: '2024-12-31T23:59:59.000Z', source: 'header' });
+  assert.equal(by.get('/v1/next')!.deprecated, false);
+  assert.equal(by.get('/v1/next')!.deprecation?.since, '2030-03-17T17:46:40.000Z');
+  assert.equal(by.get('/v1/fine')!.deprecated, false);
+  assert.equal(by.get('/v1/fine')!.deprecation, undefined);
+  assert.deepEqual(r.findings.map((f) => [f.type, f.path, f.count]), [['zombie_api', '/v1/legacy/{legacyId}', 3]]);
+  assert.match(r.findings[0].evidence, /Deprecation 2023-07-22, Sunset 2024-12-31/);
 });

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { classifySegment, paramName, singular } from '../../../appliance/src/analyzers/inventory/segment.classifier.ts';
-import { PathTemplater, splitPath } from '../../../appliance/src/analyzers/inventory/path.templater.ts';
+import { literalSuffixStart, PathTemplater, splitPath } from '../../../appliance/src/analyzers/inventory/path.templater.ts';
 
 test('segments that are values are recognised; words, slugs and versions are not', () => {
   const cases: Array<[string, string]> = [
@@ -110,4 +110,83 @@ test('many sibling resource names stay literal; word resources next to id-like v
   const u = new PathTemplater();
   for (let i = 0; i < 25; i++) u.observe('h', 'GET', `/users/name${String.fromCharCode(97 + i)}`);
   assert.match(u.template('h', 'GET', '/users/namez').template, /^\/users\/\{[a-zA-Z]+\}$/);
+});
+
+test('a literal suffix after a value stays literal: {messageSid}.json, {fileId}.pdf, {userId}:activate', () => {
+  assert.equal(literalSuffixStart('AC0123456789abcdef0123456789abcdef.json'), 34);
+  assert.equal(literalSuffixStart('42:activate'), 2);
+  assert.equal(literalSuffixStart('42:batch-get'), 2);
+  for (const seg of ['3.14', '10.0.0.1', 'v2.1', 'report', 'a.b-c', 'x.verylongext']) assert.equal(literalSuffixStart(seg), -1, seg);
+  const t = new PathTemplater();
+  const sid = (i: number): string => `SM${i.toString(16).padStart(32, 'a1')}`;
+  for (let i = 0; i < 5; i++) t.observe('tw', 'GET', `/2010-04-01/Accounts/AC${'b2'.repeat(16)}/Messages/${sid(i)}.json`);
+  t.observe('tw', 'GET', `/2010-04-01/Accounts/AC${'b2'.repeat(16)}/Messages.json`);
+  assert.equal(t.template('tw', 'GET', `/2010-04-01/Accounts/AC${'c3'.repeat(16)}/Messages/${sid(9)}.json`).template, '/2010-04-01/Accounts/{accountId}/Messages/{messageId}.json');
+  assert.equal(t.template('tw', 'GET', `/2010-04-01/Accounts/AC${'c3'.repeat(16)}/Messages.json`).template, '/2010-04-01/Accounts/{accountId}/Messages.json');
+  // A value with and without the suffix, and a custom method: distinct endpoints.
+  for (let i = 1; i < 4; i++) {
+    t.observe('f', 'GET', `/files/${i}`);
+    t.observe('f', 'GET', `/files/${i}.pdf`);
+    t.observe('f', 'POST', `/users/${i}:activate`);
+  }
+  const pdf = t.observe('f', 'GET', '/files/77.pdf');
+  assert.equal(t.templateOf(pdf).template, '/files/{fileId}.pdf');
+  assert.deepEqual(t.templateOf(pdf).params.map((p) => [p.name, p.type, p.examples[0]]), [['fileId', 'integer', '1']]);
+  assert.equal(t.templateOf(t.observe('f', 'GET', '/files/78')).template, '/files/{fileId}');
+  assert.equal(t.template('f', 'POST', '/users/9:activate').template, '/users/{userId}:activate');
+  // Slugs merged by cardinality keep the suffix they all share; mixed suffixes merge whole.
+  for (let i = 0; i < 25; i++) t.observe('f', 'GET', `/exports/report-${String.fromCharCode(97 + (i % 26))}${i}.csv`);
+  assert.equal(t.templateOf(t.observe('f', 'GET', '/exports/new-one.csv')).template, '/exports/{export}.csv');
+  assert.equal(t.template('f', 'GET', '/exports/other-two.csv').template, '/exports/{export}.csv');
+  for (let i = 0; i < 25; i++) t.observe('f', 'GET', `/docs/doc-${String.fromCharCode(97 + (i % 26))}${i}.${i % 2 === 0 ? 'pdf' : 'txt'}`);
+  assert.match(t.template('f', 'GET', '/docs/doc-z.pdf').template, /^\/docs\/\{[a-z]+\}$/);
+  // Emails and domain-like literals are not split.
+  assert.equal(t.template('f', 'GET', '/people/alice@example.com').template, '/people/{peopleEmail}');
+  assert.equal(t.template('f', 'GET', '/sites/example.com').template, '/sites/example.com');
+});
+
+test('user decisions stick: a pinned literal is never merged, split values stay literal, a dissolved parameter is undone', () => {
+  const slugs = (t: PathTemplater, prefix: string, n: number): void => {
+    for (let i = 0; i < n; i++) t.observe('h', 'GET', `${prefix}/item-${String.fromCharCode(97 + (i % 26))}${i}`);
+  };
+  // Pinned before it is seen: `/products/rare` stays literal although called once among 30 slugs.
+  const t = new PathTemplater();
+  t.setDecisions([{ host: 'h', method: 'GET', template: '/products/rare', kind: 'pin' }]);
+  t.observe('h', 'GET', '/products/rare');
+  slugs(t, '/products', 30);
+  assert.equal(t.template('h', 'GET', '/products/rare').template, '/products/rare');
+  assert.equal(t.templateOf(t.observe('h', 'GET', '/products/rare')).template, '/products/rare');
+  assert.equal(t.template('h', 'GET', '/products/other-thing').template, '/products/{product}');
+
+  // Split: values of a parameter become literal for the next calls, typed values included.
+  t.setDecisions([{ host: 'h', method: 'GET', template: '/users/{userId}', kind: 'split', position: 1, values: ['0', 'me'] }]);
+  for (let i = 1; i < 5; i++) t.observe('h', 'GET', `/users/${i}`);
+  assert.equal(t.templateOf(t.observe('h', 'GET', '/users/0')).template, '/users/0');
+  assert.equal(t.template('h', 'GET', '/users/0').template, '/users/0');
+  assert.equal(t.templateOf(t.observe('h', 'GET', '/users/7')).template, '/users/{userId}');
+  assert.equal(t.template('h', 'GET', '/products/rare').template, '/products/rare', 'an unpinned literal is not merged after the fact');
+
+  // Dissolve on a live tree: the merged parameter and its statistics go; values are literals from then on.
+  const u = new PathTemplater();
+  slugs(u, '/tags', 30);
+  assert.match(u.templateOf(u.observe('h', 'GET', '/tags/x-y')).template, /^\/tags\/\{[a-z]+\}$/);
+  u.setDecisions([{ host: 'h', method: 'GET', template: '/tags/{tag}', kind: 'dissolve', position: 1 }]);
+  assert.equal([...u.endpoints()].length, 0, 'no owner data attached here; the parameter node is gone');
+  slugs(u, '/tags', 30);
+  assert.equal(u.templateOf(u.observe('h', 'GET', '/tags/item-a0')).template, '/tags/item-a0');
+  assert.equal(u.template('h', 'GET', '/tags/never-seen').template, '/tags/never-seen');
+  assert.equal(u.templateOf(u.observe('h', 'GET', '/tags/42')).template, '/tags/42');
+  // Decisions under a suffixed parameter use the suffix in the key; names do not matter.
+  const v = new PathTemplater();
+  v.setDecisions([{ host: 'h', method: 'GET', template: '/files/{x}.pdf', kind: 'split', position: 1, values: ['1.pdf'] }]);
+  assert.equal(v.templateOf(v.observe('h', 'GET', '/files/1.pdf')).template, '/files/1.pdf');
+  assert.equal(v.templateOf(v.observe('h', 'GET', '/files/2.pdf')).template, '/files/{fileId}.pdf');
+});
+
+test('a pinned literal first seen after its siblings merged is still literal', () => {
+  const t = new PathTemplater();
+  t.setDecisions([{ host: 'h', method: 'GET', template: '/reports/weekly', kind: 'pin' }]);
+  for (let i = 0; i < 30; i++) t.observe('h', 'GET', `/reports/rep-${String.fromCharCode(97 + (i % 26))}${i}`);
+  assert.equal(t.templateOf(t.observe('h', 'GET', '/reports/weekly')).template, '/reports/weekly');
+  assert.match(t.templateOf(t.observe('h', 'GET', '/reports/other')).template, /^\/reports\/\{[a-z]+\}$/);
 });

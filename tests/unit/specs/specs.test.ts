@@ -139,7 +139,7 @@ test('the comparison finds shadow, zombie, orphan and drift, and declared templa
 test('the reconstructed OpenAPI 3.1 export is valid and carries no observed values', async () => {
   const doc = exportHostOpenApi('shop.example.com', [
     ep('shop.example.com', 'GET', '/api/v1/orders/{orderId}', { params: [{ in: 'path', name: 'orderId', type: 'integer' }, { in: 'query', name: 'page', type: 'integer' }], statuses: { '200': 3, none: 1 } }),
-    ep('shop.example.com', 'POST', '/api/v1/orders', { auth: ['basic', 'jwt'], statuses: { '201': 1, '400': 2 }, deprecated: true }),
+    ep('shop.example.com', 'POST', '/api/v1/orders', { auth: ['basic', 'jwt'], statuses: { '201': 1, '400': 2 }, deprecated: true, requestSchema: { type: 'object', properties: { sku: { type: 'string' } }, required: ['sku'] }, responseSchema: { type: 'object', properties: { id: { type: 'integer' } } } }),
     ep('shop.example.com', 'GET', '/public/{slug}.json', { auth: ['none'] }),
     ep('other.example', 'GET', '/x'),
   ], '0.1.0');
@@ -149,6 +149,10 @@ test('the reconstructed OpenAPI 3.1 export is valid and carries no observed valu
   assert.deepEqual(Object.keys(paths).sort(), ['/api/v1/orders', '/api/v1/orders/{orderId}', '/public/{slug}.json']);
   assert.deepEqual(paths['/api/v1/orders/{orderId}'].get.parameters.map((p) => p.name), ['orderId', 'page']);
   assert.equal(paths['/api/v1/orders'].post.deprecated, true);
+  const post = paths['/api/v1/orders'].post as unknown as { requestBody: { content: Record<string, { schema: unknown }> }; responses: Record<string, { content?: Record<string, { schema: unknown }> }> };
+  assert.deepEqual(post.requestBody.content['application/json'].schema, { type: 'object', properties: { sku: { type: 'string' } }, required: ['sku'] }, 'the merged request schema is exported');
+  assert.deepEqual(post.responses['201'].content?.['application/json'].schema, { type: 'object', properties: { id: { type: 'integer' } } });
+  assert.equal(post.responses['400'].content, undefined);
   assert.deepEqual(Object.keys((doc.components as { securitySchemes: object }).securitySchemes).sort(), ['basic', 'jwt']);
 });
 
@@ -170,4 +174,49 @@ test('the real specs of the shared corpus load and match their own templates', {
       for (const h of op.hosts.length > 0 ? op.hosts : spec.hosts) assert.equal(m.match(h, op.method, op.template)?.operation.template, op.template, `${file}: ${op.method} ${op.template} matches itself`);
     }
   }
+});
+
+test('body drift: fields sent but not declared and type changes, against the declared request and response schemas', async () => {
+  const spec = `openapi: 3.0.3
+info: { title: Orders, version: "1" }
+servers: [{ url: "https://orders.example.com" }]
+paths:
+  /orders:
+    post:
+      requestBody:
+        content:
+          application/json:
+            schema:
+              type: object
+              properties:
+                sku: { type: string }
+                qty: { type: integer }
+                lines: { type: array, items: { type: object, properties: { price: { type: number } } } }
+      responses:
+        "201":
+          description: created
+          content:
+            application/json:
+              schema: { type: object, properties: { id: { type: string } }, additionalProperties: { type: string } }
+`;
+  const m = new SpecMatcher([{ id: 1, name: 'orders.yaml', hosts: [], spec: await loadSpec(spec) }]);
+  const op = m.operations[0].op;
+  assert.equal((op.requestSchema as { type: string }).type, 'object');
+  const d = diffInventory(
+    [
+      ep('orders.example.com', 'POST', '/orders', {
+        statuses: { '201': 10 },
+        requestSchema: { type: 'object', properties: { sku: { type: 'string' }, qty: { type: ['integer', 'string'] }, isAdmin: { type: 'boolean' }, lines: { type: 'array', items: { type: 'object', properties: { price: { type: 'integer' }, discount: { type: 'number' } } } } } },
+        responseSchema: { type: 'object', properties: { id: { type: 'integer' }, extra: { type: 'string' } } },
+      }),
+    ],
+    m,
+  );
+  assert.deepEqual(d.drift.map((x) => `${x.kind}:${x.name}`).sort(), [
+    'field_type_mismatch:request.qty',
+    'field_type_mismatch:response.id',
+    'undeclared_field:request.isAdmin',
+    'undeclared_field:request.lines[].discount',
+  ]);
+  assert.match(d.drift.find((x) => x.name === 'request.qty')!.detail, /declared integer but carries string/);
 });

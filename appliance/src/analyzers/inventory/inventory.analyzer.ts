@@ -2,13 +2,16 @@
  * The inventory analyzer: learns endpoint templates from every call (path.templater.ts), tells later analyzers
  * which endpoint a call belongs to (`call.endpoint`), and aggregates per endpoint the calls, status distribution,
  * first/last seen, auth schemes and parameters (path parameters from the template, query parameters with types
- * inferred from their values). Statistics live on the template tree's nodes, so when cardinality merges literals
+ * inferred from their values), and deprecation announced by `Deprecation`/`Sunset` response headers (a zombie finding
+ * when still called), and merged JSON schemas of sampled request and 2xx response bodies (body.schema.ts). Statistics live on the template tree's nodes, so when cardinality merges literals
  * into a parameter, their statistics merge with them; no raw path is kept.
  */
-import type { AnalysisReport, ReportEndpoint, ReportParam } from '../../analysis/analysis-report.types.ts';
+import type { AnalysisReport, ReportEndpoint, ReportFinding, ReportParam } from '../../analysis/analysis-report.types.ts';
+import { deprecationNotice, type DeprecationNotice } from './deprecation.headers.ts';
+import { mergeShapes, shapeOfBody, toJsonSchema, type BodyShape } from './body.schema.ts';
 import { isoTime, type Analyzer } from '../analyzer.types.ts';
 import type { CallContext, CallEndpoint } from '../call.context.ts';
-import { DEFAULT_TEMPLATER_SETTINGS, PathTemplater, type PathTemplate, type TemplaterSettings } from './path.templater.ts';
+import { DEFAULT_TEMPLATER_SETTINGS, PathTemplater, type PathTemplate, type TemplateDecision, type TemplaterSettings } from './path.templater.ts';
 
 /** Inventory settings. */
 export interface InventorySettings {
@@ -18,10 +21,19 @@ export interface InventorySettings {
   /** Query strings parsed per endpoint in full; after that one call in `querySampleEvery`. */
   queryFullCalls: number;
   querySampleEvery: number;
+  /**
+   * JSON bodies read for the merged schemas: the first `bodyFullCalls` samples of an endpoint, then its calls
+   * numbered by a multiple of `bodySampleEvery`; and across endpoints at most one call in `bodySampleGap`.
+   */
+  bodyFullCalls: number;
+  bodySampleEvery: number;
+  bodySampleGap: number;
+  /** Bodies larger than this are not parsed for the schema. */
+  bodyMaxBytes: number;
 }
 
 /** Defaults. */
-export const DEFAULT_INVENTORY_SETTINGS: InventorySettings = { templater: DEFAULT_TEMPLATER_SETTINGS, maxQueryParams: 64, queryFullCalls: 64, querySampleEvery: 32 };
+export const DEFAULT_INVENTORY_SETTINGS: InventorySettings = { templater: DEFAULT_TEMPLATER_SETTINGS, maxQueryParams: 64, queryFullCalls: 64, querySampleEvery: 32, bodyFullCalls: 8, bodySampleEvery: 256, bodySampleGap: 64, bodyMaxBytes: 65_536 };
 
 /** Statistics of one endpoint. */
 interface EndpointStats {
@@ -39,6 +51,18 @@ interface EndpointStats {
   endpoint: CallEndpoint | null;
   /** The template object `endpoint` was built from. */
   endpointTpl: PathTemplate | null;
+  /** Responses announced deprecation (`Deprecation` header) or retirement (`Sunset`). */
+  deprecated: boolean;
+  /** Deprecation date and sunset date in epoch ms (0 = none given). */
+  deprecatedSince: number;
+  sunset: number;
+  /** Calls made once the endpoint was announced deprecated (at or after its date). */
+  callsAfterDeprecation: number;
+  /** Merged shapes of sampled JSON request bodies and successful (2xx) response bodies. */
+  requestShape: BodyShape | null;
+  responseShape: BodyShape | null;
+  /** Calls whose bodies were sampled. */
+  bodySamples: number;
 }
 
 function mergeStats(a: unknown, b: unknown): unknown {
@@ -52,6 +76,13 @@ function mergeStats(a: unknown, b: unknown): unknown {
   for (const [name, type] of y.query) x.query.set(name, mergeType(x.query.get(name), type));
   x.endpoint = null;
   x.endpointTpl = null;
+  x.deprecated ||= y.deprecated;
+  if (y.deprecatedSince !== 0 && (x.deprecatedSince === 0 || y.deprecatedSince < x.deprecatedSince)) x.deprecatedSince = y.deprecatedSince;
+  if (y.sunset !== 0 && (x.sunset === 0 || y.sunset < x.sunset)) x.sunset = y.sunset;
+  x.callsAfterDeprecation += y.callsAfterDeprecation;
+  x.bodySamples += y.bodySamples;
+  if (y.requestShape !== null) x.requestShape = x.requestShape === null ? y.requestShape : mergeShapes(x.requestShape, y.requestShape);
+  if (y.responseShape !== null) x.responseShape = x.responseShape === null ? y.responseShape : mergeShapes(x.responseShape, y.responseShape);
   return x;
 }
 
@@ -59,9 +90,21 @@ function mergeStats(a: unknown, b: unknown): unknown {
 export class InventoryAnalyzer implements Analyzer {
   readonly id = 'inventory';
   readonly templater: PathTemplater;
+  /** Calls since a body was last sampled (any endpoint). */
+  private sinceBodySample = Number.MAX_SAFE_INTEGER;
 
-  constructor(private readonly settings: InventorySettings = DEFAULT_INVENTORY_SETTINGS) {
+  constructor(
+    private readonly settings: InventorySettings = DEFAULT_INVENTORY_SETTINGS,
+    /** User decisions on templates (pin, split, dissolve), honoured from the first call. */
+    decisions: readonly TemplateDecision[] = [],
+  ) {
     this.templater = new PathTemplater(settings.templater, mergeStats);
+    if (decisions.length > 0) this.templater.setDecisions(decisions);
+  }
+
+  /** Replaces the user decisions while calls flow (live capture). */
+  setDecisions(decisions: readonly TemplateDecision[]): void {
+    this.templater.setDecisions(decisions);
   }
 
   onCall(call: CallContext): void {
@@ -71,7 +114,7 @@ export class InventoryAnalyzer implements Analyzer {
     const t = this.templater.templateOf(node);
     let st = node.data as EndpointStats | null;
     if (st === null) {
-      st = { calls: 0, statuses: new Map(), first: tx.startTs, last: tx.startTs, auth: new Set(), query: new Map(), endpoint: null, endpointTpl: null };
+      st = { calls: 0, statuses: new Map(), first: tx.startTs, last: tx.startTs, auth: new Set(), query: new Map(), endpoint: null, endpointTpl: null, deprecated: false, deprecatedSince: 0, sunset: 0, callsAfterDeprecation: 0, requestShape: null, responseShape: null, bodySamples: 0 };
       node.data = st;
     }
     let ep = st.endpoint;
@@ -88,6 +131,16 @@ export class InventoryAnalyzer implements Analyzer {
     if (tx.startTs > st.last) st.last = tx.startTs;
     const scheme = call.auth?.scheme ?? 'none';
     if (!st.auth.has(scheme)) st.auth.add(scheme);
+    if (tx.responseHeaders.length > 0) {
+      const notice = deprecationNotice(tx.responseHeaders);
+      if (notice !== null) noteDeprecation(st, notice);
+    }
+    if (st.deprecated && tx.startTs / 1000 >= st.deprecatedSince) st.callsAfterDeprecation++;
+    if (++this.sinceBodySample >= this.settings.bodySampleGap && (st.bodySamples < this.settings.bodyFullCalls || st.calls % this.settings.bodySampleEvery === 0)) {
+      this.sinceBodySample = 0;
+      st.bodySamples++;
+      noteBodies(tx, st, this.settings.bodyMaxBytes);
+    }
     if (tx.query !== '' && (st.calls <= this.settings.queryFullCalls || st.calls % this.settings.querySampleEvery === 0)) {
       noteQuery(tx.query, st.query, this.settings.maxQueryParams);
     }
@@ -95,6 +148,7 @@ export class InventoryAnalyzer implements Analyzer {
 
   contribute(report: AnalysisReport): void {
     const list: ReportEndpoint[] = [];
+    const zombies: ReportFinding[] = [];
     for (const { host, method, node } of this.templater.endpoints()) {
       const st = node.data as EndpointStats;
       const t = this.templater.templateOf(node);
@@ -119,10 +173,52 @@ export class InventoryAnalyzer implements Analyzer {
         firstSeen: isoTime(st.first),
         lastSeen: isoTime(st.last),
       });
+      const last = list[list.length - 1];
+      if (st.requestShape !== null) last.requestSchema = toJsonSchema(st.requestShape);
+      if (st.responseShape !== null) last.responseSchema = toJsonSchema(st.responseShape);
+      if (st.deprecated) {
+        const e = last;
+        e.deprecated = st.deprecatedSince <= st.last / 1000;
+        e.deprecation = { since: st.deprecatedSince === 0 ? null : new Date(st.deprecatedSince).toISOString(), sunset: st.sunset === 0 ? null : new Date(st.sunset).toISOString(), source: 'header' };
+        if (st.callsAfterDeprecation > 0) zombies.push(zombieFinding(e, st.callsAfterDeprecation));
+      }
     }
+    report.findings.push(...zombies);
     list.sort((x, y) => x.host.localeCompare(y.host) || x.path.localeCompare(y.path) || x.method.localeCompare(y.method));
     report.endpoints = list;
   }
+}
+
+/**
+ * Notes what a response announced. A `Sunset` alone also marks the endpoint deprecated (retirement announced); a
+ * `Deprecation` date in the future is kept as the date calls start to count as zombie calls.
+ */
+function noteDeprecation(st: EndpointStats, n: DeprecationNotice): void {
+  st.deprecated = true;
+  const since = n.deprecated ? n.since : n.sunset;
+  if (since !== 0 && (st.deprecatedSince === 0 || since < st.deprecatedSince)) st.deprecatedSince = since;
+  if (n.sunset !== 0 && (st.sunset === 0 || n.sunset < st.sunset)) st.sunset = n.sunset;
+}
+
+/** The `zombie_api` finding of an endpoint its own responses announce deprecated. */
+function zombieFinding(e: ReportEndpoint, calls: number): ReportFinding {
+  const d = e.deprecation!;
+  const what = [d.since === null ? 'Deprecation' : `Deprecation ${d.since.slice(0, 10)}`, ...(d.sunset === null ? [] : [`Sunset ${d.sunset.slice(0, 10)}`])].join(', ');
+  return {
+    type: 'zombie_api', category: 'inventory', severity: e.sensitive.length > 0 ? 'high' : 'medium', host: e.host, method: e.method, path: e.path, client: '',
+    count: calls, firstSeen: e.firstSeen, lastSeen: e.lastSeen,
+    evidence: `responses announce deprecation (${what}) but it was still called ${calls} times`,
+  };
+}
+
+/** Merges the shapes of a call's JSON request body and successful response body into the endpoint's. */
+function noteBodies(tx: CallContext['tx'], st: EndpointStats, maxBytes: number): void {
+  const req = tx.requestBody === null ? null : shapeOfBody(tx.requestBody.data, maxBytes);
+  if (req !== null) st.requestShape = st.requestShape === null ? req : mergeShapes(st.requestShape, req);
+  const status = tx.status ?? 0;
+  if (status < 200 || status > 299 || tx.responseBody === null) return;
+  const res = shapeOfBody(tx.responseBody.data, maxBytes);
+  if (res !== null) st.responseShape = st.responseShape === null ? res : mergeShapes(st.responseShape, res);
 }
 
 /** Records the query parameter names of `query` with the type their value suggests. */

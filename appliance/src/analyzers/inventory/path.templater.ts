@@ -93,29 +93,75 @@ export function looksLikeResourceNames(names: Iterable<string>): boolean {
   return top <= total * 0.5;
 }
 
+/**
+ * A user's decision about a template, honoured by the templater from then on:
+ * - `pin`: the template's literal segments never merge into a parameter (the template is never re-templated);
+ * - `split`: at parameter `position` (0-based segment), the given `values` stay literal;
+ * - `dissolve`: the parameter at `position` is undone: every value there stays a literal of its own.
+ */
+export interface TemplateDecision {
+  host: string;
+  method: string;
+  /** The template as shown, e.g. `/products/{product}`. */
+  template: string;
+  kind: 'pin' | 'split' | 'dissolve';
+  position?: number;
+  values?: string[];
+}
+
+/** Decisions arranged as a tree of template segments (`{}` + suffix for a parameter). */
+class DecisionNode {
+  readonly children = new Map<string, DecisionNode>();
+  /** This literal never merges into a parameter. */
+  pinned = false;
+  /** Values kept literal at the child position. */
+  literals: Set<string> | null = null;
+  /** The child position never becomes a parameter. */
+  dissolve = false;
+}
+
 class Node {
   calls = 0;
   /** Data the owner attaches to calls that end at this node (the endpoint's statistics). */
   data: unknown = null;
   /** Cached template of this node (cleared when an ancestor's parameter changes: see `invalidate`). */
   tpl: PathTemplate | null = null;
+  /** Literal children by segment. */
+  readonly literals = new Map<string, Node>();
+  /** The parameter child for values without a suffix (typed values and merged literals). */
+  param: Node | null = null;
+  /** Parameter children for values followed by a literal suffix (`{messageSid}.json`, `{userId}:activate`). */
+  suffixed: Map<string, Node> | null = null;
+  /** Parameter nodes: what their values look like, and why they are a parameter. */
+  kind: SegmentKind | 'mixed' = 'literal';
+  reason: ParamReason = 'typed';
+  /** Literals merged by cardinality go to a parameter from now on, except these static ones. */
+  merged = false;
+  readonly examples: string[] = [];
+  /** Distinct literals merged into a parameter (for confidence). */
+  mergedCount = 0;
+  /** The user decisions that apply at this node, if any. */
+  dec: DecisionNode | null = null;
   constructor(
     public parent: Node | null,
     /** The literal segment, or the first value seen for a parameter node. */
     readonly seg: string,
     readonly isParam: boolean,
+    /** Parameter nodes: the literal suffix after the value (`.json`), or ''. */
+    readonly suffix = '',
   ) {}
-  /** Literal children by segment. */
-  readonly literals = new Map<string, Node>();
-  /** The parameter child (typed values and merged literals). */
-  param: Node | null = null;
-  paramKind: SegmentKind | 'mixed' | null = null;
-  paramReason: ParamReason = 'typed';
-  /** Literals merged by cardinality go to `param` from now on, except these static ones. */
-  merged = false;
-  readonly examples: string[] = [];
-  /** Distinct literals merged into the parameter (for confidence). */
-  mergedCount = 0;
+
+  /** The parameter child for values with `suffix`. */
+  paramFor(suffix: string): Node | null {
+    return suffix === '' ? this.param : (this.suffixed?.get(suffix) ?? null);
+  }
+
+  /** Every child: literals, then parameters. */
+  *children(): Generator<Node> {
+    yield* this.literals.values();
+    if (this.param !== null) yield this.param;
+    if (this.suffixed !== null) yield* this.suffixed.values();
+  }
 }
 
 /** The tree of one host and method. */
@@ -123,13 +169,25 @@ interface RootEntry {
   host: string;
   method: string;
   root: Node;
+  /**
+   * Recently observed raw paths → the nodes their walk passed (root first), valid while the templater's
+   * `generation` equals `gen`: a repeated path skips splitting, classification and the tree look-ups.
+   */
+  paths: Map<string, Node[]>;
+  gen: number;
 }
+
+/** Raw paths remembered per host and method before that memory starts again. */
+const PATH_CACHE_SIZE = 4096;
 
 /** An endpoint node as handed to the owner: where a call ended in the tree. */
 export type EndpointNode = Node;
 
 /** Merges the owner's data of two nodes when cardinality merges them. */
 export type DataMerger = (into: unknown, from: unknown) => unknown;
+
+/** Scratch result of {@link shapeOf} (one per process: the templater is synchronous). */
+const shape = { kind: 'literal' as SegmentKind, stem: '', suffix: '' };
 
 /** Learns and applies endpoint templates. Not thread-safe; one per pipeline. */
 export class PathTemplater {
@@ -138,6 +196,8 @@ export class PathTemplater {
   private readonly rootsByHost = new Map<string, Map<string, RootEntry>>();
   private nodes = 0;
   private readonly cache = new Map<string, PathTemplate>();
+  /** User decisions by `host method`, as trees of template segments. */
+  private decisions = new Map<string, DecisionNode>();
   /**
    * Bumped whenever existing templates change (a cardinality merge, a parameter's kind or reason changing), so
    * cached templates are recomputed; adding new paths does not change existing templates.
@@ -151,11 +211,38 @@ export class PathTemplater {
   ) {}
 
   /**
+   * Replaces the user decisions. They apply to the calls from now on; a dissolved parameter that already exists is
+   * dropped with its statistics (its values are learnt again as literals), and values split off a parameter are
+   * literals for the next calls.
+   */
+  setDecisions(list: readonly TemplateDecision[]): void {
+    this.decisions = buildDecisions(list);
+    this.generation++;
+    this.cache.clear();
+    for (const [key, e] of this.roots) this.assignDecisions(e.root, this.decisions.get(key) ?? null);
+  }
+
+  private assignDecisions(node: Node, dec: DecisionNode | null): void {
+    node.dec = dec;
+    node.tpl = null;
+    if (dec !== null && (dec.dissolve || dec.literals !== null)) {
+      node.merged = false;
+      if (dec.dissolve) {
+        node.param = null;
+        node.suffixed = null;
+        node.mergedCount = 0;
+      }
+    }
+    for (const [seg, c] of node.literals) this.assignDecisions(c, dec?.children.get(seg) ?? null);
+    if (node.param !== null) this.assignDecisions(node.param, dec?.children.get('{}') ?? null);
+    if (node.suffixed !== null) for (const [sfx, c] of node.suffixed) this.assignDecisions(c, dec?.children.get(`{}${sfx}`) ?? null);
+  }
+
+  /**
    * Records one call of `method rawPath` on `host` (raw path without query, as sent) and returns the node it ends
    * at: its template is {@link templateOf}, and the owner may keep per-endpoint data in `node.data`.
    */
   observe(host: string, method: string, rawPath: string): EndpointNode {
-    const segs = splitPath(rawPath);
     let byMethod = this.rootsByHost.get(host);
     if (byMethod === undefined) {
       byMethod = new Map();
@@ -163,16 +250,33 @@ export class PathTemplater {
     }
     let entry = byMethod.get(method);
     if (entry === undefined) {
-      entry = { host, method, root: new Node(null, '', false) };
-      this.roots.set(`${host} ${method}`, entry);
+      const key = `${host} ${method}`;
+      entry = { host, method, root: new Node(null, '', false), paths: new Map(), gen: this.generation };
+      entry.root.dec = this.decisions.get(key) ?? null;
+      this.roots.set(key, entry);
       byMethod.set(method, entry);
     }
+    if (entry.gen === this.generation) {
+      const walked = entry.paths.get(rawPath);
+      if (walked !== undefined) {
+        for (let i = 0; i < walked.length; i++) walked[i].calls++;
+        return walked[walked.length - 1];
+      }
+    }
+    const segs = splitPath(rawPath);
+    const walked: Node[] = [entry.root];
     let node = entry.root;
     node.calls++;
     for (let i = 0; i < segs.length; i++) {
       node = this.step(node, segs, i);
       node.calls++;
+      walked.push(node);
     }
+    if (entry.gen !== this.generation || entry.paths.size >= PATH_CACHE_SIZE) {
+      entry.paths.clear();
+      entry.gen = this.generation;
+    }
+    entry.paths.set(rawPath, walked);
     return node;
   }
 
@@ -182,35 +286,17 @@ export class PathTemplater {
     const chain: Node[] = [];
     for (let n: Node | null = node; n !== null && n.parent !== null; n = n.parent) chain.push(n);
     chain.reverse();
-    const parts: string[] = [];
-    const params: TemplateParam[] = [];
-    const used = new Set<string>();
-    let confidence = 1;
-    let previous: string | null = null;
+    const b = new TemplateBuilder();
     for (let i = 0; i < chain.length; i++) {
       const n = chain[i];
-      const parent = n.parent!;
       if (!n.isParam) {
-        parts.push(escapeLiteral(n.seg));
-        previous = n.seg;
+        b.literal(n.seg);
         continue;
       }
-      const reason = parent.paramReason;
-      const pk: SegmentKind | 'mixed' = parent.paramKind ?? 'literal';
-      let name = paramName(previous, pk === 'mixed' ? 'literal' : pk);
-      if (reason === 'cardinality' && (pk === 'literal' || pk === 'mixed')) name = name.replace(/Id$/, '') || 'name';
-      if (reason === 'cardinality') confidence = Math.min(confidence, Math.min(1, 0.5 + parent.mergedCount / (4 * this.settings.maxLiteralChildren)));
-      let unique = name;
-      for (let k = 2; used.has(unique); k++) unique = `${name}${k}`;
-      used.add(unique);
-      const schema = pk === 'literal' || pk === 'mixed' || pk === 'version' ? { type: 'string' } : KIND_SCHEMA[pk];
-      const p: TemplateParam = { name: unique, position: i, kind: pk, type: schema.type, reason, examples: n.examples.slice() };
-      if ('format' in schema && schema.format !== undefined) p.format = schema.format;
-      params.push(p);
-      parts.push(`{${unique}}`);
-      previous = `{${unique}}`;
+      if (n.reason === 'cardinality') b.lowerConfidence(n.parent!.mergedCount, this.settings.maxLiteralChildren);
+      b.param(i, n.kind, n.reason, n.kind, n.suffix, n.examples.slice());
     }
-    const t: PathTemplate = { template: `/${parts.join('/')}`, params, confidence: Math.round(confidence * 100) / 100 };
+    const t = b.build('');
     node.tpl = t;
     return t;
   }
@@ -222,8 +308,7 @@ export class PathTemplater {
       while (stack.length > 0) {
         const n = stack.pop()!;
         if (n.data !== null) yield { host: e.host, method: e.method, node: n };
-        for (const c of n.literals.values()) stack.push(c);
-        if (n.param !== null) stack.push(n.param);
+        for (const c of n.children()) stack.push(c);
       }
     }
   }
@@ -242,98 +327,125 @@ export class PathTemplater {
   private compute(host: string, method: string, rawPath: string): PathTemplate {
     const segs = splitPath(rawPath);
     let node: Node | undefined = this.rootsByHost.get(host)?.get(method)?.root;
-    const parts: string[] = [];
-    const params: TemplateParam[] = [];
-    const used = new Set<string>();
-    let confidence = 1;
-    let previous: string | null = null;
+    let dec: DecisionNode | null = node === undefined ? (this.decisions.get(`${host} ${method}`) ?? null) : node.dec;
+    const b = new TemplateBuilder();
     for (let i = 0; i < segs.length; i++) {
       const seg = segs[i];
-      const kind = positionKind(segs, i);
+      if (dec !== null && forcedLiteral(dec, seg)) {
+        b.literal(seg);
+        node = node?.literals.get(seg);
+        dec = node?.dec ?? dec.children.get(seg) ?? null;
+        continue;
+      }
+      shapeOf(segs, i);
+      const kind = shape.kind;
       const isValue = kind !== 'literal' && kind !== 'version';
       let asParam = isValue;
-      let reason: ParamReason = 'typed';
+      let value = isValue ? shape.stem : seg;
+      let suffix = isValue ? shape.suffix : '';
       let next: Node | undefined;
+      let reason: ParamReason = 'typed';
       if (node !== undefined) {
-        if (isValue) next = node.param ?? undefined;
+        if (isValue) next = node.paramFor(suffix) ?? undefined;
         else if (node.literals.has(seg)) next = node.literals.get(seg);
-        else if (node.merged || node.param !== null) {
-          asParam = node.merged || node.paramReason === 'cardinality';
-          if (asParam) {
-            reason = 'cardinality';
+        else {
+          const ls = literalSuffixStart(seg);
+          const bySuffix = ls > 0 ? node.suffixed?.get(seg.slice(ls)) : undefined;
+          if (bySuffix !== undefined && bySuffix.reason === 'cardinality') {
+            asParam = true;
+            next = bySuffix;
+            value = seg.slice(0, ls);
+            suffix = bySuffix.suffix;
+          } else if (node.merged || node.param?.reason === 'cardinality') {
+            asParam = true;
             next = node.param ?? undefined;
           }
         }
-        if (asParam && node.param !== null && node.paramReason === 'cardinality') {
+        if (asParam && (next?.reason === 'cardinality' || (!isValue && next === undefined))) {
           reason = 'cardinality';
-          confidence = Math.min(confidence, Math.min(1, 0.5 + node.mergedCount / (4 * this.settings.maxLiteralChildren)));
+          if (next !== undefined) b.lowerConfidence(node.mergedCount, this.settings.maxLiteralChildren);
         }
       }
       if (asParam) {
-        const pk: SegmentKind | 'mixed' = reason === 'cardinality' ? (node?.paramKind ?? 'literal') : kind;
-        let name = paramName(previous, isValue ? kind : 'literal');
-        if (reason === 'cardinality' && !isValue && pk === 'literal') name = name.replace(/Id$/, '') || 'name';
-        let unique = name;
-        for (let k = 2; used.has(unique); k++) unique = `${name}${k}`;
-        used.add(unique);
-        const schema = pk === 'literal' || pk === 'mixed' || pk === 'version' ? { type: 'string' } : KIND_SCHEMA[pk];
-        const p: TemplateParam = { name: unique, position: i, kind: pk, type: schema.type, reason, examples: next?.examples.slice() ?? [seg] };
-        if ('format' in schema && schema.format !== undefined) p.format = schema.format;
-        params.push(p);
-        parts.push(`{${unique}}`);
-        previous = `{${unique}}`;
+        const pk: SegmentKind | 'mixed' = reason === 'cardinality' ? (next?.kind ?? 'literal') : kind;
+        b.param(i, pk, reason, isValue ? kind : 'literal', suffix, next?.examples.slice() ?? [value]);
       } else {
-        parts.push(escapeLiteral(seg));
-        previous = seg;
+        b.literal(seg);
       }
       node = next;
+      dec = node?.dec ?? dec?.children.get(asParam ? `{}${suffix}` : seg) ?? null;
     }
-    const template = `/${parts.join('/')}${rawPath.length > 1 && rawPath.endsWith('/') && segs.length > 0 ? '/' : ''}`;
-    return { template, params, confidence: Math.round(confidence * 100) / 100 };
+    return b.build(rawPath.length > 1 && rawPath.endsWith('/') && segs.length > 0 ? '/' : '');
   }
 
   private step(node: Node, segs: string[], i: number): Node {
     const seg = segs[i];
-    const kind = positionKind(segs, i);
-    if (kind !== 'literal' && kind !== 'version') return this.paramChild(node, kind, 'typed', seg);
+    const dec = node.dec;
+    if (dec !== null && forcedLiteral(dec, seg)) {
+      const existing = node.literals.get(seg);
+      if (existing !== undefined) return existing;
+      if (this.nodes < this.settings.maxNodes) return this.addLiteral(node, seg);
+    }
+    shapeOf(segs, i);
+    const kind = shape.kind;
+    if (kind !== 'literal' && kind !== 'version') return this.paramChild(node, kind, 'typed', shape.stem, shape.suffix);
     const existing = node.literals.get(seg);
     if (existing !== undefined) return existing;
-    if (node.merged) return this.paramChild(node, 'literal', 'cardinality', seg);
+    if (node.merged) return this.mergedParam(node, seg);
     if (this.nodes >= this.settings.maxNodes && node.literals.size >= 2) {
       node.merged = true;
-      return this.paramChild(node, 'literal', 'cardinality', seg);
+      return this.mergedParam(node, seg);
     }
-    const child = new Node(node, seg, false);
-    this.nodes++;
-    node.literals.set(seg, child);
+    this.addLiteral(node, seg);
     if (kind === 'literal' && node.literals.size > this.settings.maxLiteralChildren) {
       const resources = node.literals.size <= this.settings.maxLiteralChildren * this.settings.resourceNameFactor && looksLikeResourceNames(node.literals.keys());
       if (!resources) this.collapse(node);
     }
-    return node.literals.get(seg) ?? this.paramChild(node, 'literal', 'cardinality', seg);
+    return node.literals.get(seg) ?? this.mergedParam(node, seg);
   }
 
-  private paramChild(node: Node, kind: SegmentKind, reason: ParamReason, example: string): Node {
-    let p = node.param;
+  private addLiteral(node: Node, seg: string): Node {
+    const child = new Node(node, seg, false);
+    child.dec = node.dec?.children.get(seg) ?? null;
+    this.nodes++;
+    node.literals.set(seg, child);
+    return child;
+  }
+
+  /** The cardinality parameter a new literal under a merged node goes to (by its suffix when one was kept). */
+  private mergedParam(node: Node, seg: string): Node {
+    const ls = node.suffixed === null ? -1 : literalSuffixStart(seg);
+    if (ls > 0 && node.suffixed?.get(seg.slice(ls))?.reason === 'cardinality') return this.paramChild(node, 'literal', 'cardinality', seg.slice(0, ls), seg.slice(ls));
+    return this.paramChild(node, 'literal', 'cardinality', seg, '');
+  }
+
+  private paramChild(node: Node, kind: SegmentKind, reason: ParamReason, example: string, suffix: string): Node {
+    let p = node.paramFor(suffix);
     if (p === null) {
-      p = new Node(node, example, true);
+      p = new Node(node, example, true, suffix);
+      p.kind = kind;
+      p.reason = reason;
+      p.dec = node.dec?.children.get(`{}${suffix}`) ?? null;
       this.nodes++;
-      node.param = p;
-      node.paramKind = kind;
-      node.paramReason = reason;
-    } else if (node.paramKind !== kind && node.paramKind !== 'mixed') {
-      node.paramKind = 'mixed';
+      if (suffix === '') node.param = p;
+      else (node.suffixed ??= new Map()).set(suffix, p);
+    } else if (p.kind !== kind && p.kind !== 'mixed') {
+      p.kind = 'mixed';
       this.invalidate(p);
     }
-    if (reason === 'cardinality' && node.paramReason !== 'cardinality') {
-      node.paramReason = 'cardinality';
+    if (reason === 'cardinality' && p.reason !== 'cardinality') {
+      p.reason = 'cardinality';
       this.invalidate(p);
     }
     if (p.examples.length < this.settings.maxExamples && !p.examples.includes(example)) p.examples.push(example);
     return p;
   }
 
-  /** Merges the literal children of `node` into its parameter child, keeping frequently called static siblings. */
+  /**
+   * Merges the literal children of `node` into a parameter child, keeping frequently called static siblings and
+   * pinned or split-off literals. When every merged literal ends with the same suffix (`.pdf`), the suffix stays
+   * literal after the parameter.
+   */
   private collapse(node: Node): void {
     const counts = [...node.literals.values()].map((c) => c.calls).sort((a, b) => a - b);
     const median = counts[Math.floor(counts.length / 2)] ?? 0;
@@ -343,16 +455,33 @@ export class PathTemplater {
     let wordCount = 0;
     for (const seg of node.literals.keys()) if (seg.length >= 3 && RESOURCE_NAME.test(seg)) wordCount++;
     const keepWords = wordCount > 0 && wordCount < node.literals.size * 0.5;
-    for (const [seg, child] of [...node.literals]) {
-      if (child.calls >= threshold) continue;
+    const merging: Array<[string, Node]> = [];
+    for (const [seg, child] of node.literals) {
+      if (child.calls >= threshold || child.dec?.pinned === true || node.dec?.literals?.has(seg) === true) continue;
       if (keepWords && seg.length >= 3 && RESOURCE_NAME.test(seg)) continue;
+      merging.push([seg, child]);
+    }
+    let suffix: string | null = null;
+    for (const [seg] of merging) {
+      const ls = literalSuffixStart(seg);
+      const s = ls > 0 ? seg.slice(ls) : '';
+      if (suffix === null) suffix = s;
+      else if (suffix !== s) suffix = '';
+      if (suffix === '') break;
+    }
+    suffix ??= '';
+    for (const [seg, child] of merging) {
       node.literals.delete(seg);
-      const p = this.paramChild(node, 'literal', 'cardinality', seg);
+      const p = this.paramChild(node, 'literal', 'cardinality', suffix === '' ? seg : seg.slice(0, seg.length - suffix.length), suffix);
       node.mergedCount++;
       this.mergeInto(p, child);
     }
     node.merged = true;
-    if (node.param !== null) this.invalidate(node.param);
+    const p = node.paramFor(suffix);
+    if (p !== null) {
+      this.invalidate(p);
+      if (this.decisions.size > 0) this.assignDecisions(p, node.dec?.children.get(`{}${suffix}`) ?? null);
+    }
   }
 
   /** Drops the cached templates of `node` and everything below it (their parameter names or kinds changed). */
@@ -362,8 +491,7 @@ export class PathTemplater {
     while (stack.length > 0) {
       const n = stack.pop()!;
       n.tpl = null;
-      for (const c of n.literals.values()) stack.push(c);
-      if (n.param !== null) stack.push(n.param);
+      for (const c of n.children()) stack.push(c);
     }
   }
 
@@ -372,8 +500,7 @@ export class PathTemplater {
     return this.nodes;
   }
 
-
-/** Adds `src`'s counts, data and subtree into `dst`. */
+  /** Adds `src`'s counts, data and subtree into `dst`. */
   private mergeInto(dst: Node, src: Node): void {
     dst.calls += src.calls;
     if (src.data !== null) dst.data = dst.data === null ? src.data : this.mergeData(dst.data, src.data);
@@ -386,19 +513,141 @@ export class PathTemplater {
         this.mergeInto(d, child);
       }
     }
-    if (src.param !== null) {
-      if (dst.param === null) {
-        src.param.parent = dst;
-        dst.param = src.param;
-        dst.paramKind = src.paramKind;
-        dst.paramReason = src.paramReason;
+    const params: Node[] = [];
+    if (src.param !== null) params.push(src.param);
+    if (src.suffixed !== null) params.push(...src.suffixed.values());
+    for (const sp of params) {
+      const dp = dst.paramFor(sp.suffix);
+      if (dp === null) {
+        sp.parent = dst;
+        if (sp.suffix === '') dst.param = sp;
+        else (dst.suffixed ??= new Map()).set(sp.suffix, sp);
       } else {
-        this.mergeInto(dst.param, src.param);
-        if (dst.paramKind !== src.paramKind) dst.paramKind = 'mixed';
+        this.mergeInto(dp, sp);
+        if (dp.kind !== sp.kind) dp.kind = 'mixed';
+        if (sp.reason === 'cardinality') dp.reason = 'cardinality';
       }
     }
     for (const e of src.examples) if (dst.examples.length < this.settings.maxExamples && !dst.examples.includes(e)) dst.examples.push(e);
   }
+}
+
+/** Builds a template segment by segment: parameter names unique within it, confidence the lowest seen. */
+class TemplateBuilder {
+  private readonly parts: string[] = [];
+  private readonly params: TemplateParam[] = [];
+  private readonly used = new Set<string>();
+  private confidence = 1;
+  private previous: string | null = null;
+
+  literal(seg: string): void {
+    this.parts.push(escapeLiteral(seg));
+    this.previous = seg;
+  }
+
+  /** Confidence of a parameter cardinality made from `mergedCount` literals. */
+  lowerConfidence(mergedCount: number, maxLiteralChildren: number): void {
+    this.confidence = Math.min(this.confidence, Math.min(1, 0.5 + mergedCount / (4 * maxLiteralChildren)));
+  }
+
+  /** A parameter of kind `pk`; `nameKind` picks its name (`userId`, `date`, `email`…). */
+  param(position: number, pk: SegmentKind | 'mixed', reason: ParamReason, nameKind: SegmentKind | 'mixed', suffix: string, examples: string[]): void {
+    let name = paramName(this.previous, nameKind === 'mixed' ? 'literal' : nameKind);
+    if (reason === 'cardinality' && (pk === 'literal' || pk === 'mixed') && (nameKind === 'literal' || nameKind === 'mixed')) name = name.replace(/Id$/, '') || 'name';
+    let unique = name;
+    for (let k = 2; this.used.has(unique); k++) unique = `${name}${k}`;
+    this.used.add(unique);
+    const schema = pk === 'literal' || pk === 'mixed' || pk === 'version' ? { type: 'string' } : KIND_SCHEMA[pk];
+    const p: TemplateParam = { name: unique, position, kind: pk, type: schema.type, reason, examples };
+    if ('format' in schema && schema.format !== undefined) p.format = schema.format;
+    this.params.push(p);
+    this.parts.push(`{${unique}}${suffix === '' ? '' : escapeLiteral(suffix)}`);
+    this.previous = `{${unique}}`;
+  }
+
+  build(trailing: string): PathTemplate {
+    return { template: `/${this.parts.join('/')}${trailing}`, params: this.params, confidence: Math.round(this.confidence * 100) / 100 };
+  }
+}
+
+/** Whether the decisions at a node keep `seg` literal under it (pinned, split off, or the position dissolved). */
+function forcedLiteral(dec: DecisionNode, seg: string): boolean {
+  return dec.dissolve || dec.literals?.has(seg) === true || dec.children.get(seg)?.pinned === true;
+}
+
+/** Decision trees by `host method` from a list of decisions. */
+function buildDecisions(list: readonly TemplateDecision[]): Map<string, DecisionNode> {
+  const out = new Map<string, DecisionNode>();
+  for (const d of list) {
+    const key = `${d.host} ${d.method}`;
+    let root = out.get(key);
+    if (root === undefined) {
+      root = new DecisionNode();
+      out.set(key, root);
+    }
+    const segs = templateKeys(d.template);
+    const upTo = d.kind === 'pin' ? segs.length : Math.min(d.position ?? segs.length - 1, segs.length);
+    let n = root;
+    for (let i = 0; i < upTo; i++) {
+      let c = n.children.get(segs[i]);
+      if (c === undefined) {
+        c = new DecisionNode();
+        n.children.set(segs[i], c);
+      }
+      if (d.kind === 'pin' && !segs[i].startsWith('{}')) c.pinned = true;
+      n = c;
+    }
+    if (d.kind === 'split') for (const v of d.values ?? []) (n.literals ??= new Set()).add(v);
+    if (d.kind === 'dissolve') n.dissolve = true;
+  }
+  return out;
+}
+
+/** The decision-tree keys of a template's segments: the decoded literal, or `{}` + the suffix for a parameter. */
+function templateKeys(template: string): string[] {
+  return splitPath(template.replace(/\{[^}/]*\}/g, '\u0000')).map((s) => (s.startsWith('\u0000') ? `{}${s.slice(1)}` : s));
+}
+
+/** Sets `shape` for segment `i`: its kind (position rule for leading dates) and, for a value with a suffix, stem and suffix. */
+function shapeOf(segs: string[], i: number): void {
+  const seg = segs[i];
+  let k = positionKind(segs, i);
+  shape.stem = seg;
+  shape.suffix = '';
+  if (k === 'literal' || k === 'token') {
+    const at = literalSuffixStart(seg);
+    if (at > 0) {
+      const stem = seg.slice(0, at);
+      const sk = classifySegment(stem);
+      if (sk !== 'literal' && sk !== 'version') {
+        k = sk;
+        shape.stem = stem;
+        shape.suffix = seg.slice(at);
+      }
+    }
+  }
+  shape.kind = k;
+}
+
+/**
+ * Where a literal suffix after a value starts (`.json`, `.pdf` — a letter and up to 7 letters or digits; `:activate`,
+ * `:batch-get` — a custom method), or -1.
+ */
+export function literalSuffixStart(seg: string): number {
+  let sep = false;
+  for (let i = seg.length - 1; i > 0; i--) {
+    const c = seg.charCodeAt(i);
+    if (c === 46 || c === 58) {
+      const len = seg.length - i - 1;
+      const f = seg.charCodeAt(i + 1) | 0x20;
+      if (len === 0 || f < 97 || f > 122) return -1;
+      if (c === 46 && (len > 8 || sep)) return -1;
+      return i;
+    }
+    if (c === 45 || c === 95) sep = true;
+    else if (!((c >= 48 && c <= 57) || ((c | 0x20) >= 97 && (c | 0x20) <= 122))) return -1;
+  }
+  return -1;
 }
 
 /** Kind of segment `i`, with the position rule: a leading date followed by more segments is an API version. */

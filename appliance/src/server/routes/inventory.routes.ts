@@ -1,12 +1,12 @@
 /**
  * The stored API inventory (every source merged, with lifecycle states): hosts, endpoints with filters, one
- * endpoint, retiring an endpoint, the change log, lifecycle settings and "run now" of the lifecycle pass.
+ * endpoint, retiring, pinning and splitting an endpoint's template, the change log, lifecycle settings and "run now" of the lifecycle pass.
  */
 import { z } from 'zod';
 import { route, type RouteDef } from '../route.types.ts';
 import type { AppServices } from '../app.services.ts';
 import { ApiError } from '../../errors/error.catalogue.ts';
-import { LifecycleSettingsSchema } from '../../services/inventory.service.ts';
+import { LifecycleSettingsSchema, SplitRequestSchema } from '../../services/inventory.service.ts';
 import { idParam, parseQuery as parse } from '../route.params.ts';
 
 const ListQuery = z.object({
@@ -55,6 +55,35 @@ export function inventoryRoutes(s: AppServices): RouteDef<never>[] {
       access: 'analyst',
       summary: 'Marks an endpoint retired (it is revived if it is seen again)',
       handler: ({ req, principal, ip }) => ({ endpoint: s.inventory.retire(idParam(req.params.id), principal!, ip) }),
+    }),
+    route({
+      method: 'post',
+      path: '/inventory/apis/:id/pin',
+      access: 'analyst',
+      summary: "Pins an endpoint's template: it is never merged into a parameter or re-templated again",
+      handler: ({ req, principal, ip }) => ({ endpoint: s.inventory.pin(idParam(req.params.id), principal!, ip) }),
+    }),
+    route({
+      method: 'post',
+      path: '/inventory/apis/:id/unpin',
+      access: 'analyst',
+      summary: "Removes the pin of an endpoint's template",
+      handler: ({ req, principal, ip }) => ({ endpoint: s.inventory.unpin(idParam(req.params.id), principal!, ip) }),
+    }),
+    route({
+      method: 'post',
+      path: '/inventory/apis/:id/split',
+      access: 'analyst',
+      summary: "Splits an endpoint's template at a parameter (`position`, default the last): `values` stay literal, or without values the parameter is dissolved into literal endpoints",
+      body: SplitRequestSchema,
+      handler: ({ req, body, principal, ip }) => s.inventory.split(idParam(req.params.id), body, principal!, ip),
+    }),
+    route({
+      method: 'get',
+      path: '/inventory/decisions',
+      access: 'viewer',
+      summary: 'User decisions on templates (pin, split, dissolve) the templaters honour',
+      handler: () => ({ decisions: s.inventory.decisions() }),
     }),
     route({
       method: 'get',

@@ -25,6 +25,33 @@ export interface StoredEndpoint {
   risk: number;
   /** Sources that saw it. */
   sources: number;
+  /** A user pinned the template: it is never merged or re-templated. */
+  pinned: boolean;
+  /** Deprecation announced by the API's responses, or null. */
+  deprecation: EndpointDeprecation | null;
+  /** Merged JSON schemas of request bodies and successful response bodies (absent when none was JSON). */
+  requestSchema?: Record<string, unknown>;
+  responseSchema?: Record<string, unknown>;
+}
+
+/** Deprecation announced by `Deprecation` / `Sunset` response headers (ISO dates or null). */
+export interface EndpointDeprecation {
+  since: string | null;
+  sunset: string | null;
+  source: 'header';
+}
+
+/** A stored user decision about a template (see `TemplateDecision` in path.templater.ts). */
+export interface StoredDecision {
+  id: number;
+  host: string;
+  method: string;
+  template: string;
+  kind: 'pin' | 'split' | 'dissolve';
+  position: number | null;
+  values: string[];
+  createdAt: number;
+  createdBy: string;
 }
 
 /** Facts of one endpoint from one source's report. */
@@ -42,6 +69,9 @@ export interface EndpointObservation {
   inSpec: boolean;
   deprecated: boolean;
   risk: number;
+  deprecation?: EndpointDeprecation;
+  requestSchema?: Record<string, unknown>;
+  responseSchema?: Record<string, unknown>;
 }
 
 /** One entry of the change log. */
@@ -84,6 +114,9 @@ interface Row {
   risk: number;
   calls: number;
   sources: number;
+  pinned: number;
+  deprecation: string | null;
+  body_schemas: string | null;
 }
 
 function toEndpoint(r: Row): StoredEndpoint {
@@ -105,10 +138,27 @@ function toEndpoint(r: Row): StoredEndpoint {
     params: JSON.parse(r.params) as ReportParam[],
     risk: r.risk,
     sources: r.sources,
+    pinned: r.pinned === 1,
+    deprecation: r.deprecation === null ? null : (JSON.parse(r.deprecation) as EndpointDeprecation),
+    ...(r.body_schemas === null ? {} : bodySchemasOf(r.body_schemas)),
   };
 }
 
-const SELECT = `SELECT e.*, coalesce(sum(s.calls), 0) AS calls, count(s.source) AS sources
+function bodySchemasOf(json: string): { requestSchema?: Record<string, unknown>; responseSchema?: Record<string, unknown> } {
+  const b = JSON.parse(json) as { request?: Record<string, unknown>; response?: Record<string, unknown> };
+  return { ...(b.request === undefined ? {} : { requestSchema: b.request }), ...(b.response === undefined ? {} : { responseSchema: b.response }) };
+}
+
+function bodySchemasJson(o: EndpointObservation): string | null {
+  return o.requestSchema === undefined && o.responseSchema === undefined ? null : JSON.stringify({ request: o.requestSchema, response: o.responseSchema });
+}
+
+function deprecationJson(o: EndpointObservation): string | null {
+  return o.deprecation === undefined ? null : JSON.stringify(o.deprecation);
+}
+
+const SELECT = `SELECT e.*, coalesce(sum(s.calls), 0) AS calls, count(s.source) AS sources,
+    EXISTS (SELECT 1 FROM inventory_decisions d WHERE d.host = e.host AND d.method = e.method AND d.template = e.template AND d.kind = 'pin') AS pinned
   FROM inventory_endpoints e LEFT JOIN inventory_sources s ON s.endpoint_id = e.id`;
 
 /** Stores the inventory. */
@@ -135,9 +185,9 @@ export class InventoryRepository {
   insert(o: EndpointObservation, nowMs: number): number {
     return Number(
       this.db
-        .prepare(`INSERT INTO inventory_endpoints (host, method, template, state, state_since, in_spec, deprecated, first_seen, last_seen, statuses, auth, sensitive, params, risk)
-          VALUES (?, ?, ?, 'new', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-        .run(o.host, o.method, o.template, nowMs, o.inSpec ? 1 : 0, o.deprecated ? 1 : 0, o.firstSeen, o.lastSeen, JSON.stringify(o.statuses), JSON.stringify(o.auth), JSON.stringify(o.sensitive), JSON.stringify(o.params), o.risk).lastInsertRowid,
+        .prepare(`INSERT INTO inventory_endpoints (host, method, template, state, state_since, in_spec, deprecated, first_seen, last_seen, statuses, auth, sensitive, params, risk, deprecation, body_schemas)
+          VALUES (?, ?, ?, 'new', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+        .run(o.host, o.method, o.template, nowMs, o.inSpec ? 1 : 0, o.deprecated ? 1 : 0, o.firstSeen, o.lastSeen, JSON.stringify(o.statuses), JSON.stringify(o.auth), JSON.stringify(o.sensitive), JSON.stringify(o.params), o.risk, deprecationJson(o), bodySchemasJson(o)).lastInsertRowid,
     );
   }
 
@@ -145,8 +195,8 @@ export class InventoryRepository {
   updateFacts(id: number, o: EndpointObservation): void {
     this.db
       .prepare(`UPDATE inventory_endpoints SET in_spec = ?, deprecated = ?, first_seen = min(first_seen, ?), last_seen = max(last_seen, ?),
-        statuses = ?, auth = ?, sensitive = ?, params = ?, risk = ? WHERE id = ?`)
-      .run(o.inSpec ? 1 : 0, o.deprecated ? 1 : 0, o.firstSeen, o.lastSeen, JSON.stringify(o.statuses), JSON.stringify(o.auth), JSON.stringify(o.sensitive), JSON.stringify(o.params), o.risk, id);
+        statuses = ?, auth = ?, sensitive = ?, params = ?, risk = ?, deprecation = coalesce(?, deprecation), body_schemas = coalesce(?, body_schemas) WHERE id = ?`)
+      .run(o.inSpec ? 1 : 0, o.deprecated ? 1 : 0, o.firstSeen, o.lastSeen, JSON.stringify(o.statuses), JSON.stringify(o.auth), JSON.stringify(o.sensitive), JSON.stringify(o.params), o.risk, deprecationJson(o), bodySchemasJson(o), id);
   }
 
   /** Sets (replaces) what `source` contributed to endpoint `id`. */
@@ -234,5 +284,25 @@ export class InventoryRepository {
   changes(sinceMs = 0, limit = 200): InventoryChange[] {
     const rows = this.db.prepare('SELECT * FROM inventory_changes WHERE at >= ? ORDER BY id DESC LIMIT ?').all(sinceMs, Math.min(limit, 5000)) as Array<Omit<InventoryChange, 'detail'> & { detail: string }>;
     return rows.map((r) => ({ ...r, detail: JSON.parse(r.detail) as Record<string, unknown> }));
+  }
+
+  /** Stores a user decision; returns its id. */
+  addDecision(d: Omit<StoredDecision, 'id'>): number {
+    return Number(
+      this.db
+        .prepare('INSERT INTO inventory_decisions (host, method, template, kind, position, vals, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(d.host, d.method, d.template, d.kind, d.position, JSON.stringify(d.values), d.createdAt, d.createdBy).lastInsertRowid,
+    );
+  }
+
+  /** Removes the decisions of `kind` taken on a template; returns how many were removed. */
+  removeDecisions(e: { host: string; method: string; template: string }, kind: StoredDecision['kind']): number {
+    return this.db.prepare('DELETE FROM inventory_decisions WHERE host = ? AND method = ? AND template = ? AND kind = ?').run(e.host, e.method, e.template, kind).changes;
+  }
+
+  /** Every decision, oldest first. */
+  decisions(): StoredDecision[] {
+    const rows = this.db.prepare('SELECT * FROM inventory_decisions ORDER BY id').all() as Array<{ id: number; host: string; method: string; template: string; kind: StoredDecision['kind']; position: number | null; vals: string; created_at: number; created_by: string }>;
+    return rows.map((r) => ({ id: r.id, host: r.host, method: r.method, template: r.template, kind: r.kind, position: r.position, values: JSON.parse(r.vals) as string[], createdAt: r.created_at, createdBy: r.created_by }));
   }
 }
