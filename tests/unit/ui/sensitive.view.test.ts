@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { callLogLink, levelKey, shownType, topRecordClients, typeLabel, visibleTypes, type SensitiveSummary, type SensitiveType } from '../../../ui/src/components/sensitive/sensitive.view.ts';
-import { endpointSeries } from '../../../ui/src/components/inventory/endpoint.charts.ts';
+import { chartSpan, endpointSeries } from '../../../ui/src/components/inventory/endpoint.charts.ts';
 import { filtersFromQuery } from '../../../ui/src/lib/calls/calls.query.ts';
 
 const type = (id: string, calls: number, over: Partial<SensitiveType> = {}): SensitiveType => ({
@@ -50,4 +50,10 @@ test('endpoint series stack statuses per bucket and leave latency gaps in idle b
   assert.deepEqual(s.statuses[0].data, [[from, 0], [from + 60_000, 3], [from + 120_000, 0]]);
   assert.deepEqual(s.latency[1].data, [[from, null], [from + 60_000, 40], [from + 120_000, null]]);
   assert.equal(s.latency[0].name, 'mean');
+});
+
+test('a chart of all stored calls spans the endpoint from its first to its last call in whole minutes', () => {
+  const first = Date.parse('2023-11-14T22:13:20.500Z');
+  assert.deepEqual(chartSpan(first, first + 5_000), [Date.parse('2023-11-14T22:13:00Z'), Date.parse('2023-11-14T22:23:00Z')]);
+  assert.deepEqual(chartSpan(first, first + 3_600_000), [Date.parse('2023-11-14T22:13:00Z'), Date.parse('2023-11-14T23:14:00Z')]);
 });

@@ -23,6 +23,12 @@ export interface EndpointChartNames {
   noResponse: string;
 }
 
+/** The span a chart of all stored calls covers: first to last call, whole minutes, at least ten minutes wide. */
+export function chartSpan(firstMs: number, lastMs: number): [number, number] {
+  const from = Math.floor(firstMs / 60_000) * 60_000;
+  return [from, Math.max(Math.floor(lastMs / 60_000) * 60_000 + 60_000, from + 600_000)];
+}
+
 type Point = Omit<EndpointBucket, 'time'> & { at: number };
 
 /** The status and latency series of a range, idle buckets filled. */
