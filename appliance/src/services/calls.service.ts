@@ -7,7 +7,8 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { ApiError } from '../errors/error.catalogue.ts';
-import type { CallEventStore, CallQuery, EndpointBucket, SensitiveCallSummary, StoredCall } from '../store/events/call-event.types.ts';
+import type { CallEventStore, CallQuery, StoredCall } from '../store/events/call-event.types.ts';
+import type { EndpointBucketView, SensitiveCallsView, SensitiveTypeView } from './calls.views.ts';
 import type { TypeLevelView } from '../analyzers/sensitive/sensitivity-levels.service.ts';
 import type { Clock } from '../store/clock.repository.ts';
 import { parseQuery as parse } from '../server/route.params.ts';
@@ -63,36 +64,6 @@ export function toCallView(c: StoredCall): CallView {
 const EndpointTimelineParams = z
   .object({ host: Text, method: z.string().regex(/^[A-Za-z-]{1,32}$/), template: z.string().max(512) })
   .loose();
-
-/** One endpoint chart bucket as the API returns it (latency in ms). */
-export interface EndpointBucketView extends Omit<EndpointBucket, 'startUs' | 'latencyAvgUs' | 'latencyP95Us'> {
-  time: string;
-  latencyAvgMs: number | null;
-  latencyP95Ms: number | null;
-}
-
-/** One sensitive type in `GET /calls/sensitive`: its level (defaults and user edits) and what the call log holds. */
-export interface SensitiveTypeView {
-  type: string;
-  /** Detector label; null for a type without a detector. */
-  label: { en: string; zh: string } | null;
-  level: number | null;
-  defaultLevel: number | null;
-  edited: boolean;
-  calls: number;
-  endpoints: number;
-  clients: number;
-  last: string | null;
-}
-
-/** `GET /calls/sensitive`: every known type (seen or not) with its level, and the busiest endpoints and clients per type. */
-export interface SensitiveCallsView {
-  from: string;
-  to: string;
-  types: SensitiveTypeView[];
-  endpoints: Array<Omit<SensitiveCallSummary['endpoints'][number], 'lastUs'> & { last: string }>;
-  clients: SensitiveCallSummary['clients'];
-}
 
 const iso = (us: number): string => new Date(Math.floor(us / 1000)).toISOString();
 const ms = (us: number | null): number | null => (us === null ? null : Math.round(us / 100) / 10);

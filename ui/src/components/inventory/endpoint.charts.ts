@@ -2,19 +2,10 @@
 // and 95th-percentile latency as lines, idle buckets filled (zero calls, no latency). Pure (tested in tests/unit/ui/).
 import { fillGaps } from '../../lib/calls/calls.query.ts';
 import type { ChartSeries } from '../charts/chart.series.ts';
+import type { EndpointBucketView } from '../../../../appliance/src/services/calls.views.ts';
 
 /** One bucket as the API returns it. */
-export interface EndpointBucket {
-  time: string;
-  calls: number;
-  s2xx: number;
-  s3xx: number;
-  s4xx: number;
-  s5xx: number;
-  noResponse: number;
-  latencyAvgMs: number | null;
-  latencyP95Ms: number | null;
-}
+export type EndpointBucket = EndpointBucketView;
 
 /** Legend names in the UI language. */
 export interface EndpointChartNames {

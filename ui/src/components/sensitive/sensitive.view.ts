@@ -2,47 +2,13 @@
 // type shown (from the URL, else the busiest), its endpoints and clients, links into the call log and the top clients
 // by records received. Pure functions (tested in tests/unit/ui/).
 import type { MessageKey } from '../../lib/i18n/en.ts';
+import type { SensitiveCallsView, SensitiveTypeView } from '../../../../appliance/src/services/calls.views.ts';
 import { DEFAULT_FILTERS, filtersToQuery, type RangePreset } from '../../lib/calls/calls.query.ts';
 
 /** One type as `GET /calls/sensitive` returns it. */
-export interface SensitiveType {
-  type: string;
-  label: { en: string; zh: string } | null;
-  level: number | null;
-  defaultLevel: number | null;
-  edited: boolean;
-  calls: number;
-  endpoints: number;
-  clients: number;
-  last: string | null;
-}
-
-/** An endpoint whose calls carried a type. */
-export interface SensitiveEndpoint {
-  type: string;
-  host: string;
-  method: string;
-  template: string;
-  calls: number;
-  last: string;
-}
-
-/** A client whose calls carried a type. */
-export interface SensitiveClient {
-  type: string;
-  clientIp: string;
-  calls: number;
-  values: number;
-}
-
+export type SensitiveType = SensitiveTypeView;
 /** The `GET /calls/sensitive` answer. */
-export interface SensitiveSummary {
-  from: string;
-  to: string;
-  types: SensitiveType[];
-  endpoints: SensitiveEndpoint[];
-  clients: SensitiveClient[];
-}
+export type SensitiveSummary = SensitiveCallsView;
 
 /** A client of the analysed traffic (`GET /clients`). */
 export interface ReportClient {
