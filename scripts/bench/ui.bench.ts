@@ -39,21 +39,27 @@ async function seed(dataDir: string, rows: number, nowUs: number): Promise<numbe
   const started = performance.now();
   const step = Math.floor((30 * DAY_US) / rows);
   const first = nowUs - 30 * DAY_US;
-  await db.connection.run(
-    `INSERT INTO calls SELECT i + 1, make_timestamp(${first} + i * ${step}), 'synthetic', '10.' || (i % 200)::VARCHAR || '.' || (i % 250)::VARCHAR || '.1', 40000 + (i % 20000)::INTEGER,
-       '10.99.0.' || (i % 8)::VARCHAR, 443, 'host' || (i % 40)::VARCHAR || '.example.com', CASE WHEN i % 5 = 0 THEN 'POST' ELSE 'GET' END,
-       '/api/v' || (i % 3)::VARCHAR || '/items/' || (i % 100000)::VARCHAR || '?page=' || (i % 10)::VARCHAR, '/api/v' || (i % 3)::VARCHAR || '/items/{id}',
-       CASE WHEN i % 50 = 0 THEN 500 WHEN i % 20 = 0 THEN 404 WHEN i % 997 = 0 THEN NULL ELSE 200 END, 300, 2000 + i % 1000,
-       CASE WHEN i % 997 = 0 THEN NULL ELSE 1000 + i % 5000 END, 'jwt', 'sub:user' || (i % 5000)::VARCHAR, 'bench-client/1.0',
-       CASE WHEN i % 100 = 0 THEN [['cn_mobile', 'email', 'cn_id_card', 'bank_card'][(i // 100) % 4 + 1]] ELSE [] END, CASE WHEN i % 100 = 0 THEN 1 + i % 3 ELSE 0 END,
-       CASE WHEN i % 10000 = 0 THEN ['sqli'] ELSE [] END, CASE WHEN i % 10000 = 0 THEN 4 ELSE 0 END, 0
-     FROM range(${rows}) t(i)`,
-  );
-  await db.connection.run(
-    `INSERT INTO call_rollups SELECT time_bucket(INTERVAL '60 seconds', ts), host, template, count(*), count(*) FILTER (WHERE status IS NULL OR status >= 400),
-       count(*) FILTER (WHERE sensitive_count > 0), count(*) FILTER (WHERE len(detections) > 0), sum(request_bytes + response_bytes), sum(coalesce(latency_us, 0))
-     FROM calls GROUP BY ALL`,
-  );
+  // in slices, so each insert and each day's rollup aggregation fits the store's memory limit
+  const slice = 1_000_000;
+  for (let lo = 0; lo < rows; lo += slice) {
+    await db.connection.run(
+      `INSERT INTO calls SELECT i + 1, make_timestamp(${first} + i * ${step}), 'synthetic', '10.' || (i % 200)::VARCHAR || '.' || (i % 250)::VARCHAR || '.1', 40000 + (i % 20000)::INTEGER,
+         '10.99.0.' || (i % 8)::VARCHAR, 443, 'host' || (i % 40)::VARCHAR || '.example.com', CASE WHEN i % 5 = 0 THEN 'POST' ELSE 'GET' END,
+         '/api/v' || (i % 3)::VARCHAR || '/items/' || (i % 100000)::VARCHAR || '?page=' || (i % 10)::VARCHAR, '/api/v' || (i % 3)::VARCHAR || '/items/{id}',
+         CASE WHEN i % 50 = 0 THEN 500 WHEN i % 20 = 0 THEN 404 WHEN i % 997 = 0 THEN NULL ELSE 200 END, 300, 2000 + i % 1000,
+         CASE WHEN i % 997 = 0 THEN NULL ELSE 1000 + i % 5000 END, 'jwt', 'sub:user' || (i % 5000)::VARCHAR, 'bench-client/1.0',
+         CASE WHEN i % 100 = 0 THEN [['cn_mobile', 'email', 'cn_id_card', 'bank_card'][(i // 100) % 4 + 1]] ELSE [] END, CASE WHEN i % 100 = 0 THEN 1 + i % 3 ELSE 0 END,
+         CASE WHEN i % 10000 = 0 THEN ['sqli'] ELSE [] END, CASE WHEN i % 10000 = 0 THEN 4 ELSE 0 END, 0
+       FROM range(${lo}, ${Math.min(rows, lo + slice)}) t(i)`,
+    );
+  }
+  for (let day = 0; day <= 30; day++) {
+    await db.connection.run(
+      `INSERT INTO call_rollups SELECT time_bucket(INTERVAL '60 seconds', ts), host, template, count(*), count(*) FILTER (WHERE status IS NULL OR status >= 400),
+         count(*) FILTER (WHERE sensitive_count > 0), count(*) FILTER (WHERE len(detections) > 0), sum(request_bytes + response_bytes), sum(coalesce(latency_us, 0))
+       FROM calls WHERE ts >= make_timestamp(${first + day * DAY_US}) AND ts < make_timestamp(${first + (day + 1) * DAY_US}) GROUP BY ALL`,
+    );
+  }
   await db.connection.run('CHECKPOINT');
   db.close();
   return (performance.now() - started) / 1000;
