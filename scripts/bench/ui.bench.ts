@@ -38,7 +38,7 @@ async function seed(dataDir: string, rows: number, nowUs: number): Promise<numbe
   const db = await openEventsDatabase(join(dataDir, 'events.duckdb'));
   const started = performance.now();
   const step = Math.floor((30 * DAY_US) / rows);
-  const first = nowUs - 30 * DAY_US;
+  const first = Math.floor((nowUs - 30 * DAY_US) / 60_000_000) * 60_000_000; // whole minutes, so daily rollup slices never split one
   // in slices, so each insert and each day's rollup aggregation fits the store's memory limit
   const slice = 1_000_000;
   for (let lo = 0; lo < rows; lo += slice) {

@@ -390,10 +390,11 @@ export class DuckDbCallsRepository implements CallEventStore {
       else if (r.kind === 'e') out.endpoints.push({ type, host: String(r.host), method: String(r.method), template: String(r.template), calls, lastUs: Number(r.last_us) });
       else out.clients.push({ type, clientIp: String(r.client_ip), calls, values: Number(r.vals) });
     }
-    const byCalls = <T extends { type: string; calls: number }>(a: T, b: T): number => b.calls - a.calls || (a.type < b.type ? -1 : a.type > b.type ? 1 : 0);
-    out.types.sort(byCalls);
-    out.endpoints.sort((a, b) => (a.type < b.type ? -1 : a.type > b.type ? 1 : b.calls - a.calls || `${a.host} ${a.method} ${a.template}`.localeCompare(`${b.host} ${b.method} ${b.template}`)));
-    out.clients.sort((a, b) => (a.type < b.type ? -1 : a.type > b.type ? 1 : b.calls - a.calls || a.clientIp.localeCompare(b.clientIp)));
+    // types busiest first; endpoints and clients grouped by type, busiest first within it
+    const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+    out.types.sort((a, b) => b.calls - a.calls || cmp(a.type, b.type));
+    out.endpoints.sort((a, b) => cmp(a.type, b.type) || b.calls - a.calls || cmp(`${a.host} ${a.method} ${a.template}`, `${b.host} ${b.method} ${b.template}`));
+    out.clients.sort((a, b) => cmp(a.type, b.type) || b.calls - a.calls || cmp(a.clientIp, b.clientIp));
     return out;
   }
 
