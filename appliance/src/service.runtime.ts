@@ -46,6 +46,7 @@ import type { AppServices } from './server/app.services.ts';
 import { ensureCertificate } from './server/tls.certificate.ts';
 import { FindingsRepository } from './analyzers/tracing/findings.repository.ts';
 import { SensitiveRepository } from './store/sqlite/sensitive.repository.ts';
+import { SensitivityLevelsService } from './analyzers/sensitive/sensitivity-levels.service.ts';
 import { ReportSchedulesRepository } from './store/sqlite/report-schedules.repository.ts';
 import { ReportRunsRepository } from './store/sqlite/report-runs.repository.ts';
 import { JobsRepository } from './store/sqlite/jobs.repository.ts';
@@ -117,6 +118,7 @@ export async function startService(config: AppConfig, opts: StartOptions = {}): 
   const callLog = await DuckDbCallsRepository.open(eventsDb, { onError: (err) => log(`call log: flush failed: ${err.message}`) });
   const captures = new CaptureRunsService(config.dataDir, new CaptureRunsRepository(db), audit, clock, undefined, callLog);
   const calls = new CallsService(callLog, clock, config.dataDir);
+  calls.useLevels(() => new SensitivityLevelsService(new SensitiveRepository(db)).list());
   const live = new LiveCaptureService(config.dataDir, settings, audit, clock, callLog, { listInterfaces: opts.listInterfaces ?? (() => listInterfaces()) });
   const settingsService = new SettingsService(settings, audit, clock);
   const version = serviceVersion();

@@ -43,7 +43,8 @@ test('inventory, specs comparison, finding status and attacker view, hostile str
   await expect(page.getByTestId('endpoint-calls')).toContainText('__xss');
   await page.screenshot({ path: `${SHOTS}/endpoint-hostile.png`, fullPage: true });
   await page.getByTestId('open-call-log').click();
-  await expect(page).toHaveURL(/\/calls\?host=evil.example&method=GET$/);
+  await expect(page).toHaveURL(/\/calls\?host=evil.example&template=[^&]+&method=GET$/);
+  await expect(page.getByTestId('filter-template')).not.toHaveValue('');
   await expect(page.getByTestId('call-row').first()).toContainText('evil.example');
 
   // a declared spec for the host of the newest analysed traffic: its endpoints become shadow, the declared-only one orphan

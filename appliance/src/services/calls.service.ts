@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { ApiError } from '../errors/error.catalogue.ts';
 import type { CallEventStore, CallQuery, StoredCall } from '../store/events/call-event.types.ts';
+import type { EndpointBucketView, SensitiveCallsView, SensitiveTypeView } from './calls.views.ts';
+import type { TypeLevelView } from '../analyzers/sensitive/sensitivity-levels.service.ts';
 import type { Clock } from '../store/clock.repository.ts';
 import { parseQuery as parse } from '../server/route.params.ts';
 
@@ -58,9 +60,24 @@ export function toCallView(c: StoredCall): CallView {
   return { ...rest, time: new Date(Math.floor(tsUs / 1000)).toISOString(), latencyMs: latencyUs === null ? null : Math.round(latencyUs / 100) / 10 };
 }
 
+/** The `GET /calls/endpoint-timeline` query: one endpoint (host, method, template) and a range. */
+const EndpointTimelineParams = z
+  .object({ host: Text, method: z.string().regex(/^[A-Za-z-]{1,32}$/), template: z.string().max(512) })
+  .loose();
+
+const iso = (us: number): string => new Date(Math.floor(us / 1000)).toISOString();
+const ms = (us: number | null): number | null => (us === null ? null : Math.round(us / 100) / 10);
+
+/** The chart bucket of a range: the smallest step that keeps a chart at ~400 points at most. */
+function bucketFor(fromMs: number, toMs: number): number {
+  const steps = [60, 300, 900, 3600, 6 * 3600, 86400];
+  return steps.find((s) => (toMs - fromMs) / 1000 / s <= 400) ?? 86400;
+}
+
 /** Search, charts and export over the call log. */
 export class CallsService {
   private readonly exportDir: string;
+  private levels: () => TypeLevelView[] = () => [];
 
   constructor(
     private readonly store: CallEventStore,
@@ -69,6 +86,11 @@ export class CallsService {
   ) {
     this.exportDir = join(dataDir, 'exports');
     mkdirSync(this.exportDir, { recursive: true, mode: 0o750 });
+  }
+
+  /** Where `sensitive` reads the sensitivity levels (defaults and user edits) from. */
+  useLevels(levels: () => TypeLevelView[]): void {
+    this.levels = levels;
   }
 
   /** Searches the call log with the filters of an API query string. */
@@ -115,10 +137,46 @@ export class CallsService {
   async timeline(query: unknown): Promise<{ bucketSeconds: number; buckets: Array<{ time: string; calls: number; errors: number; sensitiveCalls: number; detections: number; bytes: number }> }> {
     const { fromMs, toMs } = this.range(query);
     const host = parse(z.object({ host: Text.optional() }).loose(), query).host;
-    const steps = [60, 300, 900, 3600, 6 * 3600, 86400];
-    const bucketSeconds = steps.find((s) => (toMs - fromMs) / 1000 / s <= 400) ?? 86400;
+    const bucketSeconds = bucketFor(fromMs, toMs);
     const buckets = await this.store.timeline(fromMs * 1000, toMs * 1000, bucketSeconds, host);
     return { bucketSeconds, buckets: buckets.map(({ startUs, ...b }) => ({ time: new Date(startUs / 1000).toISOString(), ...b })) };
+  }
+
+  /** One endpoint's calls per bucket (statuses by class, mean and p95 latency); buckets sized as in {@link timeline}. */
+  async endpointTimeline(query: unknown): Promise<{ bucketSeconds: number; buckets: EndpointBucketView[] }> {
+    const { fromMs, toMs } = this.range(query);
+    const e = parse(EndpointTimelineParams, query);
+    const bucketSeconds = bucketFor(fromMs, toMs);
+    const buckets = await this.store.endpointTimeline(fromMs * 1000, toMs * 1000, bucketSeconds, { host: e.host, method: e.method.toUpperCase(), template: e.template });
+    return {
+      bucketSeconds,
+      buckets: buckets.map(({ startUs, latencyAvgUs, latencyP95Us, ...b }) => ({ time: iso(startUs), ...b, latencyAvgMs: ms(latencyAvgUs), latencyP95Ms: ms(latencyP95Us) })),
+    };
+  }
+
+  /** Sensitive types over a range (default 24 h) with their levels, busiest endpoints and clients (`top` each, ≤ 100). */
+  async sensitive(query: unknown): Promise<SensitiveCallsView> {
+    const { fromMs, toMs } = this.range(query);
+    const top = parse(z.object({ top: z.coerce.number().int().min(1).max(100).optional() }).loose(), query).top ?? 10;
+    const summary = await this.store.sensitiveSummary(fromMs * 1000, toMs * 1000, top);
+    const seen = new Map(summary.types.map((x) => [x.type, x]));
+    const levels = this.levels();
+    const known = new Set(levels.map((l) => l.typeId));
+    const types: SensitiveTypeView[] = levels.map((l) => {
+      const c = seen.get(l.typeId);
+      return { type: l.typeId, label: l.label, level: l.level, defaultLevel: l.defaultLevel, edited: l.edited, calls: c?.calls ?? 0, endpoints: c?.endpoints ?? 0, clients: c?.clients ?? 0, last: c === undefined ? null : iso(c.lastUs) };
+    });
+    for (const c of summary.types) {
+      if (!known.has(c.type)) types.push({ type: c.type, label: null, level: null, defaultLevel: null, edited: false, calls: c.calls, endpoints: c.endpoints, clients: c.clients, last: iso(c.lastUs) });
+    }
+    types.sort((a, b) => b.calls - a.calls || (b.level ?? 0) - (a.level ?? 0) || a.type.localeCompare(b.type));
+    return {
+      from: new Date(fromMs).toISOString(),
+      to: new Date(toMs).toISOString(),
+      types,
+      endpoints: summary.endpoints.map(({ lastUs, ...e }) => ({ ...e, last: iso(lastUs) })),
+      clients: summary.clients,
+    };
   }
 
   /** Totals over a range. */

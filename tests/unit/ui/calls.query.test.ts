@@ -5,9 +5,9 @@ import assert from 'node:assert/strict';
 import { callsApiQuery, DEFAULT_FILTERS, fillBuckets, filtersFromQuery, filtersToQuery, rangeFrom, type CallFilters } from '../../../ui/src/lib/calls/calls.query.ts';
 
 test('filters survive the URL query round trip and defaults are left out of the link', () => {
-  const f: CallFilters = { range: '7d', host: 'api.example.com', method: 'POST', status: '4xx', client: '10.0.0.7', sensitive: 'cn_mobile', detection: 'sqli', q: '<script>&x=1' };
+  const f: CallFilters = { range: '7d', host: 'api.example.com', template: '/v1/users/{id}', method: 'POST', status: '4xx', client: '10.0.0.7', sensitive: 'cn_mobile', detection: 'sqli', q: '<script>&x=1' };
   const qs = filtersToQuery(f);
-  assert.equal(qs, '?range=7d&host=api.example.com&method=POST&status=4xx&client=10.0.0.7&sensitive=cn_mobile&detection=sqli&q=%3Cscript%3E%26x%3D1');
+  assert.equal(qs, '?range=7d&host=api.example.com&template=%2Fv1%2Fusers%2F%7Bid%7D&method=POST&status=4xx&client=10.0.0.7&sensitive=cn_mobile&detection=sqli&q=%3Cscript%3E%26x%3D1');
   assert.deepEqual(filtersFromQuery(new URLSearchParams(qs)), f);
   assert.equal(filtersToQuery({ ...DEFAULT_FILTERS }), '');
   assert.equal(filtersToQuery({ ...DEFAULT_FILTERS, host: '  ', q: 'x' }), '?q=x');
@@ -26,9 +26,10 @@ test('invalid query values fall back to the defaults', () => {
 test('the API query has the range start and only the filters that are set', () => {
   const now = Date.parse('2026-11-28T12:00:00Z');
   assert.deepEqual(callsApiQuery({ ...DEFAULT_FILTERS, range: '1h', status: '5xx', q: ' id ' }, now), {
-    from: '2026-11-28T11:00:00.000Z', host: undefined, method: undefined, status: '5xx', client: undefined, sensitive: undefined, detection: undefined, q: 'id',
+    from: '2026-11-28T11:00:00.000Z', host: undefined, template: undefined, method: undefined, status: '5xx', client: undefined, sensitive: undefined, detection: undefined, q: 'id',
   });
   assert.equal(callsApiQuery({ ...DEFAULT_FILTERS }, now).from, undefined);
+  assert.equal(callsApiQuery({ ...DEFAULT_FILTERS, template: ' /v1/users/{id} ' }, now).template, '/v1/users/{id}');
   assert.equal(rangeFrom('all', now, '2000-01-01T00:00:00.000Z'), '2000-01-01T00:00:00.000Z');
   assert.equal(rangeFrom('30d', now), '2026-10-29T12:00:00.000Z');
 });

@@ -21,6 +21,20 @@ export function callRoutes(s: AppServices): RouteDef<never>[] {
     }),
     route({
       method: 'get',
+      path: '/calls/endpoint-timeline',
+      access: 'viewer',
+      summary: "One endpoint's calls per time bucket: statuses by class, mean and p95 latency (host, method, template, from, to)",
+      handler: ({ req }) => s.calls.endpointTimeline(req.query),
+    }),
+    route({
+      method: 'get',
+      path: '/calls/sensitive',
+      access: 'viewer',
+      summary: 'Sensitive types with their levels, and the endpoints and clients whose calls carried each (from, to, top)',
+      handler: ({ req }) => s.calls.sensitive(req.query),
+    }),
+    route({
+      method: 'get',
       path: '/calls/totals',
       access: 'viewer',
       summary: 'Totals over a time range: calls, clients, identities, hosts, endpoints, errors',

@@ -15,9 +15,12 @@ import type {
   CallPage,
   CallQuery,
   CallTotals,
+  CallEndpointKey,
   CallsWriterStats,
+  EndpointBucket,
   RetentionPolicy,
   RetentionResult,
+  SensitiveCallSummary,
   StoredCall,
 } from '../events/call-event.types.ts';
 import type { EventsDatabase } from './events.database.ts';
@@ -443,6 +446,75 @@ export class DuckDbCallsRepository implements CallEventStore {
       firstUs: rows.first_us === null ? null : Number(rows.first_us),
       lastUs: rows.last_us === null ? null : Number(rows.last_us),
     };
+  }
+
+  async endpointTimeline(fromUs: number, toUs: number, bucketSeconds: number, endpoint: CallEndpointKey): Promise<EndpointBucket[]> {
+    const bucket = safeInt(bucketSeconds, 'bucket');
+    if (bucket < 60 || bucket % 60 !== 0) throw new RangeError('bucket must be a multiple of 60 seconds');
+    const rows = (
+      await this.conn.runAndReadAll(
+        `SELECT epoch_us(time_bucket(INTERVAL '${bucket} seconds', ts))::DOUBLE AS start_us, count(*)::DOUBLE AS calls,
+           count(*) FILTER (WHERE status // 100 = 2)::DOUBLE AS s2, count(*) FILTER (WHERE status // 100 = 3)::DOUBLE AS s3,
+           count(*) FILTER (WHERE status // 100 = 4)::DOUBLE AS s4, count(*) FILTER (WHERE status // 100 = 5)::DOUBLE AS s5,
+           count(*) FILTER (WHERE status IS NULL)::DOUBLE AS none,
+           avg(latency_us)::DOUBLE AS lat_avg, quantile_cont(latency_us, 0.95)::DOUBLE AS lat_p95
+         FROM calls
+         WHERE ts >= make_timestamp($1::BIGINT) AND ts < make_timestamp($2::BIGINT) AND host = $3 AND method = $4 AND template = $5
+         GROUP BY 1 ORDER BY 1`,
+        [safeInt(fromUs, 'from'), safeInt(toUs, 'to'), endpoint.host, endpoint.method, endpoint.template],
+      )
+    ).getRowObjectsJS();
+    const num = (v: unknown): number | null => (v === null ? null : Number(v));
+    return rows.map((r) => ({
+      startUs: Number(r.start_us),
+      calls: Number(r.calls),
+      s2xx: Number(r.s2),
+      s3xx: Number(r.s3),
+      s4xx: Number(r.s4),
+      s5xx: Number(r.s5),
+      noResponse: Number(r.none),
+      latencyAvgUs: num(r.lat_avg),
+      latencyP95Us: num(r.lat_p95),
+    }));
+  }
+
+  async sensitiveSummary(fromUs: number, toUs: number, perType: number): Promise<SensitiveCallSummary> {
+    const top = Math.min(100, Math.max(1, safeInt(perType, 'perType')));
+    // one pass over the range's sensitive calls (a materialised CTE), then three small aggregations of it in one query
+    const rows = (
+      await this.conn.runAndReadAll(
+        `WITH s AS MATERIALIZED (
+           SELECT unnest(sensitive_types) AS type, host, method, template, client_ip, sensitive_count, ts
+           FROM calls WHERE ts >= make_timestamp($1::BIGINT) AND ts < make_timestamp($2::BIGINT) AND sensitive_count > 0)
+         SELECT 't' AS kind, type, NULL AS host, NULL AS method, NULL AS template, NULL AS client_ip, count(*)::DOUBLE AS calls,
+           count(DISTINCT (host, method, template))::DOUBLE AS endpoints, count(DISTINCT client_ip)::DOUBLE AS clients,
+           NULL::DOUBLE AS vals, epoch_us(max(ts))::DOUBLE AS last_us
+         FROM s GROUP BY type
+         UNION ALL
+         (SELECT 'e', type, host, method, template, NULL, count(*)::DOUBLE, NULL, NULL, NULL, epoch_us(max(ts))::DOUBLE
+          FROM s GROUP BY type, host, method, template
+          QUALIFY row_number() OVER (PARTITION BY type ORDER BY count(*) DESC, host, method, template) <= ${top})
+         UNION ALL
+         (SELECT 'c', type, NULL, NULL, NULL, client_ip, count(*)::DOUBLE, NULL, NULL, sum(sensitive_count)::DOUBLE, NULL
+          FROM s GROUP BY type, client_ip
+          QUALIFY row_number() OVER (PARTITION BY type ORDER BY count(*) DESC, client_ip) <= ${top})`,
+        [safeInt(fromUs, 'from'), safeInt(toUs, 'to')],
+      )
+    ).getRowObjectsJS();
+    const out: SensitiveCallSummary = { types: [], endpoints: [], clients: [] };
+    for (const r of rows) {
+      const type = String(r.type);
+      const calls = Number(r.calls);
+      if (r.kind === 't') out.types.push({ type, calls, endpoints: Number(r.endpoints), clients: Number(r.clients), lastUs: Number(r.last_us) });
+      else if (r.kind === 'e') out.endpoints.push({ type, host: String(r.host), method: String(r.method), template: String(r.template), calls, lastUs: Number(r.last_us) });
+      else out.clients.push({ type, clientIp: String(r.client_ip), calls, values: Number(r.vals) });
+    }
+    // types busiest first; endpoints and clients grouped by type, busiest first within it
+    const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+    out.types.sort((a, b) => b.calls - a.calls || cmp(a.type, b.type));
+    out.endpoints.sort((a, b) => cmp(a.type, b.type) || b.calls - a.calls || cmp(`${a.host} ${a.method} ${a.template}`, `${b.host} ${b.method} ${b.template}`));
+    out.clients.sort((a, b) => cmp(a.type, b.type) || b.calls - a.calls || cmp(a.clientIp, b.clientIp));
+    return out;
   }
 
   async exportParquet(fromUs: number, toUs: number, path: string): Promise<number> {

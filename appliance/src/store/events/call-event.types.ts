@@ -93,6 +93,40 @@ export interface CallBucket {
   bytes: number;
 }
 
+/** One time bucket of one endpoint's calls: statuses by class and latency (endpoint charts). */
+export interface EndpointBucket {
+  /** Bucket start, µs since epoch. */
+  startUs: number;
+  calls: number;
+  /** Calls by response status class; `noResponse` counts calls without a response. */
+  s2xx: number;
+  s3xx: number;
+  s4xx: number;
+  s5xx: number;
+  noResponse: number;
+  /** Mean and 95th percentile server latency of the calls with both directions (µs), null when none had one. */
+  latencyAvgUs: number | null;
+  latencyP95Us: number | null;
+}
+
+/** An endpoint as the call log knows it. */
+export interface CallEndpointKey {
+  host: string;
+  method: string;
+  /** Endpoint template, '' for calls the inventory did not template. */
+  template: string;
+}
+
+/** Sensitive data in the call log over a time range: per type, the endpoints and clients whose calls carried it. */
+export interface SensitiveCallSummary {
+  /** Per type: calls carrying it, distinct endpoints and clients. */
+  types: Array<{ type: string; calls: number; endpoints: number; clients: number; lastUs: number }>;
+  /** The busiest endpoints per type (at most `perType` each), most calls first. */
+  endpoints: Array<CallEndpointKey & { type: string; calls: number; lastUs: number }>;
+  /** The clients whose calls carried each type most (at most `perType` each): calls and sensitive values in them. */
+  clients: Array<{ type: string; clientIp: string; calls: number; values: number }>;
+}
+
 /** Totals over a time range (for reports and the overview). */
 export interface CallTotals {
   calls: number;
@@ -150,6 +184,10 @@ export interface CallEventStore {
    */
   timeline(fromUs: number, toUs: number, bucketSeconds: number, host?: string): Promise<CallBucket[]>;
   totals(fromUs: number, toUs: number): Promise<CallTotals>;
+  /** One endpoint's calls per bucket of `bucketSeconds` (a multiple of 60) between the two times, from the calls. */
+  endpointTimeline(fromUs: number, toUs: number, bucketSeconds: number, endpoint: CallEndpointKey): Promise<EndpointBucket[]>;
+  /** Sensitive types in the calls between the two times, with their busiest endpoints and clients (`perType` each). */
+  sensitiveSummary(fromUs: number, toUs: number, perType: number): Promise<SensitiveCallSummary>;
   /** Writes the calls of a time range to a Parquet file; returns the number of rows. */
   exportParquet(fromUs: number, toUs: number, path: string): Promise<number>;
   applyRetention(policy: RetentionPolicy, nowUs: number): Promise<RetentionResult>;

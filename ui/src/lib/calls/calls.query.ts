@@ -16,6 +16,8 @@ export const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTION
 export interface CallFilters {
   range: RangePreset;
   host: string;
+  /** Endpoint template (`/v1/users/{id}`), as the inventory names it. */
+  template: string;
   method: string;
   status: string;
   client: string;
@@ -25,9 +27,9 @@ export interface CallFilters {
 }
 
 /** Filters of a fresh call-log page: everything stored, newest first. */
-export const DEFAULT_FILTERS: Readonly<CallFilters> = { range: 'all', host: '', method: '', status: '', client: '', sensitive: '', detection: '', q: '' };
+export const DEFAULT_FILTERS: Readonly<CallFilters> = { range: 'all', host: '', template: '', method: '', status: '', client: '', sensitive: '', detection: '', q: '' };
 
-const TEXT_KEYS = ['host', 'client', 'sensitive', 'detection', 'q'] as const;
+const TEXT_KEYS = ['host', 'template', 'client', 'sensitive', 'detection', 'q'] as const;
 const RANGE_MS: Record<Exclude<RangePreset, 'all'>, number> = { '1h': 3_600_000, '24h': 86_400_000, '7d': 7 * 86_400_000, '30d': 30 * 86_400_000 };
 /** Start of the 'all' range for the routes that need a start (timeline, totals). */
 export const ALL_TIME_FROM = '2000-01-01T00:00:00.000Z';
@@ -48,7 +50,7 @@ export function filtersFromQuery(query: URLSearchParams): CallFilters {
 /** Writes filters as a page query ('' when all are defaults), in a stable order, leaving defaults out. */
 export function filtersToQuery(f: CallFilters): string {
   const qs = new URLSearchParams();
-  for (const k of ['range', 'host', 'method', 'status', 'client', 'sensitive', 'detection', 'q'] as const) {
+  for (const k of ['range', 'host', 'template', 'method', 'status', 'client', 'sensitive', 'detection', 'q'] as const) {
     const v = f[k].trim();
     if (v !== '' && v !== DEFAULT_FILTERS[k]) qs.set(k, v);
   }
@@ -67,6 +69,7 @@ export function callsApiQuery(f: CallFilters, nowMs: number): Record<string, str
   return {
     from: rangeFrom(f.range, nowMs),
     host: blank(f.host),
+    template: blank(f.template),
     method: blank(f.method),
     status: blank(f.status),
     client: blank(f.client),
@@ -92,10 +95,18 @@ export interface ChartPoint {
  */
 export function fillBuckets(buckets: ReadonlyArray<{ time: string; calls: number; errors: number; sensitiveCalls: number; detections: number }>, fromMs: number, toMs: number, bucketSeconds: number, maxPoints = 1000): ChartPoint[] {
   const points = buckets.map((b) => ({ at: Date.parse(b.time), calls: b.calls, errors: b.errors, sensitiveCalls: b.sensitiveCalls, detections: b.detections }));
+  return fillGaps(points, fromMs, toMs, bucketSeconds, (at) => ({ at, calls: 0, errors: 0, sensitiveCalls: 0, detections: 0 }), maxPoints);
+}
+
+/**
+ * Puts `empty(start)` in every bucket between `fromMs` and `toMs` that `points` (sorted, keyed by `at`) lack; ranges of
+ * more than `maxPoints` buckets are returned as they are.
+ */
+export function fillGaps<T extends { at: number }>(points: T[], fromMs: number, toMs: number, bucketSeconds: number, empty: (at: number) => T, maxPoints = 1000): T[] {
   const step = bucketSeconds * 1000;
   if (step <= 0 || (toMs - fromMs) / step > maxPoints) return points;
   const byStart = new Map(points.map((p) => [p.at, p]));
-  const out: ChartPoint[] = [];
-  for (let at = Math.floor(fromMs / step) * step; at < toMs; at += step) out.push(byStart.get(at) ?? { at, calls: 0, errors: 0, sensitiveCalls: 0, detections: 0 });
+  const out: T[] = [];
+  for (let at = Math.floor(fromMs / step) * step; at < toMs; at += step) out.push(byStart.get(at) ?? empty(at));
   return out;
 }

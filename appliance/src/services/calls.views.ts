@@ -1,0 +1,35 @@
+/**
+ * The shapes `GET /calls/endpoint-timeline` and `GET /calls/sensitive` answer with (types only, so the UI can import
+ * them too).
+ */
+import type { EndpointBucket, SensitiveCallSummary } from '../store/events/call-event.types.ts';
+
+/** One endpoint chart bucket as the API returns it (latency in ms). */
+export interface EndpointBucketView extends Omit<EndpointBucket, 'startUs' | 'latencyAvgUs' | 'latencyP95Us'> {
+  time: string;
+  latencyAvgMs: number | null;
+  latencyP95Ms: number | null;
+}
+
+/** One sensitive type in `GET /calls/sensitive`: its level (defaults and user edits) and what the call log holds. */
+export interface SensitiveTypeView {
+  type: string;
+  /** Detector label; null for a type without a detector. */
+  label: { en: string; zh: string } | null;
+  level: number | null;
+  defaultLevel: number | null;
+  edited: boolean;
+  calls: number;
+  endpoints: number;
+  clients: number;
+  last: string | null;
+}
+
+/** `GET /calls/sensitive`: every known type (seen or not) with its level, and the busiest endpoints and clients per type. */
+export interface SensitiveCallsView {
+  from: string;
+  to: string;
+  types: SensitiveTypeView[];
+  endpoints: Array<Omit<SensitiveCallSummary['endpoints'][number], 'lastUs'> & { last: string }>;
+  clients: SensitiveCallSummary['clients'];
+}
