@@ -45,7 +45,7 @@ async function runEngine(path: string, sink: (tx: Transaction) => void): Promise
 
 function copyTx(tx: Transaction): Transaction {
   const copy = (b: Transaction['requestBody']) => (b === null ? null : { ...b, data: Buffer.from(b.data) });
-  return { ...tx, requestBody: copy(tx.requestBody), responseBody: copy(tx.responseBody) };
+  return { ...tx, requestHeaders: tx.requestHeaders, responseHeaders: tx.responseHeaders, requestBody: copy(tx.requestBody), responseBody: copy(tx.responseBody) };
 }
 
 async function main(): Promise<void> {
