@@ -3,7 +3,7 @@
  * the charts for the email, and page screenshots. One browser per render batch, closed after. Pages run with
  * JavaScript disabled and every network request refused, so nothing in a report can run or fetch.
  */
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 
 /** Where Chromium is and how it is started (as in playwright.config.ts). */
 export interface BrowserOptions {
@@ -29,6 +29,8 @@ export interface ReportBrowser {
 
 /** Runs `work` with one browser, closed afterwards whatever happens. */
 export async function withReportBrowser<T>(work: (b: ReportBrowser) => Promise<T>, opts: BrowserOptions = DEFAULT_BROWSER_OPTIONS): Promise<T> {
+  // Loaded on first use: playwright-core takes seconds to load and the service starts without it (appliance boot).
+  const { chromium } = await import('playwright-core');
   const browser: Browser = await chromium.launch({ executablePath: opts.executablePath, args: opts.args });
   try {
     const context = async (width: number, scale: number): Promise<BrowserContext> => {
