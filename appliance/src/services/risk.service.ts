@@ -76,10 +76,11 @@ export class RiskService {
         ).factors.filter((f) => !TRAFFIC_FACTORS.has(f.factor));
         const factors: RiskFactor[] = mergeRiskFactors(traffic, fromFindings);
         let score = riskScore(factors);
+        // The stored score is the newest history row's, so it tells whether the score moved.
+        const stored = this.repo.get(e.id);
         // Endpoints stored before per-source factors existed keep their score until traffic re-scores them.
-        if (traffic.length === 0 && this.repo.get(e.id) === undefined) score = Math.max(score, e.score);
-        const last = this.repo.lastHistoryScore(e.id);
-        const moved = last !== score;
+        if (traffic.length === 0 && stored === undefined) score = Math.max(score, e.score);
+        const moved = stored?.score !== score;
         if (moved) changed++;
         this.repo.setScore(e.id, score, factors, now, moved);
       }

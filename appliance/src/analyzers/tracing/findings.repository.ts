@@ -52,7 +52,8 @@ export interface FindingFilter {
   limit?: number;
 }
 
-interface Row {
+/** A row of the findings table. */
+export interface FindingRow {
   id: number;
   type: string;
   category: string;
@@ -72,7 +73,8 @@ interface Row {
   status_at: string | null;
 }
 
-function toRecord(r: Row): FindingRecord {
+/** A findings-table row as a {@link FindingRecord}. */
+export function toFindingRecord(r: FindingRow): FindingRecord {
   return {
     id: r.id,
     type: r.type,
@@ -146,8 +148,8 @@ export class FindingsRepository {
 
   /** One finding, or null. */
   get(id: number): FindingRecord | null {
-    const r = this.byIdStmt.get(id) as Row | undefined;
-    return r === undefined ? null : toRecord(r);
+    const r = this.byIdStmt.get(id) as FindingRow | undefined;
+    return r === undefined ? null : toFindingRecord(r);
   }
 
   /** Sets a finding's status; returns the updated record, or null when no finding has that id. */
@@ -183,6 +185,6 @@ export class FindingsRepository {
     }
     const limit = Math.max(1, Math.min(10_000, Math.floor(filter.limit ?? 500)));
     const sql = `SELECT * FROM findings ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${SEVERITY_SQL} DESC, last_seen DESC, id LIMIT ${limit}`;
-    return (this.db.prepare(sql).all(...params) as Row[]).map(toRecord);
+    return (this.db.prepare(sql).all(...params) as FindingRow[]).map(toFindingRecord);
   }
 }

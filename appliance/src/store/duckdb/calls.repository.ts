@@ -293,7 +293,7 @@ export class DuckDbCallsRepository implements CallEventStore {
 
   private async rollUp(nowUs: number): Promise<HourlyRollupResult> {
     const target = Math.max(this.rolledUntilUs, Math.floor(nowUs / HOUR_US) * HOUR_US);
-    let from = this.dirtyFromUs === null ? this.rolledUntilUs : Math.min(this.rolledUntilUs, Math.floor(this.dirtyFromUs / HOUR_US) * HOUR_US);
+    let from = this.hourlyEndUs();
     if (from === 0) {
       const first = (await this.conn.runAndReadAll('SELECT epoch_us(min(minute))::DOUBLE AS m FROM call_rollups')).getRowObjectsJS()[0].m;
       from = first === null ? target : Math.floor(Number(first) / HOUR_US) * HOUR_US;

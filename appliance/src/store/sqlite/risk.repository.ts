@@ -6,7 +6,7 @@
 import { prepared, type StateDatabase } from './state.database.ts';
 import type { RiskFactor } from '../../analyzers/risk/risk.model.ts';
 import type { ReportFinding } from '../../analysis/analysis-report.types.ts';
-import type { AttackOutcome, FindingCategory, Severity } from '../../analyzers/call.context.ts';
+import { toFindingRecord, type FindingRow } from '../../analyzers/tracing/findings.repository.ts';
 
 /** An endpoint as the re-scoring sees it. */
 export interface RiskEndpointRef {
@@ -34,21 +34,6 @@ export interface StoredRisk {
   score: number;
   factors: RiskFactor[];
   scoredAt: number;
-}
-
-interface FindingRow {
-  type: string;
-  category: string;
-  severity: string;
-  host: string;
-  method: string;
-  path: string;
-  client: string;
-  count: number;
-  first_seen: string;
-  last_seen: string;
-  evidence: string;
-  outcome: string | null;
 }
 
 /** Endpoint key used to group findings. */
@@ -110,27 +95,14 @@ export class RiskRepository {
       const k = key(r.host, r.method, r.path);
       let list = out.get(k);
       if (list === undefined) out.set(k, (list = []));
-      list.push({
-        type: r.type,
-        category: r.category as FindingCategory,
-        severity: r.severity as Severity,
-        host: r.host,
-        method: r.method,
-        path: r.path,
-        client: r.client,
-        count: r.count,
-        firstSeen: r.first_seen,
-        lastSeen: r.last_seen,
-        evidence: r.evidence,
-        ...(r.outcome !== null ? { outcome: r.outcome as AttackOutcome } : {}),
-      });
+      const f = toFindingRecord(r);
+      list.push({ ...f, outcome: f.outcome ?? undefined });
     };
-    const cols = 'type, category, severity, host, method, path, client, count, first_seen, last_seen, evidence, outcome';
     if (endpoints === undefined) {
-      for (const r of prepared(this.db, `SELECT ${cols} FROM findings WHERE status IN ('open', 'acknowledged')`).iterate()) add(r as FindingRow);
+      for (const r of prepared(this.db, `SELECT * FROM findings WHERE status IN ('open', 'acknowledged')`).iterate()) add(r as FindingRow);
       return out;
     }
-    const one = prepared(this.db, `SELECT ${cols} FROM findings WHERE host = ? AND path = ? AND method = ? AND status IN ('open', 'acknowledged')`);
+    const one = prepared(this.db, `SELECT * FROM findings WHERE host = ? AND path = ? AND method = ? AND status IN ('open', 'acknowledged')`);
     for (const e of endpoints) for (const r of one.iterate(e.host, e.template, e.method)) add(r as FindingRow);
     return out;
   }
@@ -146,14 +118,6 @@ export class RiskRepository {
     if (changed) {
       prepared(this.db, 'INSERT INTO endpoint_risk_history (endpoint_id, at, score) VALUES (?, ?, ?) ON CONFLICT (endpoint_id, at) DO UPDATE SET score = excluded.score').run(endpointId, at, score);
     }
-  }
-
-  /** The last score recorded in the history for an endpoint, if any. */
-  lastHistoryScore(endpointId: number): number | undefined {
-    const r = prepared(this.db, 'SELECT score FROM endpoint_risk_history WHERE endpoint_id = ? ORDER BY at DESC LIMIT 1').get(endpointId) as
-      | { score: number }
-      | undefined;
-    return r?.score;
   }
 
   /** An endpoint's score history, newest first. */
