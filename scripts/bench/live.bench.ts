@@ -94,7 +94,13 @@ async function main(): Promise<void> {
   const traffic = fork(self, ['--traffic'], { execArgv: ['--import', 'tsx'] });
   const port = await new Promise<number>((r) => traffic.once('message', (m: { port: number }) => r(m.port)));
   const put = await admin.call('PUT', '/api/v1/settings/capture', { enabled: true, iface: 'lo', bpf: `tcp port ${port}`, promiscuous: true, bufferMiB, watch: [], ignore: [] });
-  if ((put.json as { status: { state: string } }).status.state !== 'running') throw new Error(`capture did not start: ${JSON.stringify(put.json)}`);
+  // A cold start (fresh checkout, compile cache empty) can outlast the PUT's own wait: poll up to 30 s more.
+  let state = (put.json as { status: { state: string } }).status.state;
+  for (let i = 0; i < 60 && state === 'starting'; i++) {
+    await new Promise((r) => setTimeout(r, 500));
+    state = ((await admin.call('GET', '/api/v1/capture/status')).json as { status: { state: string } }).status.state;
+  }
+  if (state !== 'running') throw new Error(`capture did not start: ${JSON.stringify(put.json)} (last state ${state})`);
   traffic.send({ rate, seconds });
   const result = await new Promise<{ sent: number; failed: number; seconds: number }>((r) => traffic.on('message', (m: { type: string; sent: number; failed: number; seconds: number }) => (m.type === 'done' ? r(m) : undefined)));
   const range = `from=${Date.now() - 3_600_000}&to=${Date.now() + 3_600_000}`;
