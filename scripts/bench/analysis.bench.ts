@@ -4,13 +4,18 @@
  * analyzers of `defaultAnalyzers()` for k = 0..all (so every analyzer sees the context its predecessors fill, as in
  * production); an analyzer's cost per call is the time of the set that ends with it minus the set before, divided by
  * the calls. Sets are measured in interleaved rounds (drifting load on a shared machine hits all alike) and the best
- * round counts.
+ * round counts. Times are CPU seconds of the process (user + system), not wall time, so other work on a shared machine
+ * disturbs them less (cache and core contention still show).
  *
  * `--compare <dir>` also measures the analyzers of another checkout (e.g. a `git archive` of the previous commit) in
  * the same rounds, so before/after figures are ratios from one run. Figures go to docs/benchmarks.md
  * (analysis-bench markers) unless `--no-write`.
  *
- * Usage: npm run bench:analysis [-- --transactions N] [--runs R] [--capture file.pcap] [--compare dir] [--no-write]
+ * The policy engine is also timed directly: the contexts the detecting analyzers produced are recorded at the
+ * policies' place in the pipeline and replayed through `PolicyEngine.evaluate` alone (its own µs/call, free of the
+ * pipeline's run-to-run noise). `--json` prints the figures as one JSON line (`npm run bench` reads it).
+ *
+ * Usage: npm run bench:analysis [-- --transactions N] [--runs R] [--capture file.pcap] [--compare dir] [--no-write] [--json]
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -20,6 +25,7 @@ import { writeBenchCapture } from '../traffic/bench.writer.ts';
 import { CaptureFileReader } from '../../appliance/src/engine/source/capture-file.reader.ts';
 import { HttpEngine } from '../../appliance/src/engine/http-engine.ts';
 import type { Analyzer } from '../../appliance/src/analyzers/analyzer.types.ts';
+import type { CallContext, Detection } from '../../appliance/src/analyzers/call.context.ts';
 import type { AnalysisReport } from '../../appliance/src/analysis/analysis-report.types.ts';
 import { AnalysisPipeline } from '../../appliance/src/analysis/analysis.pipeline.ts';
 import { analyzeCaptureFile, defaultAnalyzers } from '../../appliance/src/analysis/offline-analysis.service.ts';
@@ -50,15 +56,40 @@ function collectGarbage(): void {
   (globalThis as { gc?: () => void }).gc?.();
 }
 
-/** Seconds and calls of one engine run with `analyzers`. */
+/** CPU seconds (user + system, all threads of the process) since `from`: steadier than wall time on a shared machine. */
+function cpuSince(from: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(from);
+  return (d.user + d.system) / 1e6;
+}
+
+/** CPU seconds and calls of one engine run with `analyzers`. */
 async function timeSet(path: string, analyzers: Analyzer[]): Promise<{ seconds: number; calls: number }> {
   collectGarbage();
-  const t0 = process.hrtime.bigint();
+  const t0 = process.cpuUsage();
   const pipeline = new AnalysisPipeline(analyzers);
   const engine = new HttpEngine(pipeline.handle);
   await new CaptureFileReader(path).run((pkt) => engine.push(pkt));
   engine.finish();
-  return { seconds: Number(process.hrtime.bigint() - t0) / 1e9, calls: pipeline.calls };
+  return { seconds: cpuSince(t0), calls: pipeline.calls };
+}
+
+/** What `--json` prints: µs per call, each measured in the same run. */
+export interface AnalysisFigures {
+  calls: number;
+  runs: number;
+  /** The engine with an empty pipeline. */
+  engineUs: number;
+  /** Each default analyzer's own cost (the prefix set ending with it minus the one before). */
+  analyzersUs: Record<string, number>;
+  /** The engine with every default analyzer. */
+  pipelineUs: number;
+  /** Policies added to the whole pipeline (difference of two noisy runs). */
+  policiesInPipelineUs: number;
+  /** Policies timed alone on recorded contexts. */
+  policiesDirectUs: number;
+  policyRules: number;
+  /** (slowest − best) / best over the rounds of the whole pipeline, in %. */
+  spreadPct: number;
 }
 
 /** Best time per set (index k = first k analyzers) and of the whole-file analysis, for one tree. */
@@ -66,6 +97,42 @@ interface Measured {
   sets: number[];
   file: number;
   calls: number;
+}
+
+/** Records every call's context (and its detections as they were) at the policies' place in the pipeline. */
+class ContextRecorder implements Analyzer {
+  readonly id = 'context-recorder';
+  readonly calls: CallContext[] = [];
+  readonly detections: Detection[][] = [];
+
+  onCall(call: CallContext): void {
+    this.calls.push(call);
+    this.detections.push(call.detections.slice());
+  }
+
+  contribute(): void {}
+}
+
+/**
+ * The policy engine's own cost: the recorded contexts replayed through `evaluate` (detections restored before each
+ * call, since raise/suppress change them), minus the same loop that only restores; best of `rounds`, µs/call.
+ */
+function timePoliciesDirect(rec: ContextRecorder, engine: PolicyEngine, rounds: number): number {
+  const n = rec.calls.length;
+  let best = Infinity;
+  for (let r = 0; r < rounds; r++) {
+    const t0 = process.cpuUsage();
+    for (let i = 0; i < n; i++) rec.calls[i].detections = rec.detections[i].slice();
+    const restore = cpuSince(t0);
+    const t1 = process.cpuUsage();
+    for (let i = 0; i < n; i++) {
+      const ctx = rec.calls[i];
+      ctx.detections = rec.detections[i].slice();
+      engine.evaluate(ctx);
+    }
+    best = Math.min(best, ((cpuSince(t1) - restore) * 1e6) / Math.max(1, n));
+  }
+  return best;
 }
 
 async function loadTree(dir: string, label: string): Promise<Tree> {
@@ -96,6 +163,7 @@ async function main(): Promise<void> {
     ...Array.from({ length: 20 }, (_, i) => ({ ...PolicyInputSchema.parse({ name: `user ${i}`, conditions: { templates: [`/api/v${i}/**`], clients: ['10.0.0.0/8'], statuses: ['4xx'] }, actions: { raise: { severity: 'low' } } }), id: 100 + i, builtin: false, updatedAt: 0 })),
   ];
   const extras = { policies: Infinity, tracing: Infinity };
+  const fullRounds: number[] = [];
   for (const t of trees) await timeSet(path, t.analyzers()); // warm-up
   for (let round = 0; round < runs; round++) {
     for (let k = 0; k <= ids.length; k++) {
@@ -103,19 +171,28 @@ async function main(): Promise<void> {
         const r = await timeSet(path, trees[t].analyzers().slice(0, k));
         results[t].sets[k] = Math.min(results[t].sets[k], r.seconds);
         results[t].calls = r.calls;
+        if (t === trees.length - 1 && k === ids.length) fullRounds.push(r.seconds);
       }
     }
     extras.policies = Math.min(extras.policies, (await timeSet(path, defaultAnalyzers({ policies: new PolicyEngine(policySet()) }))).seconds);
     extras.tracing = Math.min(extras.tracing, (await timeSet(path, defaultAnalyzers({ tracing: new TracingAnalyzer() }))).seconds);
     for (let t = 0; t < trees.length; t++) {
       collectGarbage();
-      const t0 = performance.now();
+      const t0 = process.cpuUsage();
       await trees[t].analyzeFile(path);
-      results[t].file = Math.min(results[t].file, (performance.now() - t0) / 1000);
+      results[t].file = Math.min(results[t].file, cpuSince(t0));
     }
     process.stderr.write(`round ${round + 1}/${runs} done\n`);
   }
   const calls = results[results.length - 1].calls;
+  // Policies timed alone on the contexts the detecting analyzers produced (recorded where the policy analyzer runs).
+  const recorder = new ContextRecorder();
+  const withRecorder = defaultAnalyzers();
+  withRecorder.splice(withRecorder.findIndex((a) => a.id === 'findings'), 0, recorder);
+  await timeSet(path, withRecorder);
+  const policiesDirect = timePoliciesDirect(recorder, new PolicyEngine(policySet()), Math.max(5, runs));
+  const full = Math.min(...fullRounds);
+  const spreadPct = (100 * (Math.max(...fullRounds) - full)) / full;
   const us = (s: number): number => (s * 1e6) / Math.max(1, calls);
   const perAnalyzer = (m: Measured, i: number): number => us(m.sets[i + 1] - m.sets[i]);
   const header = trees.length === 2 ? '| analyzer | before µs/call | after µs/call | after/before |\n|---|---|---|---|' : '| analyzer | µs/call |\n|---|---|';
@@ -130,12 +207,29 @@ async function main(): Promise<void> {
     ...ids.map((id, i) => row(id, results.map((m) => perAnalyzer(m, i)))),
     row('all analyzers', results.map((m) => us(m.sets[ids.length] - m.sets[0]))),
     '',
-    `Service pipeline additions (this tree): policies (${policySet().length} rules: the built-ins + 20 user rules) ${fmt(us(extras.policies - results[results.length - 1].sets[ids.length]), 2)} µs/call; actor-link collector ${fmt(us(extras.tracing - results[results.length - 1].sets[ids.length]), 2)} µs/call.`,
+    `Service pipeline additions (this tree): policies (${policySet().length} rules: the built-ins + 20 user rules) ${fmt(us(extras.policies - results[results.length - 1].sets[ids.length]), 2)} µs/call in the pipeline, ${fmt(policiesDirect, 3)} µs/call timed alone; actor-link collector ${fmt(us(extras.tracing - results[results.length - 1].sets[ids.length]), 2)} µs/call.`,
+    `Run-to-run spread of the whole pipeline (all analyzers, ${fullRounds.length} rounds): ${fmt(spreadPct, 1)} %.`,
     '',
-    ...trees.map((t, i) => `\`analyzeCaptureFile\` (${t.label}): ${fmt(results[i].file, 2)} s, ${fmt(calls / results[i].file)} tx/s.`),
+    ...trees.map((t, i) => `\`analyzeCaptureFile\` (${t.label}): ${fmt(results[i].file, 2)} CPU s, ${fmt(calls / results[i].file)} tx per CPU second.`),
   ];
   if (trees.length === 2) lines.push(`End-to-end speed-up: ${fmt(results[0].file / results[1].file, 2)}×; analyzers alone: ${fmt((results[0].sets[ids.length] - results[0].sets[0]) / (results[1].sets[ids.length] - results[1].sets[0]), 2)}×.`);
   const text = lines.join('\n');
+  if (process.argv.includes('--json')) {
+    const mine = results[results.length - 1];
+    const figures: AnalysisFigures = {
+      calls,
+      runs,
+      engineUs: us(mine.sets[0]),
+      analyzersUs: Object.fromEntries(ids.map((id, i) => [id, perAnalyzer(mine, i)])),
+      pipelineUs: us(mine.sets[ids.length]),
+      policiesInPipelineUs: us(extras.policies - mine.sets[ids.length]),
+      policiesDirectUs: policiesDirect,
+      policyRules: policySet().length,
+      spreadPct,
+    };
+    process.stdout.write(`${JSON.stringify(figures)}\n`);
+    return;
+  }
   process.stdout.write(`${text}\n`);
   if (!process.argv.includes('--no-write')) {
     const cmd = process.argv.slice(2).filter((a) => a !== '--no-write').join(' ');

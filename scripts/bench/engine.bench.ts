@@ -3,20 +3,27 @@
  *   1. the full engine (read → decode → reassembly → HTTP → records) on one core: transactions/s and MB/s;
  *   2. a bare loop that only steps over the pcap records (the ceiling);
  *   3. tshark extracting the same requests, when installed;
- *   4. peak RSS of the engine, including on a ~1 GB capture.
+ *   4. peak RSS of the engine, including on a ~1 GB capture;
+ *   5. what the analysis costs against the engine, measured in the same run by `bench:analysis --json` on a
+ *      50,000-call capture of the same traffic (CPU time): templating (issue 3, ≤ 10 % of the engine's
+ *      throughput), sensitive scanning (issue 4, ≤ 20 %), attack + abuse detection (issue 5, ≤ 25 %) and policies
+ *      (issue 8, not measurable: under 1 % of the whole pipeline's throughput).
  * Each measurement runs in its own child process (so RSS is its own), and the figures are written to
  * docs/benchmarks.md between markers. Ratios are computed against baselines measured in the same run.
  *
- * Usage: npm run bench [-- --transactions N] [--big-gb G] [--no-tshark] [--no-write]
+ * Usage: npm run bench [-- --transactions N] [--big-gb G] [--analysis-transactions N] [--analysis-runs R]
+ *                      [--no-tshark] [--no-analysis] [--no-write]
  */
 import { spawnSync, execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, readSync, closeSync, statSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, readSync, closeSync, statSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cpus } from 'node:os';
 import { writeBenchCapture } from '../traffic/bench.writer.ts';
 import { CaptureFileReader } from '../../appliance/src/engine/source/capture-file.reader.ts';
 import { HttpEngine } from '../../appliance/src/engine/http-engine.ts';
+import { writeBenchSection } from './bench.report.ts';
+import type { AnalysisFigures } from './analysis.bench.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const self = fileURLToPath(import.meta.url);
@@ -101,6 +108,47 @@ function tshark(path: string): Measure | null {
   return { seconds, transactions: lines, packets: 0, bytes: statSync(path).size, maxRssMb: 0 };
 }
 
+/** Runs `bench:analysis --json` in a child process (its own heap) and returns its figures. */
+function analysisFigures(transactions: number, runs: number): AnalysisFigures {
+  const script = join(root, 'scripts', 'bench', 'analysis.bench.ts');
+  const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', script, '--transactions', String(transactions), '--runs', String(runs), '--no-write', '--json'], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 24,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  if (r.status !== 0) throw new Error(`analysis bench failed (exit ${r.status})`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as AnalysisFigures;
+}
+
+/** Share of throughput lost when `addedUs` is added to `baseUs` per call, in %. */
+function throughputCostPct(baseUs: number, addedUs: number): number {
+  return (100 * addedUs) / (baseUs + addedUs);
+}
+
+/** The analysis-cost table: each budgeted stage as a share of the engine's (or, for policies, the pipeline's) throughput. */
+function analysisLines(a: AnalysisFigures): string[] {
+  const us = (id: string): number => a.analyzersUs[id] ?? NaN;
+  const stages: Array<{ name: string; issue: number; addedUs: number; baseUs: number; budgetPct: number; against: string }> = [
+    { name: 'templating (inventory analyzer)', issue: 3, addedUs: us('inventory'), baseUs: a.engineUs, budgetPct: 10, against: 'engine' },
+    { name: 'sensitive-data scanning', issue: 4, addedUs: us('sensitive'), baseUs: a.engineUs, budgetPct: 20, against: 'engine' },
+    { name: 'attack + abuse detection', issue: 5, addedUs: us('attacks') + us('abuse'), baseUs: a.engineUs, budgetPct: 25, against: 'engine' },
+    { name: `policies (${a.policyRules} rules, timed alone)`, issue: 8, addedUs: a.policiesDirectUs, baseUs: a.pipelineUs, budgetPct: 1, against: 'whole pipeline' },
+  ];
+  return [
+    `Analysis cost against the engine, same run: \`bench:analysis\` on ${fmt(a.calls)} calls of the same traffic, CPU time, best of ${a.runs} interleaved rounds.`,
+    `Engine + empty pipeline ${fmt(a.engineUs, 2)} µs/call; engine + every analyzer ${fmt(a.pipelineUs, 2)} µs/call (run-to-run spread ${fmt(a.spreadPct, 1)} %).`,
+    '',
+    '| stage | issue | µs/call | throughput cost | budget | |',
+    '|---|---|---|---|---|---|',
+    ...stages.map((st) => {
+      const pct = throughputCostPct(st.baseUs, st.addedUs);
+      return `| ${st.name} | ${st.issue} | ${fmt(st.addedUs, 2)} | ${fmt(pct, 1)} % of the ${st.against}'s | ≤ ${st.budgetPct} % | ${pct <= st.budgetPct ? 'met' : 'NOT met'} |`;
+    }),
+    '',
+    `Policies in the pipeline (difference of two whole-pipeline runs, within the spread above): ${fmt(a.policiesInPipelineUs, 2)} µs/call.`,
+  ];
+}
+
 function arg(name: string, dflt: string): string {
   const i = process.argv.indexOf(name);
   return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1] : dflt;
@@ -142,6 +190,8 @@ async function main(): Promise<void> {
     big = child('engine', bigPath);
   }
 
+  const analysis = process.argv.includes('--no-analysis') ? null : analysisFigures(Number(arg('--analysis-transactions', '50000')), Number(arg('--analysis-runs', '3')));
+
   const mb = (m: Measure) => m.bytes / 1e6 / m.seconds;
   const tps = (m: Measure) => m.transactions / m.seconds;
   const bareTps = eng.transactions / bare.seconds; // the same capture's transactions at the bare loop's pace
@@ -159,20 +209,14 @@ async function main(): Promise<void> {
     `Engine vs bare loop: ${fmt((100 * bare.seconds) / eng.seconds, 1)}% of the ceiling's rate (target ≥ 14%).`,
     ts ? `Engine vs tshark: ${fmt(tps(eng) / tps(ts), 1)}× (target ≥ 30×); tshark found ${fmt(ts.transactions)} requests, the engine ${fmt(eng.transactions)} transactions.` : '',
     `Targets: ≥ 150,000 transactions/s on one core (${tps(eng) >= 150000 ? 'met' : 'NOT met'}); peak RSS < 300 MB on 1 GB (${big ? (big.maxRssMb < 300 ? 'met' : 'NOT met') : 'not measured'}).`,
+    '',
+    ...(analysis !== null ? analysisLines(analysis) : ['Analysis cost: not measured (--no-analysis).']),
   ].filter((l, i, a) => l !== '' || (a[i - 1] ?? '') !== '');
   const text = lines.join('\n');
   process.stdout.write(`${text}\n`);
 
   if (!process.argv.includes('--no-write')) {
-    const doc = join(root, 'docs', 'benchmarks.md');
-    const begin = '<!-- engine-bench:begin -->';
-    const end = '<!-- engine-bench:end -->';
-    const stamp = `Measured ${new Date().toISOString().slice(0, 10)} with \`npm run bench\`.`;
-    const block = `${begin}\n${stamp}\n\n${text}\n${end}`;
-    let cur = existsSync(doc) ? readFileSync(doc, 'utf8') : '# Benchmarks\n\nFigures printed by the benchmark scripts; each run rewrites its own section.\n\n## Engine (`npm run bench`)\n\n';
-    if (cur.includes(begin)) cur = cur.replace(new RegExp(`${begin}[\\s\\S]*?${end}`), block);
-    else cur = `${cur.trimEnd()}\n\n${block}\n`;
-    writeFileSync(doc, cur.endsWith('\n') ? cur : `${cur}\n`);
+    const doc = writeBenchSection('engine-bench', 'Engine (`npm run bench`)', `Measured ${new Date().toISOString().slice(0, 10)} with \`npm run bench\`.\n\n${text}`);
     process.stderr.write(`figures written to ${doc}\n`);
   }
 }

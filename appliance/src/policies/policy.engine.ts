@@ -1,10 +1,13 @@
 /**
  * Evaluates policies on calls, in the pipeline. Policies are compiled once (sets, compiled host filters and
- * template patterns) and checked cheapest condition first, so a call that no policy can match costs a few
- * comparisons. Window conditions keep a bounded ring of timestamps per key. `update` swaps the compiled set at
+ * template patterns) and checked cheapest condition first. A dispatch table built at compile time keeps, for each
+ * kind of call (status class × has detections × carries sensitive data), only the policies that could match it, so
+ * most calls look at one or two policies however many exist. Conditions that depend only on the endpoint (method,
+ * template) are decided once per endpoint: each endpoint object gets a plan (the table with those policies already
+ * filtered out), shared by every endpoint whose plan is the same. Window conditions keep a bounded ring of timestamps per key. `update` swaps the compiled set at
  * run time (settings changes apply without a restart).
  */
-import type { CallContext, Detection, Severity } from '../analyzers/call.context.ts';
+import type { CallContext, CallEndpoint, Detection, Severity } from '../analyzers/call.context.ts';
 import { HostFilter } from '../pipeline/host.filter.ts';
 import type { Policy, PolicyAction } from './policy.types.ts';
 
@@ -28,6 +31,40 @@ interface Compiled {
   statuses: { exact: Set<number>; classes: Set<number> } | null;
   minutes: { from: number; to: number } | null;
   windows: Map<string, number[]>;
+}
+
+/** Status classes of the dispatch table: 0 no status, 1–5 the HTTP classes, 6 any other code. */
+const STATUS_CLASSES = 7;
+
+function statusClass(s: number | null): number {
+  if (s === null) return 0;
+  return s >= 100 && s < 600 ? Math.floor(s / 100) : 6;
+}
+
+/** Whether the endpoint-level conditions (method, template) of a policy accept an endpoint. */
+function endpointAdmits(c: Compiled, ep: CallEndpoint): boolean {
+  if (c.methods !== null && !c.methods.has(ep.method)) return false;
+  return c.templates === null || templateAccepts(c.templates, ep.template);
+}
+
+function templateAccepts(m: TemplateMatcher, t: string): boolean {
+  return m.exact.has(t) || (m.pattern !== null && m.pattern.test(t));
+}
+
+/** Index of the dispatch table's list for a call. */
+function bucketOf(klass: number, hasDetections: boolean, hasSensitive: boolean): number {
+  return klass * 4 + (hasDetections ? 2 : 0) + (hasSensitive ? 1 : 0);
+}
+
+/** Whether a policy could match calls of a bucket (conservative: `matches` decides; this only rules out). */
+function admits(c: Compiled, klass: number, hasDetections: boolean, hasSensitive: boolean): boolean {
+  if (!hasDetections && (c.findingTypes !== null || c.minSeverity !== 0)) return false;
+  if (!hasSensitive && c.sensitive !== null) return false;
+  if (c.statuses === null) return true;
+  if (klass === 0) return false;
+  if (klass < 6 && c.statuses.classes.has(klass)) return true;
+  for (const code of c.statuses.exact) if (statusClass(code) === klass) return true;
+  return false;
 }
 
 /** A `*`/`**` template pattern as a regular expression. */
@@ -96,6 +133,12 @@ function localMinutes(ms: number, fmt: Intl.DateTimeFormat): number {
 /** Evaluates the enabled policies. */
 export class PolicyEngine {
   private compiled: Compiled[] = [];
+  /** Per bucket (see `bucketOf`), the indexes into `compiled` of the policies that could match, ascending. */
+  private table: number[][] = [];
+  /** The table filtered by each endpoint's method and template, by endpoint object (rebuilt on `update`). */
+  private plans = new WeakMap<CallEndpoint, number[][]>();
+  /** Distinct plans by content, so endpoints with the same plan share one. */
+  private planIntern = new Map<string, number[][]>();
   private fmt: Intl.DateTimeFormat;
   /** Policy evaluations that matched, by policy id (for the UI's hit counters). */
   readonly hits = new Map<number, number>();
@@ -122,6 +165,32 @@ export class PolicyEngine {
         if (prev !== undefined && JSON.stringify(prev.p.conditions.window) === JSON.stringify(p.conditions.window)) c.windows = prev.windows;
         return c;
       });
+    const table: number[][] = [];
+    for (let klass = 0; klass < STATUS_CLASSES; klass++) {
+      for (const det of [false, true]) {
+        for (const sens of [false, true]) {
+          table[bucketOf(klass, det, sens)] = this.compiled.flatMap((c, i) => (admits(c, klass, det, sens) ? [i] : []));
+        }
+      }
+    }
+    this.table = table;
+    this.plans = new WeakMap();
+    this.planIntern = new Map();
+  }
+
+  private planFor(ep: CallEndpoint): number[][] {
+    let plan = this.plans.get(ep);
+    if (plan === undefined) {
+      const lists = this.table.map((list) => list.filter((i) => endpointAdmits(this.compiled[i], ep)));
+      const key = lists.map((l) => l.join(',')).join('|');
+      plan = this.planIntern.get(key);
+      if (plan === undefined) {
+        plan = lists;
+        this.planIntern.set(key, plan);
+      }
+      this.plans.set(ep, plan);
+    }
+    return plan;
   }
 
   /** Number of enabled policies. */
@@ -131,21 +200,38 @@ export class PolicyEngine {
 
   /** Applies the policies to one analysed call: may remove detections (suppress), add some (raise) and emit actions. */
   evaluate(ctx: CallContext): void {
-    const list = this.compiled;
-    for (let i = 0; i < list.length; i++) {
-      const c = list[i];
-      const matched = this.matches(c, ctx);
+    const compiled = this.compiled;
+    const klass = statusClass(ctx.tx.status);
+    const hasSensitive = ctx.sensitive.length > 0;
+    let hasDetections = ctx.detections.length > 0;
+    const ep = ctx.endpoint;
+    const table = ep !== null ? this.planFor(ep) : this.table;
+    let list = table[bucketOf(klass, hasDetections, hasSensitive)];
+    for (let j = 0; j < list.length; j++) {
+      const at = list[j];
+      const c = compiled[at];
+      const matched = this.matches(c, ctx, ep === null);
       if (matched === null) continue;
       if (c.p.conditions.window !== undefined && !this.windowFires(c, ctx)) continue;
       this.hits.set(c.p.id, (this.hits.get(c.p.id) ?? 0) + 1);
       this.act(c, ctx, matched);
+      if (hasDetections !== ctx.detections.length > 0) {
+        // A raise or suppress changed whether the call has detections: go on with the later policies of that bucket.
+        hasDetections = !hasDetections;
+        list = table[bucketOf(klass, hasDetections, hasSensitive)];
+        j = -1;
+        while (j + 1 < list.length && list[j + 1] <= at) j++;
+      }
     }
   }
 
-  /** null when the call does not match; else the detections that matched the finding conditions (maybe none). */
-  private matches(c: Compiled, ctx: CallContext): Detection[] | null {
+  /**
+   * null when the call does not match; else the detections that matched the finding conditions (maybe none).
+   * `endpointConditions` false: the endpoint's plan has decided method and template already.
+   */
+  private matches(c: Compiled, ctx: CallContext, endpointConditions: boolean): Detection[] | null {
     const tx = ctx.tx;
-    if (c.methods !== null && !c.methods.has(tx.method)) return null;
+    if (endpointConditions && c.methods !== null && !c.methods.has(tx.method)) return null;
     if (c.statuses !== null) {
       const s = tx.status;
       if (s === null || (!c.statuses.exact.has(s) && !c.statuses.classes.has(Math.floor(s / 100)))) return null;
@@ -153,10 +239,7 @@ export class PolicyEngine {
     if (c.auth !== null && !c.auth.has(ctx.auth?.scheme ?? 'none')) return null;
     if (c.hosts !== null && !c.hosts.accepts(ctx.host.toLowerCase(), tx.serverIp)) return null;
     if (c.clients !== null && !c.clients.accepts('', tx.clientIp)) return null;
-    if (c.templates !== null) {
-      const t = ctx.endpoint?.template ?? tx.path;
-      if (!c.templates.exact.has(t) && (c.templates.pattern === null || !c.templates.pattern.test(t))) return null;
-    }
+    if (endpointConditions && c.templates !== null && !templateAccepts(c.templates, ctx.endpoint?.template ?? tx.path)) return null;
     if (c.identities !== null) {
       const id = ctx.auth?.identity ?? '';
       if (id === '' || (!c.identities.exact.has(id) && !c.identities.prefixes.some((p) => id.startsWith(p)))) return null;

@@ -119,3 +119,47 @@ test('validation and live updates', () => {
   e.update([{ ...p, enabled: false }]);
   assert.equal(e.size, 0);
 });
+
+test('dispatch table: a raise makes later finding policies apply to the same call, a suppress of all stops them', () => {
+  const raise = policy({ name: 'night admin', conditions: { templates: ['/v1/users/**'] }, actions: { raise: { severity: 'high', type: 'night_admin' } } });
+  const follow = policy({ name: 'escalate', conditions: { findingTypes: ['night_admin'] }, actions: { raise: { severity: 'critical', type: 'escalated' } } });
+  const e = new PolicyEngine([raise, follow]);
+  const c = call();
+  e.evaluate(c);
+  assert.deepEqual(c.detections.map((d) => d.type), ['night_admin', 'escalated'], 'the second policy sees the first one\'s finding');
+  const drop = policy({ name: 'allow all', conditions: { clients: ['10.0.0.0/8'] }, actions: { suppress: true } });
+  const after = policy({ name: 'any finding', conditions: { minSeverity: 'info' }, actions: { raise: { severity: 'low', type: 'seen' } } });
+  const e2 = new PolicyEngine([drop, after]);
+  const d = call();
+  d.detections.push({ type: 'sqli', category: 'attack', severity: 'high', evidence: 'x' });
+  e2.evaluate(d);
+  assert.deepEqual(d.detections, [], 'nothing left for the finding policy after the suppress');
+  const e3 = new PolicyEngine([after, drop]);
+  const f = call();
+  f.detections.push({ type: 'sqli', category: 'attack', severity: 'high', evidence: 'x' });
+  e3.evaluate(f);
+  assert.deepEqual(f.detections, [], 'policy order is kept: raise first, then the suppress drops both');
+  assert.equal(e3.hits.get(after.id), 1);
+});
+
+test('dispatch table: status classes, exact and unusual codes, missing status, sensitive-only policies', () => {
+  const odd = policy({ name: 'odd', conditions: { statuses: ['999', '418'] }, actions: { raise: { severity: 'low', type: 'odd' } } });
+  const cls = policy({ name: 'server errors', conditions: { statuses: ['5xx'] }, actions: { raise: { severity: 'low', type: 'five' } } });
+  const sens = policy({ name: 'cards', conditions: { sensitiveTypes: ['bank_card'] }, actions: { raise: { severity: 'low', type: 'card' } } });
+  const e = new PolicyEngine([odd, cls, sens]);
+  const types = (status: number | null, sensitive = false): string[] => {
+    const c = call({ status: status ?? 200 });
+    if (status === null) c.tx.status = null;
+    if (sensitive) c.sensitive.push({ type: 'bank_card', level: 4, location: 'response.body', field: 'card', count: 1, masked: '6222********1234' } as never);
+    e.evaluate(c);
+    return c.detections.map((d) => d.type);
+  };
+  assert.deepEqual(types(999), ['odd']);
+  assert.deepEqual(types(418), ['odd']);
+  assert.deepEqual(types(404), []);
+  assert.deepEqual(types(503), ['five']);
+  assert.deepEqual(types(null), []);
+  assert.deepEqual(types(200), []);
+  assert.deepEqual(types(200, true), ['card']);
+  assert.deepEqual(types(502, true), ['five', 'card']);
+});
