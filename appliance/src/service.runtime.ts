@@ -178,6 +178,11 @@ export async function startService(config: AppConfig, opts: StartOptions = {}): 
   const reports = new ReportsService({ schedules: new ReportSchedulesRepository(db), runs: new ReportRunsRepository(db), source, clock, dataDir: config.dataDir, version, timeZone: () => applianceTimeZone(settings), smtp: () => smtpSettingsFrom(settings), audit, log });
   const jobRuns = new JobRunsRepository(db);
   const jobs = new JobScheduler(jobsTable({ reports, jobRuns, callLogRetention: retention, inventory, blocklist: { list: blocklist, channels: notifierChannels }, risk, rollups: callLog, alertRetry: notifierChannels }), new JobsRepository(db), jobRuns, clock, timeZone, log);
+  // A time-zone change moves the cron schedules and the policies' time-of-day windows at once.
+  settingsService.onSystemChange(() => {
+    jobs.setTimeZone(applianceTimeZone(settings)).catch((err: Error) => log(`jobs: time zone change failed: ${err.message}`));
+    live.updatePolicies();
+  });
   // Live cron only on the system clock; tests with a ManualClock drive jobs.tick().
   if (opts.clock === undefined) jobs.start();
   const services: AppServices = { version, clock, setup, auth, users, audit, captures, calls, live, settings: settingsService, health, tls: tlsService, specs, inventory, policies, threats, reports, jobs, alerts, notifierChannels, blocklist, risk, sensitive, uiDir: config.uiDir, secure: true };

@@ -45,7 +45,7 @@ export class JobScheduler {
     private readonly state: JobsRepository,
     private readonly runs: JobRunsRepository,
     private readonly clock: Clock,
-    private readonly timeZone: string,
+    private timeZone: string,
     private readonly log: (line: string) => void = () => {},
   ) {
     for (const job of jobs) {
@@ -56,6 +56,24 @@ export class JobScheduler {
     const interrupted = runs.markInterrupted(now);
     if (interrupted > 0) this.log(`jobs: ${interrupted} run(s) interrupted by the last stop`);
     for (const name of this.jobs.keys()) state.ensure(name, now);
+  }
+
+  /** The time zone the jobs' cron expressions are read in. */
+  get zone(): string {
+    return this.timeZone;
+  }
+
+  /**
+   * Reads the cron expressions in another time zone from now on (the appliance's time zone was changed in
+   * settings): live tasks are re-created in it; runs in progress go on.
+   */
+  async setTimeZone(timeZone: string): Promise<void> {
+    if (timeZone === this.timeZone) return;
+    this.timeZone = timeZone;
+    if (this.tasks.length === 0) return;
+    await this.stopTasks();
+    this.start();
+    this.log(`jobs: schedules now in ${timeZone}`);
   }
 
   /** Starts the live node-cron tasks (one per job, in the appliance's time zone). */
@@ -73,13 +91,17 @@ export class JobScheduler {
 
   /** Stops the live tasks and waits for runs in progress. */
   async stop(): Promise<void> {
+    await this.stopTasks();
+    await Promise.allSettled([...this.running.values()]);
+  }
+
+  private async stopTasks(): Promise<void> {
     const tasks = this.tasks;
     this.tasks = [];
     await Promise.all(tasks.map(async (t) => {
       await t.stop();
       await t.destroy();
     }));
-    await Promise.allSettled([...this.running.values()]);
   }
 
   /**

@@ -3,7 +3,8 @@
  * every enabled channel whose minimum severity it meets, through that channel's grouper (grouping window and
  * per-minute limit, see alert.grouper.ts), and records every delivery (status, tries, what went wrong in words).
  * Time comes from the Clock: `pump()` sends what is due now; the service calls it every second, tests call it after
- * moving a ManualClock.
+ * moving a ManualClock. What waits in the groupers is saved to SQLite at most once a second while it changes (and at
+ * close), and taken back when the dispatcher is built, so a restart loses at most the last second of grouping.
  */
 import type { Clock } from '../store/clock.repository.ts';
 import type { DeliveryKind, DeliveryRecord, NotifierChannelsRepository, StoredChannel } from '../store/sqlite/notifier-channels.repository.ts';
@@ -37,6 +38,9 @@ export class RetryError extends Error {
   override readonly name = 'RetryError';
 }
 
+/** Least time between two saves of the waiting alerts. */
+const SAVE_EVERY_MS = 1000;
+
 /** Longest error text kept in a delivery record. */
 const MAX_ERROR_CHARS = 500;
 
@@ -46,6 +50,7 @@ export class AlertDispatcher {
   private readonly inflight = new Set<Promise<void>>();
   private readonly ctx: NotifierContext;
   private readonly log: (line: string) => void;
+  private lastSave = -Infinity;
 
   constructor(
     private readonly repo: NotifierChannelsRepository,
@@ -76,7 +81,10 @@ export class AlertDispatcher {
       const policy = { windowMs: c.groupWindowSeconds * 1000, maxPerMinute: c.maxPerMinute };
       const st = this.states.get(c.id);
       if (st === undefined) {
-        this.states.set(c.id, { channel: c, grouper: new AlertGrouper(policy), notifier: null, queue: Promise.resolve() });
+        const grouper = new AlertGrouper(policy);
+        const saved = this.repo.pendingOf(c.id);
+        if (saved !== undefined && !grouper.restore(saved)) this.log(`waiting alerts of ${c.name} could not be read back; dropped`);
+        this.states.set(c.id, { channel: c, grouper, notifier: null, queue: Promise.resolve() });
       } else {
         st.notifier?.close();
         st.notifier = null;
@@ -120,6 +128,7 @@ export class AlertDispatcher {
         started.push(this.track(next).then(() => undefined));
       }
     }
+    if (now - this.lastSave >= SAVE_EVERY_MS) this.savePending(now);
     return started.length === 0 ? Promise.resolve() : Promise.all(started).then(() => undefined);
   }
 
@@ -164,9 +173,22 @@ export class AlertDispatcher {
     return this.repo.getDelivery(newId);
   }
 
-  /** Closes every notifier. */
+  /** Saves what waits in the groupers and closes every notifier. */
   close(): void {
+    this.savePending(this.clock.now());
     for (const st of this.states.values()) st.notifier?.close();
+  }
+
+  /** Writes the waiting alerts of every channel whose grouper changed. */
+  private savePending(now: number): void {
+    const changed = [...this.states].filter(([, st]) => st.grouper.dirty).map(([channelId, st]) => ({ channelId, state: st.grouper.snapshot() }));
+    this.lastSave = now;
+    if (changed.length === 0) return;
+    try {
+      this.repo.savePending(changed, now);
+    } catch (err) {
+      this.log(`waiting alerts not saved: ${(err as Error).message}`);
+    }
   }
 
   private track<T>(p: Promise<T>): Promise<T> {

@@ -3,9 +3,10 @@
  * same type, endpoint and client that arrive within the group window become one message with a count; a channel
  * sends at most `maxPerMinute` messages in any 60 s, and what does not fit is folded into one summary message that
  * goes out as soon as the limit allows. The last free slot of a minute goes to the summary, so a flood always ends in
- * a message saying how much was held back.
+ * a message saying how much was held back. `snapshot()`/`restore()` carry the waiting alerts over a restart.
  */
-import { groupKey, severityRank, type Alert } from './alert.types.ts';
+import { z } from 'zod';
+import { AlertSchema, groupKey, severityRank, type Alert } from './alert.types.ts';
 import { SUMMARY_TYPE } from './alert.format.ts';
 
 /** How a channel groups and limits. */
@@ -28,6 +29,16 @@ interface OpenGroup {
   openedAt: number;
 }
 
+/** What a grouper is waiting on, as saved between restarts. */
+export const GrouperSnapshotSchema = z.object({
+  open: z.array(z.object({ alert: AlertSchema, openedAt: z.number() })).max(MAX_OPEN_GROUPS),
+  folded: z.array(AlertSchema).max(MAX_OPEN_GROUPS),
+  foldedOverflow: z.number().int().min(0),
+  sent: z.array(z.number()).max(10_000),
+});
+/** What a grouper is waiting on, as saved between restarts. */
+export type GrouperSnapshot = z.infer<typeof GrouperSnapshotSchema>;
+
 function merge(into: Alert, a: Alert): void {
   into.count += a.count;
   into.firstSeen = Math.min(into.firstSeen, a.firstSeen);
@@ -45,11 +56,32 @@ export class AlertGrouper {
   private readonly folded = new Map<string, Alert>();
   private foldedOverflow = 0;
   private sent: number[] = [];
+  /** Whether the waiting state changed since the last `snapshot()`. */
+  dirty = false;
 
   constructor(public policy: GroupingPolicy) {}
 
+  /** The waiting state (groups, held-back alerts, recent sends), or null when nothing waits; clears `dirty`. */
+  snapshot(): GrouperSnapshot | null {
+    this.dirty = false;
+    if (this.open.size === 0 && this.folded.size === 0 && this.foldedOverflow === 0 && this.sent.length === 0) return null;
+    return { open: [...this.open.values()], folded: [...this.folded.values()], foldedOverflow: this.foldedOverflow, sent: this.sent.slice() };
+  }
+
+  /** Takes back a saved state (before any alert is added); false when `saved` is not a valid snapshot. */
+  restore(saved: unknown): boolean {
+    const r = GrouperSnapshotSchema.safeParse(saved);
+    if (!r.success) return false;
+    for (const g of r.data.open) this.open.set(groupKey(g.alert as Alert), { alert: g.alert as Alert, openedAt: g.openedAt });
+    for (const a of r.data.folded) this.folded.set(groupKey(a as Alert), a as Alert);
+    this.foldedOverflow = r.data.foldedOverflow;
+    this.sent = r.data.sent;
+    return true;
+  }
+
   /** Takes one alert at time `now`. */
   add(alert: Alert, now: number): void {
+    this.dirty = true;
     const key = groupKey(alert);
     const g = this.open.get(key);
     if (g !== undefined) merge(g.alert, alert);
@@ -73,6 +105,7 @@ export class AlertGrouper {
     }
     const hasFolded = this.folded.size > 0 || this.foldedOverflow > 0;
     if (ready.length === 0 && !hasFolded) return ready;
+    this.dirty = true;
     let old = 0;
     while (old < this.sent.length && now - this.sent[old] >= MINUTE) old++;
     if (old > 0) this.sent.splice(0, old);

@@ -48,6 +48,8 @@ export const DEFAULT_SYSTEM: SystemSettings = { timezone: 'UTC', ntpServers: ['p
 
 /** Reads and writes the retention and system settings. */
 export class SettingsService {
+  private readonly systemListeners: Array<(s: SystemSettings) => void> = [];
+
   constructor(
     private readonly repo: SettingsRepository,
     private readonly audit: AuditRepository,
@@ -123,6 +125,13 @@ export class SettingsService {
 
   setSystem(v: SystemSettings, who: Principal, ip: string): SystemSettings {
     this.write('system', v, who, ip);
-    return this.system();
+    const now = this.system();
+    for (const l of this.systemListeners) l(now);
+    return now;
+  }
+
+  /** Calls `listener` after each change of the system settings (the scheduler and pipelines follow the time zone). */
+  onSystemChange(listener: (s: SystemSettings) => void): void {
+    this.systemListeners.push(listener);
   }
 }

@@ -209,3 +209,51 @@ test('failed alert deliveries are retried on their own after 1, 5 and 30 minutes
     await rx.close();
   }
 });
+
+test('alerts waiting in a grouping window or held back by the limit survive restarts of the dispatcher', async () => {
+  const rx = await startWebhook([200]);
+  try {
+    await withEnv(async ({ db, clock, alerts, channels, repo }) => {
+      const t0 = clock.now();
+      const restart = (): AlertDispatcher => new AlertDispatcher(new NotifierChannelsRepository(db), new NotifierRegistry([webhook, syslog]), clock, { version: '0.1.0', publicUrl: '', sleep: async () => {} });
+      const id = channels.create({ name: 'soc', kind: 'webhook', enabled: true, minSeverity: 'medium', groupWindowSeconds: 60, maxPerMinute: 1, settings: { url: rx.url, secret: 'k' } }, ADMIN, '127.0.0.1').id;
+      for (let i = 0; i < 30; i++) {
+        await alerts.dispatch(alert(clock, { evidence: `failure ${i}` }));
+        clock.advance(1000);
+      }
+      await alerts.dispatch(alert(clock, { type: 'brute_force', client: '203.0.113.7' }));
+      clock.set(t0 + 60_000);
+      await alerts.pump();
+      await alerts.idle();
+      assert.equal(rx.hits.length, 1, 'the first group at the end of its window');
+      assert.equal((JSON.parse(rx.hits[0].body) as { alert: { count: number } }).alert.count, 30);
+      // The service stops (a restart, or a kill after the last save): a new dispatcher reads the waiting group back.
+      const second = restart();
+      assert.equal(second.pending(id), 1);
+      clock.set(t0 + 90_000);
+      await second.pump();
+      assert.equal(rx.hits.length, 1, 'the limit remembers the message sent before the restart: the group is held back');
+      assert.equal((repo.pendingOf(id) as { folded: unknown[] }).folded.length, 1);
+      const third = restart();
+      try {
+        assert.equal(third.pending(id), 1, 'what the limit held back survives another restart');
+        clock.set(t0 + 121_000);
+        await third.pump();
+        await third.idle();
+        assert.equal(rx.hits.length, 2);
+        const summary = JSON.parse(rx.hits[1].body) as { alert: { type: string; count: number; evidence: string } };
+        assert.equal(summary.alert.type, 'alert_summary');
+        assert.equal(summary.alert.count, 1);
+        assert.match(summary.alert.evidence, /1× brute_force POST \/login from 203\.0\.113\.7/);
+        third.close();
+        const left = repo.pendingOf(id) as { open: unknown[]; folded: unknown[] };
+        assert.deepEqual([left.open.length, left.folded.length], [0, 0], 'nothing left waiting');
+      } finally {
+        second.close();
+        third.close();
+      }
+    });
+  } finally {
+    await rx.close();
+  }
+});

@@ -131,3 +131,26 @@ test('run now records a manual run; disabled jobs do not tick; unknown names and
     w.close();
   }
 });
+
+test('a time-zone change moves the schedules at once, also with live tasks running', async () => {
+  const w = world();
+  try {
+    const seen: number[] = [];
+    const s = w.make([{ name: 'nightly', cron: '0 2 * * *', description: 'x', run: async (ctx) => { seen.push(ctx.now); return 'ok'; } }]);
+    w.clock.set(Date.UTC(2026, 0, 5, 12, 0));
+    await s.tick();
+    assert.equal(s.list()[0].nextRunAt, Date.UTC(2026, 0, 5, 18, 0), '02:00 in Shanghai');
+    s.start();
+    await s.setTimeZone('Europe/Berlin');
+    assert.equal(s.zone, 'Europe/Berlin');
+    assert.equal(s.list()[0].nextRunAt, Date.UTC(2026, 0, 6, 1, 0), '02:00 in Berlin (UTC+1 in January)');
+    w.clock.set(Date.UTC(2026, 0, 5, 18, 0));
+    assert.equal((await s.tick()).size, 0, 'no longer fires at 02:00 Shanghai');
+    w.clock.set(Date.UTC(2026, 0, 6, 1, 0));
+    assert.equal((await s.tick()).get('nightly')?.status, 'succeeded', 'fires at 02:00 Berlin');
+    assert.deepEqual(seen, [Date.UTC(2026, 0, 6, 1, 0)]);
+    await s.stop();
+  } finally {
+    w.close();
+  }
+});

@@ -152,5 +152,11 @@ test('retention and system settings are validated, stored and audited', async ()
     const s = await admin.call('PUT', '/api/v1/settings/system', { timezone: 'Asia/Shanghai', ntpServers: ['ntp.aliyun.com', '10.0.0.1'] });
     assert.deepEqual((s.json as { system: unknown }).system, { timezone: 'Asia/Shanghai', ntpServers: ['ntp.aliyun.com', '10.0.0.1'] });
     assert.ok(svc.services.audit.list(20).some((e) => e.action === 'settings.system'));
+    // The schedules follow the new time zone without a restart: the 02:30 lifecycle job now runs at 18:30 UTC.
+    assert.equal(svc.services.jobs.zone, 'Asia/Shanghai');
+    const jobs = (await admin.call('GET', '/api/v1/jobs')).json as { jobs: Array<{ name: string; nextRunAt: number }> };
+    const lifecycle = jobs.jobs.find((j) => j.name === 'inventory-lifecycle');
+    assert.ok(lifecycle !== undefined);
+    assert.deepEqual([new Date(lifecycle.nextRunAt).getUTCHours(), new Date(lifecycle.nextRunAt).getUTCMinutes()], [18, 30]);
   });
 });

@@ -1,6 +1,9 @@
-/** Notification channels and their delivery records in the state database (migration 0300). */
+/**
+ * Notification channels and their delivery records in the state database (migration 0300), and the alerts waiting
+ * in each channel's grouper (migration 0302).
+ */
 import type { Severity } from '../../analyzers/call.context.ts';
-import type { StateDatabase } from './state.database.ts';
+import { prepared, type StateDatabase } from './state.database.ts';
 
 /** One stored channel; `settings` holds secrets in clear (the service redacts them for the API). */
 export interface StoredChannel {
@@ -123,6 +126,24 @@ export class NotifierChannelsRepository {
   /** Deletes channel `id` with its deliveries; false when there was none. */
   remove(id: number): boolean {
     return this.db.prepare('DELETE FROM notifier_channels WHERE id = ?').run(id).changes > 0;
+  }
+
+  /** Saves the waiting alerts of channels (JSON snapshots; null removes a channel's), in one transaction. */
+  savePending(states: ReadonlyArray<{ channelId: number; state: unknown }>, now: number): void {
+    const put = prepared(this.db, 'INSERT INTO notifier_pending (channel_id, state, updated_at) SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM notifier_channels WHERE id = ?) ON CONFLICT (channel_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at');
+    const del = prepared(this.db, 'DELETE FROM notifier_pending WHERE channel_id = ?');
+    this.db.transaction(() => {
+      for (const s of states) {
+        if (s.state === null) del.run(s.channelId);
+        else put.run(s.channelId, JSON.stringify(s.state), now, s.channelId);
+      }
+    })();
+  }
+
+  /** The saved waiting alerts of channel `id` (parsed JSON), undefined when none. */
+  pendingOf(id: number): unknown {
+    const r = prepared(this.db, 'SELECT state FROM notifier_pending WHERE channel_id = ?').get(id) as { state: string } | undefined;
+    return r === undefined ? undefined : (JSON.parse(r.state) as unknown);
   }
 
   /** Records a delivery that is starting; returns its id. */
