@@ -257,7 +257,7 @@ export class ReportsService {
       const smtp = this.d.smtp();
       if (smtp === null) throw new MailError('smtp_not_configured', 'Email is not set up: enter the SMTP server in the settings.', true, '');
       mailer = (this.d.mailerFactory ?? createMailer)(smtp);
-      await mailer.send({
+      const result = await mailer.send({
         to: run.recipients,
         subject: files.subject,
         text: files.text,
@@ -268,7 +268,12 @@ export class ReportsService {
         ],
         headers: { 'X-API-Radar-Report': String(run.id) },
       });
-      this.d.runs.markSent(id, this.d.clock.now());
+      const refused = result.rejected;
+      this.d.runs.markSent(
+        id,
+        this.d.clock.now(),
+        refused.length === 0 ? null : { code: 'smtp_partial', error: `The SMTP server refused ${refused.length} of ${run.recipients.length} recipients: ${refused.join(', ')}. The others received the report; check these addresses.` },
+      );
     } catch (err) {
       const e = err instanceof MailError ? err : new MailError('report_render', `The report could not be built: ${err instanceof Error ? err.message : String(err)}`, true, '');
       const delay = RETRY_DELAYS_MS[run.attempts];

@@ -90,3 +90,19 @@ test('missing SMTP settings and a dead server are explained; the last attempt fa
     await w.close();
   }
 });
+
+test('a recipient the server refuses is named on the run; the others still get the report', async () => {
+  const w = await reportWorld();
+  try {
+    w.clock.set(MONDAY);
+    const s = w.reports.createSchedule({ name: 'team', enabled: true, frequency: 'daily', timeOfDay: '08:00', weekday: 1, dayOfMonth: 1, language: 'en', recipients: ['soc@example.com', 'gone@example.com'], hosts: [] }, who);
+    w.smtp.refuseRecipients.add('gone@example.com');
+    const run = await w.reports.sendNow(s.id, who);
+    assert.equal(run?.status, 'sent');
+    assert.equal(run?.errorCode, 'smtp_partial');
+    assert.match(run!.error, /refused 1 of 2 recipients: gone@example\.com\. The others received the report/);
+    assert.deepEqual(w.smtp.received.map((m) => m.to), [['soc@example.com']]);
+  } finally {
+    await w.close();
+  }
+});

@@ -38,21 +38,28 @@ export interface Received {
   to: string[];
 }
 
-/** A local SMTP server; `reject` makes it refuse DATA with a 451 while set. */
+/** A local SMTP server; `reject` makes it refuse DATA with a 451 while set; `refuseRecipients` refuses those RCPT TOs. */
 export interface TestSmtp {
   port: number;
   received: Received[];
   reject: { code: number; text: string } | null;
+  refuseRecipients: Set<string>;
   close(): Promise<void>;
 }
 
 /** Starts a real SMTP server on 127.0.0.1. */
 export async function startSmtp(): Promise<TestSmtp> {
-  const state: TestSmtp = { port: 0, received: [], reject: null, close: async () => {} };
+  const state: TestSmtp = { port: 0, received: [], reject: null, refuseRecipients: new Set(), close: async () => {} };
   const server = new SMTPServer({
     secure: false,
     disabledCommands: ['STARTTLS', 'AUTH'],
     authOptional: true,
+    onRcptTo(address, _session, cb) {
+      if (!state.refuseRecipients.has(address.address)) return cb();
+      const err = new Error('No such user here') as Error & { responseCode: number };
+      err.responseCode = 550;
+      cb(err);
+    },
     onData(stream, session, cb) {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));

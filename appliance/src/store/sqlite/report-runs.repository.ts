@@ -108,9 +108,11 @@ export class ReportRunsRepository {
     this.db.prepare('UPDATE report_runs SET subject = ?, html_path = ?, pdf_path = ? WHERE id = ?').run(subject, htmlPath, pdfPath, id);
   }
 
-  /** Records a successful delivery. */
-  markSent(id: number, nowMs: number): void {
-    this.db.prepare("UPDATE report_runs SET status = 'sent', attempts = attempts + 1, sent_at = ?, next_attempt_at = NULL, error = '', error_code = '' WHERE id = ?").run(nowMs, id);
+  /** Records a delivery the server accepted; `partial` says which recipients it refused (the others got the mail). */
+  markSent(id: number, nowMs: number, partial: { code: string; error: string } | null = null): void {
+    this.db
+      .prepare("UPDATE report_runs SET status = 'sent', attempts = attempts + 1, sent_at = ?, next_attempt_at = NULL, error = ?, error_code = ? WHERE id = ?")
+      .run(nowMs, partial?.error.slice(0, 2000) ?? '', partial?.code.slice(0, 64) ?? '', id);
   }
 
   /** Records a failed attempt: `retrying` at `nextAttemptAt`, or `failed` when null. */

@@ -468,6 +468,7 @@ export const en = {
   'rep.outcome.retrying': "{error} Next try: {at}.",
   'rep.outcome.failed': "{error} Gave up after {attempts} tries.",
   'rep.outcome.building': "Being built.",
+  'rep.outcome.sentPartial': "Sent {at}, but: {error}",
   'rep.preview': "Preview",
   'rep.previewTitle': "Report {id}",
   'rep.openTab': "Open",

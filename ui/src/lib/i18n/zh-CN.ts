@@ -469,6 +469,7 @@ export const zhCN: Record<MessageKey, string> = {
   'rep.outcome.retrying': "{error} 下次重试：{at}。",
   'rep.outcome.failed': "{error} 尝试 {attempts} 次后放弃。",
   'rep.outcome.building': "正在生成。",
+  'rep.outcome.sentPartial': "已于 {at} 发送，但：{error}",
   'rep.preview': "预览",
   'rep.previewTitle': "报告 {id}",
   'rep.openTab': "新标签页打开",
