@@ -21,6 +21,7 @@ import { DuckDbCallsRepository } from './store/duckdb/calls.repository.ts';
 import { CallsService } from './services/calls.service.ts';
 import { LiveCaptureService } from './services/live-capture.service.ts';
 import { SettingsService } from './services/settings.service.ts';
+import { PolicyPreviewService } from './services/policy-preview.service.ts';
 import { HealthService } from './services/health.service.ts';
 import { TlsService } from './services/tls.service.ts';
 import { RetentionService } from './services/retention.service.ts';
@@ -185,7 +186,8 @@ export async function startService(config: AppConfig, opts: StartOptions = {}): 
   });
   // Live cron only on the system clock; tests with a ManualClock drive jobs.tick().
   if (opts.clock === undefined) jobs.start();
-  const services: AppServices = { version, clock, setup, auth, users, audit, captures, calls, live, settings: settingsService, health, tls: tlsService, specs, inventory, policies, threats, reports, jobs, alerts, notifierChannels, blocklist, risk, sensitive, uiDir: config.uiDir, secure: true };
+  const policyPreview = new PolicyPreviewService(callLog, clock, () => applianceTimeZone(settings));
+  const services: AppServices = { version, clock, setup, auth, users, audit, captures, calls, live, settings: settingsService, health, tls: tlsService, specs, inventory, policies, policyPreview, threats, reports, jobs, alerts, notifierChannels, blocklist, risk, sensitive, uiDir: config.uiDir, secure: true };
   const newSetupToken = setup.ensureToken();
   const tls = ensureCertificate(config.dataDir);
   const app = createApp(services);

@@ -105,6 +105,11 @@ test('channels, policies, the block list and report schedules work from the dash
     await expect(clientsField.getByTestId('field-problem')).toContainText('line 2');
     await page.screenshot({ path: `${SHOTS}/ops-policy-error.png`, fullPage: true });
     await page.getByTestId('cond-clients').fill('198.51.100.0/24');
+    // "test this policy" replays the stored calls through the draft before it is saved
+    await page.getByTestId('preview-hours').selectOption('168');
+    await page.getByTestId('preview-run').click();
+    await expect(page.getByTestId('preview-result')).toContainText('calls replayed; the policy would have fired on');
+    await page.screenshot({ path: `${SHOTS}/ops-policy-preview.png`, fullPage: true });
     await page.getByTestId('policy-save').click();
     await expect(page.getByTestId('policy-row')).toHaveCount(before + 1);
     const policies = ((await (await page.request.get('/api/v1/policies')).json()) as { policies: Array<{ name: string; conditions: Record<string, unknown>; actions: Record<string, unknown> }> }).policies;

@@ -13,6 +13,7 @@ import type { TlsService } from '../services/tls.service.ts';
 import type { SpecsService } from '../services/specs.service.ts';
 import type { InventoryService } from '../services/inventory.service.ts';
 import type { PoliciesService } from '../services/policies.service.ts';
+import type { PolicyPreviewService } from '../services/policy-preview.service.ts';
 import type { ThreatsService } from '../services/threats.service.ts';
 import type { RiskService } from '../services/risk.service.ts';
 import type { ReportsService } from '../reports/reports.service.ts';
@@ -47,6 +48,8 @@ export interface AppServices {
   inventory: InventoryService;
   /** User policies. */
   policies: PoliciesService;
+  /** "Test this policy" over the stored calls. */
+  policyPreview: PolicyPreviewService;
   /** Findings with status, actor links, attacker views. */
   threats: ThreatsService;
   /** Scheduled email reports. */

@@ -18,7 +18,7 @@ async function analyse(admin: Client, name: string): Promise<void> {
 }
 
 test('policies: built-ins, user rules applied in the pipeline, recorded actions, suppression', async () => {
-  await withService(async (svc, _dir, _clock, client) => {
+  await withService(async (svc, _dir, clock, client) => {
     const admin = await adminClient(svc, client);
     const list = ((await admin.call('GET', '/api/v1/policies')).json as { policies: Array<{ id: number; builtin: boolean; name: string; enabled: boolean }> }).policies;
     assert.ok(list.filter((p) => p.builtin).length >= 5);
@@ -45,6 +45,16 @@ test('policies: built-ins, user rules applied in the pipeline, recorded actions,
     const deny = await admin.call('POST', '/api/v1/policies', { name: 'Unauthorised', conditions: { statuses: ['401'] }, actions: { notify: [channelId], block: { minutes: 30 } } });
     assert.equal(deny.status, 200, JSON.stringify(deny.json));
     await analyse(admin, 'one.pcap');
+    // "Test this policy" through the API: validated, answered, nothing saved (the clock just after the capture's calls).
+    const newest = ((await admin.call('GET', '/api/v1/calls?limit=1')).json as { calls: Array<{ time: string }> }).calls[0];
+    assert.ok(newest !== undefined, 'the upload filled the call log');
+    clock.set(Date.parse(newest.time) + 60_000);
+    assert.equal((await admin.call('POST', '/api/v1/policies/preview', { policy: { name: 'x', conditions: {}, actions: { raise: { severity: 'low' } } }, hours: 0 })).status, 400);
+    const preview = await admin.call('POST', '/api/v1/policies/preview', { policy: { name: 'any call', conditions: {}, actions: { raise: { severity: 'low' } } }, hours: 168 });
+    assert.equal(preview.status, 200, JSON.stringify(preview.json));
+    const pv = (preview.json as { preview: { scanned: number; matched: number } }).preview;
+    assert.ok(pv.scanned > 0, JSON.stringify(pv));
+    assert.equal(pv.matched, pv.scanned, 'a policy without conditions matches every replayed call');
     const findings = ((await admin.call('GET', '/api/v1/findings')).json as { findings: Array<{ type: string; category: string; severity: string; evidence: string }> }).findings;
     const me = findings.find((f) => f.type === 'me_read');
     assert.ok(me !== undefined, JSON.stringify(findings.map((f) => f.type)));

@@ -12,6 +12,7 @@ import { SECRET_MASK, schemaFields, settingsFromValues, valuesFromSettings, type
 import { deliveryOutcome } from '../../../ui/src/components/notifications/delivery.text.ts';
 import { entrySource, exportLines } from '../../../ui/src/components/policies/blocklist.export.ts';
 import { draftFromSchedule, runHasFiles, scheduleBody } from '../../../ui/src/components/reports/schedule.form.ts';
+import { previewLines, type PolicyPreviewView } from '../../../ui/src/components/policies/policy.preview.ts';
 
 const stored: PolicyView = {
   id: 7,
@@ -140,4 +141,18 @@ test('report schedule bodies read recipients and hosts one per line; runs withou
   assert.deepEqual(scheduleBody(d), { name: 'Weekly', enabled: true, frequency: 'weekly', timeOfDay: '08:00', weekday: 1, dayOfMonth: 1, language: 'en', recipients: ['sec@example.com', 'ceo@example.com'], hosts: [] });
   assert.deepEqual(runHasFiles({ htmlPath: '', pdfPath: '' }), { html: false, pdf: false });
   assert.deepEqual(runHasFiles({ htmlPath: '/d/reports/1.html', pdfPath: '/d/reports/1.pdf' }), { html: true, pdf: true });
+});
+
+test('policy preview lines: counts in words in both languages, nothing found, truncation and approximations', () => {
+  const en = (k: MessageKey, p?: Record<string, string | number>) => format('en', k, p);
+  const zh = (k: MessageKey, p?: Record<string, string | number>) => format('zh-CN', k, p);
+  const p: PolicyPreviewView = { fromUs: 0, toUs: 1, scanned: 12345, truncated: true, matched: 20, raised: 20, suppressed: 0, notifications: 20, blockedClients: 4, clients: [], samples: [], approximations: ['severity per call'] };
+  assert.deepEqual(previewLines(p, 'en', en), [
+    '12,345 calls replayed; the policy would have fired on 20.',
+    'Findings raised: 20 · detections suppressed: 0 · notifications: 20 · clients blocked: 4.',
+    'Only the newest calls of the window were replayed.',
+    'severity per call',
+  ]);
+  assert.equal(previewLines(p, 'zh-CN', zh)[0], '已重放 12,345 次调用；此策略将命中 20 次。');
+  assert.deepEqual(previewLines({ ...p, matched: 0, truncated: false }, 'en', en), ['12,345 calls replayed; the policy would have fired on 0.', 'No stored call in this window matches the policy.']);
 });

@@ -1,10 +1,16 @@
-/** Policies: list, create, change (including enable/disable), delete user policies, and the actions they raised. */
+/**
+ * Policies: list, create, change (including enable/disable), delete user policies, the actions they raised, and
+ * "test this policy" (a draft replayed over the stored calls of the last hours).
+ */
 import { z } from 'zod';
 import { route, type RouteDef } from '../route.types.ts';
 import type { AppServices } from '../app.services.ts';
 import { ApiError } from '../../errors/error.catalogue.ts';
 import { PolicyInputSchema } from '../../policies/policy.types.ts';
 import { idParam } from '../route.params.ts';
+import { MAX_PREVIEW_HOURS } from '../../services/policy-preview.service.ts';
+
+const PreviewSchema = z.object({ policy: PolicyInputSchema, hours: z.number().int().min(1).max(MAX_PREVIEW_HOURS).default(1) });
 
 /** Policy routes. */
 export function policyRoutes(s: AppServices): RouteDef<never>[] {
@@ -20,6 +26,14 @@ export function policyRoutes(s: AppServices): RouteDef<never>[] {
         if (!q.success) throw new ApiError('validation_failed');
         return { events: s.policies.events(q.data.limit ?? 200) };
       },
+    }),
+    route({
+      method: 'post',
+      path: '/policies/preview',
+      access: 'viewer',
+      summary: 'What a draft policy would have done over the stored calls of the last `hours` hours (nothing is saved or sent)',
+      body: PreviewSchema,
+      handler: async ({ body }) => ({ preview: await s.policyPreview.preview(body.policy, body.hours) }),
     }),
     route({
       method: 'get',

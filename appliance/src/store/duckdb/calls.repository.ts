@@ -365,16 +365,21 @@ export class DuckDbCallsRepository implements CallEventStore {
       where.push(`(ts < make_timestamp(${ts}::BIGINT) OR (ts = make_timestamp(${ts}::BIGINT) AND id < ${p(c.id)}))`);
     }
     const limit = Math.min(500, Math.max(1, Math.trunc(q.limit ?? 50)));
-    const sql = `SELECT id::DOUBLE AS id, epoch_us(ts)::DOUBLE AS ts_us, source, client_ip, client_port, server_ip, server_port,
-        host, method, uri, template, status, request_bytes::DOUBLE AS request_bytes, response_bytes::DOUBLE AS response_bytes,
-        latency_us::DOUBLE AS latency_us, auth_scheme, identity, user_agent, sensitive_types, sensitive_count, detections,
-        severity, flags
+    const sql = `SELECT ${CALL_COLUMNS}
       FROM calls ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY ts DESC, id DESC LIMIT ${limit + 1}`;
     const rows = (await this.conn.runAndReadAll(sql, params)).getRowObjectsJS();
     const calls = rows.slice(0, limit).map(rowToCall);
     const last = calls[calls.length - 1];
     return { calls, next: rows.length > limit && last !== undefined ? encodeCursor(last.tsUs, last.id) : null };
+  }
+
+  async recent(fromUs: number, toUs: number, limit: number): Promise<StoredCall[]> {
+    const sql = `SELECT ${CALL_COLUMNS}
+      FROM calls WHERE ts >= make_timestamp($1::BIGINT) AND ts < make_timestamp($2::BIGINT)
+      ORDER BY ts DESC, id DESC LIMIT $3`;
+    const rows = (await this.conn.runAndReadAll(sql, [safeInt(fromUs, 'from'), safeInt(toUs, 'to'), safeInt(Math.max(1, Math.trunc(limit)), 'limit')])).getRowObjectsJS();
+    return rows.map(rowToCall).reverse();
   }
 
   async timeline(fromUs: number, toUs: number, bucketSeconds: number, host?: string): Promise<CallBucket[]> {
@@ -589,6 +594,11 @@ export class DuckDbCallsRepository implements CallEventStore {
     this.closed = true;
   }
 }
+
+/** The columns of a stored call as `rowToCall` reads them. */
+const CALL_COLUMNS = `id::DOUBLE AS id, epoch_us(ts)::DOUBLE AS ts_us, source, client_ip, client_port, server_ip, server_port, host, method, uri,
+  template, status, request_bytes::DOUBLE AS request_bytes, response_bytes::DOUBLE AS response_bytes, latency_us::DOUBLE AS latency_us,
+  auth_scheme, identity, user_agent, sensitive_types, sensitive_count, detections, severity, flags`;
 
 function rowToCall(r: Record<string, unknown>): StoredCall {
   return {

@@ -178,6 +178,8 @@ export interface CallEventStore {
   /** Calls queued and not yet flushed. */
   pending(): number;
   search(q: CallQuery): Promise<CallPage>;
+  /** The newest `limit` calls between the two times, returned oldest first (replays such as a policy preview). */
+  recent(fromUs: number, toUs: number, limit: number): Promise<StoredCall[]>;
   /**
    * Calls per bucket of `bucketSeconds` (60 or a multiple of 60) between the two times, from the minute rollups (and
    * the hourly rollups for whole hours when buckets are whole hours).
