@@ -132,6 +132,8 @@ export async function startService(config: AppConfig, opts: StartOptions = {}): 
   const risk = new RiskService(new RiskRepository(db), clock);
   const sensitive = new SensitiveService(new SensitiveRepository(db), audit, clock);
   const threats = new ThreatsService(db, findingsRepo, new ActorLinksRepository(db), callLog, audit, clock);
+  // The endpoint's risk follows a finding's status at once (the hourly re-scoring catches everything else).
+  threats.onStatusChange((f) => risk.rescoreEndpoint(f.host, f.method, f.path));
   const mergeReport = async (report: AnalysisReport, source: string): Promise<void> => {
     const applied = (await specs.apply(report)).report;
     inventory.ingest(applied, source);

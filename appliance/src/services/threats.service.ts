@@ -41,6 +41,8 @@ export class CallLogEvents implements CallEventsSource {
 
 /** Findings with status, actor links and attacker views. */
 export class ThreatsService {
+  private readonly statusListeners: Array<(finding: FindingRecord) => void> = [];
+
   private readonly tracing: TracingService;
 
   constructor(
@@ -89,12 +91,18 @@ export class ThreatsService {
     return f;
   }
 
-  /** Sets a finding's status (acknowledge, resolve, false positive, reopen), audited. */
+  /** Sets a finding's status (acknowledge, resolve, false positive, reopen), audited; status listeners follow. */
   setStatus(id: number, status: FindingStatus, note: string, who: Principal, ip: string): FindingRecord {
     const f = this.tracing.setFindingStatus(id, status, who.username, note);
     if (f === null) throw new ApiError('not_found');
     this.audit.append({ at: this.clock.now(), userId: who.userId, username: who.username, action: 'finding.status', target: `finding:${id}`, ip, detail: { status, type: f.type } });
+    for (const l of this.statusListeners) l(f);
     return f;
+  }
+
+  /** Calls `listener` after each finding status change (the endpoint's risk is re-scored at once). */
+  onStatusChange(listener: (finding: FindingRecord) => void): void {
+    this.statusListeners.push(listener);
   }
 
   /** The attacker view of a client IP or identity. */

@@ -48,12 +48,7 @@ export function threatRoutes(s: AppServices): RouteDef<never>[] {
       access: 'analyst',
       summary: 'Sets a finding status: open, acknowledged, resolved, false_positive (with a note)',
       body: z.object({ status: Status, note: z.string().max(2000).default('') }),
-      handler: ({ req, body, principal, ip }) => {
-        const finding = s.threats.setStatus(Number(req.params.id), body.status, body.note, principal!, ip);
-        // The endpoint's risk follows the finding's status at once (the hourly re-scoring catches everything else).
-        s.risk.rescoreEndpoint(finding.host, finding.method, finding.path);
-        return { finding };
-      },
+      handler: ({ req, body, principal, ip }) => ({ finding: s.threats.setStatus(Number(req.params.id), body.status, body.note, principal!, ip) }),
     }),
     route({
       method: 'get',
