@@ -102,6 +102,8 @@ const CARRY_KEEP = 4096;
 const EMPTY = Buffer.alloc(0);
 /** The trailers of every body without any (shared, frozen: bodies are read-only to analyzers). */
 const NO_TRAILERS = Object.freeze([]) as unknown as HeaderList;
+/** The content codings of every body that was not decoded (shared and frozen, as NO_TRAILERS). */
+const NO_CODINGS = Object.freeze([]) as unknown as string[];
 
 /** Parser of one direction. Created by the session; `dir` is the stream direction it reads. */
 export class MessageParser {
@@ -722,7 +724,7 @@ export class MessageParser {
         return new LazyDecodedBody(raw, codings, wire, this.chunked, trailers, this.decodeReport);
       }
     }
-    return { data: raw, wireLength: wire, contentEncoding: [], chunked: this.chunked, trailers };
+    return { data: raw, wireLength: wire, contentEncoding: NO_CODINGS, chunked: this.chunked, trailers };
   }
 
 
