@@ -202,6 +202,45 @@ test('pcap: records straddling tiny chunks (64 and 7 bytes) read exactly like on
   }
 });
 
+test('pcap read ahead: records larger than the read-ahead reserve, across many chunk sizes, read like one big chunk', async () => {
+  const w = new PcapWriter(null, { linkType: LinkType.ETHERNET, snaplen: 1 << 20 });
+  // small records around records of 300 KiB and 700 KiB (more than the 256 KiB kept in front of a read-ahead chunk)
+  const sizes = [60, 300 << 10, 1500, 90, 700 << 10, 40, 1400, 700 << 10, 300 << 10, 20];
+  for (let i = 0; i < 200; i++) sizes.push(60 + ((i * 977) % 1440));
+  sizes.forEach((n, i) => w.writePacket(T0 + i, Buffer.alloc(n, 0x30 + (i % 64))));
+  const bytes = w.toBuffer();
+  const ref = await readAll(bytes);
+  assert.equal(ref.pkts.length, sizes.length);
+  for (const chunkSize of [1000, 64 << 10, 200 << 10, 600 << 10, 900 << 10, 1 << 20]) {
+    // every read after the first (in open()) is preceded by its own beforeRead; onProgress marks each read
+    let asked = 0;
+    let reads = 0;
+    const got = await readAll(bytes, {
+      chunkSize,
+      beforeRead: () => void asked++,
+      onProgress: () => {
+        reads++;
+        assert.ok(asked >= reads - 1, `read ${reads} without its beforeRead (chunkSize ${chunkSize})`);
+      },
+    });
+    assert.deepEqual(got.pkts, ref.pkts, `chunkSize ${chunkSize}`);
+    assert.deepEqual(got.stats.errors, {});
+    assert.ok(reads > 1);
+  }
+});
+
+test('pcap read ahead: stop() with a read in flight ends the run cleanly', async () => {
+  const w = new PcapWriter(null, { linkType: LinkType.ETHERNET });
+  for (let i = 0; i < 2000; i++) w.writePacket(T0 + i, Buffer.alloc(100, i & 0xff));
+  const r = new CaptureFileReader(tmpFile(w.toBuffer()), { chunkSize: 4096 });
+  let n = 0;
+  const st = await r.run(() => {
+    if (++n === 300) r.stop();
+  });
+  assert.equal(n, 300);
+  assert.equal(st.packets, 300);
+});
+
 test('pcap: truncated last record is counted, earlier packets delivered', async () => {
   const full = samplePcap();
   for (const cut of [5, 16, 17]) {

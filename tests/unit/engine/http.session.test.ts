@@ -608,3 +608,16 @@ test('a gap inside chunk data is skipped; a gap across a chunk boundary ends the
     ['/c', 202, 'c', 1, ['Pipelined']],
   ]);
 });
+
+test('one connection, changing Host values, reason phrases and an uncommon method: each transaction gets its own', () => {
+  const h = harness();
+  const hosts = ['A.example:80', 'A.example:80', 'b.EXAMPLE', '', 'A.example:80'];
+  const reasons = ['OK', 'OK', 'Not Found', 'OK', ''];
+  for (let i = 0; i < hosts.length; i++) {
+    h.send(C, `PROPFIND /r${i} HTTP/1.0\r\nHost: ${hosts[i]}\r\n\r\n`, 1000 + i * 10);
+    h.send(S, `HTTP/1.1 ${i === 2 ? 404 : 200}${reasons[i] === '' ? '' : ` ${reasons[i]}`}\r\nContent-Length: 0\r\n\r\n`, 1005 + i * 10);
+  }
+  assert.deepEqual(h.txs.map((t) => t.host), ['a.example', 'a.example', 'b.example', '', 'a.example']);
+  assert.deepEqual(h.txs.map((t) => t.reason), reasons);
+  assert.deepEqual(h.txs.map((t) => `${t.method} ${t.httpVersion} ${t.status}`), [0, 1, 2, 3, 4].map((i) => `PROPFIND HTTP/1.0 ${i === 2 ? 404 : 200}`));
+});

@@ -7,7 +7,7 @@ import {
   type TargetParts,
 } from '../../../appliance/src/engine/http/http.syntax.ts';
 import { decodeContent, DecodeStatus, parseCodings } from '../../../appliance/src/engine/http/content.decoder.ts';
-import { HeadParser } from '../../../appliance/src/engine/http/head.parser.ts';
+import { buildHeaderList, HeadParser } from '../../../appliance/src/engine/http/head.parser.ts';
 
 const b = (s: string): Buffer => Buffer.from(s, 'latin1');
 
@@ -98,6 +98,17 @@ test('head parser: fields, obs-fold, missing colon, whitespace before colon, fie
   assert.equal(hp.headers.length, 2);
   assert.equal(hp.parse('GET / HTTP/1.1\nA: 1\n\nB: 2\r\n\r\n', true, 10), 21);
   assert.deepEqual(hp.headers, [['A', '1']]);
+});
+
+test('head parser: the field table rebuilds names and values exactly (whitespace, empty values, colons in values, bare LF)', () => {
+  const hp = new HeadParser();
+  const head = 'HTTP/1.1 200 OK\r\nA:b\r\nName \t: \t v a l \t\r\nEmpty:\r\nBlank:   \r\nUrl: http://x:8/y\nX-Tab:\tv\r\nContent-Encoding:  gzip \r\n\r\n';
+  assert.equal(hp.parse(head, true, 100), head.length);
+  const expected = [['A', 'b'], ['Name', 'v a l'], ['Empty', ''], ['Blank', ''], ['Url', 'http://x:8/y'], ['X-Tab', 'v'], ['Content-Encoding', 'gzip']];
+  assert.deepEqual(hp.headers, expected);
+  assert.deepEqual(buildHeaderList(hp.str, hp.takeFields()), expected);
+  assert.equal(hp.contentEncoding, 'gzip');
+  assert.equal(hp.nameWhitespace, 1);
 });
 
 test('content decoder: codings list, layers, errors and the output cap', () => {

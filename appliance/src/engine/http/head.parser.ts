@@ -10,8 +10,11 @@ const SP = 32;
 const HT = 9;
 const CR = 13;
 
-/** Offsets of field `i` in a field table: name start, name end, value start, value end (4 numbers per field). */
-const STRIDE = 4;
+/**
+ * Offsets of field `i` in a field table: start of its line and end of its line without the line end (2 numbers per
+ * field). Name and value bounds are found again from the line's first colon when the list is built.
+ */
+const STRIDE = 2;
 
 /**
  * Builds the HeaderList of a head from its string and field table (see {@link HeadParser.takeFields}). Used by
@@ -20,8 +23,34 @@ const STRIDE = 4;
 export function buildHeaderList(str: string, fields: readonly number[]): HeaderList {
   const n = fields.length;
   const list: HeaderList = new Array(n / STRIDE);
-  for (let i = 0, j = 0; i < n; i += STRIDE, j++) list[j] = [str.slice(fields[i], fields[i + 1]), str.slice(fields[i + 2], fields[i + 3])];
+  for (let i = 0, j = 0; i < n; i += STRIDE, j++) {
+    const pos = fields[i];
+    const le = fields[i + 1];
+    const colon = str.indexOf(':', pos);
+    const vs = valueStart(str, colon + 1, le);
+    list[j] = [str.slice(pos, nameEnd(str, pos, colon)), str.slice(vs, valueEnd(str, vs, le))];
+  }
   return list;
+}
+
+/** End of the field name that starts at `pos` and ends at `colon`, before any whitespace. */
+function nameEnd(str: string, pos: number, colon: number): number {
+  let ne = colon;
+  while (ne > pos && (str.charCodeAt(ne - 1) === SP || str.charCodeAt(ne - 1) === HT)) ne--;
+  return ne;
+}
+
+/** Start of the field value after the colon (`from`), past leading whitespace, within the line ending at `le`. */
+function valueStart(str: string, from: number, le: number): number {
+  while (from < le && (str.charCodeAt(from) === SP || str.charCodeAt(from) === HT)) from++;
+  return from;
+}
+
+/** End of the field value starting at `vs` in the line ending at `le`, before trailing whitespace. */
+function valueEnd(str: string, vs: number, le: number): number {
+  let ve = le;
+  while (ve > vs && (str.charCodeAt(ve - 1) === SP || str.charCodeAt(ve - 1) === HT)) ve--;
+  return ve;
 }
 
 /**
@@ -140,31 +169,23 @@ export class HeadParser {
         } else if (this.fieldCount >= maxFields) {
           this.tooMany = true;
         } else {
-          let ne = colon;
-          while (ne > pos && (str.charCodeAt(ne - 1) === SP || str.charCodeAt(ne - 1) === HT)) ne--;
+          const ne = nameEnd(str, pos, colon);
           if (ne !== colon) this.nameWhitespace++;
-          let vs = colon + 1;
-          let ve = le;
-          while (vs < ve && (str.charCodeAt(vs) === SP || str.charCodeAt(vs) === HT)) vs++;
-          while (ve > vs && (str.charCodeAt(ve - 1) === SP || str.charCodeAt(ve - 1) === HT)) ve--;
           const k = this.fieldCount++ * STRIDE;
           offs[k] = pos;
-          offs[k + 1] = ne;
-          offs[k + 2] = vs;
-          offs[k + 3] = ve;
-          if (this.list !== null) this.list.push([str.slice(pos, ne), str.slice(vs, ve)]);
-          this.noteField(str, pos, ne, vs, ve);
+          offs[k + 1] = le;
+          const kind = fieldKind(str, pos, ne - pos);
+          if (this.list !== null || kind !== 0) {
+            const vs = valueStart(str, colon + 1, le);
+            const value = str.slice(vs, valueEnd(str, vs, le));
+            if (this.list !== null) this.list.push([str.slice(pos, ne), value]);
+            if (kind !== 0) this.note(kind, value, false);
+          }
         }
       }
       pos = nl + 1;
     }
     return n;
-  }
-
-  /** Records the fields that drive framing, host and decoding, reading the name in place. */
-  private noteField(str: string, ns: number, ne: number, vs: number, ve: number): void {
-    const kind = fieldKind(str, ns, ne - ns);
-    if (kind !== 0) this.note(kind, str.slice(vs, ve), false);
   }
 
   /** Records a field of {@link fieldKind} `kind` with `value`. `refold` re-notes a field extended by obs-fold. */
@@ -220,7 +241,6 @@ function sameLower(str: string, at: number, lower: string): boolean {
 
 /** `str[s..e)` without leading and trailing spaces and tabs. */
 function trimOws(str: string, s: number, e: number): string {
-  while (s < e && (str.charCodeAt(s) === SP || str.charCodeAt(s) === HT)) s++;
-  while (e > s && (str.charCodeAt(e - 1) === SP || str.charCodeAt(e - 1) === HT)) e--;
-  return str.slice(s, e);
+  const vs = valueStart(str, s, e);
+  return str.slice(vs, valueEnd(str, vs, e));
 }

@@ -161,7 +161,7 @@ export class HttpSession implements StreamConsumer, SessionHooks {
     this.stats.tunnels++;
     this.emit(ex);
     while (this.live.length > 0) this.emit(this.live[0]);
-    if (ex.method === 'CONNECT' && ex.status !== 101) {
+    if (ex.tx.method === 'CONNECT' && ex.tx.status !== 101) {
       // the tunnel is a new HTTP session inside the connection: its exchanges are numbered from 0 again
       this.emitted = 0;
       this.p0.enterTunnel();

@@ -102,6 +102,8 @@ const CARRY_KEEP = 4096;
 const EMPTY = Buffer.alloc(0);
 /** The trailers of every body without any (shared, frozen: bodies are read-only to analyzers). */
 const NO_TRAILERS = Object.freeze([]) as unknown as HeaderList;
+/** The content codings of every body that was not decoded (shared and frozen, as NO_TRAILERS). */
+const NO_CODINGS = Object.freeze([]) as unknown as string[];
 
 /** Parser of one direction. Created by the session; `dir` is the stream direction it reads. */
 export class MessageParser {
@@ -510,7 +512,7 @@ export class MessageParser {
         this.applyRequestLine(ex);
         this.s.stats.requests++;
       }
-      ex.requestBytes += this.msgBytes;
+      ex.tx.requestBytes += this.msgBytes;
       ex.reqEndTs = this.lastTs;
       ex.reqDone = true;
       this.msgBytes = 0;
@@ -523,7 +525,7 @@ export class MessageParser {
       ex.hasResponse = true;
       if (line !== null && isStatusLine(line, line.length)) this.applyStatusLine(line, line.length, ex);
       if (ex.respFinalStartTs < 0) ex.respFinalStartTs = this.msgStartTs;
-      ex.responseBytes += this.msgBytes;
+      ex.tx.responseBytes += this.msgBytes;
       ex.respEndTs = this.lastTs;
       ex.respDone = true;
       this.msgBytes = 0;
@@ -554,11 +556,10 @@ export class MessageParser {
     const ex = this.s.openRequest(this.msgStartTs);
     this.ex = ex;
     this.applyRequestLine(ex);
-    ex.reqHead = hp.str;
-    ex.reqList = hp.builtList;
-    ex.reqFields = ex.reqList === null ? hp.takeFields() : null;
-    if (ex.host === '' && hp.host !== null) ex.host = normalizeHost(hp.host);
-    ex.switchRequested = ex.method === 'CONNECT' || hp.upgrade;
+    const reqList = hp.builtList;
+    ex.tx.setRequestHead(hp.str, reqList === null ? hp.takeFields() : null, reqList);
+    if (ex.tx.host === '' && hp.host !== null) ex.tx.host = normalizeHost(hp.host);
+    ex.switchRequested = ex.tx.method === 'CONNECT' || hp.upgrade;
     this.s.stats.requests++;
     this.headWeirds(ex);
     if (hp.tooMany) {
@@ -589,21 +590,20 @@ export class MessageParser {
     if (status < 200 && status !== 101) {
       this.s.stats.interimResponses++;
       if (status === 100) ex.flags |= TxFlag.Continue100;
-      ex.status = null;
-      ex.reason = '';
-      ex.responseBytes += this.msgBytes;
+      ex.tx.status = null;
+      ex.tx.reason = '';
+      ex.tx.responseBytes += this.msgBytes;
       this.msgBytes = 0;
       this.state = S_IDLE;
       return;
     }
     this.s.stats.responses++;
     ex.hasResponse = true;
-    ex.respHead = hp.str;
-    ex.respList = hp.builtList;
-    ex.respFields = ex.respList === null ? hp.takeFields() : null;
+    const respList = hp.builtList;
+    ex.tx.setResponseHead(hp.str, respList === null ? hp.takeFields() : null, respList);
     ex.respFinalStartTs = this.msgStartTs;
-    if (status === 101 || (ex.method === 'CONNECT' && status < 300)) {
-      ex.responseBytes += this.msgBytes;
+    if (status === 101 || (ex.tx.method === 'CONNECT' && status < 300)) {
+      ex.tx.responseBytes += this.msgBytes;
       ex.respEndTs = this.lastTs;
       this.ex = null;
       this.s.tunnel(ex);
@@ -614,7 +614,7 @@ export class MessageParser {
       this.finishMessage();
       this.enterResync(true);
     } else {
-      this.frame(ex, true, ex.method === 'HEAD' || status === 204 || status === 304);
+      this.frame(ex, true, ex.tx.method === 'HEAD' || status === 204 || status === 304);
     }
     if (ex.switchRequested) {
       ex.switchRequested = false;
@@ -683,14 +683,14 @@ export class MessageParser {
     this.bodyKind = BODY_NONE;
     this.inTrailers = false;
     if (this.role === Role.Request) {
-      ex.requestBody = body;
-      ex.requestBytes += this.msgBytes;
+      ex.tx.requestBody = body;
+      ex.tx.requestBytes += this.msgBytes;
       ex.reqEndTs = this.lastTs;
       ex.reqDone = true;
       this.state = ex.switchRequested ? S_HOLD : S_IDLE;
     } else {
-      ex.responseBody = body;
-      ex.responseBytes += this.msgBytes;
+      ex.tx.responseBody = body;
+      ex.tx.responseBytes += this.msgBytes;
       ex.respEndTs = this.lastTs;
       ex.respDone = true;
       this.state = S_IDLE;
@@ -724,7 +724,7 @@ export class MessageParser {
         return new LazyDecodedBody(raw, codings, wire, this.chunked, trailers, this.decodeReport);
       }
     }
-    return { data: raw, wireLength: wire, contentEncoding: [], chunked: this.chunked, trailers };
+    return { data: raw, wireLength: wire, contentEncoding: NO_CODINGS, chunked: this.chunked, trailers };
   }
 
 
@@ -954,23 +954,23 @@ export class MessageParser {
 
   private applyRequestLine(ex: Exchange): void {
     ex.hasRequest = true;
-    ex.method = this.rlMethod;
-    ex.uri = this.rlTarget;
-    ex.httpVersion = this.rlVersion;
+    ex.tx.method = this.rlMethod;
+    ex.tx.uri = this.rlTarget;
+    ex.tx.httpVersion = this.rlVersion;
     const t = this.target;
     splitTarget(this.rlMethod, this.rlTarget, t);
-    ex.path = t.path;
-    ex.query = t.query;
-    if (t.host !== null) ex.host = t.host;
+    ex.tx.path = t.path;
+    ex.tx.query = t.query;
+    if (t.host !== null) ex.tx.host = t.host;
     if (this.rlTarget.indexOf(' ') >= 0) ex.flags |= TxFlag.Malformed;
   }
 
   /** Fills status and reason from the checked status line `line[0..n)`; returns the status. */
   private applyStatusLine(line: string, n: number, ex: Exchange): number {
     const status = (line.charCodeAt(9) - 48) * 100 + (line.charCodeAt(10) - 48) * 10 + (line.charCodeAt(11) - 48);
-    ex.status = status;
-    ex.reason = n > 13 ? line.slice(13, n) : '';
-    if (!ex.hasRequest) ex.httpVersion = line.slice(0, 8);
+    ex.tx.status = status;
+    ex.tx.reason = n > 13 ? line.slice(13, n) : '';
+    if (!ex.hasRequest) ex.tx.httpVersion = line.slice(0, 8);
     return status;
   }
 

@@ -6,6 +6,9 @@
 import type { HeaderList, HttpBody, Transaction } from '../transaction.types.ts';
 import { buildHeaderList } from './head.parser.ts';
 
+/** Placeholder VLAN list of a record not emitted yet (shared: emission sets the connection's list). */
+const NO_VLANS = Object.freeze([]) as unknown as number[];
+
 /** One emitted transaction; behaves as a plain {@link Transaction} (headers are accessors, `toJSON` gives all fields). */
 export class TransactionRecord implements Transaction {
   flowId = 0;
@@ -18,7 +21,7 @@ export class TransactionRecord implements Transaction {
   clientPort = 0;
   serverIp = '';
   serverPort = 0;
-  vlans: number[] = [];
+  vlans: number[] = NO_VLANS;
   method = '';
   uri = '';
   path = '';

@@ -37,6 +37,8 @@ export interface CaptureReadOptions {
 
 const DEFAULT_CHUNK = 4 << 20;
 const DEFAULT_MAX_RECORD = 64 << 20;
+/** Room kept in front of a read-ahead chunk for the unparsed tail of the previous one (a larger tail is joined by copy). */
+const READ_AHEAD_RESERVE = 256 << 10;
 
 const PCAP_MAGIC_US = 0xa1b2c3d4;
 const PCAP_MAGIC_NS = 0xa1b23c4d;
@@ -107,6 +109,8 @@ export class CaptureFileReader {
   private fatal = false;
 
   private buf: Buffer = Buffer.alloc(0);
+  /** Buffer the read-ahead fills while `buf` is parsed (the two swap). */
+  private spare: Buffer = Buffer.alloc(0);
   private start = 0;
   private end = 0;
   private filePos = 0;
@@ -205,8 +209,14 @@ export class CaptureFileReader {
     if (!this.fh) await this.open();
     try {
       while (!this.stopped && !this.fatal) {
+        // Read ahead: the next chunk is read (on the thread pool) while this one is parsed.
+        const ahead = this.eof || this.end - this.start < this.need ? null : await this.readAhead();
         if (this.fmt === 'pcap') this.parsePcap(sink);
         else this.parsePcapng(sink);
+        if (ahead !== null) {
+          await this.joinReadAhead(ahead);
+          continue;
+        }
         if (this.stopped || this.fatal) break;
         if (this.eof) {
           if (this.start < this.end) this.err('capture_truncated_record');
@@ -222,6 +232,55 @@ export class CaptureFileReader {
 
   private err(reason: string): void {
     this.st.errors[reason] = (this.st.errors[reason] ?? 0) + 1;
+  }
+
+  /**
+   * Starts reading the next chunk into the spare buffer, after {@link READ_AHEAD_RESERVE} bytes kept free for the
+   * unparsed tail of the current one. Resolves once the read is issued (after `beforeRead`), with the read itself.
+   */
+  private async readAhead(): Promise<{ read: Promise<number> }> {
+    if (this.beforeRead !== undefined) await this.beforeRead();
+    const size = READ_AHEAD_RESERVE + this.chunkSize;
+    if (this.spare.length < size) this.spare = Buffer.allocUnsafe(size);
+    const read = this.fh!.read(this.spare, READ_AHEAD_RESERVE, this.chunkSize, this.filePos).then((r) => r.bytesRead);
+    read.catch(() => undefined);
+    return { read };
+  }
+
+  /** Waits for the read-ahead and puts the unparsed tail of the current buffer in front of the bytes it read. */
+  private async joinReadAhead(ahead: { read: Promise<number> }): Promise<void> {
+    let n: number;
+    try {
+      n = await ahead.read;
+    } catch (_err) {
+      this.err('capture_read_error');
+      this.fatal = true;
+      return;
+    }
+    if (this.stopped || this.fatal) return;
+    if (n === 0) {
+      this.eof = true;
+      return;
+    }
+    const left = this.end - this.start;
+    const spare = this.spare;
+    if (left <= READ_AHEAD_RESERVE) {
+      this.buf.copy(spare, READ_AHEAD_RESERVE - left, this.start, this.end);
+      this.spare = this.buf;
+      this.buf = spare;
+      this.start = READ_AHEAD_RESERVE - left;
+      this.end = READ_AHEAD_RESERVE + n;
+    } else {
+      const joined = Buffer.allocUnsafe(left + n);
+      this.buf.copy(joined, 0, this.start, this.end);
+      spare.copy(joined, left, READ_AHEAD_RESERVE, READ_AHEAD_RESERVE + n);
+      this.buf = joined;
+      this.start = 0;
+      this.end = left + n;
+    }
+    this.filePos += n;
+    if (this.totalBytes > 0 && this.filePos >= this.totalBytes) this.eof = true;
+    if (this.onProgress) this.onProgress(this.filePos, this.totalBytes);
   }
 
   /** Reads more bytes after `end` (one read call); sets `eof` when the file has no more. */
