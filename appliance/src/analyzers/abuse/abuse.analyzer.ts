@@ -15,7 +15,7 @@ import { newActor, type ActorState } from './actor.state.ts';
 import { observeAutomation } from './automation.detector.ts';
 import { AccountLoginTracker, observeLogin } from './login-abuse.detector.ts';
 import { TemplateIdSpace, observeObjectAccess, observeSensitiveVolume, templateWindow } from './object-access.detector.ts';
-import { objectRef } from './path.ids.ts';
+import { lastParamSegment, objectRef, objectRefAt, type ObjectRef } from './path.ids.ts';
 import { learnJsonIds, type IdFilter } from './id.filter.ts';
 import { RateBaseline } from './rate.baseline.ts';
 
@@ -28,6 +28,19 @@ export interface AbuseStats {
   baselinesOverflow: number;
 }
 
+/**
+ * One endpoint template as the analyzer keeps it: its canonical name (shared by every actor's map, so each template's
+ * text is stored once and map look-ups compare by reference), rate baseline, and where its object id sits.
+ */
+interface TemplateEntry {
+  name: string;
+  baseline: RateBaseline;
+  /** Path segment of the last `{param}`, -1 when none. */
+  segIndex: number;
+  /** The reference of a call on this template that addresses no object. */
+  noId: ObjectRef;
+}
+
 /** Runs the abuse detectors on every call. */
 export class AbuseAnalyzer implements Analyzer {
   readonly id = 'abuse';
@@ -36,8 +49,7 @@ export class AbuseAnalyzer implements Analyzer {
   private readonly identities: GenerationalCache<string, ActorState>;
   private readonly idSpace: TemplateIdSpace;
   private readonly actorBaseline = new RateBaseline();
-  /** Per template: its canonical name (shared by every actor's map, so each template's text is stored once) and baseline. */
-  private readonly templateBaselines = new Map<string, { name: string; baseline: RateBaseline }>();
+  private readonly templateEntries = new Map<string, TemplateEntry>();
   private baselinesOverflow = 0;
   private readonly found: Detection[] = [];
   private readonly accounts: AccountLoginTracker;
@@ -59,15 +71,15 @@ export class AbuseAnalyzer implements Analyzer {
     return a;
   }
 
-  private templateBaseline(template: string): { name: string; baseline: RateBaseline } | null {
-    let b = this.templateBaselines.get(template);
+  private templateEntry(template: string): TemplateEntry | null {
+    let b = this.templateEntries.get(template);
     if (b === undefined) {
-      if (this.templateBaselines.size >= this.settings.caps.baselines) {
+      if (this.templateEntries.size >= this.settings.caps.baselines) {
         this.baselinesOverflow++;
         return null;
       }
-      b = { name: template, baseline: new RateBaseline() };
-      this.templateBaselines.set(template, b);
+      b = { name: template, baseline: new RateBaseline(), segIndex: lastParamSegment(template), noId: { template, id: '', numeric: false } };
+      this.templateEntries.set(template, b);
     }
     return b;
   }
@@ -103,10 +115,18 @@ export class AbuseAnalyzer implements Analyzer {
       this.accounts.observe(tx.clientIp, login, ts, out);
     }
 
-    const ref = objectRef(tx.path, call.endpoint?.template);
+    const endpointTemplate = call.endpoint?.template ?? '';
+    let ref: ObjectRef;
+    let tpl: TemplateEntry | null;
+    if (endpointTemplate !== '') {
+      tpl = this.templateEntry(endpointTemplate);
+      ref = tpl !== null ? objectRefAt(tx.path, tpl.name, tpl.segIndex, tpl.noId) : objectRef(tx.path, endpointTemplate);
+    } else {
+      ref = objectRef(tx.path, undefined);
+      tpl = this.templateEntry(ref.template);
+    }
     const bucketUs = s.rate.bucketSec * 1e6;
     const alpha = s.rate.baselineAlpha;
-    const tpl = this.templateBaseline(ref.template);
     const tplBaseline = tpl?.baseline ?? null;
     const template = tpl?.name ?? ref.template;
     let responseRecords = 0;
@@ -117,8 +137,10 @@ export class AbuseAnalyzer implements Analyzer {
     // given ids there); it gets state of its own once it is used from a second client (distributed abuse).
     let trackIdentity = false;
     if (idActor !== null) {
-      if (idActor.homeIp === '') idActor.homeIp = tx.clientIp;
-      else if (!idActor.multiIp && idActor.homeIp !== tx.clientIp) idActor.multiIp = true;
+      if (idActor.homeIp === '') {
+        idActor.homeIp = tx.clientIp;
+        idActor.homeActor = ipActor;
+      } else if (!idActor.multiIp && idActor.homeActor !== ipActor && idActor.homeIp !== tx.clientIp) idActor.multiIp = true;
       trackIdentity = idActor.multiIp;
     }
     const given = idActor?.learnedIds ?? null;

@@ -88,9 +88,11 @@ export interface AutomationState {
 export interface ActorState {
   key: string;
   login: LoginWindow | null;
-  templates: Map<string, TemplateWindow>;
-  /** Templates called once so far, with the time of that call (a window opens on the second call). */
-  firstCalls: Map<string, number>;
+  /**
+   * Per template: its window, or while the template was called once only, the time of that call (a window opens on
+   * the second call).
+   */
+  templates: Map<string, TemplateWindow | number>;
   /** Templates not tracked because the actor had the maximum. */
   templatesOverflow: number;
   rate: RateBucket;
@@ -101,6 +103,8 @@ export interface ActorState {
   learnedIds: IdFilter | null;
   /** Identities only: the first client IP it was used from, and whether it has been used from another one since. */
   homeIp: string;
+  /** The client actor of `homeIp` when first seen (a reference compare spares most string compares). */
+  homeActor: ActorState | null;
   multiIp: boolean;
 }
 
@@ -110,7 +114,6 @@ export function newActor(key: string): ActorState {
     key,
     login: null,
     templates: new Map(),
-    firstCalls: new Map(),
     templatesOverflow: 0,
     rate: new RateBucket(),
     sensitiveStart: -1,
@@ -118,6 +121,7 @@ export function newActor(key: string): ActorState {
     automation: null,
     learnedIds: key.startsWith('id:') ? new IdFilter() : null,
     homeIp: '',
+    homeActor: null,
     multiIp: false,
   };
 }

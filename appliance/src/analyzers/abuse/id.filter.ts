@@ -30,28 +30,31 @@ export function hashString(s: string): number {
   return h >>> 0;
 }
 
-/** A Bloom filter with three probes derived from one 32-bit hash. */
+/** A Bloom filter with three probes derived from one 32-bit hash; its 1 KiB of bits is allocated on the first add. */
 export class IdFilter {
-  private readonly bits = new Uint32Array(ID_FILTER_BITS >>> 5);
+  private bits: Uint32Array | null = null;
   /** Ids added (with repeats). */
   added = 0;
 
   /** Adds an id by its hash. */
   addHash(h: number): void {
+    const bits = (this.bits ??= new Uint32Array(ID_FILTER_BITS >>> 5));
     const h2 = (Math.imul(h, 0x9e3779b1) >>> 0) | 1;
     for (let k = 0; k < 3; k++) {
       const bit = (h + k * h2) & MASK;
-      this.bits[bit >>> 5] |= 1 << (bit & 31);
+      bits[bit >>> 5] |= 1 << (bit & 31);
     }
     this.added++;
   }
 
   /** Whether an id with this hash may have been added. */
   hasHash(h: number): boolean {
+    const bits = this.bits;
+    if (bits === null) return false;
     const h2 = (Math.imul(h, 0x9e3779b1) >>> 0) | 1;
     for (let k = 0; k < 3; k++) {
       const bit = (h + k * h2) & MASK;
-      if ((this.bits[bit >>> 5] & (1 << (bit & 31))) === 0) return false;
+      if ((bits[bit >>> 5] & (1 << (bit & 31))) === 0) return false;
     }
     return true;
   }

@@ -58,20 +58,23 @@ export function pageValue(query: string): string {
  * first call (its status and id are not kept).
  */
 export function templateWindow(actor: ActorState, template: string, ts: number, s: AbuseSettings): TemplateWindow | null {
-  let w = actor.templates.get(template);
-  if (w === undefined) {
-    const first = actor.firstCalls.get(template);
-    if (first === undefined) {
-      if (actor.firstCalls.size + actor.templates.size >= s.caps.templatesPerActor) actor.templatesOverflow++;
-      else actor.firstCalls.set(template, ts);
-      return null;
-    }
-    actor.firstCalls.delete(template);
+  const v = actor.templates.get(template);
+  let w: TemplateWindow;
+  if (v === undefined) {
+    if (actor.templates.size >= s.caps.templatesPerActor) actor.templatesOverflow++;
+    else actor.templates.set(template, ts);
+    return null;
+  }
+  if (typeof v === 'number') {
+    const first = v;
     w = new TemplateWindow(first);
     if (ts - first < s.windowSec * 1e6 && ts >= first) w.calls = 1;
     else w.winStart = ts;
     actor.templates.set(template, w);
-  } else if (ts - w.winStart >= s.windowSec * 1e6 || ts < w.winStart) w.resetWindow(ts);
+    return w;
+  }
+  w = v;
+  if (ts - w.winStart >= s.windowSec * 1e6 || ts < w.winStart) w.resetWindow(ts);
   return w;
 }
 
