@@ -41,6 +41,9 @@ interface TemplateEntry {
   noId: ObjectRef;
 }
 
+/** Distinct user agents kept for reference compares (others are compared by value). */
+const AGENT_NAMES_CAP = 4096;
+
 /** Runs the abuse detectors on every call. */
 export class AbuseAnalyzer implements Analyzer {
   readonly id = 'abuse';
@@ -53,6 +56,8 @@ export class AbuseAnalyzer implements Analyzer {
   private baselinesOverflow = 0;
   private readonly found: Detection[] = [];
   private readonly accounts: AccountLoginTracker;
+  /** User agents by value (bounded), so the per-client "same agent as the last call" check compares references. */
+  private readonly agentNames = new Map<string, string>();
 
   constructor(settings: AbuseSettingsInput = {}) {
     this.settings = resolveAbuseSettings(settings);
@@ -173,11 +178,18 @@ export class AbuseAnalyzer implements Analyzer {
     const hs = tx.requestHeaders;
     for (let i = 0; i < hs.length; i++) {
       if (headerIs(hs[i][0], 'user-agent')) {
-        ua = hs[i][1];
+        ua = this.agentName(hs[i][1]);
         break;
       }
     }
     observeAutomation(ipActor, ua, hs, ts, s, out);
+  }
+
+  private agentName(ua: string): string {
+    const known = this.agentNames.get(ua);
+    if (known !== undefined) return known;
+    if (this.agentNames.size < AGENT_NAMES_CAP) this.agentNames.set(ua, ua);
+    return ua;
   }
 
   private checkRate(actor: ActorState, count: number, baseline: RateBaseline, scope: string, out: Detection[], bucket: { anomalous: boolean }): void {
