@@ -68,9 +68,13 @@ export class TemplateWindow extends RateBucket {
   }
 }
 
-/** Automation-fingerprint state of one client. */
+/**
+ * Automation-fingerprint state of one client, kept in the actor's own object (one memory access less per call);
+ * `autoOpen` is false until the first call opens a window.
+ */
 export interface AutomationState {
-  start: number;
+  autoOpen: boolean;
+  autoStart: number;
   lastTs: number;
   /** Welford accumulators of inter-call gaps (µs). */
   gaps: number;
@@ -85,7 +89,7 @@ export interface AutomationState {
 }
 
 /** All state of one actor. */
-export interface ActorState {
+export interface ActorState extends AutomationState {
   key: string;
   login: LoginWindow | null;
   /**
@@ -98,7 +102,6 @@ export interface ActorState {
   rate: RateBucket;
   sensitiveStart: number;
   sensitiveRecords: number;
-  automation: AutomationState | null;
   /** Ids given to this identity in responses (identities only; a Bloom filter of fixed size). */
   learnedIds: IdFilter | null;
   /** Identities only: the first client IP it was used from, and whether it has been used from another one since. */
@@ -118,7 +121,17 @@ export function newActor(key: string): ActorState {
     rate: new RateBucket(),
     sensitiveStart: -1,
     sensitiveRecords: 0,
-    automation: null,
+    autoOpen: false,
+    autoStart: 0,
+    lastTs: -1,
+    gaps: 0,
+    gapMean: 0,
+    gapM2: 0,
+    lastAgent: '\u0000',
+    agentIsBot: '',
+    agents: null,
+    headerOrders: null,
+    firstOrder: '',
     learnedIds: key.startsWith('id:') ? new IdFilter() : null,
     homeIp: '',
     homeActor: null,
