@@ -194,9 +194,8 @@ export class AbuseAnalyzer implements Analyzer {
 
   private checkRate(actor: ActorState, count: number, baseline: RateBaseline, scope: string, out: Detection[], bucket: { anomalous: boolean }): void {
     const r = this.settings.rate;
-    if (count < r.minCallsPerBucket) return;
+    if (count < r.minCallsPerBucket || count <= baseline.limit(r)) return;
     const t = baseline.threshold(r);
-    if (count <= t.limit) return;
     bucket.anomalous = true;
     out.push({
       type: 'rate_anomaly',
