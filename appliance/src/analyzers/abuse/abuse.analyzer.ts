@@ -54,6 +54,7 @@ export class AbuseAnalyzer implements Analyzer {
   private readonly actorBaseline = new RateBaseline();
   private readonly templateEntries = new Map<string, TemplateEntry>();
   private baselinesOverflow = 0;
+  private actorSerial = 0;
   private readonly found: Detection[] = [];
   private readonly accounts: AccountLoginTracker;
   /** User agents by value (bounded), so the per-client "same agent as the last call" check compares references. */
@@ -70,7 +71,7 @@ export class AbuseAnalyzer implements Analyzer {
   private actor(cache: GenerationalCache<string, ActorState>, name: string, prefix: 'ip:' | 'id:'): ActorState {
     let a = cache.get(name);
     if (a === undefined) {
-      a = newActor(prefix + name);
+      a = newActor(prefix + name, this.actorSerial++);
       cache.set(name, a);
     }
     return a;
@@ -144,8 +145,8 @@ export class AbuseAnalyzer implements Analyzer {
     if (idActor !== null) {
       if (idActor.homeIp === '') {
         idActor.homeIp = tx.clientIp;
-        idActor.homeActor = ipActor;
-      } else if (!idActor.multiIp && idActor.homeActor !== ipActor && idActor.homeIp !== tx.clientIp) idActor.multiIp = true;
+        idActor.homeSerial = ipActor.serial;
+      } else if (!idActor.multiIp && idActor.homeSerial !== ipActor.serial && idActor.homeIp !== tx.clientIp) idActor.multiIp = true;
       trackIdentity = idActor.multiIp;
     }
     const given = idActor?.learnedIds ?? null;

@@ -91,6 +91,8 @@ export interface AutomationState {
 /** All state of one actor. */
 export interface ActorState extends AutomationState {
   key: string;
+  /** Unique per actor object created by one analyzer (an actor re-created after eviction gets a new one). */
+  serial: number;
   login: LoginWindow | null;
   /**
    * Per template: its window, or while the template was called once only, the time of that call (a window opens on
@@ -106,15 +108,19 @@ export interface ActorState extends AutomationState {
   learnedIds: IdFilter | null;
   /** Identities only: the first client IP it was used from, and whether it has been used from another one since. */
   homeIp: string;
-  /** The client actor of `homeIp` when first seen (a reference compare spares most string compares). */
-  homeActor: ActorState | null;
+  /**
+   * The serial of `homeIp`'s client actor when first seen (a number compare spares most string compares; no
+   * reference, so an evicted client actor is not kept alive); -1 until then.
+   */
+  homeSerial: number;
   multiIp: boolean;
 }
 
 /** A fresh actor state. */
-export function newActor(key: string): ActorState {
+export function newActor(key: string, serial: number): ActorState {
   return {
     key,
+    serial,
     login: null,
     templates: new Map(),
     templatesOverflow: 0,
@@ -134,7 +140,7 @@ export function newActor(key: string): ActorState {
     firstOrder: '',
     learnedIds: key.startsWith('id:') ? new IdFilter() : null,
     homeIp: '',
-    homeActor: null,
+    homeSerial: -1,
     multiIp: false,
   };
 }
