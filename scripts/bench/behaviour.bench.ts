@@ -138,7 +138,7 @@ function touch(tx: Transaction): number {
 
 /** CPU seconds of one replay of `calls` through `analyzers`. */
 function timeSet(calls: RecordedCall[], analyzers: Analyzer[]): number {
-  const txs = calls.map((c) => ({ ...c.tx }));
+  const txs = calls.map((c) => ({ ...c.tx, requestHeaders: c.tx.requestHeaders, responseHeaders: c.tx.responseHeaders }));
   collectGarbage();
   const n = analyzers.length;
   let touched = 0;

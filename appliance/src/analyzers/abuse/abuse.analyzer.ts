@@ -15,7 +15,7 @@ import { newActor, type ActorState } from './actor.state.ts';
 import { observeAutomation } from './automation.detector.ts';
 import { AccountLoginTracker, observeLogin } from './login-abuse.detector.ts';
 import { TemplateIdSpace, observeObjectAccess, observeSensitiveVolume, templateWindow } from './object-access.detector.ts';
-import { objectRef } from './path.ids.ts';
+import { lastParamSegment, objectRef, objectRefAt, type ObjectRef } from './path.ids.ts';
 import { learnJsonIds, type IdFilter } from './id.filter.ts';
 import { RateBaseline } from './rate.baseline.ts';
 
@@ -28,6 +28,22 @@ export interface AbuseStats {
   baselinesOverflow: number;
 }
 
+/**
+ * One endpoint template as the analyzer keeps it: its canonical name (shared by every actor's map, so each template's
+ * text is stored once and map look-ups compare by reference), rate baseline, and where its object id sits.
+ */
+interface TemplateEntry {
+  name: string;
+  baseline: RateBaseline;
+  /** Path segment of the last `{param}`, -1 when none. */
+  segIndex: number;
+  /** The reference of a call on this template that addresses no object. */
+  noId: ObjectRef;
+}
+
+/** Distinct user agents kept for reference compares (others are compared by value). */
+const AGENT_NAMES_CAP = 4096;
+
 /** Runs the abuse detectors on every call. */
 export class AbuseAnalyzer implements Analyzer {
   readonly id = 'abuse';
@@ -36,11 +52,13 @@ export class AbuseAnalyzer implements Analyzer {
   private readonly identities: GenerationalCache<string, ActorState>;
   private readonly idSpace: TemplateIdSpace;
   private readonly actorBaseline = new RateBaseline();
-  /** Per template: its canonical name (shared by every actor's map, so each template's text is stored once) and baseline. */
-  private readonly templateBaselines = new Map<string, { name: string; baseline: RateBaseline }>();
+  private readonly templateEntries = new Map<string, TemplateEntry>();
   private baselinesOverflow = 0;
+  private actorSerial = 0;
   private readonly found: Detection[] = [];
   private readonly accounts: AccountLoginTracker;
+  /** User agents by value (bounded), so the per-client "same agent as the last call" check compares references. */
+  private readonly agentNames = new Map<string, string>();
 
   constructor(settings: AbuseSettingsInput = {}) {
     this.settings = resolveAbuseSettings(settings);
@@ -53,21 +71,21 @@ export class AbuseAnalyzer implements Analyzer {
   private actor(cache: GenerationalCache<string, ActorState>, name: string, prefix: 'ip:' | 'id:'): ActorState {
     let a = cache.get(name);
     if (a === undefined) {
-      a = newActor(prefix + name);
+      a = newActor(prefix + name, this.actorSerial++);
       cache.set(name, a);
     }
     return a;
   }
 
-  private templateBaseline(template: string): { name: string; baseline: RateBaseline } | null {
-    let b = this.templateBaselines.get(template);
+  private templateEntry(template: string): TemplateEntry | null {
+    let b = this.templateEntries.get(template);
     if (b === undefined) {
-      if (this.templateBaselines.size >= this.settings.caps.baselines) {
+      if (this.templateEntries.size >= this.settings.caps.baselines) {
         this.baselinesOverflow++;
         return null;
       }
-      b = { name: template, baseline: new RateBaseline() };
-      this.templateBaselines.set(template, b);
+      b = { name: template, baseline: new RateBaseline(), segIndex: lastParamSegment(template), noId: { template, id: '', numeric: false } };
+      this.templateEntries.set(template, b);
     }
     return b;
   }
@@ -103,10 +121,18 @@ export class AbuseAnalyzer implements Analyzer {
       this.accounts.observe(tx.clientIp, login, ts, out);
     }
 
-    const ref = objectRef(tx.path, call.endpoint?.template);
+    const endpointTemplate = call.endpoint?.template ?? '';
+    let ref: ObjectRef;
+    let tpl: TemplateEntry | null;
+    if (endpointTemplate !== '') {
+      tpl = this.templateEntry(endpointTemplate);
+      ref = tpl !== null ? objectRefAt(tx.path, tpl.name, tpl.segIndex, tpl.noId) : objectRef(tx.path, endpointTemplate);
+    } else {
+      ref = objectRef(tx.path, undefined);
+      tpl = this.templateEntry(ref.template);
+    }
     const bucketUs = s.rate.bucketSec * 1e6;
     const alpha = s.rate.baselineAlpha;
-    const tpl = this.templateBaseline(ref.template);
     const tplBaseline = tpl?.baseline ?? null;
     const template = tpl?.name ?? ref.template;
     let responseRecords = 0;
@@ -117,8 +143,10 @@ export class AbuseAnalyzer implements Analyzer {
     // given ids there); it gets state of its own once it is used from a second client (distributed abuse).
     let trackIdentity = false;
     if (idActor !== null) {
-      if (idActor.homeIp === '') idActor.homeIp = tx.clientIp;
-      else if (!idActor.multiIp && idActor.homeIp !== tx.clientIp) idActor.multiIp = true;
+      if (idActor.homeIp === '') {
+        idActor.homeIp = tx.clientIp;
+        idActor.homeSerial = ipActor.serial;
+      } else if (!idActor.multiIp && idActor.homeSerial !== ipActor.serial && idActor.homeIp !== tx.clientIp) idActor.multiIp = true;
       trackIdentity = idActor.multiIp;
     }
     const given = idActor?.learnedIds ?? null;
@@ -151,18 +179,24 @@ export class AbuseAnalyzer implements Analyzer {
     const hs = tx.requestHeaders;
     for (let i = 0; i < hs.length; i++) {
       if (headerIs(hs[i][0], 'user-agent')) {
-        ua = hs[i][1];
+        ua = this.agentName(hs[i][1]);
         break;
       }
     }
     observeAutomation(ipActor, ua, hs, ts, s, out);
   }
 
+  private agentName(ua: string): string {
+    const known = this.agentNames.get(ua);
+    if (known !== undefined) return known;
+    if (this.agentNames.size < AGENT_NAMES_CAP) this.agentNames.set(ua, ua);
+    return ua;
+  }
+
   private checkRate(actor: ActorState, count: number, baseline: RateBaseline, scope: string, out: Detection[], bucket: { anomalous: boolean }): void {
     const r = this.settings.rate;
-    if (count < r.minCallsPerBucket) return;
+    if (count < r.minCallsPerBucket || count <= baseline.limit(r)) return;
     const t = baseline.threshold(r);
-    if (count <= t.limit) return;
     bucket.anomalous = true;
     out.push({
       type: 'rate_anomaly',

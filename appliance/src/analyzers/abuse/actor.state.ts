@@ -68,9 +68,13 @@ export class TemplateWindow extends RateBucket {
   }
 }
 
-/** Automation-fingerprint state of one client. */
+/**
+ * Automation-fingerprint state of one client, kept in the actor's own object (one memory access less per call);
+ * `autoOpen` is false until the first call opens a window.
+ */
 export interface AutomationState {
-  start: number;
+  autoOpen: boolean;
+  autoStart: number;
   lastTs: number;
   /** Welford accumulators of inter-call gaps (µs). */
   gaps: number;
@@ -85,39 +89,58 @@ export interface AutomationState {
 }
 
 /** All state of one actor. */
-export interface ActorState {
+export interface ActorState extends AutomationState {
   key: string;
+  /** Unique per actor object created by one analyzer (an actor re-created after eviction gets a new one). */
+  serial: number;
   login: LoginWindow | null;
-  templates: Map<string, TemplateWindow>;
-  /** Templates called once so far, with the time of that call (a window opens on the second call). */
-  firstCalls: Map<string, number>;
+  /**
+   * Per template: its window, or while the template was called once only, the time of that call (a window opens on
+   * the second call).
+   */
+  templates: Map<string, TemplateWindow | number>;
   /** Templates not tracked because the actor had the maximum. */
   templatesOverflow: number;
   rate: RateBucket;
   sensitiveStart: number;
   sensitiveRecords: number;
-  automation: AutomationState | null;
   /** Ids given to this identity in responses (identities only; a Bloom filter of fixed size). */
   learnedIds: IdFilter | null;
   /** Identities only: the first client IP it was used from, and whether it has been used from another one since. */
   homeIp: string;
+  /**
+   * The serial of `homeIp`'s client actor when first seen (a number compare spares most string compares; no
+   * reference, so an evicted client actor is not kept alive); -1 until then.
+   */
+  homeSerial: number;
   multiIp: boolean;
 }
 
 /** A fresh actor state. */
-export function newActor(key: string): ActorState {
+export function newActor(key: string, serial: number): ActorState {
   return {
     key,
+    serial,
     login: null,
     templates: new Map(),
-    firstCalls: new Map(),
     templatesOverflow: 0,
     rate: new RateBucket(),
     sensitiveStart: -1,
     sensitiveRecords: 0,
-    automation: null,
+    autoOpen: false,
+    autoStart: 0,
+    lastTs: -1,
+    gaps: 0,
+    gapMean: 0,
+    gapM2: 0,
+    lastAgent: '\u0000',
+    agentIsBot: '',
+    agents: null,
+    headerOrders: null,
+    firstOrder: '',
     learnedIds: key.startsWith('id:') ? new IdFilter() : null,
     homeIp: '',
+    homeSerial: -1,
     multiIp: false,
   };
 }

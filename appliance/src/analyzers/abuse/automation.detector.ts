@@ -17,18 +17,25 @@ export function headerOrder(headers: HeaderList): string {
   return out;
 }
 
-function newState(ts: number): AutomationState {
-  return { start: ts, lastTs: -1, gaps: 0, gapMean: 0, gapM2: 0, lastAgent: '\u0000', agentIsBot: '', agents: null, headerOrders: null, firstOrder: '' };
+function openWindow(st: AutomationState, ts: number): void {
+  st.autoOpen = true;
+  st.autoStart = ts;
+  st.lastTs = -1;
+  st.gaps = 0;
+  st.gapMean = 0;
+  st.gapM2 = 0;
+  st.lastAgent = '\u0000';
+  st.agentIsBot = '';
+  st.agents = null;
+  st.headerOrders = null;
+  st.firstOrder = '';
 }
 
 /** Counts one call of a client and pushes `automation` when a fingerprint holds. */
 export function observeAutomation(actor: ActorState, userAgent: string, headers: HeaderList, ts: number, s: AbuseSettings, out: Detection[]): void {
   const a = s.automation;
-  let st = actor.automation;
-  if (st === null || ts - st.start >= s.windowSec * 1e6 || ts < st.start) {
-    st = newState(ts);
-    actor.automation = st;
-  }
+  const st = actor;
+  if (!st.autoOpen || ts - st.autoStart >= s.windowSec * 1e6 || ts < st.autoStart) openWindow(st, ts);
   if (st.lastTs >= 0 && ts >= st.lastTs) {
     const gap = ts - st.lastTs;
     st.gaps++;

@@ -30,28 +30,31 @@ export function hashString(s: string): number {
   return h >>> 0;
 }
 
-/** A Bloom filter with three probes derived from one 32-bit hash. */
+/** A Bloom filter with three probes derived from one 32-bit hash; its 1 KiB of bits is allocated on the first add. */
 export class IdFilter {
-  private readonly bits = new Uint32Array(ID_FILTER_BITS >>> 5);
+  private bits: Uint32Array | null = null;
   /** Ids added (with repeats). */
   added = 0;
 
   /** Adds an id by its hash. */
   addHash(h: number): void {
+    const bits = (this.bits ??= new Uint32Array(ID_FILTER_BITS >>> 5));
     const h2 = (Math.imul(h, 0x9e3779b1) >>> 0) | 1;
     for (let k = 0; k < 3; k++) {
       const bit = (h + k * h2) & MASK;
-      this.bits[bit >>> 5] |= 1 << (bit & 31);
+      bits[bit >>> 5] |= 1 << (bit & 31);
     }
     this.added++;
   }
 
   /** Whether an id with this hash may have been added. */
   hasHash(h: number): boolean {
+    const bits = this.bits;
+    if (bits === null) return false;
     const h2 = (Math.imul(h, 0x9e3779b1) >>> 0) | 1;
     for (let k = 0; k < 3; k++) {
       const bit = (h + k * h2) & MASK;
-      if ((this.bits[bit >>> 5] & (1 << (bit & 31))) === 0) return false;
+      if ((bits[bit >>> 5] & (1 << (bit & 31))) === 0) return false;
     }
     return true;
   }
@@ -67,21 +70,27 @@ export class IdFilter {
   }
 }
 
-const NEEDLE_LOWER = Buffer.from('id":', 'latin1');
-const NEEDLE_UPPER = Buffer.from('Id":', 'latin1');
+/** The common tail of `id":` and `Id":` keys: one pass over the body finds both. */
+const NEEDLE = Buffer.from('d":', 'latin1');
 
 function isIdByte(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 45 || c === 95;
 }
 
-function scanNeedle(body: Uint8Array & { indexOf(n: Uint8Array, from: number): number }, end: number, needle: Buffer, max: number, filter: IdFilter): number {
+/**
+ * Adds to `filter` every id value of `"id"`, `"…_id"` and `"…Id"` keys in the first `limit` bytes of `body`, at most
+ * `max` (in body order).
+ */
+export function learnJsonIds(body: Buffer, limit: number, filter: IdFilter, max = 4096): number {
+  const end = Math.min(body.length, limit);
   let found = 0;
-  let at = body.indexOf(needle, 0);
-  while (at >= 0 && at < end && found < max) {
-    const keyStart = at - 1;
+  let at = body.indexOf(NEEDLE, 1);
+  // `at` is the `d` of the key's `d":`; the key starts at `at - 1` (`i` or `I`).
+  while (at >= 0 && at - 1 < end && found < max) {
+    const k = body[at - 1];
     // The key must be `"id"` or end in `Id"`/`_id"` preceded by letters (e.g. "orderId", "account_id").
-    const ok = needle === NEEDLE_UPPER || (keyStart >= 0 && (body[keyStart] === 34 || body[keyStart] === 95));
-    let i = at + 4;
+    const ok = k === 73 || (k === 105 && at >= 2 && (body[at - 2] === 34 || body[at - 2] === 95));
+    let i = at + 3;
     while (i < end && (body[i] === 32 || body[i] === 9)) i++;
     if (ok && i < end) {
       const quoted = body[i] === 34;
@@ -93,14 +102,7 @@ function scanNeedle(body: Uint8Array & { indexOf(n: Uint8Array, from: number): n
         found++;
       }
     }
-    at = body.indexOf(needle, at + 4);
+    at = body.indexOf(NEEDLE, at + 3);
   }
   return found;
-}
-
-/** Adds to `filter` every id value of `"id"`, `"…_id"` and `"…Id"` keys in the first `limit` bytes of `body`. */
-export function learnJsonIds(body: Buffer, limit: number, filter: IdFilter, max = 4096): number {
-  const end = Math.min(body.length, limit);
-  const n = scanNeedle(body, end, NEEDLE_LOWER, max, filter);
-  return n + scanNeedle(body, end, NEEDLE_UPPER, max - n, filter);
 }

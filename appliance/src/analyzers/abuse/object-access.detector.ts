@@ -42,13 +42,49 @@ export class TemplateIdSpace {
   }
 }
 
-const PAGE_PARAM = /(?:^|&)(?:page|pageno|page_no|pagenum|pagenumber|pageindex|offset|start|skip|from|cursor|p)=([^&]{1,64})/i;
+/** Query parameter names that carry a page or offset, by length (compared without regard to ASCII case). */
+const PAGE_PARAMS_BY_LENGTH: readonly (readonly string[])[] = (() => {
+  const names = ['page', 'pageno', 'page_no', 'pagenum', 'pagenumber', 'pageindex', 'offset', 'start', 'skip', 'from', 'cursor', 'p'];
+  const out: string[][] = [];
+  for (const n of names) (out[n.length] ??= []).push(n);
+  return out;
+})();
 
-/** The page/offset value of a query string, or ''. */
+/** Longest page value kept (longer values are cut). */
+const MAX_PAGE_VALUE = 64;
+
+/** True when `s` holds `lower` (ASCII lower case) at `at`, ignoring ASCII case. */
+function nameAt(s: string, at: number, lower: string): boolean {
+  for (let j = 0; j < lower.length; j++) {
+    let c = s.charCodeAt(at + j);
+    if (c >= 65 && c <= 90) c |= 0x20;
+    if (c !== lower.charCodeAt(j)) return false;
+  }
+  return true;
+}
+
+/**
+ * The page/offset value of a query string, or '': the value (cut to 64 characters) of the first non-empty
+ * `page`, `offset`, `cursor`, … parameter (name in any ASCII case).
+ */
 export function pageValue(query: string): string {
-  if (query.length === 0) return '';
-  const m = PAGE_PARAM.exec(query);
-  return m === null ? '' : m[1];
+  const n = query.length;
+  let i = 0;
+  while (i < n) {
+    let amp = query.indexOf('&', i);
+    if (amp < 0) amp = n;
+    const eq = query.indexOf('=', i);
+    if (eq >= 0 && eq < amp && amp > eq + 1) {
+      const names = PAGE_PARAMS_BY_LENGTH[eq - i];
+      if (names !== undefined) {
+        for (let k = 0; k < names.length; k++) {
+          if (nameAt(query, i, names[k])) return query.slice(eq + 1, Math.min(amp, eq + 1 + MAX_PAGE_VALUE));
+        }
+      }
+    }
+    i = amp + 1;
+  }
+  return '';
 }
 
 /**
@@ -58,20 +94,23 @@ export function pageValue(query: string): string {
  * first call (its status and id are not kept).
  */
 export function templateWindow(actor: ActorState, template: string, ts: number, s: AbuseSettings): TemplateWindow | null {
-  let w = actor.templates.get(template);
-  if (w === undefined) {
-    const first = actor.firstCalls.get(template);
-    if (first === undefined) {
-      if (actor.firstCalls.size + actor.templates.size >= s.caps.templatesPerActor) actor.templatesOverflow++;
-      else actor.firstCalls.set(template, ts);
-      return null;
-    }
-    actor.firstCalls.delete(template);
+  const v = actor.templates.get(template);
+  let w: TemplateWindow;
+  if (v === undefined) {
+    if (actor.templates.size >= s.caps.templatesPerActor) actor.templatesOverflow++;
+    else actor.templates.set(template, ts);
+    return null;
+  }
+  if (typeof v === 'number') {
+    const first = v;
     w = new TemplateWindow(first);
     if (ts - first < s.windowSec * 1e6 && ts >= first) w.calls = 1;
     else w.winStart = ts;
     actor.templates.set(template, w);
-  } else if (ts - w.winStart >= s.windowSec * 1e6 || ts < w.winStart) w.resetWindow(ts);
+    return w;
+  }
+  w = v;
+  if (ts - w.winStart >= s.windowSec * 1e6 || ts < w.winStart) w.resetWindow(ts);
   return w;
 }
 

@@ -52,25 +52,37 @@ export function looksLikeId(seg: string): boolean {
 
 const NO_ID: ObjectRef = Object.freeze({ template: '/', id: '', numeric: false }) as ObjectRef;
 
+/** The path segment index of a template's last `{param}` (segments counted by `/`), or -1 when it has none. */
+export function lastParamSegment(template: string): number {
+  const lastParam = template.lastIndexOf('{');
+  if (lastParam < 0) return -1;
+  let segIndex = 0;
+  for (let i = 0; i < lastParam; i++) if (template.charCodeAt(i) === 47) segIndex++;
+  return segIndex;
+}
+
+/**
+ * The object reference of `path` under `template`, whose last parameter is path segment `segIndex`
+ * ({@link lastParamSegment}); `noId` is returned when the path addresses no object (callers may share one).
+ */
+export function objectRefAt(path: string, template: string, segIndex: number, noId: ObjectRef = { template, id: '', numeric: false }): ObjectRef {
+  if (segIndex < 0) return noId;
+  let pos = 0;
+  for (let k = 0; k < segIndex && pos >= 0; k++) pos = path.indexOf('/', pos) + 1 || -1;
+  if (pos <= 0 && segIndex > 0) return noId;
+  let end = path.indexOf('/', pos);
+  if (end < 0) end = path.length;
+  if (end === pos || end - pos > MAX_ID_LENGTH) return noId;
+  const id = path.slice(pos, end);
+  return { template, id, numeric: isDigits(id) };
+}
+
 /**
  * The object reference of a call. With a template, the id is the path segment under the last `{param}`; without
  * one, id-like segments are replaced by `{id}` to form a template (the path itself when it has none).
  */
 export function objectRef(path: string, template: string | undefined): ObjectRef {
-  if (template !== undefined && template !== '') {
-    const lastParam = template.lastIndexOf('{');
-    if (lastParam < 0) return { template, id: '', numeric: false };
-    let segIndex = 0;
-    for (let i = 0; i < lastParam; i++) if (template.charCodeAt(i) === 47) segIndex++;
-    let pos = 0;
-    for (let k = 0; k < segIndex && pos >= 0; k++) pos = path.indexOf('/', pos) + 1 || -1;
-    if (pos <= 0 && segIndex > 0) return { template, id: '', numeric: false };
-    let end = path.indexOf('/', pos);
-    if (end < 0) end = path.length;
-    if (end === pos || end - pos > MAX_ID_LENGTH) return { template, id: '', numeric: false };
-    const id = path.slice(pos, end);
-    return { template, id, numeric: isDigits(id) };
-  }
+  if (template !== undefined && template !== '') return objectRefAt(path, template, lastParamSegment(template));
   const n = Math.min(path.length, 2048);
   if (n === 0) return NO_ID;
   // First pass: find id-like segments without allocating; most paths have one at most.

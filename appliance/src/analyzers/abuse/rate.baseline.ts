@@ -11,6 +11,9 @@ export class RateBaseline {
   variance = 0;
   /** Buckets learned. */
   samples = 0;
+  /** {@link limit} as of `limitSamples` learned buckets (recomputed after a bucket is learned, not per call). */
+  private cachedLimit = 0;
+  private limitSamples = -1;
 
   /** Learns one completed bucket count. */
   learn(count: number, alpha: number): void {
@@ -26,14 +29,22 @@ export class RateBaseline {
     this.samples++;
   }
 
+  /** Calls per bucket above which a bucket is anomalous (the limit of {@link threshold}, cached between learned buckets). */
+  limit(s: RateSettings): number {
+    if (this.limitSamples !== this.samples) {
+      this.cachedLimit = this.samples < s.minBaselineBuckets ? s.minCallsPerBucket * s.coldFactor : Math.max(s.minCallsPerBucket, this.mean + s.zScore * Math.sqrt(Math.max(this.variance, 0)));
+      this.limitSamples = this.samples;
+    }
+    return this.cachedLimit;
+  }
+
   /** Calls per bucket above which a bucket is anomalous, with the reason in words. */
   threshold(s: RateSettings): { limit: number; basis: string } {
+    const limit = this.limit(s);
     if (this.samples < s.minBaselineBuckets) {
-      return { limit: s.minCallsPerBucket * s.coldFactor, basis: `baseline still learning (${this.samples}/${s.minBaselineBuckets} buckets), cold limit ${s.minCallsPerBucket * s.coldFactor}` };
+      return { limit, basis: `baseline still learning (${this.samples}/${s.minBaselineBuckets} buckets), cold limit ${limit}` };
     }
     const sd = Math.sqrt(Math.max(this.variance, 0));
-    const learned = this.mean + s.zScore * sd;
-    const limit = Math.max(s.minCallsPerBucket, learned);
     return { limit, basis: `learned mean ${this.mean.toFixed(1)} ± ${sd.toFixed(1)} per ${s.bucketSec}s over ${this.samples} buckets, limit ${Math.ceil(limit)}` };
   }
 }

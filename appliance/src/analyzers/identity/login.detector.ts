@@ -140,7 +140,7 @@ const answered = new WeakMap<Transaction, LoginAttempt | null>();
  * (abuse, exposure) parse its body once.
  */
 export function detectLoginOnce(tx: Transaction, scheme?: AuthScheme): LoginAttempt | null {
-  if (!mayBeLogin(tx)) return detectLogin(tx, scheme);
+  if (!mayBeLogin(tx)) return authorizationLogin(tx, scheme);
   const known = answered.get(tx);
   if (known !== undefined) return known;
   const login = detectLogin(tx, scheme);
@@ -160,6 +160,17 @@ function authorizationOf(tx: Transaction): string | undefined {
  * identity analyzer's `scheme` is given, the Authorization header is only read for `basic` and `digest`.
  */
 export function detectLogin(tx: Transaction, scheme?: AuthScheme): LoginAttempt | null {
+  const viaHeader = authorizationLogin(tx, scheme);
+  if (viaHeader !== null) return viaHeader;
+  if (!mayBeLogin(tx)) return null;
+  const f = loginFields(tx);
+  if (f === null || f.password === null) return null;
+  const o = loginOutcome(tx);
+  return { kind: 'form', username: f.username, passwordFp: fingerprint(`pw:${f.password}`), outcome: o.outcome, reason: o.reason };
+}
+
+/** The Basic or Digest login attempt of a call's Authorization header, or null (the header part of {@link detectLogin}). */
+function authorizationLogin(tx: Transaction, scheme?: AuthScheme): LoginAttempt | null {
   const auth = scheme === undefined || scheme === 'basic' || scheme === 'digest' ? authorizationOf(tx) : undefined;
   if (auth !== undefined) {
     const t = auth.trimStart();
@@ -176,9 +187,5 @@ export function detectLogin(tx: Transaction, scheme?: AuthScheme): LoginAttempt 
       return { kind: 'digest', username: m !== null ? cleanName(m[1]) : '', passwordFp: '', outcome: o.outcome, reason: o.reason };
     }
   }
-  if (!mayBeLogin(tx)) return null;
-  const f = loginFields(tx);
-  if (f === null || f.password === null) return null;
-  const o = loginOutcome(tx);
-  return { kind: 'form', username: f.username, passwordFp: fingerprint(`pw:${f.password}`), outcome: o.outcome, reason: o.reason };
+  return null;
 }
