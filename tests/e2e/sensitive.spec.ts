@@ -59,6 +59,41 @@ test('sensitive-data page, endpoint charts and samples, call log by endpoint; ho
   await expect(page.getByTestId('sens-type')).toHaveCount(api.types.length);
   await page.getByTestId('sens-show-unseen').uncheck();
 
+  // level editing (admin): cancelled at the confirmation, then set to L2 and back to the default, each stored and audited
+  const mobileRow = page.locator('[data-testid="sens-type"][data-type="cn_mobile"]');
+  const mobileLevel = async (): Promise<{ level: number; edited: boolean }> => {
+    const r = (await (await page.request.get('/api/v1/sensitive/types')).json()) as { types: Array<{ typeId: string; level: number; edited: boolean }> };
+    const x = r.types.find((y) => y.typeId === 'cn_mobile')!;
+    return { level: x.level, edited: x.edited };
+  };
+  expect(await mobileLevel()).toEqual({ level: 3, edited: false });
+  await mobileRow.getByTestId('sens-level-edit').click();
+  await mobileRow.getByTestId('sens-level-select').selectOption('2');
+  await mobileRow.getByTestId('sens-level-save').click();
+  await expect(mobileRow.getByTestId('sens-level-confirm')).toContainText('L2 internal');
+  await mobileRow.getByTestId('sens-level-no').click();
+  await expect(mobileRow.getByTestId('sens-level-confirm')).toHaveCount(0);
+  expect(await mobileLevel()).toEqual({ level: 3, edited: false });
+  await mobileRow.getByTestId('sens-level-edit').click();
+  await mobileRow.getByTestId('sens-level-select').selectOption('2');
+  await mobileRow.getByTestId('sens-level-save').click();
+  await mobileRow.getByTestId('sens-level-yes').click();
+  await expect(mobileRow.getByTestId('sens-level')).toHaveText('L2 internal');
+  await expect(mobileRow.getByTestId('sens-level-cell')).toContainText('changed from L3');
+  expect(await mobileLevel()).toEqual({ level: 2, edited: true });
+  await page.reload();
+  await expect(mobileRow.getByTestId('sens-level')).toHaveText('L2 internal');
+  await page.screenshot({ path: `${SHOTS}/sensitive-level-edited.png`, fullPage: true });
+  await mobileRow.getByTestId('sens-level-reset').click();
+  await expect(mobileRow.getByTestId('sens-level-confirm')).toContainText('L3 sensitive');
+  await mobileRow.getByTestId('sens-level-yes').click();
+  await expect(mobileRow.getByTestId('sens-level')).toHaveText('L3 sensitive');
+  await expect(mobileRow.getByTestId('sens-level-reset')).toHaveCount(0);
+  expect(await mobileLevel()).toEqual({ level: 3, edited: false });
+  const audit = (await (await page.request.get('/api/v1/audit')).json()) as { entries: Array<{ action: string; target: string }> };
+  const levelEntries = audit.entries.filter((e) => e.target === 'sensitive_type:cn_mobile').map((e) => e.action);
+  expect(levelEntries).toEqual(expect.arrayContaining(['sensitive.level_set', 'sensitive.level_reset']));
+
   // one type: its endpoints (the hostile path as text) and its clients, as the API counts them
   await idRow.getByRole('link').first().click();
   await expect(page).toHaveURL(/\/sensitive\?range=all&type=cn_id_card$/);

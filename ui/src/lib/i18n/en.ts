@@ -693,6 +693,15 @@ export const en = {
   'ep.samples': "Masked samples",
   'ep.samplesHelp': "The newest calls of this endpoint; sensitive values were masked before they were stored.",
   'ep.chartLabel': "Chart with {points} points",
+  'sens.levelEdit': "Change",
+  'sens.levelEditFor': "Change the level of {type}",
+  'sens.levelReset': "Back to default",
+  'sens.levelPick': "New level of {type}",
+  'sens.levelSave': "Apply…",
+  'sens.levelCancel': "Cancel",
+  'sens.levelConfirmSet': "Set {type} to {level}? Every page, report and policy uses the new level at once.",
+  'sens.levelConfirmReset': "Put {type} back to its default level, {level}?",
+  'sens.levelYes': "Confirm",
 } as const;
 
 /** A key of the UI catalogue. */

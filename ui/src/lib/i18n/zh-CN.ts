@@ -694,4 +694,13 @@ export const zhCN: Record<MessageKey, string> = {
   'ep.samples': "脱敏样本",
   'ep.samplesHelp': "该接口最新的调用；敏感值在存储前已脱敏。",
   'ep.chartLabel': "包含 {points} 个数据点的图表",
+  'sens.levelEdit': "修改",
+  'sens.levelEditFor': "修改 {type} 的级别",
+  'sens.levelReset': "恢复默认",
+  'sens.levelPick': "{type} 的新级别",
+  'sens.levelSave': "应用…",
+  'sens.levelCancel': "取消",
+  'sens.levelConfirmSet': "将 {type} 设为 {level}？所有页面、报告和策略立即使用新级别。",
+  'sens.levelConfirmReset': "将 {type} 恢复为默认级别 {level}？",
+  'sens.levelYes': "确认",
 };
