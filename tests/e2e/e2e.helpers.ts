@@ -41,3 +41,8 @@ export async function uploadCapture(page: Page, path: string): Promise<void> {
   await done;
   await expect(page.getByTestId('endpoints')).toBeVisible({ timeout: 30_000 });
 }
+
+/** The signed-in session's CSRF token (for writes through `page.request`). */
+export async function csrf(page: Page): Promise<string> {
+  return ((await (await page.request.get('/api/v1/auth/me')).json()) as { csrfToken: string }).csrfToken;
+}
