@@ -107,6 +107,14 @@ test('sensitive-data page, endpoint charts and samples, call log by endpoint; ho
   await expect(page.getByTestId('sens-client').filter({ hasText: '10.9.0.5' })).toContainText('8');
   await expect(page.getByTestId('sens-client').filter({ hasText: '10.9.0.6' })).toContainText('3');
 
+  // the fields carrying the ID number (query and JSON response on the hostile endpoint), as the API stores them
+  const typeFields = (await (await page.request.get('/api/v1/sensitive/types/cn_id_card/endpoints')).json()) as { endpoints: Array<{ host: string; fields: Array<{ typeId: string; field: string; location: string }> }> };
+  const idFields = typeFields.endpoints.flatMap((e) => e.fields.filter((f) => f.typeId === 'cn_id_card').map((f) => ({ ...f, host: e.host })));
+  expect(idFields.filter((f) => f.host === HOST).map((f) => f.location)).toEqual(expect.arrayContaining(['query', 'json']));
+  await expect(page.getByTestId('sens-field')).toHaveCount(Math.min(100, idFields.length));
+  await expect(page.getByTestId('sens-fields').getByTestId('sens-field').filter({ hasText: 'request · query' }).first()).toContainText('idCard');
+  await expect(page.getByTestId('sens-fields')).toContainText('onerror');
+
   // top clients by records received (the analysed capture's clients)
   const clients = (await (await page.request.get('/api/v1/clients')).json()) as { clients: Array<{ ip: string; sensitiveRecords: number }> };
   const top = clients.clients.filter((c) => c.sensitiveRecords > 0).sort((a, b) => b.sensitiveRecords - a.sensitiveRecords);
@@ -136,6 +144,7 @@ test('sensitive-data page, endpoint charts and samples, call log by endpoint; ho
   await expect(page.getByTestId('endpoint-calls')).not.toContainText(ID_CARD);
   await expect(page.getByTestId('endpoint-calls')).toContainText('cn_id_card');
   await expect(page.getByTestId('endpoint-sensitive').getByRole('link', { name: 'cn_id_card' })).toBeVisible();
+  await expect(page.getByTestId('endpoint-sensitive-fields').getByTestId('sens-field').filter({ hasText: 'cn_id_card' }).first()).toContainText('idCard');
   await page.screenshot({ path: `${SHOTS}/endpoint-charts.png`, fullPage: true });
   await page.getByTestId('open-call-log').click();
   await expect(page).toHaveURL(/\/calls\?host=pii.example&template=[^&]+&method=GET$/);
