@@ -774,6 +774,8 @@ export const en = {
   'sens.loc.xml': "XML",
   'sens.loc.body': "body",
   'ep.sensitiveFields': "Fields carrying sensitive data",
+  'calls.csv': "Export CSV",
+  'calls.csvHelp': "Downloads the calls matching the filters as CSV, newest first, at most 100,000.",
 } as const;
 
 /** A key of the UI catalogue. */

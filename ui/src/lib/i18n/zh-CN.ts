@@ -775,4 +775,6 @@ export const zhCN: Record<MessageKey, string> = {
   'sens.loc.xml': "XML",
   'sens.loc.body': "正文",
   'ep.sensitiveFields': "携带敏感数据的字段",
+  'calls.csv': "导出 CSV",
+  'calls.csvHelp': "以 CSV 下载符合筛选条件的调用，最新的在前，最多 100,000 条。",
 };
