@@ -3,7 +3,7 @@
 // buckets filled.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { callLogLink, fieldRows, levelKey, shownType, topRecordClients, typeLabel, visibleTypes, type SensitiveFieldEndpoint, type SensitiveSummary, type SensitiveType } from '../../../ui/src/components/sensitive/sensitive.view.ts';
+import { callLogLink, endpointsByLevel, fieldRows, levelKey, shownType, topRecordClients, typeLabel, visibleTypes, type SensitiveFieldEndpoint, type SensitiveSummary, type SensitiveType } from '../../../ui/src/components/sensitive/sensitive.view.ts';
 import { chartSpan, endpointSeries } from '../../../ui/src/components/inventory/endpoint.charts.ts';
 import { filtersFromQuery } from '../../../ui/src/lib/calls/calls.query.ts';
 
@@ -68,4 +68,13 @@ test('fields carrying a type: of one type or one endpoint, most values first, bo
   assert.deepEqual(fieldRows(eps, { endpoint: { host: 'a.example', method: 'GET', path: '/u/{id}' } }).map((r) => r.field), ['idCard', 'mobile']);
   assert.deepEqual(fieldRows(eps, { endpoint: { host: 'a.example', method: 'POST', path: '/u/{id}' } }), []);
   assert.equal(fieldRows(eps, { limit: 2 }).length, 2);
+});
+
+test('sensitive endpoints are counted by their label, highest level first, every level listed', () => {
+  assert.deepEqual(endpointsByLevel([{ level: 4 }, { level: 2 }, { level: 4 }]), [
+    { level: 4, count: 2 },
+    { level: 3, count: 0 },
+    { level: 2, count: 1 },
+    { level: 1, count: 0 },
+  ]);
 });

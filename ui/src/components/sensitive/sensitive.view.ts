@@ -86,3 +86,9 @@ export function fieldRows(endpoints: readonly SensitiveFieldEndpoint[], opts: { 
   rows.sort((a, b) => b.hits - a.hits || a.host.localeCompare(b.host) || a.path.localeCompare(b.path) || a.field.localeCompare(b.field));
   return rows.slice(0, opts.limit ?? 200);
 }
+
+/** Endpoints carrying sensitive data counted by their label (the highest level they carry), L4 first. */
+export function endpointsByLevel(endpoints: readonly Pick<SensitiveFieldEndpoint, 'level'>[]): Array<{ level: 1 | 2 | 3 | 4; count: number }> {
+  const levels = [4, 3, 2, 1] as const;
+  return levels.map((level) => ({ level, count: endpoints.filter((e) => e.level === level).length }));
+}

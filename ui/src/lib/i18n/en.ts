@@ -776,6 +776,8 @@ export const en = {
   'ep.sensitiveFields': "Fields carrying sensitive data",
   'calls.csv': "Export CSV",
   'calls.csvHelp': "Downloads the calls matching the filters as CSV, newest first, at most 100,000.",
+  'ov.sensitiveEndpoints': "Sensitive endpoints",
+  'ov.sensitiveInventory': "Endpoints with sensitive data in the inventory",
 } as const;
 
 /** A key of the UI catalogue. */

@@ -777,4 +777,6 @@ export const zhCN: Record<MessageKey, string> = {
   'ep.sensitiveFields': "携带敏感数据的字段",
   'calls.csv': "导出 CSV",
   'calls.csvHelp': "以 CSV 下载符合筛选条件的调用，最新的在前，最多 100,000 条。",
+  'ov.sensitiveEndpoints': "敏感接口",
+  'ov.sensitiveInventory': "资产清单中携带敏感数据的接口",
 };
