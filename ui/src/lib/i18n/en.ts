@@ -778,6 +778,18 @@ export const en = {
   'calls.csvHelp': "Downloads the calls matching the filters as CSV, newest first, at most 100,000.",
   'ov.sensitiveEndpoints': "Sensitive endpoints",
   'ov.sensitiveInventory': "Endpoints with sensitive data in the inventory",
+  'users.title': "Users and roles",
+  'users.role': "Role",
+  'users.status': "Status",
+  'users.role.admin': "administrator",
+  'users.role.analyst': "analyst",
+  'users.role.viewer': "viewer",
+  'users.locked': "locked after failed sign-ins",
+  'users.active': "active",
+  'users.rolesHelp': "Viewers see every page; analysts also upload captures, change findings and the inventory; administrators also change settings, policies and users.",
+  'users.add': "Add a user",
+  'users.addButton': "Add user",
+  'users.created': "{user} can now sign in as {role}.",
 } as const;
 
 /** A key of the UI catalogue. */
