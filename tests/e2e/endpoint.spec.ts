@@ -6,7 +6,7 @@ import { test, expect, type Page } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import { ScenarioBuilder } from '../../scripts/traffic/scenario.builder.ts';
 import { writeScenarioCapture } from '../../scripts/traffic/scenario.catalog.ts';
-import { SHOTS, csrf, signIn, uploadCapture } from './e2e.helpers.ts';
+import { SHOTS, countDialogs, csrf, signIn, uploadCapture } from './e2e.helpers.ts';
 
 const HOST = 'shop.example';
 const HOSTILE_FIELD = '<img src=x onerror=window.__xss=21>';
@@ -47,11 +47,7 @@ async function api<T>(page: Page, path: string, params?: Record<string, string>)
 
 test('endpoint page: risk breakdown, body schemas, pin / unpin / split / dissolve, change history; hostile strings as text', async ({ page }) => {
   test.setTimeout(90_000);
-  let dialogs = 0;
-  page.on('dialog', (d) => {
-    dialogs++;
-    void d.dismiss();
-  });
+  const dialogs = countDialogs(page);
   await signIn(page);
   await uploadCapture(page, shopCapture());
 
@@ -144,5 +140,5 @@ test('endpoint page: risk breakdown, body schemas, pin / unpin / split / dissolv
 
   expect(await page.evaluate(() => (globalThis as unknown as { __xss?: number }).__xss)).toBeUndefined();
   expect(await page.locator('#app svg, #app iframe, #app img[src="x"], #app script').count()).toBe(0);
-  expect(dialogs).toBe(0);
+  expect(dialogs()).toBe(0);
 });

@@ -6,7 +6,7 @@ import { test, expect } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import { ScenarioBuilder } from '../../scripts/traffic/scenario.builder.ts';
 import { writeScenarioCapture } from '../../scripts/traffic/scenario.catalog.ts';
-import { SHOTS, signIn, uploadCapture } from './e2e.helpers.ts';
+import { SHOTS, countDialogs, signIn, uploadCapture } from './e2e.helpers.ts';
 
 const HOST = 'pii.example';
 const PATH = '/api/<img src=x onerror=window.__xss=11>/customers';
@@ -37,11 +37,7 @@ interface Summary { types: Array<{ type: string; calls: number; level: number | 
 
 test('sensitive-data page, endpoint charts and samples, call log by endpoint; hostile strings as text', async ({ page }) => {
   test.setTimeout(90_000);
-  let dialogs = 0;
-  page.on('dialog', (d) => {
-    dialogs++;
-    void d.dismiss();
-  });
+  const dialogs = countDialogs(page);
   await signIn(page);
   await uploadCapture(page, piiCapture());
 
@@ -163,5 +159,5 @@ test('sensitive-data page, endpoint charts and samples, call log by endpoint; ho
 
   expect(await page.evaluate(() => (globalThis as unknown as { __xss?: number }).__xss)).toBeUndefined();
   expect(await page.locator('#app svg, #app iframe, #app img[src="x"], #app script, #app b').count()).toBe(0);
-  expect(dialogs).toBe(0);
+  expect(dialogs()).toBe(0);
 });

@@ -4,6 +4,7 @@
 import type { MessageKey } from '../../lib/i18n/en.ts';
 import type { SensitiveCallsView, SensitiveTypeView } from '../../../../appliance/src/services/calls.views.ts';
 import type { SensitiveEndpointView } from '../../../../appliance/src/services/sensitive.service.ts';
+import type { FieldExposureRow } from '../../../../appliance/src/store/sqlite/sensitive.repository.ts';
 import { DEFAULT_FILTERS, filtersToQuery, type RangePreset } from '../../lib/calls/calls.query.ts';
 
 /** One type as `GET /calls/sensitive` returns it. */
@@ -57,18 +58,8 @@ export function topRecordClients(clients: readonly ReportClient[], n: number): R
 /** An endpoint with its fields carrying sensitive types, as `GET /sensitive/types/:id/endpoints` returns it. */
 export type SensitiveFieldEndpoint = SensitiveEndpointView;
 
-/** One field carrying a type on one endpoint. */
-export interface FieldRow {
-  host: string;
-  method: string;
-  path: string;
-  direction: 'request' | 'response';
-  location: string;
-  field: string;
-  typeId: string;
-  hits: number;
-  lastSeenUs: number;
-}
+/** One field carrying a type on one endpoint (a stored field exposure row). */
+export type FieldRow = Omit<FieldExposureRow, 'firstSeenUs'>;
 
 /**
  * The fields of the given endpoints as rows (of one type when given, of an endpoint when given), most values first,
