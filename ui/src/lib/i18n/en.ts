@@ -790,6 +790,20 @@ export const en = {
   'users.add': "Add a user",
   'users.addButton': "Add user",
   'users.created': "{user} can now sign in as {role}.",
+  'tls.title': "HTTPS certificate",
+  'tls.subject': "Subject",
+  'tls.issuer': "Issuer",
+  'tls.selfSigned': "self-signed",
+  'tls.names': "Names",
+  'tls.valid': "Valid",
+  'tls.fingerprint': "SHA-256 fingerprint",
+  'tls.replace': "Replace the certificate",
+  'tls.help': "A PEM certificate (its chain may follow it in the same file) and its unencrypted PEM private key. The appliance checks that they match and uses them at once, without a restart.",
+  'tls.certFile': "Certificate (PEM)",
+  'tls.keyFile': "Private key (PEM)",
+  'tls.replaceButton': "Replace certificate…",
+  'tls.confirm': "Replace the HTTPS certificate? Browsers will see the new certificate on their next connection.",
+  'tls.done': "The new certificate is in use.",
 } as const;
 
 /** A key of the UI catalogue. */
