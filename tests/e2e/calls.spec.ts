@@ -1,12 +1,13 @@
 // The call log in a real browser, after the wizard spec's xss-payloads upload: more captures are uploaded, the
 // overview's totals are checked against the API, then the table is paged with "load more" (rows equal to the API's), searched by text, filtered by status with the filters
-// in the URL (a reload keeps them), and every hostile string from the traffic stays text: no script runs, no element
+// in the URL (a reload keeps them) and downloaded as CSV, and every hostile string from the traffic stays text: no script runs, no element
 // is injected.
 import { test, expect } from '@playwright/test';
+import { readFileSync } from 'node:fs';
 import { SHOTS, generatedCapture, signIn, uploadCapture } from './e2e.helpers.ts';
 
 interface CallsPage {
-  calls: Array<{ id: number; uri: string; status: number | null }>;
+  calls: Array<{ id: number; uri: string; status: number | null; time: string }>;
   next: string | null;
 }
 
@@ -66,6 +67,14 @@ test('the call log pages, searches and filters calls and shows hostile strings a
   expect(errors.calls.length).toBeGreaterThan(0);
   await expect(rows).toHaveCount(errors.calls.length);
   for (const s of await page.getByTestId('call-status').allTextContents()) expect(s).toMatch(/^4\d\d$/);
+  // the filtered calls as CSV: as many rows as the API has 4xx calls, the newest first
+  const download = page.waitForEvent('download');
+  await page.getByTestId('calls-csv').click();
+  const csv = readFileSync(await (await download).path(), 'utf8').trim().split('\r\n');
+  const all4xx = (await (await page.request.get('/api/v1/calls', { params: { status: '4xx', limit: '500' } })).json()) as CallsPage;
+  expect(csv[0]).toMatch(/^time,client_ip,client_port,/);
+  expect(csv.length - 1).toBe(all4xx.calls.length);
+  expect(csv[1].startsWith(`${all4xx.calls[0].time},`)).toBe(true);
   await page.reload();
   await expect(page.getByTestId('filter-status')).toHaveValue('4xx');
   await expect(rows).toHaveCount(errors.calls.length);

@@ -41,3 +41,18 @@ export async function uploadCapture(page: Page, path: string): Promise<void> {
   await done;
   await expect(page.getByTestId('endpoints')).toBeVisible({ timeout: 30_000 });
 }
+
+/** The signed-in session's CSRF token (for writes through `page.request`). */
+export async function csrf(page: Page): Promise<string> {
+  return ((await (await page.request.get('/api/v1/auth/me')).json()) as { csrfToken: string }).csrfToken;
+}
+
+/** Counts (and dismisses) every dialog the page opens; hostile strings must never open one. */
+export function countDialogs(page: Page): () => number {
+  let dialogs = 0;
+  page.on('dialog', (d) => {
+    dialogs++;
+    void d.dismiss();
+  });
+  return () => dialogs;
+}

@@ -23,6 +23,8 @@ test('inventory, specs comparison, finding status and attacker view, hostile str
   const open = (await (await page.request.get('/api/v1/threats/findings', { params: { status: 'open', limit: 10000 } })).json()) as { findings: Array<Finding & { severity: string }> };
   const high = open.findings.filter((f) => f.severity === 'high').length;
   await expect(page.getByTestId('severity-high')).toHaveText(high.toLocaleString('en'));
+  const sensitiveApi = (await (await page.request.get('/api/v1/sensitive/endpoints', { params: { limit: '5000' } })).json()) as { endpoints: Array<{ level: number }> };
+  for (const level of [4, 3, 2, 1]) await expect(page.getByTestId(`sensitive-level-${level}`)).toHaveText(String(sensitiveApi.endpoints.filter((e) => e.level === level).length));
   await page.getByTestId('card-attackers').scrollIntoViewIfNeeded();
   await page.screenshot({ path: `${SHOTS}/overview-security-cards.png`, fullPage: false });
 

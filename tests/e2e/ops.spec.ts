@@ -4,12 +4,12 @@
 // plain export, remove), and a report schedule sent now — first without email set up (the failure in words), then
 // through a real SMTP server (smtp-server) with the HTML preview in a sandboxed frame. Every page is screenshotted in
 // both languages (test-results/screenshots/ops-*).
-import { test, expect, type Page } from '@playwright/test';
+import { test, expect } from '@playwright/test';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import { createHmac } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
-import { SHOTS, signIn } from './e2e.helpers.ts';
+import { SHOTS, csrf, signIn } from './e2e.helpers.ts';
 
 interface Hook {
   headers: IncomingHttpHeaders;
@@ -17,10 +17,6 @@ interface Hook {
 }
 
 const HOOK_SECRET = 'e2e-hook-secret';
-
-async function csrf(page: Page): Promise<string> {
-  return ((await (await page.request.get('/api/v1/auth/me')).json()) as { csrfToken: string }).csrfToken;
-}
 
 test('channels, policies, the block list and report schedules work from the dashboard', async ({ page }) => {
   test.setTimeout(150_000);

@@ -6,7 +6,7 @@ import { test, expect } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import { ScenarioBuilder } from '../../scripts/traffic/scenario.builder.ts';
 import { writeScenarioCapture } from '../../scripts/traffic/scenario.catalog.ts';
-import { SHOTS, signIn, uploadCapture } from './e2e.helpers.ts';
+import { SHOTS, countDialogs, signIn, uploadCapture } from './e2e.helpers.ts';
 
 const HOST = 'pii.example';
 const PATH = '/api/<img src=x onerror=window.__xss=11>/customers';
@@ -37,11 +37,7 @@ interface Summary { types: Array<{ type: string; calls: number; level: number | 
 
 test('sensitive-data page, endpoint charts and samples, call log by endpoint; hostile strings as text', async ({ page }) => {
   test.setTimeout(90_000);
-  let dialogs = 0;
-  page.on('dialog', (d) => {
-    dialogs++;
-    void d.dismiss();
-  });
+  const dialogs = countDialogs(page);
   await signIn(page);
   await uploadCapture(page, piiCapture());
 
@@ -59,6 +55,41 @@ test('sensitive-data page, endpoint charts and samples, call log by endpoint; ho
   await expect(page.getByTestId('sens-type')).toHaveCount(api.types.length);
   await page.getByTestId('sens-show-unseen').uncheck();
 
+  // level editing (admin): cancelled at the confirmation, then set to L2 and back to the default, each stored and audited
+  const mobileRow = page.locator('[data-testid="sens-type"][data-type="cn_mobile"]');
+  const mobileLevel = async (): Promise<{ level: number; edited: boolean }> => {
+    const r = (await (await page.request.get('/api/v1/sensitive/types')).json()) as { types: Array<{ typeId: string; level: number; edited: boolean }> };
+    const x = r.types.find((y) => y.typeId === 'cn_mobile')!;
+    return { level: x.level, edited: x.edited };
+  };
+  expect(await mobileLevel()).toEqual({ level: 3, edited: false });
+  await mobileRow.getByTestId('sens-level-edit').click();
+  await mobileRow.getByTestId('sens-level-select').selectOption('2');
+  await mobileRow.getByTestId('sens-level-save').click();
+  await expect(mobileRow.getByTestId('sens-level-confirm')).toContainText('L2 internal');
+  await mobileRow.getByTestId('sens-level-no').click();
+  await expect(mobileRow.getByTestId('sens-level-confirm')).toHaveCount(0);
+  expect(await mobileLevel()).toEqual({ level: 3, edited: false });
+  await mobileRow.getByTestId('sens-level-edit').click();
+  await mobileRow.getByTestId('sens-level-select').selectOption('2');
+  await mobileRow.getByTestId('sens-level-save').click();
+  await mobileRow.getByTestId('sens-level-yes').click();
+  await expect(mobileRow.getByTestId('sens-level')).toHaveText('L2 internal');
+  await expect(mobileRow.getByTestId('sens-level-cell')).toContainText('changed from L3');
+  expect(await mobileLevel()).toEqual({ level: 2, edited: true });
+  await page.reload();
+  await expect(mobileRow.getByTestId('sens-level')).toHaveText('L2 internal');
+  await page.screenshot({ path: `${SHOTS}/sensitive-level-edited.png`, fullPage: true });
+  await mobileRow.getByTestId('sens-level-reset').click();
+  await expect(mobileRow.getByTestId('sens-level-confirm')).toContainText('L3 sensitive');
+  await mobileRow.getByTestId('sens-level-yes').click();
+  await expect(mobileRow.getByTestId('sens-level')).toHaveText('L3 sensitive');
+  await expect(mobileRow.getByTestId('sens-level-reset')).toHaveCount(0);
+  expect(await mobileLevel()).toEqual({ level: 3, edited: false });
+  const audit = (await (await page.request.get('/api/v1/audit')).json()) as { entries: Array<{ action: string; target: string }> };
+  const levelEntries = audit.entries.filter((e) => e.target === 'sensitive_type:cn_mobile').map((e) => e.action);
+  expect(levelEntries).toEqual(expect.arrayContaining(['sensitive.level_set', 'sensitive.level_reset']));
+
   // one type: its endpoints (the hostile path as text) and its clients, as the API counts them
   await idRow.getByRole('link').first().click();
   await expect(page).toHaveURL(/\/sensitive\?range=all&type=cn_id_card$/);
@@ -71,6 +102,14 @@ test('sensitive-data page, endpoint charts and samples, call log by endpoint; ho
   await expect(hostileRow).toContainText('onerror');
   await expect(page.getByTestId('sens-client').filter({ hasText: '10.9.0.5' })).toContainText('8');
   await expect(page.getByTestId('sens-client').filter({ hasText: '10.9.0.6' })).toContainText('3');
+
+  // the fields carrying the ID number (query and JSON response on the hostile endpoint), as the API stores them
+  const typeFields = (await (await page.request.get('/api/v1/sensitive/types/cn_id_card/endpoints')).json()) as { endpoints: Array<{ host: string; fields: Array<{ typeId: string; field: string; location: string }> }> };
+  const idFields = typeFields.endpoints.flatMap((e) => e.fields.filter((f) => f.typeId === 'cn_id_card').map((f) => ({ ...f, host: e.host })));
+  expect(idFields.filter((f) => f.host === HOST).map((f) => f.location)).toEqual(expect.arrayContaining(['query', 'json']));
+  await expect(page.getByTestId('sens-field')).toHaveCount(Math.min(100, idFields.length));
+  await expect(page.getByTestId('sens-fields').getByTestId('sens-field').filter({ hasText: 'request · query' }).first()).toContainText('idCard');
+  await expect(page.getByTestId('sens-fields')).toContainText('onerror');
 
   // top clients by records received (the analysed capture's clients)
   const clients = (await (await page.request.get('/api/v1/clients')).json()) as { clients: Array<{ ip: string; sensitiveRecords: number }> };
@@ -101,6 +140,7 @@ test('sensitive-data page, endpoint charts and samples, call log by endpoint; ho
   await expect(page.getByTestId('endpoint-calls')).not.toContainText(ID_CARD);
   await expect(page.getByTestId('endpoint-calls')).toContainText('cn_id_card');
   await expect(page.getByTestId('endpoint-sensitive').getByRole('link', { name: 'cn_id_card' })).toBeVisible();
+  await expect(page.getByTestId('endpoint-sensitive-fields').getByTestId('sens-field').filter({ hasText: 'cn_id_card' }).first()).toContainText('idCard');
   await page.screenshot({ path: `${SHOTS}/endpoint-charts.png`, fullPage: true });
   await page.getByTestId('open-call-log').click();
   await expect(page).toHaveURL(/\/calls\?host=pii.example&template=[^&]+&method=GET$/);
@@ -119,5 +159,5 @@ test('sensitive-data page, endpoint charts and samples, call log by endpoint; ho
 
   expect(await page.evaluate(() => (globalThis as unknown as { __xss?: number }).__xss)).toBeUndefined();
   expect(await page.locator('#app svg, #app iframe, #app img[src="x"], #app script, #app b').count()).toBe(0);
-  expect(dialogs).toBe(0);
+  expect(dialogs()).toBe(0);
 });

@@ -218,7 +218,7 @@ test('the wizard turns a fresh appliance into a capturing sensor an admin lands 
   expect(capture.capture).toMatchObject({ enabled: false, ignore: ['health.example.com', '192.0.2.0/24'] });
   await page.getByTestId('start-capture').click();
 
-  await expect(page).toHaveURL(/\/$/);
+  await expect(page).toHaveURL(/\/$/, { timeout: 20_000 }); // starting capture spawns the capture process
   await expect(page.getByTestId('signed-in-as')).toContainText(`${ADMIN.username} (admin)`);
   await expect(page.getByTestId('capture-state')).toContainText('Capturing · lo', { timeout: 15_000 });
   const info = await page.request.get('/api/v1/system/info');

@@ -1,7 +1,7 @@
 /**
  * The call-log service: turns API query strings into call-log searches (times as ISO 8601 or epoch milliseconds,
- * status as `200` or `4xx`), shapes stored calls for the API (ISO times, latency in ms) and writes Parquet exports
- * into the data directory for download.
+ * status as `200` or `4xx`), shapes stored calls for the API (ISO times, latency in ms), writes Parquet exports
+ * into the data directory for download and streams CSV exports of a search.
  */
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,8 +12,11 @@ import type { EndpointBucketView, SensitiveCallsView, SensitiveTypeView } from '
 import type { TypeLevelView } from '../analyzers/sensitive/sensitivity-levels.service.ts';
 import type { Clock } from '../store/clock.repository.ts';
 import { parseQuery as parse } from '../server/route.params.ts';
+import { callCsvHeader, callCsvLine } from './calls.csv.ts';
 
 const DAY_MS = 86_400_000;
+/** Most calls one CSV export holds. */
+export const CSV_MAX_ROWS = 100_000;
 
 /** A time given as ISO 8601 text or epoch milliseconds. */
 const TimeParam = z
@@ -121,6 +124,28 @@ export class CallsService {
     } catch (err) {
       if (err instanceof RangeError) throw new ApiError('validation_failed', [{ path: 'cursor', message: err.message }]);
       throw err;
+    }
+  }
+
+  /**
+   * The calls matching a call-log search (same filters as {@link search}) as CSV text, header first, newest first, at
+   * most `max` calls; read page by page, so memory stays bounded. Invalid filters throw before the first line.
+   */
+  async *exportCsv(query: unknown, max = CSV_MAX_ROWS): AsyncGenerator<string, number> {
+    const filters = { ...(query as Record<string, unknown>), limit: '500', cursor: undefined };
+    let page = await this.search(filters);
+    yield callCsvHeader();
+    let rows = 0;
+    for (;;) {
+      let chunk = '';
+      for (const c of page.calls) {
+        if (rows >= max) break;
+        chunk += callCsvLine(c);
+        rows++;
+      }
+      if (chunk !== '') yield chunk;
+      if (page.next === null || rows >= max) return rows;
+      page = await this.search({ ...filters, cursor: page.next });
     }
   }
 

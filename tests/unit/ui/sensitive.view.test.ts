@@ -3,7 +3,7 @@
 // buckets filled.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { callLogLink, levelKey, shownType, topRecordClients, typeLabel, visibleTypes, type SensitiveSummary, type SensitiveType } from '../../../ui/src/components/sensitive/sensitive.view.ts';
+import { callLogLink, endpointsByLevel, fieldRows, levelKey, shownType, topRecordClients, typeLabel, visibleTypes, type SensitiveFieldEndpoint, type SensitiveSummary, type SensitiveType } from '../../../ui/src/components/sensitive/sensitive.view.ts';
 import { chartSpan, endpointSeries } from '../../../ui/src/components/inventory/endpoint.charts.ts';
 import { filtersFromQuery } from '../../../ui/src/lib/calls/calls.query.ts';
 
@@ -56,4 +56,25 @@ test('a chart of all stored calls spans the endpoint from its first to its last 
   const first = Date.parse('2023-11-14T22:13:20.500Z');
   assert.deepEqual(chartSpan(first, first + 5_000), [Date.parse('2023-11-14T22:13:00Z'), Date.parse('2023-11-14T22:23:00Z')]);
   assert.deepEqual(chartSpan(first, first + 3_600_000), [Date.parse('2023-11-14T22:13:00Z'), Date.parse('2023-11-14T23:14:00Z')]);
+});
+
+test('fields carrying a type: of one type or one endpoint, most values first, bounded', () => {
+  const f = (field: string, typeId: string, hits: number): SensitiveFieldEndpoint['fields'][number] => ({ direction: 'response', location: 'json', field, typeId, level: 3, hits, firstSeenUs: 1, lastSeenUs: 2 });
+  const eps: SensitiveFieldEndpoint[] = [
+    { host: 'a.example', method: 'GET', path: '/u/{id}', level: 4, types: [], fields: [f('mobile', 'cn_mobile', 5), f('idCard', 'cn_id_card', 9)] },
+    { host: 'b.example', method: 'POST', path: '/login', level: 3, types: [], fields: [f('phone', 'cn_mobile', 7)] },
+  ];
+  assert.deepEqual(fieldRows(eps, { typeId: 'cn_mobile' }).map((r) => [r.host, r.field, r.hits]), [['b.example', 'phone', 7], ['a.example', 'mobile', 5]]);
+  assert.deepEqual(fieldRows(eps, { endpoint: { host: 'a.example', method: 'GET', path: '/u/{id}' } }).map((r) => r.field), ['idCard', 'mobile']);
+  assert.deepEqual(fieldRows(eps, { endpoint: { host: 'a.example', method: 'POST', path: '/u/{id}' } }), []);
+  assert.equal(fieldRows(eps, { limit: 2 }).length, 2);
+});
+
+test('sensitive endpoints are counted by their label, highest level first, every level listed', () => {
+  assert.deepEqual(endpointsByLevel([{ level: 4 }, { level: 2 }, { level: 4 }]), [
+    { level: 4, count: 2 },
+    { level: 3, count: 0 },
+    { level: 2, count: 1 },
+    { level: 1, count: 0 },
+  ]);
 });

@@ -1,4 +1,5 @@
-/** The call log: search, timeline and totals (from DuckDB), and Parquet export of a time range. */
+/** The call log: search, timeline and totals (from DuckDB), Parquet export of a time range and CSV export of a search. */
+import { once } from 'node:events';
 import { route, RESPONDED, type RouteDef } from '../route.types.ts';
 import type { AppServices } from '../app.services.ts';
 
@@ -51,6 +52,29 @@ export function callRoutes(s: AppServices): RouteDef<never>[] {
         res.setHeader('Content-Type', 'application/vnd.apache.parquet');
         res.setHeader('X-Rows', String(out.rows));
         res.download(out.path, out.name, () => out.cleanup());
+        return RESPONDED;
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/calls/export.csv',
+      access: 'analyst',
+      summary: 'Downloads the calls matching the call-log filters as CSV, newest first, at most 100,000 (filters as GET /calls)',
+      handler: async ({ req, res, principal, ip }) => {
+        const lines = s.calls.exportCsv(req.query);
+        let next = await lines.next(); // invalid filters fail here, before any header is sent
+        res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+        res.setHeader('Content-Disposition', 'attachment; filename="calls.csv"');
+        while (next.done !== true) {
+          if (!res.write(next.value)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
+          if (res.destroyed) {
+            await lines.return(0);
+            return RESPONDED;
+          }
+          next = await lines.next();
+        }
+        res.end();
+        s.audit.append({ at: s.clock.now(), userId: principal!.userId, username: principal!.username, action: 'calls.export_csv', target: 'calls', ip, detail: { rows: next.value } });
         return RESPONDED;
       },
     }),

@@ -49,6 +49,28 @@ interface RollupKey {
   latency: number;
 }
 
+interface SensitiveEndpointRollup {
+  hourUs: number;
+  type: string;
+  host: string;
+  method: string;
+  template: string;
+  calls: number;
+  lastUs: number;
+}
+
+interface SensitiveClientRollup {
+  hourUs: number;
+  type: string;
+  clientIp: string;
+  calls: number;
+  values: number;
+  lastUs: number;
+}
+
+/** The hourly sensitive rollup tables (migration 0003). */
+const SENSITIVE_ROLLUPS = ['sensitive_rollups_endpoints', 'sensitive_rollups_clients'] as const;
+
 const MINUTE_US = 60_000_000;
 const HOUR_US = 3_600_000_000;
 
@@ -173,6 +195,7 @@ export class DuckDbCallsRepository implements CallEventStore {
         appender.closeSync();
       }
       const dirty = await this.writeRollups(batch);
+      await this.writeSensitiveRollups(batch);
       await this.conn.run('COMMIT');
       if (dirty !== null) this.dirtyFromUs = dirty;
     } catch (err) {
@@ -278,6 +301,71 @@ export class DuckDbCallsRepository implements CallEventStore {
     const dirty = this.dirtyFromUs === null ? earliest : Math.min(this.dirtyFromUs, earliest);
     await this.conn.run("UPDATE rollup_marks SET dirty_from_us = $1 WHERE name = 'hourly'", [dirty]);
     return dirty;
+  }
+
+  /** Adds the batch's sensitive calls to the hourly sensitive rollups (per type and endpoint, per type and client). */
+  private async writeSensitiveRollups(batch: readonly CallEvent[]): Promise<void> {
+    const endpoints = new Map<string, SensitiveEndpointRollup>();
+    const clients = new Map<string, SensitiveClientRollup>();
+    for (let i = 0; i < batch.length; i++) {
+      const e = batch[i];
+      if (e.sensitiveCount <= 0 || e.sensitiveTypes.length === 0) continue;
+      const hourUs = Math.floor(e.tsUs / HOUR_US) * HOUR_US;
+      const tsUs = Math.trunc(e.tsUs);
+      for (const type of new Set(e.sensitiveTypes)) {
+        const ek = `${hourUs}\u0000${type}\u0000${e.host}\u0000${e.method}\u0000${e.template}`;
+        const eg = endpoints.get(ek);
+        if (eg === undefined) endpoints.set(ek, { hourUs, type, host: e.host, method: e.method, template: e.template, calls: 1, lastUs: tsUs });
+        else {
+          eg.calls++;
+          if (tsUs > eg.lastUs) eg.lastUs = tsUs;
+        }
+        const ck = `${hourUs}\u0000${type}\u0000${e.clientIp}`;
+        const cg = clients.get(ck);
+        if (cg === undefined) clients.set(ck, { hourUs, type, clientIp: e.clientIp, calls: 1, values: e.sensitiveCount, lastUs: tsUs });
+        else {
+          cg.calls++;
+          cg.values += e.sensitiveCount;
+          if (tsUs > cg.lastUs) cg.lastUs = tsUs;
+        }
+      }
+    }
+    if (endpoints.size === 0) return;
+    await this.stageAndUpsert('sensitive_rollups_endpoints', endpoints.values(), (a, g) => {
+      a.appendTimestamp(timestampValue(BigInt(g.hourUs)));
+      a.appendVarchar(g.type);
+      a.appendVarchar(g.host);
+      a.appendVarchar(g.method);
+      a.appendVarchar(g.template);
+      a.appendBigInt(BigInt(g.calls));
+      a.appendTimestamp(timestampValue(BigInt(g.lastUs)));
+    }, '(hour, type, host, method, template) DO UPDATE SET calls = calls + excluded.calls, last_ts = greatest(last_ts, excluded.last_ts)');
+    await this.stageAndUpsert('sensitive_rollups_clients', clients.values(), (a, g) => {
+      a.appendTimestamp(timestampValue(BigInt(g.hourUs)));
+      a.appendVarchar(g.type);
+      a.appendVarchar(g.clientIp);
+      a.appendBigInt(BigInt(g.calls));
+      a.appendBigInt(BigInt(g.values));
+      a.appendTimestamp(timestampValue(BigInt(g.lastUs)));
+    }, '(hour, type, client_ip) DO UPDATE SET calls = calls + excluded.calls, vals = vals + excluded.vals, last_ts = greatest(last_ts, excluded.last_ts)');
+  }
+
+  /** Appends rows to a temporary copy of `table`, then upserts them into it with the given conflict clause. */
+  private async stageAndUpsert<T>(table: string, rows: Iterable<T>, append: (a: DuckDBAppender, row: T) => void, onConflict: string): Promise<void> {
+    const stage = `${table}_stage`;
+    await this.conn.run(`CREATE TEMP TABLE IF NOT EXISTS ${stage} AS SELECT * FROM ${table} LIMIT 0`);
+    await this.conn.run(`DELETE FROM ${stage}`);
+    const a = await this.conn.createAppender(stage, 'main', 'temp');
+    try {
+      for (const row of rows) {
+        append(a, row);
+        a.endRow();
+      }
+      a.flushSync();
+    } finally {
+      a.closeSync();
+    }
+    await this.conn.run(`INSERT INTO ${table} SELECT * FROM ${stage} ON CONFLICT ${onConflict}`);
   }
 
   /**
@@ -485,25 +573,46 @@ export class DuckDbCallsRepository implements CallEventStore {
 
   async sensitiveSummary(fromUs: number, toUs: number, perType: number): Promise<SensitiveCallSummary> {
     const top = Math.min(100, Math.max(1, safeInt(perType, 'perType')));
-    // one pass over the range's sensitive calls (a materialised CTE), then three small aggregations of it in one query
+    const from = safeInt(fromUs, 'from');
+    const to = safeInt(toUs, 'to');
+    // Whole hours come from the hourly sensitive rollups; the parts of hours at either end of the range from the calls
+    // (at most two hours of them), so the work is bounded by the range's hours, not by the number of calls.
+    const hs = Math.ceil(from / HOUR_US) * HOUR_US;
+    const he = Math.max(hs, Math.floor(to / HOUR_US) * HOUR_US);
+    const edges: Array<[number, number]> = he > hs ? [[from, hs], [he, to]] : [[from, to]];
+    const params: number[] = [hs, he];
+    const edgeCalls = edges.map(([lo, hi]) => {
+      const l = params.push(lo);
+      const h = params.push(hi);
+      return `SELECT ts, unnest(list_distinct(sensitive_types)) AS type, host, method, template, client_ip, sensitive_count
+        FROM calls WHERE ts >= make_timestamp($${l}::BIGINT) AND ts < make_timestamp($${h}::BIGINT) AND sensitive_count > 0`;
+    });
     const rows = (
       await this.conn.runAndReadAll(
-        `WITH s AS MATERIALIZED (
-           SELECT unnest(sensitive_types) AS type, host, method, template, client_ip, sensitive_count, ts
-           FROM calls WHERE ts >= make_timestamp($1::BIGINT) AND ts < make_timestamp($2::BIGINT) AND sensitive_count > 0)
-         SELECT 't' AS kind, type, NULL AS host, NULL AS method, NULL AS template, NULL AS client_ip, count(*)::DOUBLE AS calls,
-           count(DISTINCT (host, method, template))::DOUBLE AS endpoints, count(DISTINCT client_ip)::DOUBLE AS clients,
-           NULL::DOUBLE AS vals, epoch_us(max(ts))::DOUBLE AS last_us
-         FROM s GROUP BY type
+        `WITH edge_calls AS MATERIALIZED (${edgeCalls.join(' UNION ALL ')}),
+         e AS MATERIALIZED (
+           SELECT type, host, method, template, sum(calls)::DOUBLE AS calls, max(last_ts) AS last_ts FROM (
+             SELECT type, host, method, template, calls, last_ts FROM sensitive_rollups_endpoints
+             WHERE hour >= make_timestamp($1::BIGINT) AND hour < make_timestamp($2::BIGINT)
+             UNION ALL SELECT type, host, method, template, 1, ts FROM edge_calls
+           ) GROUP BY ALL),
+         c AS MATERIALIZED (
+           SELECT type, client_ip, sum(calls)::DOUBLE AS calls, sum(vals)::DOUBLE AS vals FROM (
+             SELECT type, client_ip, calls, vals FROM sensitive_rollups_clients
+             WHERE hour >= make_timestamp($1::BIGINT) AND hour < make_timestamp($2::BIGINT)
+             UNION ALL SELECT type, client_ip, 1, sensitive_count FROM edge_calls
+           ) GROUP BY ALL),
+         ct AS (SELECT type, count(*)::DOUBLE AS clients FROM c GROUP BY type)
+         SELECT 't' AS kind, e.type, NULL AS host, NULL AS method, NULL AS template, NULL AS client_ip, sum(e.calls) AS calls,
+           count(*)::DOUBLE AS endpoints, coalesce(any_value(ct.clients), 0) AS clients, NULL::DOUBLE AS vals, epoch_us(max(e.last_ts))::DOUBLE AS last_us
+         FROM e LEFT JOIN ct ON ct.type = e.type GROUP BY e.type
          UNION ALL
-         (SELECT 'e', type, host, method, template, NULL, count(*)::DOUBLE, NULL, NULL, NULL, epoch_us(max(ts))::DOUBLE
-          FROM s GROUP BY type, host, method, template
-          QUALIFY row_number() OVER (PARTITION BY type ORDER BY count(*) DESC, host, method, template) <= ${top})
+         (SELECT 'e', type, host, method, template, NULL, calls, NULL, NULL, NULL, epoch_us(last_ts)::DOUBLE FROM e
+          QUALIFY row_number() OVER (PARTITION BY type ORDER BY calls DESC, host, method, template) <= ${top})
          UNION ALL
-         (SELECT 'c', type, NULL, NULL, NULL, client_ip, count(*)::DOUBLE, NULL, NULL, sum(sensitive_count)::DOUBLE, NULL
-          FROM s GROUP BY type, client_ip
-          QUALIFY row_number() OVER (PARTITION BY type ORDER BY count(*) DESC, client_ip) <= ${top})`,
-        [safeInt(fromUs, 'from'), safeInt(toUs, 'to')],
+         (SELECT 'c', type, NULL, NULL, NULL, client_ip, calls, NULL, NULL, vals, NULL FROM c
+          QUALIFY row_number() OVER (PARTITION BY type ORDER BY calls DESC, client_ip) <= ${top})`,
+        params,
       )
     ).getRowObjectsJS();
     const out: SensitiveCallSummary = { types: [], endpoints: [], clients: [] };
@@ -544,6 +653,7 @@ export class DuckDbCallsRepository implements CallEventStore {
       deletedByAge = (await this.conn.run('DELETE FROM calls WHERE ts < make_timestamp($1::BIGINT)', [cutoff])).rowsChanged;
       await this.conn.run('DELETE FROM call_rollups WHERE minute < make_timestamp($1::BIGINT)', [cutoff - MINUTE_US]);
       await this.conn.run('DELETE FROM call_rollups_hourly WHERE hour < make_timestamp($1::BIGINT)', [cutoff - HOUR_US]);
+      for (const t of SENSITIVE_ROLLUPS) await this.conn.run(`DELETE FROM ${t} WHERE hour < make_timestamp($1::BIGINT)`, [cutoff - HOUR_US]);
     }
     if (policy.maxBytes > 0) {
       for (let pass = 0; pass < 4; pass++) {
@@ -560,6 +670,7 @@ export class DuckDbCallsRepository implements CallEventStore {
         ).rowsChanged;
         await this.conn.run('DELETE FROM call_rollups WHERE minute < (SELECT coalesce(min(ts), make_timestamp(0::BIGINT)) FROM calls)');
         await this.conn.run("DELETE FROM call_rollups_hourly WHERE hour < (SELECT coalesce(date_trunc('hour', min(ts)), make_timestamp(0::BIGINT)) FROM calls)");
+        for (const t of SENSITIVE_ROLLUPS) await this.conn.run(`DELETE FROM ${t} WHERE hour < (SELECT coalesce(date_trunc('hour', min(ts)), make_timestamp(0::BIGINT)) FROM calls)`);
       }
     }
     await this.conn.run('CHECKPOINT');

@@ -42,6 +42,11 @@ export interface StoredEndpoint {
   params: EndpointParam[];
   risk: number;
   sources: number;
+  /** A user pinned the template (never merged or re-templated). */
+  pinned: boolean;
+  /** Merged JSON schemas of request bodies and successful response bodies (absent when none was JSON). */
+  requestSchema?: Record<string, unknown>;
+  responseSchema?: Record<string, unknown>;
 }
 
 /** One entry of `GET /inventory/changes`. */

@@ -3,6 +3,8 @@
 // by records received. Pure functions (tested in tests/unit/ui/).
 import type { MessageKey } from '../../lib/i18n/en.ts';
 import type { SensitiveCallsView, SensitiveTypeView } from '../../../../appliance/src/services/calls.views.ts';
+import type { SensitiveEndpointView } from '../../../../appliance/src/services/sensitive.service.ts';
+import type { FieldExposureRow } from '../../../../appliance/src/store/sqlite/sensitive.repository.ts';
 import { DEFAULT_FILTERS, filtersToQuery, type RangePreset } from '../../lib/calls/calls.query.ts';
 
 /** One type as `GET /calls/sensitive` returns it. */
@@ -51,4 +53,33 @@ export function topRecordClients(clients: readonly ReportClient[], n: number): R
     .filter((c) => c.sensitiveRecords > 0)
     .sort((a, b) => b.sensitiveRecords - a.sensitiveRecords || b.calls - a.calls || a.ip.localeCompare(b.ip))
     .slice(0, n);
+}
+
+/** An endpoint with its fields carrying sensitive types, as `GET /sensitive/types/:id/endpoints` returns it. */
+export type SensitiveFieldEndpoint = SensitiveEndpointView;
+
+/** One field carrying a type on one endpoint (a stored field exposure row). */
+export type FieldRow = Omit<FieldExposureRow, 'firstSeenUs'>;
+
+/**
+ * The fields of the given endpoints as rows (of one type when given, of an endpoint when given), most values first,
+ * at most `limit`.
+ */
+export function fieldRows(endpoints: readonly SensitiveFieldEndpoint[], opts: { typeId?: string; endpoint?: { host: string; method: string; path: string }; limit?: number } = {}): FieldRow[] {
+  const rows: FieldRow[] = [];
+  for (const e of endpoints) {
+    if (opts.endpoint !== undefined && (e.host !== opts.endpoint.host || e.method !== opts.endpoint.method || e.path !== opts.endpoint.path)) continue;
+    for (const f of e.fields) {
+      if (opts.typeId !== undefined && f.typeId !== opts.typeId) continue;
+      rows.push({ host: e.host, method: e.method, path: e.path, direction: f.direction, location: f.location, field: f.field, typeId: f.typeId, hits: f.hits, lastSeenUs: f.lastSeenUs });
+    }
+  }
+  rows.sort((a, b) => b.hits - a.hits || a.host.localeCompare(b.host) || a.path.localeCompare(b.path) || a.field.localeCompare(b.field));
+  return rows.slice(0, opts.limit ?? 200);
+}
+
+/** Endpoints carrying sensitive data counted by their label (the highest level they carry), L4 first. */
+export function endpointsByLevel(endpoints: readonly Pick<SensitiveFieldEndpoint, 'level'>[]): Array<{ level: 1 | 2 | 3 | 4; count: number }> {
+  const levels = [4, 3, 2, 1] as const;
+  return levels.map((level) => ({ level, count: endpoints.filter((e) => e.level === level).length }));
 }
