@@ -69,6 +69,8 @@ export interface CountedKey {
   validateEvery: number;
   /** Messages since the validator last passed (validation is due when it reaches `validateEvery`). */
   sinceValidated: number;
+  /** Messages since a value outside the length range failed validation (such values are validated again at `validateEvery`). */
+  rangeMissSince: number;
 }
 
 /** What the fast path does for a stable profile. */
@@ -196,6 +198,7 @@ export class FieldProfile {
         maxLength: f.maxLength + 8,
         validateEvery: this.opts.validateEvery,
         sinceValidated: this.opts.validateEvery,
+        rangeMissSince: this.opts.validateEvery,
       });
     }
     const reqBody = (parts & ScanPart.RequestBody) !== 0;

@@ -1,16 +1,16 @@
 /**
  * The fast path's record counter for JSON bodies: one native regular-expression pass (irregexp compiles it to
- * machine code) over the body's latin1 text finds every `"<leaf>":` of the learned keys of a message at once; the
- * value after it is read in place and counted when it is a non-empty string or number. Values are deduplicated per
- * type within the message (records are distinct values per type per response, as full scans count them) with a small
- * hash table over the text, so no string is made per value. See field-profile.learner.ts for how keys are learned.
+ * machine code) over the body's latin1 text finds every `"<leaf>":` of the learned data keys of a message at once;
+ * the value after it is read in place and counted when it is a non-empty string or number. Values are deduplicated per type within the message (records are distinct values per type per response, as full
+ * scans count them) with a small hash table over the text, so no string is made per value or key. See
+ * field-profile.learner.ts for how keys are learned.
  */
 import type { CountedKey } from './field-profile.learner.ts';
 import type { SensitiveScanner } from './sensitive.scanner.ts';
 
 /** Validation tries per key and message before the key counts 0 for that message. */
 const MAX_VALIDATION_TRIES = 3;
-/** Values outside a key's learned length range validated per message (each costs a detector run); later ones are skipped. */
+/** Most values outside a key's learned length range validated in one message (each costs a detector run). */
 const MAX_OUT_OF_RANGE = 16;
 /** Slots of the per-message distinct-value table (a power of two; the table is cleared by generation). */
 const TABLE = 1024;
@@ -29,9 +29,16 @@ function escapeRegex(s: string): string {
   return s.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
 }
 
+/** Hash of `text[start, end)` (FNV-1a, 30 bits so that it stays a small integer). */
+function hashText(text: string, start: number, end: number, seed: number): number {
+  let h = 0x811c9dc5 ^ seed;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h & 0x3fffffff;
+}
+
 /** Counts the values of a fixed set of JSON keys in message bodies. Not re-entrant (one analyzer, one thread). */
 export class JsonKeyCounter {
-  /** `"(?:leaf|leaf...)"\s*:\s*` over latin1 text (UTF-8 leaves as their bytes). */
+  /** `"(?:leaf|leaf...)"\s*:\s*` (never matches when there are no leaves). */
   private readonly pattern: RegExp;
   /** The leaves as latin1 text (their UTF-8 bytes), by key index. */
   private readonly leaves: string[];
@@ -45,10 +52,10 @@ export class JsonKeyCounter {
   private readonly types = new Int32Array(TABLE);
   private readonly gens = new Uint32Array(TABLE);
   private gen = 0;
-  /** Out-of-range values that were not validated because of {@link MAX_OUT_OF_RANGE}. */
+  /** Out-of-range values skipped without validation (see {@link count}). */
   skippedValues = 0;
 
-  /** `keys` must have distinct leaves. */
+  /** `keys` (at least one) must have distinct leaves. */
   constructor(readonly keys: readonly CountedKey[]) {
     this.leaves = keys.map((k) => Buffer.from(k.leaf, 'utf8').toString('latin1'));
     this.pattern = new RegExp(`"(?:${this.leaves.map(escapeRegex).join('|')})"[ \\t\\r\\n]*:[ \\t\\r\\n]*`, 'g');
@@ -68,7 +75,8 @@ export class JsonKeyCounter {
    * at the first value in the learned length range that passes the type's validator when validation is due (three
    * tries; without a pass the key counts 0 and validation stays due), so a field that stopped carrying the type soon
    * stops counting; later values in the range are counted without validation. Values outside the range are validated
-   * one by one (and widen the range when they pass). A value already counted for the same type is not counted again.
+   * one by one (and widen the range when they pass) unless such a validation failed in the last `validateEvery`
+   * messages of the key (then they are skipped, counted in {@link skippedValues}). A value already counted for the same type is not counted again.
    */
   count(body: Buffer, end: number, counts: number[], scanner: SensitiveScanner): void {
     const keys = this.keys;
@@ -79,6 +87,7 @@ export class JsonKeyCounter {
       counts[k] = 0;
       state[k] = KeyState.Seeking;
       tries[k] = 0;
+      if (keys[k].rangeMissSince < keys[k].validateEvery) keys[k].rangeMissSince++;
     }
     if (++this.gen === 0xffffffff) {
       this.gens.fill(0);
@@ -90,7 +99,7 @@ export class JsonKeyCounter {
     re.lastIndex = 0;
     while (re.test(text)) {
       const vs0 = re.lastIndex;
-      const k = this.keyAt(text, vs0);
+      const k = this.leafAt(text, vs0);
       if (k < 0 || state[k] === KeyState.Failed) continue;
       const key = keys[k];
       const v = text.charCodeAt(vs0);
@@ -120,12 +129,17 @@ export class JsonKeyCounter {
       if (n === 0) continue;
       const inRange = n >= key.minLength && n <= key.maxLength;
       if (!inRange) {
-        if (outOfRange >= MAX_OUT_OF_RANGE) {
+        // Validated when due (a failed one makes the key skip such values for validateEvery messages), so that
+        // look-alikes of another length (truncated values, ids) cost a detector run only now and then.
+        if (outOfRange >= MAX_OUT_OF_RANGE || key.rangeMissSince < key.validateEvery) {
           this.skippedValues++;
           continue;
         }
         outOfRange++;
-        if (!scanner.confirms(key.type, valueText(body, text, vs, ve, escaped), 'json', key.leaf)) continue;
+        if (!scanner.confirms(key.type, valueText(body, text, vs, ve, escaped), 'json', key.leaf)) {
+          key.rangeMissSince = 0;
+          continue;
+        }
         if (n < key.minLength) key.minLength = n;
         if (n > key.maxLength) key.maxLength = n;
         key.sinceValidated = 0;
@@ -148,16 +162,16 @@ export class JsonKeyCounter {
     }
   }
 
-  /** Index of the key whose `"leaf":` ends at `valueStart` (found by looking back), or -1. */
-  private keyAt(text: string, valueStart: number): number {
+  /** Index of the counted key whose `"leaf":` ends at `valueStart` (the pattern matched only counted leaves). */
+  private leafAt(text: string, valueStart: number): number {
+    const leaves = this.leaves;
+    if (leaves.length === 1) return 0;
     let i = valueStart - 1;
     while (i > 0 && text.charCodeAt(i) !== 58) i--;
     i--;
     while (i > 0 && text.charCodeAt(i) !== 34) i--;
-    const close = i;
-    const leaves = this.leaves;
     for (let k = 0; k < leaves.length; k++) {
-      const start = close - leaves[k].length;
+      const start = i - leaves[k].length;
       if (start > 0 && text.charCodeAt(start - 1) === 34 && text.startsWith(leaves[k], start)) return k;
     }
     return -1;
@@ -165,8 +179,7 @@ export class JsonKeyCounter {
 
   /** True the first time this message sees `text[start, start + n)` for type slot `type` (and remembers it). */
   private firstOfType(text: string, start: number, n: number, type: number): boolean {
-    let h = 0x811c9dc5 ^ type;
-    for (let i = 0; i < n; i++) h = Math.imul(h ^ text.charCodeAt(start + i), 0x01000193);
+    const h = hashText(text, start, start + n, type + 1);
     let slot = h & (TABLE - 1);
     for (let probe = 0; probe < TABLE; probe++, slot = (slot + 1) & (TABLE - 1)) {
       if (this.gens[slot] !== this.gen) {
