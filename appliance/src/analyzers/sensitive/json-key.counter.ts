@@ -1,7 +1,7 @@
 /**
  * The fast path's record counter for JSON bodies: one native regular-expression pass (irregexp compiles it to
- * machine code) over the body's latin1 text finds every `"<leaf>":` of the learned data keys of a message at once;
- * the value after it is read in place and counted when it is a non-empty string or number. Values are deduplicated per type within the message (records are distinct values per type per response, as full
+ * machine code) per learned data key over the body's latin1 text finds every `"<leaf>":` and the plain characters of
+ * the value after it, which is read in place and counted when it is a non-empty string or number. Values are deduplicated per type within the message (records are distinct values per type per response, as full
  * scans count them) with a small hash table over the text, so no string is made per value or key. See
  * field-profile.learner.ts for how keys are learned.
  */
@@ -38,10 +38,8 @@ function hashText(text: string, start: number, end: number, seed: number): numbe
 
 /** Counts the values of a fixed set of JSON keys in message bodies. Not re-entrant (one analyzer, one thread). */
 export class JsonKeyCounter {
-  /** `"(?:leaf|leaf...)"\s*:\s*` (never matches when there are no leaves). */
-  private readonly pattern: RegExp;
-  /** The leaves as latin1 text (their UTF-8 bytes), by key index. */
-  private readonly leaves: string[];
+  /** Per key, `"leaf"\s*:\s*` and the plain part of a value (latin1 text: UTF-8 leaves as their bytes). */
+  private readonly patterns: RegExp[];
   /** Type slot (index into {@link typeIds}) by key index, for per-type deduplication. */
   private readonly typeOf: Int32Array;
   private readonly state: Uint8Array;
@@ -57,8 +55,7 @@ export class JsonKeyCounter {
 
   /** `keys` (at least one) must have distinct leaves. */
   constructor(readonly keys: readonly CountedKey[]) {
-    this.leaves = keys.map((k) => Buffer.from(k.leaf, 'utf8').toString('latin1'));
-    this.pattern = new RegExp(`"(?:${this.leaves.map(escapeRegex).join('|')})"[ \\t\\r\\n]*:[ \\t\\r\\n]*`, 'g');
+    this.patterns = keys.map((k) => new RegExp(`"${escapeRegex(Buffer.from(k.leaf, 'utf8').toString('latin1'))}"[ \\t\\r\\n]*:[ \\t\\r\\n]*(?:"[^"\\\\]*|-?[0-9][0-9.eE+-]*)?`, 'g'));
     const typeIds: string[] = [];
     this.typeOf = new Int32Array(keys.length);
     keys.forEach((k, i) => {
@@ -95,91 +92,78 @@ export class JsonKeyCounter {
     }
     let outOfRange = 0;
     const text = body.toString('latin1', 0, end);
-    const re = this.pattern;
-    re.lastIndex = 0;
-    while (re.test(text)) {
-      const vs0 = re.lastIndex;
-      const k = this.leafAt(text, vs0);
-      if (k < 0 || state[k] === KeyState.Failed) continue;
+    for (let k = 0; k < nk; k++) {
       const key = keys[k];
-      const v = text.charCodeAt(vs0);
-      let vs: number;
-      let ve: number;
-      let escaped = false;
-      if (v === 34) {
-        vs = vs0 + 1;
-        ve = vs;
-        for (; ve < end; ve++) {
-          const c = text.charCodeAt(ve);
-          if (c === 34) break;
-          if (c === 92) {
-            escaped = true;
-            ve++;
+      const re = this.patterns[k];
+      re.lastIndex = 0;
+      while (state[k] !== KeyState.Failed && re.test(text)) {
+        // The pattern consumed the value's plain characters: lastIndex is on a string's closing quote (or on a
+        // backslash: an escaped string) or just after a number.
+        const at = re.lastIndex;
+        if (at >= end) break;
+        const c = text.charCodeAt(at);
+        let vs: number;
+        let ve = at;
+        let escaped = false;
+        if (c === 34) {
+          vs = text.lastIndexOf('"', at - 1) + 1;
+          re.lastIndex = at + 1;
+        } else if (c === 92) {
+          vs = text.lastIndexOf('"', at - 1) + 1;
+          escaped = true;
+          for (; ve < end; ve++) {
+            const b = text.charCodeAt(ve);
+            if (b === 34) break;
+            if (b === 92) ve++;
           }
+          if (ve >= end) break;
+          re.lastIndex = ve + 1;
+        } else {
+          vs = at;
+          while (vs > 0 && isNumberChar(text.charCodeAt(vs - 1))) vs--;
+          if (vs === at) continue;
         }
-        if (ve >= end) break;
-        re.lastIndex = ve + 1;
-      } else if ((v >= 48 && v <= 57) || v === 45) {
-        vs = vs0;
-        ve = vs0 + 1;
-        while (ve < end && isNumberChar(text.charCodeAt(ve))) ve++;
-        re.lastIndex = ve;
-      } else continue;
-      const n = ve - vs;
-      if (n === 0) continue;
-      const inRange = n >= key.minLength && n <= key.maxLength;
-      if (!inRange) {
-        // Validated when due (a failed one makes the key skip such values for validateEvery messages), so that
-        // look-alikes of another length (truncated values, ids) cost a detector run only now and then.
-        if (outOfRange >= MAX_OUT_OF_RANGE || key.rangeMissSince < key.validateEvery) {
-          this.skippedValues++;
-          continue;
-        }
-        outOfRange++;
-        if (!scanner.confirms(key.type, valueText(body, text, vs, ve, escaped), 'json', key.leaf)) {
-          key.rangeMissSince = 0;
-          continue;
-        }
-        if (n < key.minLength) key.minLength = n;
-        if (n > key.maxLength) key.maxLength = n;
-        key.sinceValidated = 0;
-        state[k] = KeyState.Counting;
-      } else if (state[k] === KeyState.Seeking) {
-        if (key.sinceValidated + 1 < key.validateEvery) key.sinceValidated++;
-        else {
-          if (tries[k] >= MAX_VALIDATION_TRIES) {
-            key.sinceValidated = key.validateEvery;
-            state[k] = KeyState.Failed;
+        const n = ve - vs;
+        if (n === 0) continue;
+        const inRange = n >= key.minLength && n <= key.maxLength;
+        if (!inRange) {
+          // Validated when due (a failed one makes the key skip such values for validateEvery messages), so that
+          // look-alikes of another length (truncated values, ids) cost a detector run only now and then.
+          if (outOfRange >= MAX_OUT_OF_RANGE || key.rangeMissSince < key.validateEvery) {
+            this.skippedValues++;
             continue;
           }
-          tries[k]++;
-          if (!scanner.confirms(key.type, valueText(body, text, vs, ve, escaped), 'json', key.leaf)) continue;
+          outOfRange++;
+          if (!scanner.confirms(key.type, valueText(body, text, vs, ve, escaped), 'json', key.leaf)) {
+            key.rangeMissSince = 0;
+            continue;
+          }
+          if (n < key.minLength) key.minLength = n;
+          if (n > key.maxLength) key.maxLength = n;
           key.sinceValidated = 0;
+          state[k] = KeyState.Counting;
+        } else if (state[k] === KeyState.Seeking) {
+          if (key.sinceValidated + 1 < key.validateEvery) key.sinceValidated++;
+          else {
+            if (tries[k] >= MAX_VALIDATION_TRIES) {
+              key.sinceValidated = key.validateEvery;
+              state[k] = KeyState.Failed;
+              continue;
+            }
+            tries[k]++;
+            if (!scanner.confirms(key.type, valueText(body, text, vs, ve, escaped), 'json', key.leaf)) continue;
+            key.sinceValidated = 0;
+          }
+          state[k] = KeyState.Counting;
         }
-        state[k] = KeyState.Counting;
+        if (this.firstOfType(text, vs, n, this.typeOf[k])) counts[k]++;
       }
-      if (this.firstOfType(text, vs, n, this.typeOf[k])) counts[k]++;
     }
-  }
-
-  /** Index of the counted key whose `"leaf":` ends at `valueStart` (the pattern matched only counted leaves). */
-  private leafAt(text: string, valueStart: number): number {
-    const leaves = this.leaves;
-    if (leaves.length === 1) return 0;
-    let i = valueStart - 1;
-    while (i > 0 && text.charCodeAt(i) !== 58) i--;
-    i--;
-    while (i > 0 && text.charCodeAt(i) !== 34) i--;
-    for (let k = 0; k < leaves.length; k++) {
-      const start = i - leaves[k].length;
-      if (start > 0 && text.charCodeAt(start - 1) === 34 && text.startsWith(leaves[k], start)) return k;
-    }
-    return -1;
   }
 
   /** True the first time this message sees `text[start, start + n)` for type slot `type` (and remembers it). */
   private firstOfType(text: string, start: number, n: number, type: number): boolean {
-    const h = hashText(text, start, start + n, type + 1);
+    const h = hashText(text, n > 8 ? start + n - 8 : start, start + n, (type + 1) * 131 + n);
     let slot = h & (TABLE - 1);
     for (let probe = 0; probe < TABLE; probe++, slot = (slot + 1) & (TABLE - 1)) {
       if (this.gens[slot] !== this.gen) {
