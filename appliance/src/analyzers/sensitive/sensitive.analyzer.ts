@@ -24,7 +24,7 @@ import type { JsonKeyCounter } from './json-key.counter.ts';
 import type { ExposureLimits, ExposureSnapshot } from './sensitive-exposure.aggregator.ts';
 import { ExposureAggregator, TypeCounts, type EndpointAcc } from './sensitive-exposure.aggregator.ts';
 import type { SensitivityLevels } from './sensitivity.levels.ts';
-import { defaultLevels, levelOf } from './sensitivity.levels.ts';
+import { defaultLevels, levelOf, resolveLevels } from './sensitivity.levels.ts';
 import { pathShape } from './path.shape.ts';
 
 /** Settings of the sensitive analyzer. */
@@ -416,6 +416,15 @@ export class SensitiveAnalyzer implements Analyzer {
     }
     return out;
   }
+}
+
+/**
+ * Gives the sensitive analyzers among `analyzers` the levels of user `overrides` (type id, level) over the defaults:
+ * how a pipeline in a child process (live capture, upload) receives level edits without a restart.
+ */
+export function applySensitiveLevels(analyzers: readonly Analyzer[], overrides: ReadonlyArray<readonly [string, number]>): void {
+  const levels = resolveLevels(new Map(overrides));
+  for (const a of analyzers) if (a instanceof SensitiveAnalyzer) a.setLevels(levels);
 }
 
 /** Recipients (clients, identities) a report lists, most records first; hourly records only for the first {@link REPORT_HOURLY}. */
