@@ -44,6 +44,8 @@ export class JsonKeyCounter {
   private readonly typeOf: Int32Array;
   private readonly state: Uint8Array;
   private readonly tries: Uint8Array;
+  /** Per key, 1 when values outside the length range are validated in this message. */
+  private readonly rangeDue: Uint8Array;
   private readonly hashes = new Int32Array(TABLE);
   private readonly starts = new Int32Array(TABLE);
   private readonly lengths = new Int32Array(TABLE);
@@ -65,6 +67,7 @@ export class JsonKeyCounter {
     });
     this.state = new Uint8Array(keys.length);
     this.tries = new Uint8Array(keys.length);
+    this.rangeDue = new Uint8Array(keys.length);
   }
 
   /**
@@ -72,19 +75,21 @@ export class JsonKeyCounter {
    * at the first value in the learned length range that passes the type's validator when validation is due (three
    * tries; without a pass the key counts 0 and validation stays due), so a field that stopped carrying the type soon
    * stops counting; later values in the range are counted without validation. Values outside the range are validated
-   * one by one (and widen the range when they pass) unless such a validation failed in the last `validateEvery`
-   * messages of the key (then they are skipped, counted in {@link skippedValues}). A value already counted for the same type is not counted again.
+   * one by one (and widen the range when they pass) unless such a validation failed in one of the key's previous
+   * `validateEvery` messages (then they are skipped, counted in {@link skippedValues}). A value already counted for the same type is not counted again.
    */
   count(body: Buffer, end: number, counts: number[], scanner: SensitiveScanner): void {
     const keys = this.keys;
     const nk = keys.length;
     const state = this.state;
     const tries = this.tries;
+    const rangeDue = this.rangeDue;
     for (let k = 0; k < nk; k++) {
       counts[k] = 0;
       state[k] = KeyState.Seeking;
       tries[k] = 0;
       if (keys[k].rangeMissSince < keys[k].validateEvery) keys[k].rangeMissSince++;
+      rangeDue[k] = keys[k].rangeMissSince >= keys[k].validateEvery ? 1 : 0;
     }
     if (++this.gen === 0xffffffff) {
       this.gens.fill(0);
@@ -127,9 +132,9 @@ export class JsonKeyCounter {
         if (n === 0) continue;
         const inRange = n >= key.minLength && n <= key.maxLength;
         if (!inRange) {
-          // Validated when due (a failed one makes the key skip such values for validateEvery messages), so that
+          // Validated when due (a failed one makes the key skip such values in its next validateEvery messages), so that
           // look-alikes of another length (truncated values, ids) cost a detector run only now and then.
-          if (outOfRange >= MAX_OUT_OF_RANGE || key.rangeMissSince < key.validateEvery) {
+          if (outOfRange >= MAX_OUT_OF_RANGE || rangeDue[k] === 0) {
             this.skippedValues++;
             continue;
           }
