@@ -107,14 +107,14 @@ export class JsonKeyCounter {
         const at = re.lastIndex;
         if (at >= end) break;
         const c = text.charCodeAt(at);
-        let vs: number;
+        let vs = at;
         let ve = at;
         let escaped = false;
-        if (c === 34) {
-          vs = text.lastIndexOf('"', at - 1) + 1;
-          re.lastIndex = at + 1;
-        } else if (c === 92) {
-          vs = text.lastIndexOf('"', at - 1) + 1;
+        if (c === 34 || c === 92) {
+          while (text.charCodeAt(vs - 1) !== 34) vs--;
+        }
+        if (c === 34) re.lastIndex = at + 1;
+        else if (c === 92) {
           escaped = true;
           for (; ve < end; ve++) {
             const b = text.charCodeAt(ve);
@@ -124,7 +124,6 @@ export class JsonKeyCounter {
           if (ve >= end) break;
           re.lastIndex = ve + 1;
         } else {
-          vs = at;
           while (vs > 0 && isNumberChar(text.charCodeAt(vs - 1))) vs--;
           if (vs === at) continue;
         }
