@@ -157,6 +157,12 @@ export async function startService(config: AppConfig, opts: StartOptions = {}): 
   captures.inventoryDecisions = () => inventory.decisions();
   live.inventoryDecisions = () => inventory.decisions();
   inventory.onDecisionsChange(() => live.updateInventoryDecisions());
+  captures.sensitiveLevels = () => sensitive.levels.overrides();
+  live.sensitiveLevels = () => sensitive.levels.overrides();
+  sensitive.levels.subscribe(() => {
+    live.updateSensitiveLevels();
+    captures.updateSensitiveLevels();
+  });
   const notifierRepo = new NotifierChannelsRepository(db);
   const notifierRegistry = new NotifierRegistry(await discoverNotifierPlugins());
   const alerts = new AlertDispatcher(notifierRepo, notifierRegistry, clock, { version, publicUrl: config.publicUrl, log: (line) => log(`alerts: ${line}`) });

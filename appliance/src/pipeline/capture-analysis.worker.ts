@@ -7,7 +7,9 @@
  *
  * Policies (JSON `{ policies, timeZone, inventoryDecisions? }` in the optional file argument, with the user's template
  * decisions) run in the pipeline; the notify/block actions
- * they raise leave as `{ type: 'policyAction', action }`.
+ * they raise leave as `{ type: 'policyAction', action }`. The user's sensitivity levels come in the same file
+ * (`sensitiveLevels`, type id and level pairs) and later as `{ type: 'sensitiveLevels', levels }` messages (edits
+ * apply at once).
  *
  * Usage (by the service): node --import tsx capture-analysis.worker.ts <capture> <report.json> [<source label> [<policies.json>]]
  */
@@ -21,6 +23,7 @@ import type { ActorActivity, ActorLink } from '../analyzers/tracing/actor-links.
 import { CaptureFormatError } from '../engine/source/capture-file.reader.ts';
 import type { CallEvent } from '../store/events/call-event.types.ts';
 import { CallBatcher } from './call-batcher.ts';
+import { applySensitiveLevels } from '../analyzers/sensitive/sensitive.analyzer.ts';
 
 /** Messages the worker sends to its parent. */
 export type WorkerMessage =
@@ -63,9 +66,11 @@ async function main(): Promise<void> {
   let last = 0;
   let engine: PolicyEngine | undefined;
   let inventoryDecisions: TemplateDecision[] | undefined;
+  let sensitiveLevels: Array<[string, number]> | undefined;
   if (policiesFile) {
-    const { policies, timeZone, ...rest } = JSON.parse(readFileSync(policiesFile, 'utf8')) as { policies: Policy[]; timeZone: string; inventoryDecisions?: TemplateDecision[] };
+    const { policies, timeZone, ...rest } = JSON.parse(readFileSync(policiesFile, 'utf8')) as { policies: Policy[]; timeZone: string; inventoryDecisions?: TemplateDecision[]; sensitiveLevels?: Array<[string, number]> };
     inventoryDecisions = rest.inventoryDecisions;
+    sensitiveLevels = rest.sensitiveLevels;
     engine = new PolicyEngine(policies, timeZone, (action) => send({ type: 'policyAction', action }));
   }
   const batcher = source ? new CallBatcher(source, (rows) => send({ type: 'calls', rows })) : null;
@@ -77,9 +82,14 @@ async function main(): Promise<void> {
     const d = tracing.drain();
     if (d.links.length > 0 || d.activity.length > 0) send({ type: 'actors', ...d });
   };
+  const analyzers = defaultAnalyzers({ policies: engine, tracing, inventoryDecisions });
+  if (sensitiveLevels !== undefined) applySensitiveLevels(analyzers, sensitiveLevels);
+  process.on('message', (m: { type?: string; levels?: Array<[string, number]> }) => {
+    if (m.type === 'sensitiveLevels' && Array.isArray(m.levels)) applySensitiveLevels(analyzers, m.levels);
+  });
   try {
     const report = await analyzeCaptureFile(capture, {
-      analyzers: defaultAnalyzers({ policies: engine, tracing, inventoryDecisions }),
+      analyzers,
       sinks: batcher === null ? [] : [batcher.sink],
       beforeRead: () => {
         if (Date.now() - lastDrain > 5000) drainActors();

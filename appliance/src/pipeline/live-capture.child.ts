@@ -26,6 +26,7 @@ import type { TemplateDecision } from '../analyzers/inventory/path.templater.ts'
 import type { Policy, PolicyAction } from '../policies/policy.types.ts';
 import { TracingAnalyzer } from '../analyzers/tracing/tracing.analyzer.ts';
 import type { ActorActivity, ActorLink } from '../analyzers/tracing/actor-links.repository.ts';
+import { applySensitiveLevels } from '../analyzers/sensitive/sensitive.analyzer.ts';
 
 /** What the parent passes in argv[2] (JSON). */
 export interface LiveChildConfig {
@@ -41,6 +42,8 @@ export interface LiveChildConfig {
   timeZone?: string;
   /** capture mode: the user decisions on endpoint templates (pin, split, dissolve). */
   inventoryDecisions?: TemplateDecision[];
+  /** User-edited sensitivity levels (type id, level) the sensitive analyzer starts with. */
+  sensitiveLevels?: Array<[string, number]>;
   /** capture mode: where the report snapshot goes, and how often. */
   reportPath?: string;
   reportEveryMs?: number;
@@ -86,7 +89,7 @@ export type LiveChildMessage =
   | { type: 'stopped' };
 
 /** Messages the parent sends: a new policy set, new template decisions (applied at once). */
-export type LiveParentMessage = { type: 'policies'; policies: Policy[]; timeZone: string } | { type: 'inventoryDecisions'; decisions: TemplateDecision[] };
+export type LiveParentMessage = { type: 'policies'; policies: Policy[]; timeZone: string } | { type: 'inventoryDecisions'; decisions: TemplateDecision[] } | { type: 'sensitiveLevels'; levels: Array<[string, number]> };
 
 function send(m: LiveChildMessage): void {
   process.send?.(m);
@@ -126,6 +129,7 @@ function runCapture(cfg: LiveChildConfig, source: LiveCaptureSource): void {
   process.on('message', (m: LiveParentMessage) => {
     if (m.type === 'policies') policies.update(m.policies, m.timeZone);
     if (m.type === 'inventoryDecisions') for (const a of analyzers) if (a instanceof InventoryAnalyzer) a.setDecisions(m.decisions);
+    if (m.type === 'sensitiveLevels') applySensitiveLevels(analyzers, m.levels);
   });
   const tracing = new TracingAnalyzer();
   const drainActors = (): void => {
@@ -133,6 +137,7 @@ function runCapture(cfg: LiveChildConfig, source: LiveCaptureSource): void {
     if (d.links.length > 0 || d.activity.length > 0) send({ type: 'actors', ...d });
   };
   const analyzers = defaultAnalyzers({ policies, tracing, inventoryDecisions: cfg.inventoryDecisions });
+  if (cfg.sensitiveLevels !== undefined) applySensitiveLevels(analyzers, cfg.sensitiveLevels);
   const pipeline = new AnalysisPipeline(analyzers, [batcher.sink]);
   let outOfScope = 0;
   const engine = new HttpEngine((tx: Transaction) => {

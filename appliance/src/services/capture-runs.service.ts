@@ -47,6 +47,8 @@ export class CaptureRunsService {
   policies: () => { policies: Policy[]; timeZone: string } | null = () => null;
   /** The user decisions on endpoint templates the pipeline honours (set by the runtime). */
   inventoryDecisions: () => TemplateDecision[] = () => [];
+  /** The user's sensitivity levels (type id, level) the pipeline applies (set by the runtime). */
+  sensitiveLevels: () => Array<[string, number]> = () => [];
   /** Receives the notify/block actions policies raised. */
   onPolicyAction: (a: PolicyAction) => void = () => undefined;
   /** Receives actor-link deltas (which IP used which identity, what each touched). */
@@ -105,6 +107,12 @@ export class CaptureRunsService {
     return this.runs.get(id)!;
   }
 
+  /** Sends the user's sensitivity levels to the running upload analyses (they apply at once, no restart). */
+  updateSensitiveLevels(): void {
+    const levels = this.sensitiveLevels();
+    for (const w of this.workers.values()) if (w.connected) w.send({ type: 'sensitiveLevels', levels });
+  }
+
   private startAnalysis(id: number, capture: string, size: number): void {
     const reportPath = join(this.dir, `${id}.report.json`);
     this.progress.set(id, { bytesRead: 0, totalBytes: size, transactions: 0 });
@@ -112,7 +120,7 @@ export class CaptureRunsService {
     const policies = this.policies();
     if (policies !== null && this.events !== null) {
       const file = join(this.dir, `${id}.policies.json`);
-      writeFileSync(file, JSON.stringify({ ...policies, inventoryDecisions: this.inventoryDecisions() }), { mode: 0o640 });
+      writeFileSync(file, JSON.stringify({ ...policies, inventoryDecisions: this.inventoryDecisions(), sensitiveLevels: this.sensitiveLevels() }), { mode: 0o640 });
       args.push(file);
     }
     const child = fork(WORKER, args, { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'advanced' });

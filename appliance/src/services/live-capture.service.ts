@@ -133,6 +133,8 @@ export class LiveCaptureService {
   policies: () => { policies: Policy[]; timeZone: string } = () => ({ policies: [], timeZone: 'UTC' });
   /** The user decisions on endpoint templates the pipeline honours (set by the runtime). */
   inventoryDecisions: () => TemplateDecision[] = () => [];
+  /** The user's sensitivity levels (type id, level) the pipeline applies (set by the runtime). */
+  sensitiveLevels: () => Array<[string, number]> = () => [];
   /** Receives the notify/block actions policies raised. */
   onPolicyAction: (a: PolicyAction) => void = () => undefined;
   /** Receives actor-link deltas (which IP used which identity, what each touched). */
@@ -202,6 +204,7 @@ export class LiveCaptureService {
     this.state = this.restarts > 0 ? 'restarting' : 'starting';
     const cfg: LiveChildConfig = { mode: 'capture', iface: s.iface, bpf: s.bpf, promiscuous: s.promiscuous, bufferBytes: s.bufferMiB * 2 ** 20, ...this.policies(), scope: { watch: s.watch, ignore: s.ignore }, reportPath: this.reportPath, reportEveryMs: this.opts.reportEveryMs ?? 30_000 };
     cfg.inventoryDecisions = this.inventoryDecisions();
+    cfg.sensitiveLevels = this.sensitiveLevels();
     const child = fork(CHILD, [JSON.stringify(cfg)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'advanced' });
     this.child = child;
     raisePriority(child.pid);
@@ -286,6 +289,12 @@ export class LiveCaptureService {
   /** Sends the current template decisions to the running capture (they apply at once, no restart). */
   updateInventoryDecisions(): void {
     const msg: LiveParentMessage = { type: 'inventoryDecisions', decisions: this.inventoryDecisions() };
+    if (this.child?.connected === true) this.child.send(msg);
+  }
+
+  /** Sends the user's sensitivity levels to the running capture (they apply at once, no restart). */
+  updateSensitiveLevels(): void {
+    const msg: LiveParentMessage = { type: 'sensitiveLevels', levels: this.sensitiveLevels() };
     if (this.child?.connected === true) this.child.send(msg);
   }
 

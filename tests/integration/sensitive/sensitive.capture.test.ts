@@ -6,20 +6,31 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { analyzeCaptureFile } from '../../../appliance/src/analysis/offline-analysis.service.ts';
+import { analyzeCaptureFile, defaultAnalyzers } from '../../../appliance/src/analysis/offline-analysis.service.ts';
+import { SensitiveAnalyzer } from '../../../appliance/src/analyzers/sensitive/sensitive.analyzer.ts';
 import type { AnalysisReport } from '../../../appliance/src/analysis/analysis-report.types.ts';
 import { writeScenarioCapture, generateScenario } from '../../../scripts/traffic/scenario.catalog.ts';
 import { PLACEMENTS, buildSensitiveScenario, type EndpointTruth } from '../../../scripts/traffic/sensitive/sensitive.scenario.ts';
 import { scoreSensitive } from '../../../scripts/traffic/sensitive/sensitive.scoring.ts';
 import { detectorById } from '../../../appliance/src/analyzers/sensitive/detector.registry.ts';
 
-async function analyze(seed: number, opts: Parameters<typeof buildSensitiveScenario>[1], format: 'pcap' | 'pcapng' = 'pcap'): Promise<{ report: AnalysisReport; truth: EndpointTruth[] }> {
+/** Default analyzers with the sensitive analyzer scanning every call fully (the reference the fast path must match). */
+function fullScanAnalyzers(): ReturnType<typeof defaultAnalyzers> {
+  return defaultAnalyzers().map((a) => (a.id === 'sensitive' ? new SensitiveAnalyzer({ learning: false }) : a));
+}
+
+async function analyze(
+  seed: number,
+  opts: Parameters<typeof buildSensitiveScenario>[1],
+  format: 'pcap' | 'pcapng' = 'pcap',
+  alsoFull = false,
+): Promise<{ report: AnalysisReport; truth: EndpointTruth[]; full: AnalysisReport | null }> {
   const dir = mkdtempSync(join(tmpdir(), 'sensitive-capture-'));
   try {
     const { scenario, truth } = buildSensitiveScenario(seed, opts);
     const file = join(dir, `s.${format}`);
     writeScenarioCapture(file, scenario, { format });
-    return { report: await analyzeCaptureFile(file), truth };
+    return { report: await analyzeCaptureFile(file), truth, full: alsoFull ? await analyzeCaptureFile(file, { analyzers: fullScanAnalyzers() }) : null };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -41,7 +52,7 @@ test('per-endpoint types on unseen traffic: F1 >= 0.95, no decoy flagged, every 
 });
 
 test('the learned fast path keeps detection and counts records on many calls per endpoint', async () => {
-  const { report, truth } = await analyze(9201, { endpoints: 16, decoyEndpoints: 6, callsPerEndpoint: 40 }, 'pcapng');
+  const { report, truth, full } = await analyze(9201, { endpoints: 16, decoyEndpoints: 6, callsPerEndpoint: 40 }, 'pcapng', true);
   const score = scoreSensitive(report, truth);
   assert.ok(score.f1 >= 0.95, `F1 ${score.f1.toFixed(3)}: ${score.errors.join('; ')}`);
   assert.deepEqual(score.decoysFlagged, []);
@@ -50,6 +61,14 @@ test('the learned fast path keeps detection and counts records on many calls per
   assert.ok(responseTypes.length > 0);
   // every response-side placement serves one record per call; 40 calls per endpoint
   assert.ok(records >= responseTypes.length * 40 * 0.9, `records ${records} for ${responseTypes.length} response placements`);
+  // the fast path counts exactly what scanning every call fully counts, per client and per endpoint and type
+  assert.ok(full !== null);
+  assert.deepEqual(
+    report.clients.map((c) => [c.ip, c.sensitiveRecords]),
+    full.clients.map((c) => [c.ip, c.sensitiveRecords]),
+  );
+  const perType = (r: AnalysisReport): string[] => (r.sensitive?.endpoints ?? []).flatMap((e) => e.types.map((t) => `${e.method} ${e.path} ${t.type} ${t.records}`)).sort();
+  assert.deepEqual(perType(report), perType(full));
 });
 
 test('findings: unauthenticated sensitive APIs, tokens in URLs and exposure; no raw value in the report', async () => {

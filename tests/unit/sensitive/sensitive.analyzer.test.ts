@@ -150,11 +150,11 @@ test('fast path: after learning, records are counted from known fields only and 
   const fast = run(a, { target: '/v1/users/99', requestHeaders: AUTH, responseType: 'application/json', responseBody: usersBody([ID1, ID2, ID1, ID2]) });
   assert.equal(a.stats.fastCalls, 1);
   assert.equal(fast.sensitive.length, 0, 'the fast path does not list response values');
-  // 4 id occurrences + 4 mobile occurrences counted
-  assert.equal(a.snapshot().clients[0].records - before, 8);
+  // distinct values per type per response, as a full scan counts them: 2 ids + 1 mobile
+  assert.equal(a.snapshot().clients[0].records - before, 3);
   run(a, { target: '/v1/users/100', requestHeaders: AUTH, responseType: 'application/json', responseBody: usersBody([BAD_ID, BAD_ID], 'n/a') });
   assert.equal(a.stats.fastCalls, 2);
-  assert.equal(a.snapshot().clients[0].records - before, 8, 'invalid values in known fields count nothing');
+  assert.equal(a.snapshot().clients[0].records - before, 3, 'invalid values in known fields count nothing');
   const tok = run(a, { target: `/v1/users/5?access_token=${JWT}`, requestHeaders: AUTH, responseType: 'application/json', responseBody: usersBody([ID1]) });
   assert.equal(a.stats.fastCalls, 3);
   assert.ok(tok.detections.some((d) => d.type === 'token_in_url'), 'the request line is scanned on every call');
@@ -224,7 +224,7 @@ test('call.sensitiveRecords: the response records of full and fast-path calls al
   const fast = run(a, { target: '/v1/users/9', requestHeaders: AUTH, responseType: 'application/json', responseBody: usersBody([ID1, ID2, ID1]) });
   assert.equal(a.stats.fastCalls, 1);
   assert.equal(fast.sensitive.length, 0);
-  assert.equal(fast.sensitiveRecords, 6, '3 id occurrences + 3 mobile occurrences');
+  assert.equal(fast.sensitiveRecords, 3, 'distinct values, as a full scan counts them: 2 ids + 1 mobile');
   const none = run(a, { target: '/v1/ping', responseBody: 'pong' });
   assert.equal(none.sensitiveRecords, undefined);
 });
@@ -265,4 +265,27 @@ test('report.sensitive: endpoints with fields, recipients with records per type,
   assert.deepEqual(s.identities[0].byType.map((t) => [t.type, t.records]), [['cn_id_card', 2], ['cn_mobile', 1]]);
   const text = JSON.stringify(report);
   for (const v of [ID1, ID2, '13812345678', JWT]) assert.ok(!text.includes(v));
+});
+
+test('fast path counts records exactly as full scans do: distinct values, values of an unseen length, response-header secrets', () => {
+  const learning = { minFullScans: 2, stableAfter: 2, sampleEvery: 1000 };
+  const spec = (i: number, emails: string[]): Parameters<typeof run>[1] => ({
+    target: `/v1/people/${i}`,
+    requestHeaders: AUTH,
+    responseType: 'application/json',
+    responseHeaders: [['X-Amz-Access-Key-Id', 'AKIAIOSFODNN7EXAMPLE']],
+    responseBody: JSON.stringify({ data: emails.map((e) => ({ email: e, note: 'ok' })) }),
+  });
+  const calls = [
+    ...Array.from({ length: 4 }, (_, i) => spec(i, [`user${i}@example.com`, `other${i}@example.com`])),
+    spec(10, ['a@b.cn', 'a@b.cn', 'much.longer.address.than.before@example.com']),
+    spec(11, ['x@y.cn', 'user1@example.com', 'user1@example.com']),
+  ];
+  const fast = new SensitiveAnalyzer({ learning });
+  const full = new SensitiveAnalyzer({ learning: false });
+  const records: Array<[number | undefined, number | undefined]> = calls.map((c) => [run(fast, c).sensitiveRecords, run(full, c).sensitiveRecords]);
+  assert.ok(fast.stats.fastCalls >= 2, 'the last calls took the fast path');
+  for (const [f, s] of records) assert.equal(f, s);
+  assert.deepEqual(records.slice(-2).map((r) => r[0]), [3, 3], '2 distinct e-mails (one shorter, one longer than learned) + the key in the header');
+  assert.equal(fast.snapshot().clients[0].records, full.snapshot().clients[0].records);
 });

@@ -2,12 +2,13 @@
  * Field learning for the sensitive analyzer's fast path. Per call shape (endpoint template, or method + path shape)
  * a profile records which fields (direction, location, field path) carried which sensitive types in fully scanned
  * calls. Once a profile is stable (no new field/type for a number of full scans), most calls take the fast path:
- * only the request line (for tokens in URLs) and the message parts known to carry data are scanned, and response
- * JSON fields known to carry data are counted by a byte search for their key, with one validated value per field
- * and response. Every Nth call of a stable profile is still scanned fully, so new fields are learned.
+ * only the request line (for tokens in URLs) and the message parts known to carry data are scanned, and JSON fields
+ * known to carry one type are counted (distinct values per type) by one regular-expression pass over the body
+ * (json-key.counter.ts). Every Nth call of a stable profile is still scanned fully, so new fields are learned.
  */
 import type { SensitiveDirection, SensitiveLocation } from './detector.types.ts';
-import type { SensitiveHit, SensitiveScanner } from './sensitive.scanner.ts';
+import type { SensitiveHit } from './sensitive.scanner.ts';
+import { JsonKeyCounter } from './json-key.counter.ts';
 import { ScanPart } from './sensitive.scanner.ts';
 import type { EndpointAcc } from './sensitive-exposure.aggregator.ts';
 
@@ -53,23 +54,23 @@ export interface LearnedField {
 export interface CountedKey {
   /** Which message's JSON body it is counted in. */
   direction: SensitiveDirection;
-  /** `"<leaf>"` as UTF-8 bytes (the body is searched byte by byte). */
-  needle: Uint8Array;
   /** Aggregation key of the field (`s|json|<field>`). */
   fieldKey: string;
   /** The field's own name (the last key of its JSON path). */
   leaf: string;
   /** The learned field path (e.g. `data[].phone`). */
   field: string;
-  /** The type the field carries most often. */
+  /** The type the field carries (fields that carried more than one type are not counted: their body is scanned). */
   type: string;
-  /** Value lengths counted (the learned range, widened for separators); others are skipped unvalidated. */
+  /** Value lengths counted without validation (the learned range, widened for separators); others are validated one by one. */
   minLength: number;
   maxLength: number;
   /** Validate on one message in this many ({@link LearningOptions.validateEvery}). */
   validateEvery: number;
   /** Messages since the validator last passed (validation is due when it reaches `validateEvery`). */
   sinceValidated: number;
+  /** Messages since a value outside the length range failed validation (such values are validated again at `validateEvery`). */
+  rangeMissSince: number;
 }
 
 /** What the fast path does for a stable profile. */
@@ -78,9 +79,9 @@ export interface FastPlan {
   parts: number;
   /** JSON keys to count instead of scanning the request or response body. */
   counted: CountedKey[];
-  /** {@link counted} split by the message they are counted in. */
-  requestKeys: CountedKey[];
-  responseKeys: CountedKey[];
+  /** {@link counted} split by the message they are counted in, each with its counter (null: none counted). */
+  requestKeys: JsonKeyCounter | null;
+  responseKeys: JsonKeyCounter | null;
 }
 
 /** A key that appears verbatim in JSON text: 1–64 characters, no quote, backslash or control character. */
@@ -177,27 +178,27 @@ export class FieldProfile {
       const req = f.direction === 'request';
       if (f.location === 'path' || f.location === 'query') continue;
       if (f.location === 'header' || f.location === 'cookie') {
-        // Credentials of the call itself (auth headers, session cookies) are the identity analyzer's concern.
-        if (!onlySecrets(f)) parts |= req ? ScanPart.RequestHeaders : ScanPart.ResponseHeaders;
+        // Credentials of the call itself (request auth headers, cookies) are the identity analyzer's concern; a
+        // secret in a response header is data.
+        if (!onlySecrets(f) || (!req && f.location !== 'cookie')) parts |= req ? ScanPart.RequestHeaders : ScanPart.ResponseHeaders;
         continue;
       }
-      const leaf = f.location === 'json' ? jsonLeaf(f.field) : null;
-      if (leaf === null) {
+      const leaf = f.location === 'json' && f.types.size === 1 ? jsonLeaf(f.field) : null;
+      if (leaf === null || counted.some((k) => k.direction === f.direction && k.leaf === leaf)) {
         parts |= req ? ScanPart.RequestBody : ScanPart.ResponseBody;
         continue;
       }
-      const needle = new Uint8Array(Buffer.from(`"${leaf}"`, 'utf8'));
       counted.push({
         direction: f.direction,
-        needle,
         fieldKey: `${req ? 'q' : 's'}|json|${f.field}`,
         leaf,
         field: f.field,
-        type: dominantType(f),
+        type: f.types.keys().next().value ?? '',
         minLength: f.minLength,
         maxLength: f.maxLength + 8,
         validateEvery: this.opts.validateEvery,
         sinceValidated: this.opts.validateEvery,
+        rangeMissSince: this.opts.validateEvery,
       });
     }
     const reqBody = (parts & ScanPart.RequestBody) !== 0;
@@ -207,7 +208,11 @@ export class FieldProfile {
         if (counted[i].direction === 'request' ? reqBody : resBody) counted.splice(i, 1);
       }
     }
-    this.plan = { parts, counted, requestKeys: counted.filter((k) => k.direction === 'request'), responseKeys: counted.filter((k) => k.direction === 'response') };
+    const counter = (d: SensitiveDirection): JsonKeyCounter | null => {
+      const keys = counted.filter((k) => k.direction === d);
+      return keys.length === 0 ? null : new JsonKeyCounter(keys);
+    };
+    this.plan = { parts, counted, requestKeys: counter('request'), responseKeys: counter('response') };
     return this.plan;
   }
 }
@@ -220,13 +225,6 @@ function onlySecrets(f: LearnedField): boolean {
   return true;
 }
 
-function dominantType(f: LearnedField): string {
-  let best = '';
-  let n = -1;
-  for (const [t, c] of f.types) if (c > n) [best, n] = [t, c];
-  return best;
-}
-
 /**
  * The last key of a JSON field path when the fast path can count it (`data[].phone` → `phone`); null for paths
  * whose values are not one per key occurrence (arrays of scalars `tags[]`, the root, keys needing escapes).
@@ -237,126 +235,4 @@ export function jsonLeaf(field: string): string | null {
   const bracket = field.lastIndexOf(']');
   const leaf = field.slice(Math.max(dot, bracket) + 1);
   return plainKey(leaf) ? leaf : null;
-}
-
-const MAX_VALIDATION_TRIES = 3;
-
-/** Per-key state of one {@link countJsonKeys} pass. */
-const enum KeyState {
-  /** Looking for the first value to validate (or to accept when validation is not due). */
-  Seeking = 0,
-  /** A value was accepted: later values are counted without being parsed. */
-  Counting = 1,
-  /** Validation failed three times in this message: the key counts 0 and stays due. */
-  Failed = 2,
-}
-
-/**
- * Counts the values of JSON keys `keys` in `body[0, end)` (a JSON text) in one pass over the bytes, into
- * `counts[k]`: occurrences of `"leaf":` followed by a non-empty string or a number. Per key, counting starts at the
- * first value whose length lies in the learned range and, when validation is due (see
- * {@link LearningOptions.validateEvery}), that passes the type's validator (three tries; without a pass the key
- * counts 0 and validation stays due), so a field that stopped carrying the type soon stops counting. Values after it
- * are counted without being parsed.
- */
-export function countJsonKeys(body: Uint8Array, end: number, keys: readonly CountedKey[], counts: number[], scanner: SensitiveScanner): void {
-  const nk = keys.length;
-  const state = STATE.length >= nk ? STATE : (STATE = new Uint8Array(nk * 2));
-  const tries = TRIES.length >= nk ? TRIES : (TRIES = new Uint8Array(nk * 2));
-  for (let k = 0; k < nk; k++) {
-    counts[k] = 0;
-    state[k] = KeyState.Seeking;
-    tries[k] = 0;
-  }
-  for (let i = 0; i < end - 1; i++) {
-    if (body[i] !== 34) continue;
-    const c = body[i + 1];
-    for (let k = 0; k < nk; k++) {
-      const key = keys[k];
-      const nb = key.needle;
-      if (nb[1] !== c || state[k] === KeyState.Failed) continue;
-      let j = 2;
-      while (j < nb.length && i + j < end && body[i + j] === nb[j]) j++;
-      if (j < nb.length) continue;
-      j += i;
-      while (j < end && isSpace(body[j])) j++;
-      if (j >= end || body[j] !== 58) break;
-      j++;
-      while (j < end && isSpace(body[j])) j++;
-      if (j >= end) break;
-      const v = body[j];
-      if (state[k] === KeyState.Counting) {
-        if ((v === 34 && j + 1 < end && body[j + 1] !== 34) || (v >= 48 && v <= 57) || v === 45) counts[k]++;
-        i = j - 1;
-        break;
-      }
-      let vs: number;
-      let ve: number;
-      if (v === 34) {
-        vs = j + 1;
-        ve = stringEnd(body, vs, end);
-        if (ve < 0) return;
-        i = ve;
-        if (ve === vs) break;
-      } else if ((v >= 48 && v <= 57) || v === 45) {
-        vs = j;
-        ve = j + 1;
-        while (ve < end && isNumberByte(body[ve])) ve++;
-        i = ve - 1;
-      } else {
-        i = j - 1;
-        break;
-      }
-      const n = ve - vs;
-      if (n < key.minLength || n > key.maxLength) break;
-      if (key.sinceValidated + 1 < key.validateEvery) key.sinceValidated++;
-      else {
-        if (tries[k] >= MAX_VALIDATION_TRIES) {
-          key.sinceValidated = key.validateEvery;
-          state[k] = KeyState.Failed;
-          counts[k] = 0;
-          break;
-        }
-        tries[k]++;
-        if (!scanner.confirms(key.type, valueText(body, vs, ve, v === 34), 'json', key.leaf)) break;
-        key.sinceValidated = 0;
-      }
-      state[k] = KeyState.Counting;
-      counts[k]++;
-      break;
-    }
-  }
-  for (let k = 0; k < nk; k++) if (state[k] !== KeyState.Counting) counts[k] = 0;
-}
-
-/** Scratch state of {@link countJsonKeys} (grown on demand; the analyzer is single-threaded). */
-let STATE = new Uint8Array(16);
-let TRIES = new Uint8Array(16);
-
-function isSpace(b: number): boolean {
-  return b === 32 || b === 9 || b === 10 || b === 13;
-}
-
-function isNumberByte(b: number): boolean {
-  return (b >= 48 && b <= 57) || b === 46 || b === 45 || b === 43 || b === 101 || b === 69;
-}
-
-/** Index of the closing quote of a JSON string whose content starts at `i` (before `end`), or -1. */
-function stringEnd(body: Uint8Array, i: number, end: number): number {
-  for (; i < end; i++) {
-    const b = body[i];
-    if (b === 34) return i;
-    if (b === 92) i++;
-  }
-  return -1;
-}
-
-function valueText(body: Uint8Array, vs: number, ve: number, quoted: boolean): string {
-  const raw = Buffer.from(body.buffer, body.byteOffset + vs, ve - vs).toString('utf8');
-  if (!quoted || !raw.includes('\\')) return raw;
-  try {
-    return JSON.parse(`"${raw}"`) as string;
-  } catch {
-    return raw;
-  }
 }

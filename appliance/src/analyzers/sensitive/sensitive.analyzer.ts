@@ -19,11 +19,12 @@ import { SENSITIVE_DETECTORS } from './detector.registry.ts';
 import type { ScanOptions, SensitiveHit } from './sensitive.scanner.ts';
 import { SensitiveScanner } from './sensitive.scanner.ts';
 import type { CountedKey, FastPlan, LearningOptions } from './field-profile.learner.ts';
-import { DEFAULT_LEARNING, FieldProfile, countJsonKeys } from './field-profile.learner.ts';
+import { DEFAULT_LEARNING, FieldProfile } from './field-profile.learner.ts';
+import type { JsonKeyCounter } from './json-key.counter.ts';
 import type { ExposureLimits, ExposureSnapshot } from './sensitive-exposure.aggregator.ts';
 import { ExposureAggregator, TypeCounts, type EndpointAcc } from './sensitive-exposure.aggregator.ts';
 import type { SensitivityLevels } from './sensitivity.levels.ts';
-import { defaultLevels, levelOf } from './sensitivity.levels.ts';
+import { defaultLevels, levelOf, resolveLevels } from './sensitivity.levels.ts';
 import { pathShape } from './path.shape.ts';
 
 /** Settings of the sensitive analyzer. */
@@ -112,7 +113,7 @@ export class SensitiveAnalyzer implements Analyzer {
   private endpointEntry: { profile: FieldProfile | null; detail: EndpointAcc | null } | null = null;
   /** Fast-path counts of the current call: key, count, key, count, ... */
   private readonly counted: Array<CountedKey | number> = [];
-  /** Scratch counts of {@link countJsonKeys}. */
+  /** Scratch counts of {@link JsonKeyCounter.count}. */
   private readonly keyCounts: number[] = [];
   readonly stats: SensitiveAnalyzerStats = { calls: 0, fullScans: 0, fastCalls: 0, profiles: 0, profileOverflowCalls: 0, wildProfiles: 0 };
 
@@ -227,15 +228,16 @@ export class SensitiveAnalyzer implements Analyzer {
 
   /** Fast path: counts the learned JSON keys in the request and response bodies; response counts are records. */
   private countKeys(tx: Transaction, plan: FastPlan, scale: number): void {
-    if (plan.requestKeys.length > 0 && tx.requestBody !== null) this.countIn(tx.requestBody.data, plan.requestKeys, scale);
-    if (plan.responseKeys.length > 0 && tx.status !== null && tx.responseBody !== null) this.countIn(tx.responseBody.data, plan.responseKeys, scale);
+    if (plan.requestKeys !== null && tx.requestBody !== null) this.countIn(tx.requestBody.data, plan.requestKeys, scale);
+    if (plan.responseKeys !== null && tx.status !== null && tx.responseBody !== null) this.countIn(tx.responseBody.data, plan.responseKeys, scale);
   }
 
-  /** Counts `keys` in one JSON body. */
-  private countIn(body: Buffer, keys: readonly CountedKey[], scale: number): void {
+  /** Counts the learned keys of one JSON body. */
+  private countIn(body: Buffer, counter: JsonKeyCounter, scale: number): void {
     if (body.length === 0) return;
     const counts = this.keyCounts;
-    countJsonKeys(body, body.length, keys, counts, this.scanner);
+    const keys = counter.keys;
+    counter.count(body, Math.min(body.length, this.scanner.maxBodyBytes), counts, this.scanner);
     for (let k = 0; k < keys.length; k++) {
       if (counts[k] === 0) continue;
       const key = keys[k];
@@ -414,6 +416,15 @@ export class SensitiveAnalyzer implements Analyzer {
     }
     return out;
   }
+}
+
+/**
+ * Gives the sensitive analyzers among `analyzers` the levels of user `overrides` (type id, level) over the defaults:
+ * how a pipeline in a child process (live capture, upload) receives level edits without a restart.
+ */
+export function applySensitiveLevels(analyzers: readonly Analyzer[], overrides: ReadonlyArray<readonly [string, number]>): void {
+  const levels = resolveLevels(new Map(overrides));
+  for (const a of analyzers) if (a instanceof SensitiveAnalyzer) a.setLevels(levels);
 }
 
 /** Recipients (clients, identities) a report lists, most records first; hourly records only for the first {@link REPORT_HOURLY}. */

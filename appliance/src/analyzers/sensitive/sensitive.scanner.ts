@@ -183,7 +183,8 @@ function byStart(a: SensitiveMatch, b: SensitiveMatch): number {
 export class SensitiveScanner implements JsonVisitor, XmlVisitor, PairSink {
   private readonly detectors: readonly SensitiveDetector[];
   private readonly minConfidence: number;
-  private readonly maxBodyBytes: number;
+  /** Bytes of each body scanned. */
+  readonly maxBodyBytes: number;
   private readonly maxHitsPerType: number;
   private readonly maxHits: number;
   private readonly weird: WeirdCounters | undefined;

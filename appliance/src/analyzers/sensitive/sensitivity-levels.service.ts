@@ -35,6 +35,11 @@ export class SensitivityLevelsService {
     return resolveLevels(new Map(this.repo.levelOverrides().map((r) => [r.typeId, r.level])));
   }
 
+  /** The user's settings (type id, level), the form pipelines in child processes receive (see `applySensitiveLevels`). */
+  overrides(): Array<[string, number]> {
+    return this.repo.levelOverrides().map((r) => [r.typeId, r.level]);
+  }
+
   /** Every built-in type with its default and current level. */
   list(): TypeLevelView[] {
     const overrides = new Map(this.repo.levelOverrides().map((r) => [r.typeId, r.level]));
