@@ -25,7 +25,7 @@ install -d -m 0750 -o "$(chroot "$R" id -u api-radar)" -g "$(chroot "$R" id -g a
 
 # networking: systemd-networkd (first boot writes the NIC files), resolved stub, time sync
 chroot "$R" systemctl enable systemd-networkd.service systemd-timesyncd.service >/dev/null 2>&1
-chroot "$R" systemctl enable api-radar.service api-radar-firstboot.service api-radar-banner.timer >/dev/null 2>&1
+chroot "$R" systemctl enable api-radar.service api-radar-firstboot.service api-radar-banner.timer api-radar-banner.path api-radar-bootprofile.service >/dev/null 2>&1
 chroot "$R" systemctl disable ssh.service >/dev/null 2>&1 || true
 chroot "$R" systemctl enable serial-getty@ttyS0.service >/dev/null 2>&1
 rm -f "$R"/etc/ssh/ssh_host_*
