@@ -23,6 +23,8 @@ BOOT_FIRMWARES="${BOOT_FIRMWARES:-bios uefi}"
 # how long the live capture may take to start and report the replayed capture's endpoints (reports every 30 s)
 CAPTURE_TIMEOUT="${CAPTURE_TIMEOUT:-300}"
 CAPTURE_MAC="52:54:00:ca:97:01"
+# how long a report's PDF may take to render in the guest (Chromium under TCG on a loaded host took more than 120 s)
+REPORT_TIMEOUT="${REPORT_TIMEOUT:-300}"
 while [ $# -gt 0 ]; do
   case "$1" in
     --ova) OVA="$2"; shift 2 ;;
@@ -112,7 +114,7 @@ boot() { # <firmware> <port>
   sched="$(curl -sk -b "$jar" -H "x-csrf-token: $csrf" -H 'content-type: application/json' \
     -d '{"name":"image test","frequency":"daily","timeOfDay":"06:00","language":"zh-CN","recipients":["ops@example.com"]}' \
     "$base/reports/schedules" | json schedule.id)"
-  run="$(curl -sk -b "$jar" -H "x-csrf-token: $csrf" -X POST --max-time 120 "$base/reports/schedules/${sched:-0}/send" \
+  run="$(curl -sk -b "$jar" -H "x-csrf-token: $csrf" -X POST --max-time "$REPORT_TIMEOUT" "$base/reports/schedules/${sched:-0}/send" \
     | json run.id)"
   pdf_type="$(curl -sk -b "$jar" --max-time 30 "$base/reports/runs/${run:-0}/pdf" | head -c 5)"
   check "$fw boot: a PDF report renders in the appliance (schedule ${sched:-none}, run ${run:-none})" test "$pdf_type" = "%PDF-"
