@@ -45,10 +45,10 @@ test('the bundled service starts without tsx, answers the wizard and knows every
     child.stderr.on('data', (d: Buffer) => (out += d.toString('utf8')));
     try {
       await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no "listening" line in 30 s:\n${out}`)), 30_000);
+        const timer = setTimeout(() => reject(new Error(`no "listening" and "setup token" lines in 60 s:\n${out}`)), 60_000);
         child.once('exit', (code) => reject(new Error(`exited with ${code}:\n${out}`)));
         child.stdout.on('data', () => {
-          if (out.includes('listening')) {
+          if (out.includes('listening') && /setup token: \S+ /.test(out)) {
             clearTimeout(timer);
             resolve();
           }
