@@ -2,7 +2,10 @@
 # Image test (npm run test:image): builds the OVA (unless --ova FILE is given), checks the OVF package (well-formed
 # descriptor, references and sizes resolve, manifest digests match), takes the VMDK back out of the OVA and boots it
 # under QEMU (TCG) with BIOS and with UEFI, two NICs, the management one port-forwarded from the host; each boot must
-# print the console banner (version and setup token) on the serial console and answer on the forwarded HTTPS port.
+# print the console banner (version and setup token) on the serial console and answer on the forwarded HTTPS port;
+# setup completes with the console token, a PDF report renders, and a capture replayed onto the capture NIC (a QEMU
+# UDP socket backend fed from the host) shows up as endpoints of the live capture. The boot profile (systemd-analyze,
+# the service's journal) is asked for through QEMU's firmware config and printed as "#" lines.
 # Ends with a plain "N passed, N failed" line; exit status 1 when anything failed.
 set -uo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
@@ -17,6 +20,11 @@ BOOT_TIMEOUT="${BOOT_TIMEOUT:-600}"
 BOOT_BUDGET="${BOOT_BUDGET:-60}"
 # the firmwares booted (both by default)
 BOOT_FIRMWARES="${BOOT_FIRMWARES:-bios uefi}"
+# how long the live capture may take to start and report the replayed capture's endpoints (reports every 30 s)
+CAPTURE_TIMEOUT="${CAPTURE_TIMEOUT:-300}"
+CAPTURE_MAC="52:54:00:ca:97:01"
+# how long a report's PDF may take to render in the guest (Chromium under TCG on a loaded host took more than 120 s)
+REPORT_TIMEOUT="${REPORT_TIMEOUT:-300}"
 while [ $# -gt 0 ]; do
   case "$1" in
     --ova) OVA="$2"; shift 2 ;;
@@ -71,7 +79,8 @@ boot() { # <firmware> <port>
   qemu-system-x86_64 -accel tcg -machine q35 -smp 2 -m 1024 "${bios[@]}" -snapshot \
     -drive "file=$VMDK,if=none,id=d0,format=vmdk" -device ahci,id=ahci -device ide-hd,drive=d0,bus=ahci.0 \
     -nic "user,model=e1000,restrict=on,hostfwd=tcp:127.0.0.1:$port-:443" \
-    -nic "user,model=e1000,restrict=on" \
+    -netdev "socket,id=capture,udp=127.0.0.1:$((port + 1000)),localaddr=127.0.0.1:$((port + 2000))" \
+    -device "e1000,netdev=capture,mac=$CAPTURE_MAC" -fw_cfg name=opt/api-radar/bootprofile,string=1 \
     -display none -serial "file:$log" -monitor none -daemonize -pidfile "$T/qemu-$fw.pid"
   local token="" wizard_s="" token_s="" wizard_cpu="" now
   while [ $(( $(date +%s) - started )) -lt "$BOOT_TIMEOUT" ]; do
@@ -105,10 +114,29 @@ boot() { # <firmware> <port>
   sched="$(curl -sk -b "$jar" -H "x-csrf-token: $csrf" -H 'content-type: application/json' \
     -d '{"name":"image test","frequency":"daily","timeOfDay":"06:00","language":"zh-CN","recipients":["ops@example.com"]}' \
     "$base/reports/schedules" | json schedule.id)"
-  run="$(curl -sk -b "$jar" -H "x-csrf-token: $csrf" -X POST --max-time 120 "$base/reports/schedules/${sched:-0}/send" \
+  run="$(curl -sk -b "$jar" -H "x-csrf-token: $csrf" -X POST --max-time "$REPORT_TIMEOUT" "$base/reports/schedules/${sched:-0}/send" \
     | json run.id)"
   pdf_type="$(curl -sk -b "$jar" --max-time 30 "$base/reports/runs/${run:-0}/pdf" | head -c 5)"
   check "$fw boot: a PDF report renders in the appliance (schedule ${sched:-none}, run ${run:-none})" test "$pdf_type" = "%PDF-"
+  # live capture on the capture NIC (found by the MAC QEMU gave it), then a capture replayed onto it until the live
+  # report lists its endpoints
+  local iface capture_state="" endpoints=0 t0
+  iface="$(curl -sk -b "$jar" "$base/interfaces" | node -e 'let s="";process.stdin.on("data",(d)=>{s+=d}).on("end",()=>{try{const i=JSON.parse(s).interfaces.find((x)=>x.mac===process.argv[1]);if(i)console.log(i.name)}catch{}})' "$CAPTURE_MAC")"
+  curl -sk -o /dev/null -b "$jar" -H "x-csrf-token: $csrf" -H 'content-type: application/json' -X PUT \
+    -d "{\"enabled\":true,\"iface\":\"$iface\",\"bpf\":\"tcp\",\"promiscuous\":true,\"bufferMiB\":16,\"watch\":[],\"ignore\":[]}" "$base/settings/capture"
+  t0=$(date +%s)
+  while [ $(( $(date +%s) - t0 )) -lt "$CAPTURE_TIMEOUT" ]; do
+    capture_state="$(curl -sk -b "$jar" --max-time 10 "$base/capture/status" | json status.state)"
+    if [ "$capture_state" = running ]; then
+      node --import tsx "$HERE/lib/replay-capture.ts" $((port + 2000)) keepalive >/dev/null
+      endpoints="$(curl -sk -b "$jar" --max-time 10 "$base/inventory/endpoints?source=live" | node -e 'let s="";process.stdin.on("data",(d)=>{s+=d}).on("end",()=>{try{console.log(JSON.parse(s).endpoints.length)}catch{console.log(0)}})')"
+      [ "${endpoints:-0}" -gt 0 ] && break
+    fi
+    sleep 5
+  done
+  echo "# $fw boot: live capture on ${iface:-no interface} ${capture_state:-unknown}, endpoints after $(( $(date +%s) - t0 )) s: ${endpoints:-0}"
+  check "$fw boot: a capture replayed onto the capture NIC ($iface) shows up as live endpoints ($endpoints)" test "${endpoints:-0}" -gt 0
+  sed -n '/=== bootprofile:/,/=== bootprofile end/p' "$log" | tr -d '\r' | sed 's/^/# /'
   kill "$(cat "$T/qemu-$fw.pid")" 2>/dev/null
   echo "# serial console of the $fw boot: $log"
 }

@@ -111,6 +111,8 @@ rm -rf "$stage"
 cd "$PREFIX"
 PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
 npm run --silent build:ui >/dev/null
+# the service as one ES module, as in the image (the unit starts dist/main.mjs without tsx)
+"$RUNTIME/bin/node" image-build/lib/bundle-service.mjs "$PREFIX" "$PREFIX" "$PREFIX/dist/main.mjs"
 npm prune --omit=dev --no-audit --no-fund --loglevel=error >/dev/null
 "$RUNTIME/bin/node" -p "require('./package.json').version" > VERSION
 

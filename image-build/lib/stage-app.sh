@@ -13,6 +13,8 @@ rm -rf "$DEST/tests" "$DEST/.ci" "$DEST/image-build"
 (cd "$ROOT" && npm run --silent build:ui >/dev/null)
 rm -rf "$DEST/ui/dist"
 cp -r "$ROOT/ui/dist" "$DEST/ui/dist"
+# the service as one ES module (boot without tsx transforming and resolving each TypeScript file): dist/main.mjs
+node "$(dirname "$0")/bundle-service.mjs" "$DEST" /opt/api-radar "$DEST/dist/main.mjs"
 (cd "$DEST" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null)
 for m in cap better-sqlite3; do
   [ -d "$ROOT/node_modules/$m/build/Release" ] || { echo "stage-app: $m is not built in $ROOT/node_modules (run npm ci first)" >&2; exit 1; }
