@@ -3,27 +3,15 @@
  * have done (pure, so the wording is unit-tested). Everything shown came from captured traffic and is rendered as text.
  */
 import type { MessageKey } from '../../lib/i18n/en.ts';
+import type { PolicyPreview } from '../../../../appliance/src/services/policy-preview.service.ts';
 
 type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
 
 /** The look-back choices, in hours. */
 export const PREVIEW_HOURS = [1, 24, 168] as const;
 
-/** What the service answers for a preview (see `POST /policies/preview`). */
-export interface PolicyPreviewView {
-  fromUs: number;
-  toUs: number;
-  scanned: number;
-  truncated: boolean;
-  matched: number;
-  raised: number;
-  suppressed: number;
-  notifications: number;
-  blockedClients: number;
-  clients: Array<{ clientIp: string; calls: number }>;
-  samples: Array<{ id: number; tsUs: number; clientIp: string; identity: string; host: string; method: string; uri: string; template: string; status: number | null; detections: string[] }>;
-  approximations: string[];
-}
+/** What the service answers for a preview (`POST /policies/preview`). */
+export type PolicyPreviewView = PolicyPreview;
 
 /** The summary lines of a preview, in the current language. */
 export function previewLines(p: PolicyPreviewView, locale: string, t: Translate): string[] {
