@@ -61,6 +61,20 @@ function treeRss(pid: number): number {
   return total;
 }
 
+/**
+ * Reads the run's status, retrying a reset connection: the client and the service share one event loop, and when it
+ * was blocked past the keep-alive timeout the server closes the reused socket as the next poll is written.
+ */
+async function pollRun(admin: Client, id: number): Promise<Awaited<ReturnType<Client['call']>>> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await admin.call('GET', `/api/v1/captures/${id}`);
+    } catch (err) {
+      if (attempt >= 3 || (err as NodeJS.ErrnoException).code !== 'ECONNRESET') throw err;
+    }
+  }
+}
+
 async function main(): Promise<void> {
   const transactions = arg('transactions', 200_000);
   const searchRows = arg('search-rows', 10_000_000);
@@ -98,20 +112,30 @@ async function main(): Promise<void> {
     }
   };
   const body = readFileSync(capture);
+  let worstStall = 0;
+  let lastTick = performance.now();
+  const stallWatch = setInterval(() => {
+    const now = performance.now();
+    if (now - lastTick - 50 > 300) process.stderr.write(`stall ${Math.round(now - lastTick)} ms at ${Math.round(lastTick - t0)} ms\n`);
+    worstStall = Math.max(worstStall, now - lastTick - 50);
+    lastTick = now;
+  }, 50);
   const cpu0 = procCpu();
   const t0 = performance.now();
   const up = await admin.call('POST', '/api/v1/captures?name=bench.pcap', undefined, { raw: body });
   const uploadedAt = performance.now();
+  process.stderr.write(`uploaded at ${Math.round(uploadedAt - t0)} ms\n`);
   if (up.status !== 202) throw new Error(`upload refused: ${up.status} ${JSON.stringify(up.json)}`);
   const id = (up.json as { run: { id: number } }).run.id;
   const hammers = process.argv.includes('--no-reads') ? [] : [hammer(0), hammer(1), hammer(2)];
   let run = { status: 'running', transactions: 0, error: '' };
   while (run.status === 'running') {
     await new Promise((r) => setTimeout(r, 100));
-    run = ((await admin.call('GET', `/api/v1/captures/${id}`)).json as { run: typeof run }).run;
+    run = ((await pollRun(admin, id)).json as { run: typeof run }).run;
   }
   const doneAt = performance.now();
   const cpu1 = procCpu();
+  clearInterval(stallWatch);
   hammering = false;
   await Promise.all(hammers);
   clearInterval(sampler);
@@ -195,6 +219,7 @@ async function main(): Promise<void> {
     `| ingest (analysis + call log) after upload | ${fmt(ingestSeconds, 2)} s → ${fmt(ingestRate)} transactions/s |`,
     `| upload + ingest | ${fmt(totalSeconds, 2)} s |`,
     `| CPU during upload + ingest: service process${hammers.length > 0 ? ' (with the read clients)' : ''} / analysis child | ${fmt(serviceCpu, 1)} s / ${fmt(childCpu, 1)} s (${fmt((serviceCpu * 1e6) / stored, 1)} / ${fmt((childCpu * 1e6) / stored, 1)} µs per call) |`,
+    `| longest event-loop stall of the service during ingest | ${fmt(worstStall)} ms |`,
     `| API reads during ingest | ${fmt(latencies.length)} requests, p50 ${fmt(pct(latencies, 50), 1)} ms, p95 ${fmt(p95, 1)} ms, max ${fmt(Math.max(...latencies), 1)} ms |`,
     `| peak RSS, service + pipeline process | ${fmt(peakRss / 2 ** 20)} MB |`,
     '',

@@ -124,7 +124,7 @@ export class CaptureRunsService {
     });
     child.on('message', (m: WorkerMessage) => {
       if (m.type === 'progress') this.progress.set(id, { bytesRead: m.bytesRead, totalBytes: m.totalBytes, transactions: m.transactions });
-      else if (m.type === 'calls') this.events?.append(m.rows);
+      else if (m.type === 'calls') this.events?.appendColumns(m.batch);
       else if (m.type === 'policyAction') this.onPolicyAction(m.action);
       else if (m.type === 'actors') this.onActors(m.links, m.activity);
       else outcome = m;

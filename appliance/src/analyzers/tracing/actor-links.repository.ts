@@ -3,7 +3,8 @@
  * activity (endpoints touched, errors, sensitive data types received), merged from the tracing collector's deltas.
  * All SQL is parameterised; list sizes are bounded by the caller's limits.
  */
-import { prepared, type StateDatabase } from '../../store/sqlite/state.database.ts';
+import type { Statement } from 'better-sqlite3';
+import type { StateDatabase } from '../../store/sqlite/state.database.ts';
 
 /** One IP ↔ identity link (or a delta of one). */
 export interface ActorLink {
@@ -73,9 +74,41 @@ function insertSql(table: string, columns: string, width: number, rows: number, 
   return `INSERT INTO ${table} (${columns}) VALUES ${new Array<string>(rows).fill(row).join(', ')} ${conflict}`;
 }
 
+/** A table's multi-row UPSERT for full chunks and its single-row form for the rest, prepared once. */
+interface Upsert {
+  many: Statement;
+  one: Statement;
+}
+
+function upsertStatements(db: StateDatabase, table: string, columns: string, width: number, conflict: string): Upsert {
+  return { many: db.prepare(insertSql(table, columns, width, CHUNK, conflict)), one: db.prepare(insertSql(table, columns, width, 1, conflict)) };
+}
+
+/** Runs full chunks of `rows` through one multi-row statement and the rest row by row. */
+function upsert<T>(st: Upsert, rows: readonly T[], params: (row: T, into: unknown[]) => void): void {
+  const p: unknown[] = [];
+  let i = 0;
+  for (; i + CHUNK <= rows.length; i += CHUNK) {
+    p.length = 0;
+    for (let k = i; k < i + CHUNK; k++) params(rows[k], p);
+    st.many.run(p);
+  }
+  for (; i < rows.length; i++) {
+    p.length = 0;
+    params(rows[i], p);
+    st.one.run(p);
+  }
+}
+
 /** Stores and queries links and activity. */
 export class ActorLinksRepository {
-  constructor(private readonly db: StateDatabase) {}
+  private readonly links: Upsert;
+  private readonly activity: Upsert;
+
+  constructor(private readonly db: StateDatabase) {
+    this.links = upsertStatements(db, 'actor_links', 'ip, identity, calls, first_seen, last_seen', 5, LINK_CONFLICT);
+    this.activity = upsertStatements(db, 'actor_activity', 'actor, host, method, path, calls, errors, sensitive_types, first_seen, last_seen', 9, ACTIVITY_CONFLICT);
+  }
 
   /**
    * Merges link and activity deltas in one transaction: one multi-row UPSERT per {@link CHUNK} rows, the sensitive
@@ -83,35 +116,13 @@ export class ActorLinksRepository {
    */
   merge(links: readonly ActorLink[], activity: readonly ActorActivity[]): void {
     this.db.transaction(() => {
-      this.upsert('actor_links', 'ip, identity, calls, first_seen, last_seen', 5, LINK_CONFLICT, links, (l, p) => {
+      upsert(this.links, links, (l, p) => {
         p.push(l.ip, l.identity, l.calls, l.firstSeen, l.lastSeen);
       });
-      this.upsert('actor_activity', 'actor, host, method, path, calls, errors, sensitive_types, first_seen, last_seen', 9, ACTIVITY_CONFLICT, activity, (a, p) => {
+      upsert(this.activity, activity, (a, p) => {
         p.push(a.actor, a.host, a.method, a.path, a.calls, a.errors, typesJson(a.sensitiveTypes), a.firstSeen, a.lastSeen);
       });
     })();
-  }
-
-  /** Runs full chunks through one cached statement and the rest through the single-row one. */
-  private upsert<T>(table: string, columns: string, width: number, conflict: string, rows: readonly T[], params: (row: T, into: unknown[]) => void): void {
-    let i = 0;
-    if (rows.length >= CHUNK) {
-      const many = prepared(this.db, insertSql(table, columns, width, CHUNK, conflict));
-      const p: unknown[] = [];
-      for (; i + CHUNK <= rows.length; i += CHUNK) {
-        p.length = 0;
-        for (let k = i; k < i + CHUNK; k++) params(rows[k], p);
-        many.run(p);
-      }
-    }
-    if (i === rows.length) return;
-    const one = prepared(this.db, insertSql(table, columns, width, 1, conflict));
-    const p: unknown[] = [];
-    for (; i < rows.length; i++) {
-      p.length = 0;
-      params(rows[i], p);
-      one.run(p);
-    }
   }
 
   /** Identities used from `ip`, most calls first. */
