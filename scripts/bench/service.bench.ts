@@ -88,7 +88,7 @@ async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'radar-bench-'));
   const svc = await startService(
     { dataDir, host: '127.0.0.1', httpsPort: 0, httpPort: 0, uiDir: join(dataDir, 'no-ui'), captureInterface: '', publicUrl: '' },
-    { log: () => {} },
+    { log: (m: string) => process.stderr.write(`svc: ${m}\n`) },
   );
   const ca = readFileSync(join(dataDir, 'tls', 'cert.pem'));
   const admin = new Client(svc.httpsPort, ca);

@@ -129,7 +129,20 @@ export class CaptureRunsService {
       else if (m.type === 'actors') this.onActors(m.links, m.activity);
       else outcome = m;
     });
-    child.on('exit', (code) => void this.settle(id, code, outcome, stderr));
+    // 'exit' can come before the last messages are read: settle once the channel is closed too.
+    let exitCode: number | null | undefined;
+    let channelOpen = child.connected;
+    const settleWhenDone = (): void => {
+      if (exitCode !== undefined && !channelOpen) void this.settle(id, exitCode, outcome, stderr);
+    };
+    child.on('disconnect', () => {
+      channelOpen = false;
+      settleWhenDone();
+    });
+    child.on('exit', (code) => {
+      exitCode = code;
+      settleWhenDone();
+    });
   }
 
   /** Records how an analysis ended, once its calls are durable in the call log. */
