@@ -88,7 +88,7 @@ async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'radar-bench-'));
   const svc = await startService(
     { dataDir, host: '127.0.0.1', httpsPort: 0, httpPort: 0, uiDir: join(dataDir, 'no-ui'), captureInterface: '', publicUrl: '' },
-    { log: (m: string) => process.stderr.write(`svc: ${m}\n`) },
+    { log: () => {} },
   );
   const ca = readFileSync(join(dataDir, 'tls', 'cert.pem'));
   const admin = new Client(svc.httpsPort, ca);
@@ -116,7 +116,6 @@ async function main(): Promise<void> {
   let lastTick = performance.now();
   const stallWatch = setInterval(() => {
     const now = performance.now();
-    if (now - lastTick - 50 > 300) process.stderr.write(`stall ${Math.round(now - lastTick)} ms at ${Math.round(lastTick - t0)} ms\n`);
     worstStall = Math.max(worstStall, now - lastTick - 50);
     lastTick = now;
   }, 50);
@@ -124,7 +123,6 @@ async function main(): Promise<void> {
   const t0 = performance.now();
   const up = await admin.call('POST', '/api/v1/captures?name=bench.pcap', undefined, { raw: body });
   const uploadedAt = performance.now();
-  process.stderr.write(`uploaded at ${Math.round(uploadedAt - t0)} ms\n`);
   if (up.status !== 202) throw new Error(`upload refused: ${up.status} ${JSON.stringify(up.json)}`);
   const id = (up.json as { run: { id: number } }).run.id;
   const hammers = process.argv.includes('--no-reads') ? [] : [hammer(0), hammer(1), hammer(2)];
