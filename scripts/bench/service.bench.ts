@@ -35,6 +35,15 @@ function pct(xs: number[], p: number): number {
 
 const fmt = (n: number, d = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
 
+/** CPU seconds (user + system) of this process and of its waited-for children, from /proc/self/stat. */
+function procCpu(): { self: number; children: number } {
+  const stat = readFileSync('/proc/self/stat', 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // Fields 14–17 of proc(5) (utime, stime, cutime, cstime) are at 11–14 after the command name.
+  const tick = 100;
+  return { self: (Number(f[11]) + Number(f[12])) / tick, children: (Number(f[13]) + Number(f[14])) / tick };
+}
+
 /** RSS in bytes of `pid` and all its descendants (from /proc). */
 function treeRss(pid: number): number {
   let total = 0;
@@ -50,6 +59,20 @@ function treeRss(pid: number): number {
   };
   walk(pid);
   return total;
+}
+
+/**
+ * Reads the run's status, retrying a reset connection: the client and the service share one event loop, and when it
+ * was blocked past the keep-alive timeout the server closes the reused socket as the next poll is written.
+ */
+async function pollRun(admin: Client, id: number): Promise<Awaited<ReturnType<Client['call']>>> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await admin.call('GET', `/api/v1/captures/${id}`);
+    } catch (err) {
+      if (attempt >= 3 || (err as NodeJS.ErrnoException).code !== 'ECONNRESET') throw err;
+    }
+  }
 }
 
 async function main(): Promise<void> {
@@ -89,6 +112,14 @@ async function main(): Promise<void> {
     }
   };
   const body = readFileSync(capture);
+  let worstStall = 0;
+  let lastTick = performance.now();
+  const stallWatch = setInterval(() => {
+    const now = performance.now();
+    worstStall = Math.max(worstStall, now - lastTick - 50);
+    lastTick = now;
+  }, 50);
+  const cpu0 = procCpu();
   const t0 = performance.now();
   const up = await admin.call('POST', '/api/v1/captures?name=bench.pcap', undefined, { raw: body });
   const uploadedAt = performance.now();
@@ -98,9 +129,11 @@ async function main(): Promise<void> {
   let run = { status: 'running', transactions: 0, error: '' };
   while (run.status === 'running') {
     await new Promise((r) => setTimeout(r, 100));
-    run = ((await admin.call('GET', `/api/v1/captures/${id}`)).json as { run: typeof run }).run;
+    run = ((await pollRun(admin, id)).json as { run: typeof run }).run;
   }
   const doneAt = performance.now();
+  const cpu1 = procCpu();
+  clearInterval(stallWatch);
   hammering = false;
   await Promise.all(hammers);
   clearInterval(sampler);
@@ -171,6 +204,8 @@ async function main(): Promise<void> {
   rmSync(dataDir, { recursive: true, force: true });
 
   const ingestRate = stored / ingestSeconds;
+  const serviceCpu = cpu1.self - cpu0.self;
+  const childCpu = cpu1.children - cpu0.children;
   const p95 = pct(latencies, 95);
   const lines = [
     `Machine: ${cpus()[0]?.model ?? 'unknown'}, ${cpus().length} cores, Node ${process.version}.`,
@@ -181,6 +216,8 @@ async function main(): Promise<void> {
     `| calls stored in the call log | ${fmt(stored)} |`,
     `| ingest (analysis + call log) after upload | ${fmt(ingestSeconds, 2)} s → ${fmt(ingestRate)} transactions/s |`,
     `| upload + ingest | ${fmt(totalSeconds, 2)} s |`,
+    `| CPU during upload + ingest: service process${hammers.length > 0 ? ' (with the read clients)' : ''} / analysis child | ${fmt(serviceCpu, 1)} s / ${fmt(childCpu, 1)} s (${fmt((serviceCpu * 1e6) / stored, 1)} / ${fmt((childCpu * 1e6) / stored, 1)} µs per call) |`,
+    `| longest event-loop stall of the service during ingest | ${fmt(worstStall)} ms |`,
     `| API reads during ingest | ${fmt(latencies.length)} requests, p50 ${fmt(pct(latencies, 50), 1)} ms, p95 ${fmt(p95, 1)} ms, max ${fmt(Math.max(...latencies), 1)} ms |`,
     `| peak RSS, service + pipeline process | ${fmt(peakRss / 2 ** 20)} MB |`,
     '',

@@ -1,7 +1,7 @@
 /**
  * Child process that analyses one uploaded capture with the same engine and analyzers as `api-radar analyze`, off
  * the service's main thread: it reports progress over IPC (`{ type: 'progress', bytesRead, totalBytes,
- * transactions }`), sends the call-log rows in batches (`{ type: 'calls', rows }`, when a source label is given),
+ * transactions }`), sends the call-log rows in column batches (`{ type: 'calls', batch }`, when a source label is given),
  * writes the report JSON to the given path and ends with `{ type: 'done', calls }` or `{ type: 'failed', message }`.
  * Started by capture-runs.service.ts with the `advanced` IPC serialisation.
  *
@@ -21,18 +21,24 @@ import type { TemplateDecision } from '../analyzers/inventory/path.templater.ts'
 import { TracingAnalyzer } from '../analyzers/tracing/tracing.analyzer.ts';
 import type { ActorActivity, ActorLink } from '../analyzers/tracing/actor-links.repository.ts';
 import { CaptureFormatError } from '../engine/source/capture-file.reader.ts';
-import type { CallEvent } from '../store/events/call-event.types.ts';
+import type { CallColumns } from '../store/events/call-columns.ts';
 import { CallBatcher } from './call-batcher.ts';
 import { applySensitiveLevels } from '../analyzers/sensitive/sensitive.analyzer.ts';
 
 /** Messages the worker sends to its parent. */
 export type WorkerMessage =
   | { type: 'progress'; bytesRead: number; totalBytes: number; transactions: number }
-  | { type: 'calls'; rows: CallEvent[] }
+  | { type: 'calls'; batch: CallColumns }
   | { type: 'policyAction'; action: PolicyAction }
   | { type: 'actors'; links: ActorLink[]; activity: ActorActivity[] }
   | { type: 'done'; calls: number }
   | { type: 'failed'; message: string };
+
+/**
+ * Messages allowed to wait for the channel before the reader is held back: enough to ride over the service being busy
+ * for a while (a call batch in columns is ~0.3 MB for 2,000 rows), few enough that memory stays bounded.
+ */
+const MAX_IN_FLIGHT = 32;
 
 /** Messages sent and not yet handed to the IPC channel. */
 let inFlight = 0;
@@ -46,7 +52,7 @@ function send(m: WorkerMessage, done?: () => void): void {
   inFlight++;
   process.send(m, undefined, {}, () => {
     inFlight--;
-    if (inFlight <= 2 && drained !== null) {
+    if (inFlight <= MAX_IN_FLIGHT / 2 && drained !== null) {
       const d = drained;
       drained = null;
       d();
@@ -55,9 +61,9 @@ function send(m: WorkerMessage, done?: () => void): void {
   });
 }
 
-/** Holds the reader back while more than 8 messages wait for the channel, so memory stays bounded. */
+/** Holds the reader back while more than {@link MAX_IN_FLIGHT} messages wait for the channel. */
 function backPressure(): Promise<void> | void {
-  if (inFlight <= 8) return;
+  if (inFlight <= MAX_IN_FLIGHT) return;
   return new Promise<void>((resolve) => (drained = resolve));
 }
 
@@ -73,7 +79,7 @@ async function main(): Promise<void> {
     sensitiveLevels = rest.sensitiveLevels;
     engine = new PolicyEngine(policies, timeZone, (action) => send({ type: 'policyAction', action }));
   }
-  const batcher = source ? new CallBatcher(source, (rows) => send({ type: 'calls', rows })) : null;
+  const batcher = source ? new CallBatcher(source, (batch) => send({ type: 'calls', batch })) : null;
   const tracing = source ? new TracingAnalyzer() : undefined;
   let lastDrain = Date.now();
   const drainActors = (): void => {

@@ -17,7 +17,7 @@ import { LiveCaptureError, LiveCaptureSource, type LiveCaptureStats } from '../e
 import type { Transaction } from '../engine/transaction.types.ts';
 import { AnalysisPipeline } from '../analysis/analysis.pipeline.ts';
 import { buildReport, defaultAnalyzers } from '../analysis/offline-analysis.service.ts';
-import type { CallEvent } from '../store/events/call-event.types.ts';
+import type { CallColumns } from '../store/events/call-columns.ts';
 import { CallBatcher } from './call-batcher.ts';
 import { HostFilter, type HostScope } from './host.filter.ts';
 import { PolicyEngine } from '../policies/policy.engine.ts';
@@ -79,7 +79,7 @@ export interface ProbeResult {
 /** Messages the child sends. */
 export type LiveChildMessage =
   | { type: 'started'; linkType: number }
-  | { type: 'calls'; rows: CallEvent[] }
+  | { type: 'calls'; batch: CallColumns }
   | { type: 'stats'; stats: LiveChildStats }
   | { type: 'report'; path: string }
   | { type: 'probe'; result: ProbeResult }
@@ -124,7 +124,7 @@ function runProbe(cfg: LiveChildConfig, source: LiveCaptureSource): void {
 
 function runCapture(cfg: LiveChildConfig, source: LiveCaptureSource): void {
   const filter = new HostFilter(cfg.scope);
-  const batcher = new CallBatcher(`live:${cfg.iface}`, (rows) => send({ type: 'calls', rows }));
+  const batcher = new CallBatcher(`live:${cfg.iface}`, (batch) => send({ type: 'calls', batch }));
   const policies = new PolicyEngine(cfg.policies ?? [], cfg.timeZone ?? 'UTC', (action) => send({ type: 'policyAction', action }));
   process.on('message', (m: LiveParentMessage) => {
     if (m.type === 'policies') policies.update(m.policies, m.timeZone);

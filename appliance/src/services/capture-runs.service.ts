@@ -132,12 +132,25 @@ export class CaptureRunsService {
     });
     child.on('message', (m: WorkerMessage) => {
       if (m.type === 'progress') this.progress.set(id, { bytesRead: m.bytesRead, totalBytes: m.totalBytes, transactions: m.transactions });
-      else if (m.type === 'calls') this.events?.append(m.rows);
+      else if (m.type === 'calls') this.events?.appendColumns(m.batch);
       else if (m.type === 'policyAction') this.onPolicyAction(m.action);
       else if (m.type === 'actors') this.onActors(m.links, m.activity);
       else outcome = m;
     });
-    child.on('exit', (code) => void this.settle(id, code, outcome, stderr));
+    // 'exit' can come before the last messages are read: settle once the channel is closed too.
+    let exitCode: number | null | undefined;
+    let channelOpen = child.connected;
+    const settleWhenDone = (): void => {
+      if (exitCode !== undefined && !channelOpen) void this.settle(id, exitCode, outcome, stderr);
+    };
+    child.on('disconnect', () => {
+      channelOpen = false;
+      settleWhenDone();
+    });
+    child.on('exit', (code) => {
+      exitCode = code;
+      settleWhenDone();
+    });
   }
 
   /** Records how an analysis ended, once its calls are durable in the call log. */

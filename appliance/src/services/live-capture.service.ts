@@ -225,7 +225,7 @@ export class LiveCaptureService {
             resolve();
             break;
           case 'calls':
-            this.events.append(m.rows);
+            this.events.appendColumns(m.batch);
             break;
           case 'stats':
             this.stats = m.stats;

@@ -7,7 +7,8 @@
  * the calls queued since the last flush (one flush interval) are lost.
  */
 import { statSync } from 'node:fs';
-import { LIST, VARCHAR, timestampValue, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
+import { DOUBLE, INTEGER, DuckDBDataChunk, type DuckDBConnection } from '@duckdb/node-api';
+import { CALL_NUMBER_FIELDS, CALL_TEXT_FIELDS, toCallColumns, type CallColumns } from '../events/call-columns.ts';
 import type {
   CallBucket,
   CallEvent,
@@ -25,7 +26,6 @@ import type {
 } from '../events/call-event.types.ts';
 import type { EventsDatabase } from './events.database.ts';
 
-const VARCHAR_LIST = LIST(VARCHAR);
 
 /** Writer settings. */
 export interface CallsWriterOptions {
@@ -37,36 +37,31 @@ export interface CallsWriterOptions {
   onError?: (err: Error) => void;
 }
 
-interface RollupKey {
-  minuteUs: number;
-  host: string;
-  template: string;
-  calls: number;
-  errors: number;
-  sensitive: number;
-  detections: number;
-  bytes: number;
-  latency: number;
-}
+const NF = CALL_NUMBER_FIELDS.length;
+const TF = CALL_TEXT_FIELDS.length;
+/** Rows per DuckDB data chunk (DuckDB's vector size). */
+const DUCKDB_VECTOR_SIZE = 2048;
 
-interface SensitiveEndpointRollup {
-  hourUs: number;
-  type: string;
-  host: string;
-  method: string;
-  template: string;
-  calls: number;
-  lastUs: number;
-}
+const snake = (f: string): string => f.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
-interface SensitiveClientRollup {
-  hourUs: number;
-  type: string;
-  clientIp: string;
-  calls: number;
-  values: number;
-  lastUs: number;
-}
+/** Staging tables (temp, per connection): one row per call with numbers and string codes, and the strings. */
+const CREATE_STAGE = `CREATE TEMP TABLE IF NOT EXISTS calls_stage (seq DOUBLE, ${CALL_NUMBER_FIELDS.map((f) => `${snake(f)} DOUBLE`).join(', ')}, ${CALL_TEXT_FIELDS.map((f) => `c_${snake(f)} INTEGER`).join(', ')});
+  CREATE TEMP TABLE IF NOT EXISTS dict_stage (code INTEGER, s VARCHAR)`;
+const STAGE_TYPES = [DOUBLE, ...CALL_NUMBER_FIELDS.map(() => DOUBLE), ...CALL_TEXT_FIELDS.map(() => INTEGER)];
+
+/** A text field of the staged row, by its dictionary join. */
+const text = (f: (typeof CALL_TEXT_FIELDS)[number]): string => `d_${snake(f)}.s`;
+const list = (f: (typeof CALL_TEXT_FIELDS)[number]): string => `CASE WHEN ${text(f)} = '' THEN []::VARCHAR[] ELSE string_split(${text(f)}, chr(31)) END`;
+
+/** Moves the staged rows into the call log in staging order, ids from $1. */
+const INSERT_CALLS = `INSERT INTO calls SELECT $1 + s.seq::BIGINT, make_timestamp(trunc(s.ts_us)::BIGINT), ${text('source')}, ${text('clientIp')},
+  s.client_port::INTEGER, ${text('serverIp')}, s.server_port::INTEGER, ${text('host')}, ${text('method')}, ${text('uri')}, ${text('template')},
+  CASE WHEN isnan(s.status) THEN NULL ELSE s.status::SMALLINT END, s.request_bytes::BIGINT, s.response_bytes::BIGINT,
+  CASE WHEN isnan(s.latency_us) THEN NULL ELSE trunc(s.latency_us)::BIGINT END, ${text('authScheme')}, ${text('identity')}, ${text('userAgent')},
+  ${list('sensitiveTypes')}, s.sensitive_count::INTEGER, ${list('detections')}, s.severity::TINYINT, s.flags::INTEGER
+  FROM calls_stage s ${CALL_TEXT_FIELDS.map((f) => `JOIN dict_stage d_${snake(f)} ON d_${snake(f)}.code = s.c_${snake(f)}`).join(' ')}
+  ORDER BY s.seq`;
+
 
 /** The hourly sensitive rollup tables (migration 0003). */
 const SENSITIVE_ROLLUPS = ['sensitive_rollups_endpoints', 'sensitive_rollups_clients'] as const;
@@ -120,7 +115,8 @@ function safeInt(n: number, what: string): number {
 
 /** The DuckDB call log. Create with {@link DuckDbCallsRepository.open}. */
 export class DuckDbCallsRepository implements CallEventStore {
-  private queue: CallEvent[] = [];
+  private queue: CallColumns[] = [];
+  private queued = 0;
   private retries = 0;
   private nextId: number;
   private running: Promise<void> = Promise.resolve();
@@ -165,12 +161,19 @@ export class DuckDbCallsRepository implements CallEventStore {
 
   append(events: readonly CallEvent[]): void {
     if (this.closed) throw new Error('the call log is closed');
-    for (let i = 0; i < events.length; i++) this.queue.push(events[i]);
-    if (this.queue.length >= this.opts.batchSize) void this.flush().catch(() => undefined);
+    if (events.length > 0) this.appendColumns(toCallColumns(events));
+  }
+
+  appendColumns(batch: CallColumns): void {
+    if (this.closed) throw new Error('the call log is closed');
+    if (batch.length === 0) return;
+    this.queue.push(batch);
+    this.queued += batch.length;
+    if (this.queued >= this.opts.batchSize) void this.flush().catch(() => undefined);
   }
 
   pending(): number {
-    return this.queue.length;
+    return this.queued;
   }
 
   flush(): Promise<void> {
@@ -180,192 +183,132 @@ export class DuckDbCallsRepository implements CallEventStore {
   }
 
   private async writeQueued(): Promise<void> {
-    if (this.queue.length === 0) return;
-    const batch = this.queue;
+    if (this.queued === 0) return;
+    const batches = this.queue;
+    const count = this.queued;
     this.queue = [];
+    this.queued = 0;
     const started = performance.now();
     const firstId = this.nextId;
     try {
       await this.conn.run('BEGIN TRANSACTION');
-      const appender = await this.conn.createAppender('calls');
-      try {
-        this.appendCalls(appender, batch, firstId);
-        appender.flushSync();
-      } finally {
-        appender.closeSync();
-      }
-      const dirty = await this.writeRollups(batch);
-      await this.writeSensitiveRollups(batch);
+      const earliest = await this.stage(batches);
+      await this.conn.run(INSERT_CALLS, [firstId]);
+      const dirty = await this.writeRollups(firstId, firstId + count, earliest);
+      await this.writeSensitiveRollups(firstId, firstId + count);
       await this.conn.run('COMMIT');
       if (dirty !== null) this.dirtyFromUs = dirty;
     } catch (err) {
       await this.conn.run('ROLLBACK').catch(() => undefined);
       if (++this.retries >= 3) {
-        this.stats.lost += batch.length;
+        this.stats.lost += count;
         this.retries = 0;
       } else {
-        this.queue = batch.concat(this.queue);
+        this.queue = batches.concat(this.queue);
+        this.queued += count;
       }
       this.opts.onError?.(err as Error);
       throw err;
     }
     this.retries = 0;
-    this.nextId = firstId + batch.length;
-    this.stats.written += batch.length;
+    this.nextId = firstId + count;
+    this.stats.written += count;
     this.stats.flushes++;
     this.stats.lastFlushMs = performance.now() - started;
   }
 
-  private appendCalls(a: DuckDBAppender, batch: readonly CallEvent[], firstId: number): void {
-    for (let i = 0; i < batch.length; i++) {
-      const e = batch[i];
-      a.appendBigInt(BigInt(firstId + i));
-      a.appendTimestamp(timestampValue(BigInt(Math.trunc(e.tsUs))));
-      a.appendVarchar(e.source);
-      a.appendVarchar(e.clientIp);
-      a.appendInteger(e.clientPort);
-      a.appendVarchar(e.serverIp);
-      a.appendInteger(e.serverPort);
-      a.appendVarchar(e.host);
-      a.appendVarchar(e.method);
-      a.appendVarchar(e.uri);
-      a.appendVarchar(e.template);
-      if (e.status === null) a.appendNull();
-      else a.appendSmallInt(e.status);
-      a.appendBigInt(BigInt(e.requestBytes));
-      a.appendBigInt(BigInt(e.responseBytes));
-      if (e.latencyUs === null) a.appendNull();
-      else a.appendBigInt(BigInt(Math.trunc(e.latencyUs)));
-      a.appendVarchar(e.authScheme);
-      a.appendVarchar(e.identity);
-      a.appendVarchar(e.userAgent);
-      a.appendList(e.sensitiveTypes, VARCHAR_LIST);
-      a.appendInteger(e.sensitiveCount);
-      a.appendList(e.detections, VARCHAR_LIST);
-      a.appendTinyInt(e.severity);
-      a.appendInteger(e.flags);
-      a.endRow();
+  /**
+   * Loads the batches into the temp staging tables: numbers and string codes in data chunks (typed arrays copied
+   * into DuckDB's vectors, no call per value), each batch's distinct strings once, codes offset per batch. Returns the
+   * earliest minute of the batches (epoch µs).
+   */
+  private async stage(batches: readonly CallColumns[]): Promise<number> {
+    await this.conn.run(CREATE_STAGE);
+    await this.conn.run('DELETE FROM calls_stage');
+    await this.conn.run('DELETE FROM dict_stage');
+    const dict = await this.conn.createAppender('dict_stage', 'main', 'temp');
+    const rows = await this.conn.createAppender('calls_stage', 'main', 'temp');
+    const max = DUCKDB_VECTOR_SIZE;
+    const cols: Array<Float64Array | Int32Array> = [];
+    for (let c = 0; c <= NF; c++) cols.push(new Float64Array(max));
+    for (let c = 0; c < TF; c++) cols.push(new Int32Array(max));
+    let earliest = Number.POSITIVE_INFINITY;
+    let seq = 0;
+    let offset = 0;
+    try {
+      for (const b of batches) {
+        for (let k = 0; k < b.dict.length; k++) {
+          dict.appendInteger(offset + k);
+          dict.appendVarchar(b.dict[k]);
+          dict.endRow();
+        }
+        for (let from = 0; from < b.length; from += max) {
+          const n = Math.min(max, b.length - from);
+          for (let i = 0; i < n; i++) {
+            const r = from + i;
+            cols[0][i] = seq++;
+            for (let f = 0; f < NF; f++) cols[1 + f][i] = b.nums[r * NF + f];
+            for (let t = 0; t < TF; t++) cols[1 + NF + t][i] = offset + b.codes[r * TF + t];
+            const ts = b.nums[r * NF];
+            if (ts < earliest) earliest = ts;
+          }
+          const chunk = DuckDBDataChunk.create(STAGE_TYPES, n);
+          // setColumnValues only indexes the values, so a typed array serves (no number array per column).
+          for (let c = 0; c < cols.length; c++) chunk.setColumnValues(c, (n === max ? cols[c] : cols[c].subarray(0, n)) as unknown as readonly number[]);
+          rows.appendDataChunk(chunk);
+        }
+        offset += b.dict.length;
+      }
+      dict.flushSync();
+      rows.flushSync();
+    } finally {
+      dict.closeSync();
+      rows.closeSync();
     }
+    return Math.floor(earliest / MINUTE_US) * MINUTE_US;
   }
 
   /**
-   * Adds the batch to the minute rollups; when it touches an hour the hourly table already holds, marks the hourly
-   * table dirty from there (same transaction) and returns the new dirty mark, else null.
+   * Adds the calls with ids in [fromId, toId) to the minute rollups; when they touch an hour the hourly table already
+   * holds, marks the hourly table dirty from there (same transaction) and returns the new dirty mark, else null.
    */
-  private async writeRollups(batch: readonly CallEvent[]): Promise<number | null> {
-    const groups = new Map<string, RollupKey>();
-    let earliest = Number.POSITIVE_INFINITY;
-    for (let i = 0; i < batch.length; i++) {
-      const e = batch[i];
-      const minuteUs = Math.floor(e.tsUs / MINUTE_US) * MINUTE_US;
-      if (minuteUs < earliest) earliest = minuteUs;
-      const key = `${minuteUs}\u0000${e.host}\u0000${e.template}`;
-      let g = groups.get(key);
-      if (g === undefined) {
-        g = { minuteUs, host: e.host, template: e.template, calls: 0, errors: 0, sensitive: 0, detections: 0, bytes: 0, latency: 0 };
-        groups.set(key, g);
-      }
-      g.calls++;
-      if (e.status === null || e.status >= 400) g.errors++;
-      if (e.sensitiveCount > 0) g.sensitive++;
-      if (e.detections.length > 0) g.detections++;
-      g.bytes += e.requestBytes + e.responseBytes;
-      g.latency += e.latencyUs ?? 0;
-    }
-    await this.conn.run(`CREATE TEMP TABLE IF NOT EXISTS rollup_stage AS SELECT * FROM call_rollups LIMIT 0`);
-    await this.conn.run('DELETE FROM rollup_stage');
-    const a = await this.conn.createAppender('rollup_stage', 'main', 'temp');
-    try {
-      for (const g of groups.values()) {
-        a.appendTimestamp(timestampValue(BigInt(g.minuteUs)));
-        a.appendVarchar(g.host);
-        a.appendVarchar(g.template);
-        a.appendBigInt(BigInt(g.calls));
-        a.appendBigInt(BigInt(g.errors));
-        a.appendBigInt(BigInt(g.sensitive));
-        a.appendBigInt(BigInt(g.detections));
-        a.appendBigInt(BigInt(g.bytes));
-        a.appendBigInt(BigInt(Math.trunc(g.latency)));
-        a.endRow();
-      }
-      a.flushSync();
-    } finally {
-      a.closeSync();
-    }
-    await this.conn.run(`INSERT INTO call_rollups SELECT * FROM rollup_stage
-      ON CONFLICT (minute, host, template) DO UPDATE SET
-        calls = calls + excluded.calls, errors = errors + excluded.errors,
-        sensitive_calls = sensitive_calls + excluded.sensitive_calls, detections = detections + excluded.detections,
-        bytes = bytes + excluded.bytes, latency_us_sum = latency_us_sum + excluded.latency_us_sum`);
+  private async writeRollups(fromId: number, toId: number, earliest: number): Promise<number | null> {
+    await this.conn.run(
+      `INSERT INTO call_rollups
+       SELECT date_trunc('minute', ts), host, template, count(*), count(*) FILTER (WHERE status IS NULL OR status >= 400),
+         count(*) FILTER (WHERE sensitive_count > 0), count(*) FILTER (WHERE len(detections) > 0),
+         sum(request_bytes + response_bytes), coalesce(sum(latency_us), 0)
+       FROM calls WHERE id >= $1 AND id < $2 GROUP BY ALL
+       ON CONFLICT (minute, host, template) DO UPDATE SET
+         calls = calls + excluded.calls, errors = errors + excluded.errors,
+         sensitive_calls = sensitive_calls + excluded.sensitive_calls, detections = detections + excluded.detections,
+         bytes = bytes + excluded.bytes, latency_us_sum = latency_us_sum + excluded.latency_us_sum`,
+      [fromId, toId],
+    );
     if (earliest >= this.rolledUntilUs || (this.dirtyFromUs !== null && this.dirtyFromUs <= earliest)) return null;
     const dirty = this.dirtyFromUs === null ? earliest : Math.min(this.dirtyFromUs, earliest);
     await this.conn.run("UPDATE rollup_marks SET dirty_from_us = $1 WHERE name = 'hourly'", [dirty]);
     return dirty;
   }
 
-  /** Adds the batch's sensitive calls to the hourly sensitive rollups (per type and endpoint, per type and client). */
-  private async writeSensitiveRollups(batch: readonly CallEvent[]): Promise<void> {
-    const endpoints = new Map<string, SensitiveEndpointRollup>();
-    const clients = new Map<string, SensitiveClientRollup>();
-    for (let i = 0; i < batch.length; i++) {
-      const e = batch[i];
-      if (e.sensitiveCount <= 0 || e.sensitiveTypes.length === 0) continue;
-      const hourUs = Math.floor(e.tsUs / HOUR_US) * HOUR_US;
-      const tsUs = Math.trunc(e.tsUs);
-      for (const type of new Set(e.sensitiveTypes)) {
-        const ek = `${hourUs}\u0000${type}\u0000${e.host}\u0000${e.method}\u0000${e.template}`;
-        const eg = endpoints.get(ek);
-        if (eg === undefined) endpoints.set(ek, { hourUs, type, host: e.host, method: e.method, template: e.template, calls: 1, lastUs: tsUs });
-        else {
-          eg.calls++;
-          if (tsUs > eg.lastUs) eg.lastUs = tsUs;
-        }
-        const ck = `${hourUs}\u0000${type}\u0000${e.clientIp}`;
-        const cg = clients.get(ck);
-        if (cg === undefined) clients.set(ck, { hourUs, type, clientIp: e.clientIp, calls: 1, values: e.sensitiveCount, lastUs: tsUs });
-        else {
-          cg.calls++;
-          cg.values += e.sensitiveCount;
-          if (tsUs > cg.lastUs) cg.lastUs = tsUs;
-        }
-      }
-    }
-    if (endpoints.size === 0) return;
-    await this.stageAndUpsert('sensitive_rollups_endpoints', endpoints.values(), (a, g) => {
-      a.appendTimestamp(timestampValue(BigInt(g.hourUs)));
-      a.appendVarchar(g.type);
-      a.appendVarchar(g.host);
-      a.appendVarchar(g.method);
-      a.appendVarchar(g.template);
-      a.appendBigInt(BigInt(g.calls));
-      a.appendTimestamp(timestampValue(BigInt(g.lastUs)));
-    }, '(hour, type, host, method, template) DO UPDATE SET calls = calls + excluded.calls, last_ts = greatest(last_ts, excluded.last_ts)');
-    await this.stageAndUpsert('sensitive_rollups_clients', clients.values(), (a, g) => {
-      a.appendTimestamp(timestampValue(BigInt(g.hourUs)));
-      a.appendVarchar(g.type);
-      a.appendVarchar(g.clientIp);
-      a.appendBigInt(BigInt(g.calls));
-      a.appendBigInt(BigInt(g.values));
-      a.appendTimestamp(timestampValue(BigInt(g.lastUs)));
-    }, '(hour, type, client_ip) DO UPDATE SET calls = calls + excluded.calls, vals = vals + excluded.vals, last_ts = greatest(last_ts, excluded.last_ts)');
-  }
-
-  /** Appends rows to a temporary copy of `table`, then upserts them into it with the given conflict clause. */
-  private async stageAndUpsert<T>(table: string, rows: Iterable<T>, append: (a: DuckDBAppender, row: T) => void, onConflict: string): Promise<void> {
-    const stage = `${table}_stage`;
-    await this.conn.run(`CREATE TEMP TABLE IF NOT EXISTS ${stage} AS SELECT * FROM ${table} LIMIT 0`);
-    await this.conn.run(`DELETE FROM ${stage}`);
-    const a = await this.conn.createAppender(stage, 'main', 'temp');
-    try {
-      for (const row of rows) {
-        append(a, row);
-        a.endRow();
-      }
-      a.flushSync();
-    } finally {
-      a.closeSync();
-    }
-    await this.conn.run(`INSERT INTO ${table} SELECT * FROM ${stage} ON CONFLICT ${onConflict}`);
+  /** Adds the sensitive calls with ids in [fromId, toId) to the hourly sensitive rollups (per type and endpoint, per type and client). */
+  private async writeSensitiveRollups(fromId: number, toId: number): Promise<void> {
+    await this.conn.run(
+      `INSERT INTO sensitive_rollups_endpoints
+       SELECT date_trunc('hour', ts), type, host, method, template, count(*), max(ts)
+       FROM (SELECT ts, unnest(list_distinct(sensitive_types)) AS type, host, method, template FROM calls WHERE id >= $1 AND id < $2 AND sensitive_count > 0)
+       GROUP BY ALL
+       ON CONFLICT (hour, type, host, method, template) DO UPDATE SET calls = calls + excluded.calls, last_ts = greatest(last_ts, excluded.last_ts)`,
+      [fromId, toId],
+    );
+    await this.conn.run(
+      `INSERT INTO sensitive_rollups_clients
+       SELECT date_trunc('hour', ts), type, client_ip, count(*), sum(sensitive_count), max(ts)
+       FROM (SELECT ts, unnest(list_distinct(sensitive_types)) AS type, client_ip, sensitive_count FROM calls WHERE id >= $1 AND id < $2 AND sensitive_count > 0)
+       GROUP BY ALL
+       ON CONFLICT (hour, type, client_ip) DO UPDATE SET calls = calls + excluded.calls, vals = vals + excluded.vals, last_ts = greatest(last_ts, excluded.last_ts)`,
+      [fromId, toId],
+    );
   }
 
   /**

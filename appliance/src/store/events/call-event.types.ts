@@ -7,6 +7,8 @@
  * when a row is built (see pipeline/call-event.mapper.ts).
  */
 
+import type { CallColumns } from './call-columns.ts';
+
 /** One API call as stored in the call log. */
 export interface CallEvent {
   /** Capture time of the first request byte, µs since epoch. */
@@ -173,6 +175,8 @@ export interface CallEventStore {
   usedBytes(): Promise<number>;
   /** Queues calls; they become durable at the next flush (at least once a second while the store is open). */
   append(events: readonly CallEvent[]): void;
+  /** Queues a batch already in columns (what the pipeline processes send); same durability as `append`. */
+  appendColumns(batch: CallColumns): void;
   /** Writes every queued call and its rollups in one transaction. */
   flush(): Promise<void>;
   /** Calls queued and not yet flushed. */
