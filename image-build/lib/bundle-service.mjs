@@ -5,12 +5,13 @@
 // module's import.meta.url becomes the file URL the module has once installed, so what is resolved from it
 // (migrations, notifier plug-ins, the child processes' entry files, package.json) is the same file as without the
 // bundle. The notifier plug-ins, which the registry imports by file path at start-up, are bundled too (the registry's
-// dynamic import is pointed at them), so the service starts without tsx; the child processes (capture, uploads) still
-// run their TypeScript entry files through tsx, as they are forked with `--import tsx`.
+// dynamic import is pointed at them), so the service starts without tsx. The child processes (live capture, upload
+// analysis) are bundled beside it under their entry files' names (`live-capture.child.mjs`, ...), which the service
+// forks with plain node when it runs from a bundle (appliance/src/pipeline/child.entry.ts).
 // Usage: node bundle-service.mjs <app-dir> <installed-app-dir> <out-file>
 import { readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
@@ -52,19 +53,29 @@ const installedModules = {
   },
 };
 
-const result = await build({
-  entryPoints: [join(appDir, 'appliance/src/main.ts')],
-  absWorkingDir: appDir,
-  tsconfig: join(appDir, 'tsconfig.json'),
-  bundle: true,
-  packages: 'external',
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  outfile: outFile,
-  plugins: [installedModules],
-  legalComments: 'none',
-  logLevel: 'warning',
-  metafile: true,
-});
-console.error(`bundle-service: ${Object.keys(result.metafile.inputs).length} modules -> ${outFile}`);
+/** The pipeline child processes, bundled next to the service. */
+const CHILDREN = ['appliance/src/pipeline/live-capture.child.ts', 'appliance/src/pipeline/capture-analysis.worker.ts'];
+
+/** Bundles one entry file into `out`; returns how many modules went in. */
+async function bundle(entry, out) {
+  const result = await build({
+    entryPoints: [join(appDir, entry)],
+    absWorkingDir: appDir,
+    tsconfig: join(appDir, 'tsconfig.json'),
+    bundle: true,
+    packages: 'external',
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    outfile: out,
+    plugins: [installedModules],
+    legalComments: 'none',
+    logLevel: 'warning',
+    metafile: true,
+  });
+  return Object.keys(result.metafile.inputs).length;
+}
+
+const modules = await bundle('appliance/src/main.ts', outFile);
+for (const child of CHILDREN) await bundle(child, join(dirname(outFile), basename(child).replace(/\.ts$/, '.mjs')));
+console.error(`bundle-service: ${modules} modules -> ${outFile}, and ${CHILDREN.length} child processes beside it`);

@@ -3,6 +3,7 @@
  * checked from the first bytes), analysed in a child process by the same engine and analyzers as `api-radar
  * analyze` (so the API stays responsive), and its report kept for the inventory, sensitive-data and findings views.
  */
+import { childEntry } from '../pipeline/child.entry.ts';
 import { fork, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createWriteStream, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -26,6 +27,8 @@ import type { ActorActivity, ActorLink } from '../analyzers/tracing/actor-links.
 export const MAX_UPLOAD_BYTES = 4 * 1024 ** 3;
 
 const WORKER = fileURLToPath(new URL('../pipeline/capture-analysis.worker.ts', import.meta.url));
+/** The child's entry: bundled beside the service in the appliance image, else the TypeScript file through tsx. */
+const entry = childEntry(WORKER);
 
 /** Progress of a running analysis. */
 export interface RunProgress {
@@ -123,7 +126,7 @@ export class CaptureRunsService {
       writeFileSync(file, JSON.stringify({ ...policies, inventoryDecisions: this.inventoryDecisions(), sensitiveLevels: this.sensitiveLevels() }), { mode: 0o640 });
       args.push(file);
     }
-    const child = fork(WORKER, args, { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'advanced' });
+    const child = fork(entry.file, args, { execArgv: entry.execArgv, stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'advanced' });
     this.workers.set(id, child);
     let outcome: WorkerMessage | null = null;
     let stderr = '';

@@ -5,6 +5,7 @@
  *
  * Settings live in SQLite under the key `capture`; a change is applied at once by restarting the child.
  */
+import { childEntry } from '../pipeline/child.entry.ts';
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { setPriority } from 'node:os';
@@ -26,6 +27,8 @@ import type { Principal } from './auth.service.ts';
 import type { NetworkInterfaceInfo } from '../engine/source/network-interfaces.reader.ts';
 
 const CHILD = fileURLToPath(new URL('../pipeline/live-capture.child.ts', import.meta.url));
+/** The child's entry: bundled beside the service in the appliance image, else the TypeScript file through tsx. */
+const entry = childEntry(CHILD);
 
 const HostEntry = z
   .string()
@@ -205,7 +208,7 @@ export class LiveCaptureService {
     const cfg: LiveChildConfig = { mode: 'capture', iface: s.iface, bpf: s.bpf, promiscuous: s.promiscuous, bufferBytes: s.bufferMiB * 2 ** 20, ...this.policies(), scope: { watch: s.watch, ignore: s.ignore }, reportPath: this.reportPath, reportEveryMs: this.opts.reportEveryMs ?? 30_000 };
     cfg.inventoryDecisions = this.inventoryDecisions();
     cfg.sensitiveLevels = this.sensitiveLevels();
-    const child = fork(CHILD, [JSON.stringify(cfg)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'advanced' });
+    const child = fork(entry.file, [JSON.stringify(cfg)], { execArgv: entry.execArgv, stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'advanced' });
     this.child = child;
     raisePriority(child.pid);
     let stderr = '';
@@ -324,7 +327,7 @@ export class LiveCaptureService {
   probe(iface: string, bpf: string, seconds: number): Promise<ProbeResult> {
     this.checkInterface(iface);
     const cfg: LiveChildConfig = { mode: 'probe', iface, bpf, promiscuous: true, scope: { watch: [], ignore: [] }, probeMs: Math.round(seconds * 1000) };
-    const child = fork(CHILD, [JSON.stringify(cfg)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'ignore', 'ipc'], serialization: 'advanced' });
+    const child = fork(entry.file, [JSON.stringify(cfg)], { execArgv: entry.execArgv, stdio: ['ignore', 'ignore', 'ignore', 'ipc'], serialization: 'advanced' });
     return new Promise<ProbeResult>((resolve, reject) => {
       let result: ProbeResult | null = null;
       let failure: { code: string; message: string } | null = null;

@@ -1,6 +1,7 @@
 // Tests of the appliance's single-file service build (image-build/lib/bundle-service.mjs): the bundle, run by plain
 // node without tsx, starts the real service, applies its migrations, answers the wizard, finds every notifier plug-in
-// and resolves paths (UI, migrations) from where the source files are installed.
+// and resolves paths (UI, migrations) from where the source files are installed; an uploaded capture is analysed by
+// the bundled upload worker (forked with plain node) into the call log.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
@@ -10,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client } from '../../../scripts/lib/service.client.ts';
+import { generateScenario, writeScenarioCapture } from '../../../scripts/traffic/scenario.catalog.ts';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 
@@ -33,8 +35,9 @@ test('the bundled service starts without tsx, answers the wizard and knows every
   try {
     const built = spawnSync(process.execPath, ['image-build/lib/bundle-service.mjs', root, root, bundle], { cwd: root, encoding: 'utf8', timeout: 60_000 });
     assert.equal(built.status, 0, built.stderr);
-    const source = readFileSync(bundle, 'utf8');
-    assert.doesNotMatch(source, /import\.meta\.url/, 'every import.meta.url points at the installed source file');
+    for (const file of ['main.mjs', 'live-capture.child.mjs', 'capture-analysis.worker.mjs']) {
+      assert.doesNotMatch(readFileSync(join(outDir, file), 'utf8'), /import\.meta\.url/, `every import.meta.url in ${file} points at the installed source file`);
+    }
 
     const port = await freePort();
     const env = { ...process.env, API_RADAR_DATA_DIR: dataDir, API_RADAR_HOST: '127.0.0.1', API_RADAR_HTTPS_PORT: String(port), API_RADAR_HTTP_PORT: '0' };
@@ -66,6 +69,20 @@ test('the bundled service starts without tsx, answers the wizard and knows every
       assert.equal(kinds.status, 200);
       const plugins = readdirSync(join(root, 'appliance/src/notifiers'), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
       assert.deepEqual((kinds.json as { kinds: { kind: string }[] }).kinds.map((k) => k.kind).sort(), plugins);
+      // an upload runs in the bundled worker, without tsx
+      const pcap = writeScenarioCapture(null, generateScenario('keepalive', 1), { format: 'pcap' }).buffer!;
+      const up = await c.call('POST', '/api/v1/captures?name=bundle.pcap', undefined, { raw: pcap });
+      assert.equal(up.status, 202, JSON.stringify(up.json));
+      const id = (up.json as { run: { id: number } }).run.id;
+      let run = { status: 'running', transactions: 0, error: '' };
+      for (let i = 0; i < 600 && run.status === 'running'; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        run = ((await c.call('GET', `/api/v1/captures/${id}`)).json as { run: typeof run }).run;
+      }
+      assert.equal(run.status, 'done', run.error);
+      assert.ok(run.transactions > 0);
+      const calls = (await c.call('GET', '/api/v1/calls?limit=5')).json as { calls: unknown[] };
+      assert.ok(calls.calls.length > 0, 'the worker\'s calls reached the call log');
     } finally {
       child.kill('SIGTERM');
       if (child.exitCode === null) await new Promise((r) => child.once('exit', r));
