@@ -120,14 +120,38 @@ class DecisionNode {
   dissolve = false;
 }
 
+/** The literal children of a node without any; never written to (see {@link ownLiterals}). */
+const NO_LITERALS: ReadonlyMap<string, Node> = new Map();
+const NO_EXAMPLES: readonly string[] = [];
+
+/** The literal children of `node`, made its own before the first is added. */
+function ownLiterals(node: Node): Map<string, Node> {
+  if (node.literals === NO_LITERALS) node.literals = new Map();
+  return node.literals as Map<string, Node>;
+}
+
+/** Adds `value` to the examples of `node` unless known or `max` are kept. */
+function addExample(node: Node, value: string, max: number): void {
+  if (node.examples.length >= max || node.examples.includes(value)) return;
+  node.examples = [...node.examples, ownString(value)];
+}
+
+/**
+ * `s` as a string of its own: segments are slices of the request's head string, and a long slice kept in the tree
+ * would keep the whole head alive.
+ */
+function ownString(s: string): string {
+  return s.length < 13 ? s : (' ' + s).slice(1);
+}
+
 class Node {
   calls = 0;
   /** Data the owner attaches to calls that end at this node (the endpoint's statistics). */
   data: unknown = null;
   /** Cached template of this node (cleared when an ancestor's parameter changes: see `invalidate`). */
   tpl: PathTemplate | null = null;
-  /** Literal children by segment. */
-  readonly literals = new Map<string, Node>();
+  /** Literal children by segment (the shared empty map until the first one: most nodes are leaves). */
+  literals: ReadonlyMap<string, Node> = NO_LITERALS;
   /** The parameter child for values without a suffix (typed values and merged literals). */
   param: Node | null = null;
   /** Parameter children for values followed by a literal suffix (`{messageSid}.json`, `{userId}:activate`). */
@@ -137,11 +161,17 @@ class Node {
   reason: ParamReason = 'typed';
   /** Literals merged by cardinality go to a parameter from now on, except these static ones. */
   merged = false;
-  readonly examples: string[] = [];
+  /** Example values (parameter nodes), the first `maxExamples` distinct ones. */
+  examples: readonly string[] = NO_EXAMPLES;
   /** Distinct literals merged into a parameter (for confidence). */
   mergedCount = 0;
   /** The user decisions that apply at this node, if any. */
   dec: DecisionNode | null = null;
+  /**
+   * Literal nodes whose segment reads as a word or version wherever it appears: a call's segment found among the
+   * literals is taken without classifying it. False for values kept literal (split off, dissolved, positional dates).
+   */
+  plain = false;
   constructor(
     public parent: Node | null,
     /** The literal segment, or the first value seen for a parameter node. */
@@ -170,15 +200,26 @@ interface RootEntry {
   method: string;
   root: Node;
   /**
-   * Recently observed raw paths → the nodes their walk passed (root first), valid while the templater's
-   * `generation` equals `gen`: a repeated path skips splitting, classification and the tree look-ups.
+   * Walks by path skeleton (the raw path with integer and UUID segments replaced by a marker, see
+   * {@link skeletonKey}) → the walk. Valid while the templater's `structure` equals `structure`; only walks whose
+   * outcome cannot depend on the marked values are kept (see `observe`).
    */
-  paths: Map<string, Node[]>;
-  gen: number;
+  walks: Map<string, Walk>;
+  structure: number;
 }
 
-/** Raw paths remembered per host and method before that memory starts again. */
-const PATH_CACHE_SIZE = 4096;
+/** A cached walk: the nodes passed (root first) and the indexes among them of the nodes marked segments went to. */
+interface Walk {
+  nodes: Node[];
+  marks: number[];
+}
+
+/** Skeletons remembered per host and method before that memory starts again. */
+const WALK_CACHE_SIZE = 8192;
+/** Marks an integer segment in a skeleton (no raw path holding it is cached). */
+const INT_MARK = '\u0001';
+/** Marks a UUID segment in a skeleton. */
+const UUID_MARK = '\u0002';
 
 /** An endpoint node as handed to the owner: where a call ended in the tree. */
 export type EndpointNode = Node;
@@ -187,7 +228,7 @@ export type EndpointNode = Node;
 export type DataMerger = (into: unknown, from: unknown) => unknown;
 
 /** Scratch result of {@link shapeOf} (one per process: the templater is synchronous). */
-const shape = { kind: 'literal' as SegmentKind, stem: '', suffix: '' };
+const shape = { kind: 'literal' as SegmentKind, stem: '', suffix: '', plain: false };
 
 /** Learns and applies endpoint templates. Not thread-safe; one per pipeline. */
 export class PathTemplater {
@@ -203,6 +244,8 @@ export class PathTemplater {
    * cached templates are recomputed; adding new paths does not change existing templates.
    */
   generation = 0;
+  /** Bumped whenever nodes move or decisions change (a cardinality merge, new decisions): cached walks are dropped. */
+  private structure = 0;
 
   constructor(
     private readonly settings: TemplaterSettings = DEFAULT_TEMPLATER_SETTINGS,
@@ -218,6 +261,7 @@ export class PathTemplater {
   setDecisions(list: readonly TemplateDecision[]): void {
     this.decisions = buildDecisions(list);
     this.generation++;
+    this.structure++;
     this.cache.clear();
     for (const [key, e] of this.roots) this.assignDecisions(e.root, this.decisions.get(key) ?? null);
   }
@@ -251,33 +295,76 @@ export class PathTemplater {
     let entry = byMethod.get(method);
     if (entry === undefined) {
       const key = `${host} ${method}`;
-      entry = { host, method, root: new Node(null, '', false), paths: new Map(), gen: this.generation };
+      entry = { host, method, root: new Node(null, '', false), walks: new Map(), structure: this.structure };
       entry.root.dec = this.decisions.get(key) ?? null;
       this.roots.set(key, entry);
       byMethod.set(method, entry);
     }
-    if (entry.gen === this.generation) {
-      const walked = entry.paths.get(rawPath);
-      if (walked !== undefined) {
-        for (let i = 0; i < walked.length; i++) walked[i].calls++;
-        return walked[walked.length - 1];
+    // A path whose skeleton was walked before takes the same nodes: without user decisions on this tree, an integer
+    // or UUID segment always goes to the parameter child, which changes nothing but its examples once that
+    // parameter is of the same kind (or mixed).
+    const key = entry.root.dec === null ? skeletonKey(rawPath) : null;
+    if (key !== null) {
+      if (entry.structure !== this.structure || entry.walks.size >= WALK_CACHE_SIZE) {
+        entry.walks.clear();
+        entry.structure = this.structure;
+      }
+      const hit = entry.walks.get(key);
+      if (hit !== undefined) {
+        const nodes = hit.nodes;
+        for (let k = 0; k < nodes.length; k++) nodes[k].calls++;
+        for (let k = 0; k < hit.marks.length; k++) {
+          if (nodes[hit.marks[k]].examples.length < this.settings.maxExamples) {
+            this.addMarkedExamples(rawPath, hit);
+            break;
+          }
+        }
+        return nodes[nodes.length - 1];
       }
     }
-    const segs = splitPath(rawPath);
-    const walked: Node[] = [entry.root];
+    // Walks the raw path in place: no segment array, and a segment found among a node's plain literals is taken
+    // without classifying it.
     let node = entry.root;
     node.calls++;
-    for (let i = 0; i < segs.length; i++) {
-      node = this.step(node, segs, i);
-      node.calls++;
-      walked.push(node);
+    const walked: Node[] | null = key !== null ? [node] : null;
+    const marks: number[] = [];
+    let cacheable = walked !== null;
+    const structure = this.structure;
+    const len = rawPath.length;
+    let tail = len;
+    while (tail > 0 && rawPath.charCodeAt(tail - 1) === 47) tail--;
+    let first = '';
+    let i = 0;
+    for (let start = rawPath.charCodeAt(0) === 47 ? 1 : 0; start < tail; ) {
+      let end = rawPath.indexOf('/', start);
+      if (end < 0) end = len;
+      if (end > start) {
+        const seg = decodeSegment(rawPath.slice(start, end));
+        if (i === 0) first = seg;
+        node = this.step(node, seg, i, end >= tail, first);
+        node.calls++;
+        if (walked !== null) {
+          walked.push(node);
+          if (cacheable) {
+            const mark = segmentMark(rawPath, start, end);
+            if (mark !== '') {
+              marks.push(walked.length - 1);
+              if (node.kind !== 'mixed' && node.kind !== (mark === INT_MARK ? 'integer' : 'uuid')) cacheable = false;
+            }
+          }
+        }
+        i++;
+      }
+      start = end + 1;
     }
-    if (entry.gen !== this.generation || entry.paths.size >= PATH_CACHE_SIZE) {
-      entry.paths.clear();
-      entry.gen = this.generation;
-    }
-    entry.paths.set(rawPath, walked);
+    if (cacheable && key !== null && walked !== null && structure === this.structure) entry.walks.set(key, { nodes: walked, marks });
     return node;
+  }
+
+  /** The examples a cached walk's marked segments add to their parameters (as the walk itself would). */
+  private addMarkedExamples(rawPath: string, walk: Walk): void {
+    const segs = splitPath(rawPath);
+    for (const m of walk.marks) addExample(walk.nodes[m], segs[m - 1], this.settings.maxExamples);
   }
 
   /** The current template of an endpoint node (cached until the tree changes shape). */
@@ -326,6 +413,7 @@ export class PathTemplater {
 
   private compute(host: string, method: string, rawPath: string): PathTemplate {
     const segs = splitPath(rawPath);
+    const first = segs[0] ?? '';
     let node: Node | undefined = this.rootsByHost.get(host)?.get(method)?.root;
     let dec: DecisionNode | null = node === undefined ? (this.decisions.get(`${host} ${method}`) ?? null) : node.dec;
     const b = new TemplateBuilder();
@@ -337,7 +425,7 @@ export class PathTemplater {
         dec = node?.dec ?? dec.children.get(seg) ?? null;
         continue;
       }
-      shapeOf(segs, i);
+      shapeOf(seg, i, i === segs.length - 1, first);
       const kind = shape.kind;
       const isValue = kind !== 'literal' && kind !== 'version';
       let asParam = isValue;
@@ -378,25 +466,28 @@ export class PathTemplater {
     return b.build(rawPath.length > 1 && rawPath.endsWith('/') && segs.length > 0 ? '/' : '');
   }
 
-  private step(node: Node, segs: string[], i: number): Node {
-    const seg = segs[i];
+  /** The child of `node` segment `seg` (number `i`, `last` or not, after the path's `first` segment) goes to. */
+  private step(node: Node, seg: string, i: number, last: boolean, first: string): Node {
+    const existing = node.literals.get(seg);
+    if (existing !== undefined && existing.plain) return existing;
     const dec = node.dec;
     if (dec !== null && forcedLiteral(dec, seg)) {
-      const existing = node.literals.get(seg);
       if (existing !== undefined) return existing;
-      if (this.nodes < this.settings.maxNodes) return this.addLiteral(node, seg);
+      if (this.nodes < this.settings.maxNodes) {
+        shapeOf(seg, i, last, first);
+        return this.addLiteral(node, seg, shape.plain);
+      }
     }
-    shapeOf(segs, i);
+    shapeOf(seg, i, last, first);
     const kind = shape.kind;
     if (kind !== 'literal' && kind !== 'version') return this.paramChild(node, kind, 'typed', shape.stem, shape.suffix);
-    const existing = node.literals.get(seg);
     if (existing !== undefined) return existing;
     if (node.merged) return this.mergedParam(node, seg);
     if (this.nodes >= this.settings.maxNodes && node.literals.size >= 2) {
       node.merged = true;
       return this.mergedParam(node, seg);
     }
-    this.addLiteral(node, seg);
+    this.addLiteral(node, seg, shape.plain);
     if (kind === 'literal' && node.literals.size > this.settings.maxLiteralChildren) {
       const resources = node.literals.size <= this.settings.maxLiteralChildren * this.settings.resourceNameFactor && looksLikeResourceNames(node.literals.keys());
       if (!resources) this.collapse(node);
@@ -404,11 +495,12 @@ export class PathTemplater {
     return node.literals.get(seg) ?? this.mergedParam(node, seg);
   }
 
-  private addLiteral(node: Node, seg: string): Node {
-    const child = new Node(node, seg, false);
+  private addLiteral(node: Node, seg: string, plain: boolean): Node {
+    const child = new Node(node, ownString(seg), false);
+    child.plain = plain;
     child.dec = node.dec?.children.get(seg) ?? null;
     this.nodes++;
-    node.literals.set(seg, child);
+    ownLiterals(node).set(child.seg, child);
     return child;
   }
 
@@ -422,7 +514,7 @@ export class PathTemplater {
   private paramChild(node: Node, kind: SegmentKind, reason: ParamReason, example: string, suffix: string): Node {
     let p = node.paramFor(suffix);
     if (p === null) {
-      p = new Node(node, example, true, suffix);
+      p = new Node(node, ownString(example), true, ownString(suffix));
       p.kind = kind;
       p.reason = reason;
       p.dec = node.dec?.children.get(`{}${suffix}`) ?? null;
@@ -437,7 +529,7 @@ export class PathTemplater {
       p.reason = 'cardinality';
       this.invalidate(p);
     }
-    if (p.examples.length < this.settings.maxExamples && !p.examples.includes(example)) p.examples.push(example);
+    addExample(p, example, this.settings.maxExamples);
     return p;
   }
 
@@ -447,6 +539,7 @@ export class PathTemplater {
    * literal after the parameter.
    */
   private collapse(node: Node): void {
+    this.structure++;
     const counts = [...node.literals.values()].map((c) => c.calls).sort((a, b) => a - b);
     const median = counts[Math.floor(counts.length / 2)] ?? 0;
     const threshold = Math.max(this.settings.staticMinCalls, this.settings.staticCallRatio * Math.max(1, median));
@@ -471,7 +564,7 @@ export class PathTemplater {
     }
     suffix ??= '';
     for (const [seg, child] of merging) {
-      node.literals.delete(seg);
+      ownLiterals(node).delete(seg);
       const p = this.paramChild(node, 'literal', 'cardinality', suffix === '' ? seg : seg.slice(0, seg.length - suffix.length), suffix);
       node.mergedCount++;
       this.mergeInto(p, child);
@@ -508,7 +601,7 @@ export class PathTemplater {
       const d = dst.literals.get(seg);
       if (d === undefined) {
         child.parent = dst;
-        dst.literals.set(seg, child);
+        ownLiterals(dst).set(seg, child);
       } else {
         this.mergeInto(d, child);
       }
@@ -528,7 +621,7 @@ export class PathTemplater {
         if (sp.reason === 'cardinality') dp.reason = 'cardinality';
       }
     }
-    for (const e of src.examples) if (dst.examples.length < this.settings.maxExamples && !dst.examples.includes(e)) dst.examples.push(e);
+    for (const e of src.examples) addExample(dst, e, this.settings.maxExamples);
   }
 }
 
@@ -608,10 +701,15 @@ function templateKeys(template: string): string[] {
   return splitPath(template.replace(/\{[^}/]*\}/g, '\u0000')).map((s) => (s.startsWith('\u0000') ? `{}${s.slice(1)}` : s));
 }
 
-/** Sets `shape` for segment `i`: its kind (position rule for leading dates) and, for a value with a suffix, stem and suffix. */
-function shapeOf(segs: string[], i: number): void {
-  const seg = segs[i];
-  let k = positionKind(segs, i);
+/**
+ * Sets `shape` for segment `seg`, number `i` of its path (`last` or not; `first` is the path's first segment): its
+ * kind (position rule for leading dates), for a value with a suffix its stem and suffix, and whether it reads as a
+ * word or version wherever it appears (`plain`).
+ */
+function shapeOf(seg: string, i: number, last: boolean, first: string): void {
+  let k = classifySegment(seg);
+  shape.plain = k === 'literal' || k === 'version';
+  if (k === 'date' && i <= 1 && !last && (i === 0 || /^(api|rest)$/i.test(first))) k = 'version';
   shape.stem = seg;
   shape.suffix = '';
   if (k === 'literal' || k === 'token') {
@@ -621,6 +719,7 @@ function shapeOf(segs: string[], i: number): void {
       const sk = classifySegment(stem);
       if (sk !== 'literal' && sk !== 'version') {
         k = sk;
+        shape.plain = false;
         shape.stem = stem;
         shape.suffix = seg.slice(at);
       }
@@ -650,11 +749,56 @@ export function literalSuffixStart(seg: string): number {
   return -1;
 }
 
-/** Kind of segment `i`, with the position rule: a leading date followed by more segments is an API version. */
-function positionKind(segs: string[], i: number): SegmentKind {
-  const k = classifySegment(segs[i]);
-  if (k === 'date' && i <= 1 && i < segs.length - 1 && (i === 0 || /^(api|rest)$/i.test(segs[0]))) return 'version';
-  return k;
+/**
+ * The marker a raw segment stands for in a skeleton: `INT_MARK` for digits only (not 8 or 11 long: those may be
+ * dates or phone numbers), `UUID_MARK` for a dashed UUID, else ''.
+ */
+function segmentMark(raw: string, start: number, end: number): string {
+  const n = end - start;
+  let digits = true;
+  for (let k = start; k < end; k++) {
+    const c = raw.charCodeAt(k);
+    if (c < 48 || c > 57) {
+      digits = false;
+      break;
+    }
+  }
+  if (digits) return n === 8 || n === 11 ? '' : INT_MARK;
+  if (n !== 36) return '';
+  for (let k = 0; k < 36; k++) {
+    const c = raw.charCodeAt(start + k);
+    if (k === 8 || k === 13 || k === 18 || k === 23) {
+      if (c !== 45) return '';
+    } else if (!((c >= 48 && c <= 57) || ((c | 0x20) >= 97 && (c | 0x20) <= 102))) return '';
+  }
+  return UUID_MARK;
+}
+
+/**
+ * The skeleton of a raw path: integer and UUID segments replaced by their marker (the path itself when it has
+ * none), or null when a segment starts with a marker character (markers only ever stand at a segment's start).
+ */
+export function skeletonKey(rawPath: string): string | null {
+  let out: string | null = null;
+  let from = 0;
+  const len = rawPath.length;
+  for (let start = 0; start <= len; ) {
+    let end = rawPath.indexOf('/', start);
+    if (end < 0) end = len;
+    if (end > start) {
+      const c = rawPath.charCodeAt(start);
+      if (c <= 2) return null;
+      if (c <= 57 || end - start === 36) {
+        const mark = segmentMark(rawPath, start, end);
+        if (mark !== '') {
+          out = (out ?? '') + rawPath.slice(from, start) + mark;
+          from = end;
+        }
+      }
+    }
+    start = end + 1;
+  }
+  return out === null ? rawPath : out + rawPath.slice(from);
 }
 
 /** Splits a raw path into percent-decoded segments (empty segments dropped; bad escapes kept as sent). */
