@@ -36,21 +36,25 @@ export interface InventorySettings {
 }
 
 /** Defaults. */
-export const DEFAULT_INVENTORY_SETTINGS: InventorySettings = { templater: DEFAULT_TEMPLATER_SETTINGS, maxQueryParams: 64, queryFullCalls: 16, querySampleEvery: 32, headerFullCalls: 8, headerSampleEvery: 16, bodyFullCalls: 8, bodySampleEvery: 256, bodySampleGap: 64, bodyMaxBytes: 65_536 };
+export const DEFAULT_INVENTORY_SETTINGS: InventorySettings = { templater: DEFAULT_TEMPLATER_SETTINGS, maxQueryParams: 64, queryFullCalls: 4, querySampleEvery: 32, headerFullCalls: 8, headerSampleEvery: 16, bodyFullCalls: 8, bodySampleEvery: 256, bodySampleGap: 256, bodyMaxBytes: 65_536 };
 
 /**
- * Statistics of one endpoint (one shape for all: the per-call path touches only numbers and short arrays; the
- * query parameter map exists once a query was sampled).
+ * Statistics of one endpoint (one shape for all). A call usually touches this object alone: the first status code
+ * and auth scheme seen are fields; others, and the query parameter map, are allocated when they occur.
  */
 class EndpointStats {
   calls = 0;
-  /** Status codes seen (0 = no response) and their calls, at the same index. */
-  readonly statusCodes: number[] = [];
-  readonly statusCalls: number[] = [];
+  /** The first status code seen (0 = no response) and its calls. */
+  status0 = -1;
+  status0Calls = 0;
+  /** Other status codes and their calls, at the same index. */
+  statusCodes: number[] | null = null;
+  statusCalls: number[] | null = null;
   first: number;
   last: number;
-  /** Auth schemes seen. */
-  readonly auth: string[] = [];
+  /** The first auth scheme seen, and the others. */
+  auth0 = '';
+  authMore: string[] | null = null;
   query: Map<string, string> | null = null;
   /**
    * The CallEndpoint handed to calls of this node, shared between them (consumers treat it as read-only), so its
@@ -79,6 +83,13 @@ class EndpointStats {
 
   /** Counts `n` calls answered with `status`. */
   addStatus(status: number, n: number): void {
+    if (this.status0 === status || this.status0 < 0) {
+      this.status0 = status;
+      this.status0Calls += n;
+      return;
+    }
+    this.statusCodes ??= [];
+    this.statusCalls ??= [];
     const i = this.statusCodes.indexOf(status);
     if (i >= 0) this.statusCalls[i] += n;
     else {
@@ -86,16 +97,36 @@ class EndpointStats {
       this.statusCalls.push(n);
     }
   }
+
+  /** Notes an auth scheme. */
+  addAuth(scheme: string): void {
+    if (this.auth0 === scheme) return;
+    if (this.auth0 === '') this.auth0 = scheme;
+    else if (this.authMore === null) this.authMore = [scheme];
+    else if (!this.authMore.includes(scheme)) this.authMore.push(scheme);
+  }
+
+  /** Status code → calls, in code order. */
+  statuses(): Array<[number, number]> {
+    const out: Array<[number, number]> = this.status0 < 0 ? [] : [[this.status0, this.status0Calls]];
+    if (this.statusCodes !== null) for (let i = 0; i < this.statusCodes.length; i++) out.push([this.statusCodes[i], this.statusCalls![i]]);
+    return out.sort((x, y) => x[0] - y[0]);
+  }
+
+  /** Auth schemes seen, sorted. */
+  authSchemes(): string[] {
+    return [...(this.auth0 === '' ? [] : [this.auth0]), ...(this.authMore ?? [])].sort();
+  }
 }
 
 function mergeStats(a: unknown, b: unknown): unknown {
   const x = a as EndpointStats;
   const y = b as EndpointStats;
   x.calls += y.calls;
-  for (let i = 0; i < y.statusCodes.length; i++) x.addStatus(y.statusCodes[i], y.statusCalls[i]);
+  for (const [code, n] of y.statuses()) x.addStatus(code, n);
   if (y.first < x.first) x.first = y.first;
   if (y.last > x.last) x.last = y.last;
-  for (const s of y.auth) if (!x.auth.includes(s)) x.auth.push(s);
+  for (const s of y.authSchemes()) x.addAuth(s);
   if (y.query !== null) {
     x.query ??= new Map();
     for (const [name, type] of y.query) x.query.set(name, mergeType(x.query.get(name), type));
@@ -153,12 +184,12 @@ export class InventoryAnalyzer implements Analyzer {
     call.endpoint = ep;
     const calls = ++st.calls;
     const status = tx.status ?? 0;
-    if (st.statusCodes[0] === status) st.statusCalls[0]++;
+    if (st.status0 === status) st.status0Calls++;
     else st.addStatus(status, 1);
     if (tx.startTs < st.first) st.first = tx.startTs;
     if (tx.startTs > st.last) st.last = tx.startTs;
     const scheme = call.auth?.scheme ?? 'none';
-    if (st.auth[0] !== scheme && !st.auth.includes(scheme)) st.auth.push(scheme);
+    if (st.auth0 !== scheme) st.addAuth(scheme);
     // Deprecation is a property of the endpoint: the first calls and then a sample of them are read for it, so most
     // calls do not build their response header list here.
     if (calls <= this.settings.headerFullCalls || calls % this.settings.headerSampleEvery === 0) {
@@ -196,8 +227,8 @@ export class InventoryAnalyzer implements Analyzer {
         method,
         path: t.template,
         calls: st.calls,
-        statuses: Object.fromEntries(st.statusCodes.map((code, i) => [code, st.statusCalls[i]] as const).sort((x, y) => x[0] - y[0]).map(([code, n]) => [code === 0 ? 'none' : String(code), n])),
-        auth: [...st.auth].sort(),
+        statuses: Object.fromEntries(st.statuses().map(([code, n]) => [code === 0 ? 'none' : String(code), n])),
+        auth: st.authSchemes(),
         sensitive: [],
         params,
         inSpec: false,

@@ -145,6 +145,7 @@ function ownString(s: string): string {
 }
 
 class Node {
+  /** Calls that ended at this node (a subtree's calls: {@link subtreeCalls}). */
   calls = 0;
   /** Data the owner attaches to calls that end at this node (the endpoint's statistics). */
   data: unknown = null;
@@ -200,19 +201,29 @@ interface RootEntry {
   method: string;
   root: Node;
   /**
-   * Walks by path skeleton (the raw path with integer and UUID segments replaced by a marker, see
-   * {@link skeletonKey}) → the walk. Valid while the templater's `structure` equals `structure`; only walks whose
+   * Walks by the hash of their path skeleton (the raw path with integer and UUID segments replaced by a marker, see
+   * {@link skeletonKey}; the walk keeps the skeleton to tell collisions) → the walk. Valid while the templater's `structure` equals `structure`; only walks whose
    * outcome cannot depend on the marked values are kept (see `observe`).
    */
-  walks: Map<string, Walk>;
+  walks: Map<number, Walk>;
   structure: number;
 }
 
-/** A cached walk: the nodes passed (root first) and the indexes among them of the nodes marked segments went to. */
+/**
+ * A cached walk: where it ends, and while examples are missing, the segment numbers of the marked segments and the
+ * parameter nodes they went to.
+ */
 interface Walk {
-  nodes: Node[];
-  marks: number[];
+  /** The skeleton walked ({@link skeletonKey}). */
+  skeleton: string;
+  node: Node;
+  marks: number[] | null;
+  params: Node[] | null;
+  hits: number;
 }
+
+/** Cache hits between two looks for missing examples of a walk's parameters. */
+const EXAMPLE_EVERY = 8;
 
 /** Skeletons remembered per host and method before that memory starts again. */
 const WALK_CACHE_SIZE = 8192;
@@ -303,32 +314,25 @@ export class PathTemplater {
     // A path whose skeleton was walked before takes the same nodes: without user decisions on this tree, an integer
     // or UUID segment always goes to the parameter child, which changes nothing but its examples once that
     // parameter is of the same kind (or mixed).
-    const key = entry.root.dec === null ? skeletonKey(rawPath) : null;
-    if (key !== null) {
+    const hash = entry.root.dec === null ? skeletonHash(rawPath) : -1;
+    if (hash >= 0) {
       if (entry.structure !== this.structure || entry.walks.size >= WALK_CACHE_SIZE) {
         entry.walks.clear();
         entry.structure = this.structure;
       }
-      const hit = entry.walks.get(key);
-      if (hit !== undefined) {
-        const nodes = hit.nodes;
-        for (let k = 0; k < nodes.length; k++) nodes[k].calls++;
-        for (let k = 0; k < hit.marks.length; k++) {
-          if (nodes[hit.marks[k]].examples.length < this.settings.maxExamples) {
-            this.addMarkedExamples(rawPath, hit);
-            break;
-          }
-        }
-        return nodes[nodes.length - 1];
+      const hit = entry.walks.get(hash);
+      if (hit !== undefined && matchesSkeleton(rawPath, hit.skeleton)) {
+        hit.node.calls++;
+        if (hit.marks !== null && ++hit.hits % EXAMPLE_EVERY === 0) this.addMarkedExamples(rawPath, hit);
+        return hit.node;
       }
     }
     // Walks the raw path in place: no segment array, and a segment found among a node's plain literals is taken
     // without classifying it.
     let node = entry.root;
-    node.calls++;
-    const walked: Node[] | null = key !== null ? [node] : null;
-    const marks: number[] = [];
-    let cacheable = walked !== null;
+    let marks: number[] | null = null;
+    let params: Node[] | null = null;
+    let cacheable = hash >= 0;
     const structure = this.structure;
     const len = rawPath.length;
     let tail = len;
@@ -342,29 +346,40 @@ export class PathTemplater {
         const seg = decodeSegment(rawPath.slice(start, end));
         if (i === 0) first = seg;
         node = this.step(node, seg, i, end >= tail, first);
-        node.calls++;
-        if (walked !== null) {
-          walked.push(node);
-          if (cacheable) {
-            const mark = segmentMark(rawPath, start, end);
-            if (mark !== '') {
-              marks.push(walked.length - 1);
-              if (node.kind !== 'mixed' && node.kind !== (mark === INT_MARK ? 'integer' : 'uuid')) cacheable = false;
-            }
+        if (cacheable) {
+          const mark = segmentMark(rawPath, start, end);
+          if (mark !== '') {
+            (marks ??= []).push(i);
+            (params ??= []).push(node);
+            if (node.kind !== 'mixed' && node.kind !== (mark === INT_MARK ? 'integer' : 'uuid')) cacheable = false;
           }
         }
         i++;
       }
       start = end + 1;
     }
-    if (cacheable && key !== null && walked !== null && structure === this.structure) entry.walks.set(key, { nodes: walked, marks });
+    node.calls++;
+    if (cacheable && structure === this.structure) entry.walks.set(hash, { skeleton: skeletonKey(rawPath)!, node, marks, params, hits: 0 });
     return node;
   }
 
-  /** The examples a cached walk's marked segments add to their parameters (as the walk itself would). */
+  /**
+   * Adds the values of a cached walk's marked segments to their parameters' examples (a sample of the calls: every
+   * {@link EXAMPLE_EVERY}th hit); once all are full the walk stops looking.
+   */
   private addMarkedExamples(rawPath: string, walk: Walk): void {
     const segs = splitPath(rawPath);
-    for (const m of walk.marks) addExample(walk.nodes[m], segs[m - 1], this.settings.maxExamples);
+    const max = this.settings.maxExamples;
+    let full = true;
+    for (let k = 0; k < walk.marks!.length; k++) {
+      const p = walk.params![k];
+      addExample(p, segs[walk.marks![k]], max);
+      if (p.examples.length < max) full = false;
+    }
+    if (full) {
+      walk.marks = null;
+      walk.params = null;
+    }
   }
 
   /** The current template of an endpoint node (cached until the tree changes shape). */
@@ -540,7 +555,9 @@ export class PathTemplater {
    */
   private collapse(node: Node): void {
     this.structure++;
-    const counts = [...node.literals.values()].map((c) => c.calls).sort((a, b) => a - b);
+    const calls = new Map<Node, number>();
+    for (const c of node.literals.values()) calls.set(c, subtreeCalls(c));
+    const counts = [...calls.values()].sort((a, b) => a - b);
     const median = counts[Math.floor(counts.length / 2)] ?? 0;
     const threshold = Math.max(this.settings.staticMinCalls, this.settings.staticCallRatio * Math.max(1, median));
     // When most siblings are not words (ids with digits, slugs), the few plain words among them are resource names
@@ -550,7 +567,7 @@ export class PathTemplater {
     const keepWords = wordCount > 0 && wordCount < node.literals.size * 0.5;
     const merging: Array<[string, Node]> = [];
     for (const [seg, child] of node.literals) {
-      if (child.calls >= threshold || child.dec?.pinned === true || node.dec?.literals?.has(seg) === true) continue;
+      if (calls.get(child)! >= threshold || child.dec?.pinned === true || node.dec?.literals?.has(seg) === true) continue;
       if (keepWords && seg.length >= 3 && RESOURCE_NAME.test(seg)) continue;
       merging.push([seg, child]);
     }
@@ -623,6 +640,18 @@ export class PathTemplater {
     }
     for (const e of src.examples) addExample(dst, e, this.settings.maxExamples);
   }
+}
+
+/** Calls that ended at `node` or below it. */
+function subtreeCalls(node: Node): number {
+  let n = 0;
+  const stack: Node[] = [node];
+  while (stack.length > 0) {
+    const x = stack.pop()!;
+    n += x.calls;
+    for (const c of x.children()) stack.push(c);
+  }
+  return n;
 }
 
 /** Builds a template segment by segment: parameter names unique within it, confidence the lowest seen. */
@@ -799,6 +828,56 @@ export function skeletonKey(rawPath: string): string | null {
     start = end + 1;
   }
   return out === null ? rawPath : out + rawPath.slice(from);
+}
+
+/**
+ * A 31-bit hash of {@link skeletonKey}`(rawPath)` computed without building it, or -1 when that is null.
+ */
+function skeletonHash(rawPath: string): number {
+  let h = 0x811c9dc5;
+  const len = rawPath.length;
+  for (let start = 0; start <= len; ) {
+    let end = rawPath.indexOf('/', start);
+    if (end < 0) end = len;
+    if (end > start) {
+      const c = rawPath.charCodeAt(start);
+      if (c <= 2) return -1;
+      const mark = c <= 57 || end - start === 36 ? segmentMark(rawPath, start, end) : '';
+      if (mark !== '') h = Math.imul(h ^ mark.charCodeAt(0), 0x01000193);
+      else for (let k = start; k < end; k++) h = Math.imul(h ^ rawPath.charCodeAt(k), 0x01000193);
+    }
+    if (end < len) h = Math.imul(h ^ 47, 0x01000193);
+    start = end + 1;
+  }
+  return h >>> 1;
+}
+
+/** Whether `rawPath` has the skeleton `skeleton` (see {@link skeletonKey}), compared without building its own. */
+function matchesSkeleton(rawPath: string, skeleton: string): boolean {
+  const n = rawPath.length;
+  const m = skeleton.length;
+  let i = 0;
+  let j = 0;
+  for (;;) {
+    const c = skeleton.charCodeAt(j);
+    if (j < m && (c === 1 || c === 2)) {
+      let end = rawPath.indexOf('/', i);
+      if (end < 0) end = n;
+      if (end === i || segmentMark(rawPath, i, end) !== (c === 1 ? INT_MARK : UUID_MARK)) return false;
+      i = end;
+      j++;
+    } else {
+      while (i < n && j < m && rawPath.charCodeAt(i) !== 47) {
+        if (rawPath.charCodeAt(i) !== skeleton.charCodeAt(j)) return false;
+        i++;
+        j++;
+      }
+    }
+    if (i === n || j === m) return i === n && j === m;
+    if (rawPath.charCodeAt(i) !== 47 || skeleton.charCodeAt(j) !== 47) return false;
+    i++;
+    j++;
+  }
 }
 
 /** Splits a raw path into percent-decoded segments (empty segments dropped; bad escapes kept as sent). */
