@@ -36,7 +36,7 @@ export interface InventorySettings {
 }
 
 /** Defaults. */
-export const DEFAULT_INVENTORY_SETTINGS: InventorySettings = { templater: DEFAULT_TEMPLATER_SETTINGS, maxQueryParams: 64, queryFullCalls: 4, querySampleEvery: 32, headerFullCalls: 8, headerSampleEvery: 16, bodyFullCalls: 8, bodySampleEvery: 256, bodySampleGap: 256, bodyMaxBytes: 65_536 };
+export const DEFAULT_INVENTORY_SETTINGS: InventorySettings = { templater: DEFAULT_TEMPLATER_SETTINGS, maxQueryParams: 64, queryFullCalls: 4, querySampleEvery: 32, headerFullCalls: 2, headerSampleEvery: 16, bodyFullCalls: 8, bodySampleEvery: 256, bodySampleGap: 256, bodyMaxBytes: 65_536 };
 
 /**
  * Statistics of one endpoint (one shape for all). A call usually touches this object alone: the first status code

@@ -59,6 +59,8 @@ export interface TemplaterSettings {
    * top-level resources that are not values.
    */
   resourceNameFactor: number;
+  /** Walks remembered per host and method by path skeleton (0: none, every call walks the tree). */
+  walkCacheSize: number;
 }
 
 /** Defaults (Akto merges at 10 similar strings; we wait for more evidence and keep frequent static siblings). */
@@ -69,6 +71,7 @@ export const DEFAULT_TEMPLATER_SETTINGS: TemplaterSettings = {
   maxNodes: 200_000,
   maxExamples: 5,
   resourceNameFactor: 5,
+  walkCacheSize: 8192,
 };
 
 const RESOURCE_NAME = /^[a-z][a-z]*(?:[_-][a-z]+)*$/;
@@ -225,8 +228,6 @@ interface Walk {
 /** Cache hits between two looks for missing examples of a walk's parameters. */
 const EXAMPLE_EVERY = 8;
 
-/** Skeletons remembered per host and method before that memory starts again. */
-const WALK_CACHE_SIZE = 8192;
 /** Marks an integer segment in a skeleton (no raw path holding it is cached). */
 const INT_MARK = '\u0001';
 /** Marks a UUID segment in a skeleton. */
@@ -314,9 +315,9 @@ export class PathTemplater {
     // A path whose skeleton was walked before takes the same nodes: without user decisions on this tree, an integer
     // or UUID segment always goes to the parameter child, which changes nothing but its examples once that
     // parameter is of the same kind (or mixed).
-    const hash = entry.root.dec === null ? skeletonHash(rawPath) : -1;
+    const hash = entry.root.dec === null && this.settings.walkCacheSize > 0 ? skeletonHash(rawPath) : -1;
     if (hash >= 0) {
-      if (entry.structure !== this.structure || entry.walks.size >= WALK_CACHE_SIZE) {
+      if (entry.structure !== this.structure || entry.walks.size >= this.settings.walkCacheSize) {
         entry.walks.clear();
         entry.structure = this.structure;
       }
