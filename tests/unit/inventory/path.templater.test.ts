@@ -91,7 +91,7 @@ test('paths are split and percent-decoded safely; hostile escapes do not throw',
 });
 
 test('the tree stays bounded: past the node budget, new literals under wide parents become parameters', () => {
-  const t = new PathTemplater({ maxLiteralChildren: 1_000_000, staticCallRatio: 8, staticMinCalls: 10, maxNodes: 100, maxExamples: 3, resourceNameFactor: 5 });
+  const t = new PathTemplater({ maxLiteralChildren: 1_000_000, staticCallRatio: 8, staticMinCalls: 10, maxNodes: 100, maxExamples: 3, resourceNameFactor: 5, walkCacheSize: 8192 });
   for (let i = 0; i < 5000; i++) t.observe('h', 'GET', `/k/word${i}x/leaf`);
   assert.ok(t.size <= 110, `nodes ${t.size}`);
 });

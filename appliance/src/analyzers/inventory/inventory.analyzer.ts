@@ -21,6 +21,9 @@ export interface InventorySettings {
   /** Query strings parsed per endpoint in full; after that one call in `querySampleEvery`. */
   queryFullCalls: number;
   querySampleEvery: number;
+  /** Response headers read for `Deprecation`/`Sunset` per endpoint in full; after that one call in `headerSampleEvery`. */
+  headerFullCalls: number;
+  headerSampleEvery: number;
   /**
    * JSON bodies read for the merged schemas: the first `bodyFullCalls` samples of an endpoint, then its calls
    * numbered by a multiple of `bodySampleEvery`; and across endpoints at most one call in `bodySampleGap`.
@@ -33,47 +36,101 @@ export interface InventorySettings {
 }
 
 /** Defaults. */
-export const DEFAULT_INVENTORY_SETTINGS: InventorySettings = { templater: DEFAULT_TEMPLATER_SETTINGS, maxQueryParams: 64, queryFullCalls: 64, querySampleEvery: 32, bodyFullCalls: 8, bodySampleEvery: 256, bodySampleGap: 64, bodyMaxBytes: 65_536 };
+export const DEFAULT_INVENTORY_SETTINGS: InventorySettings = { templater: DEFAULT_TEMPLATER_SETTINGS, maxQueryParams: 64, queryFullCalls: 4, querySampleEvery: 32, headerFullCalls: 2, headerSampleEvery: 16, bodyFullCalls: 8, bodySampleEvery: 256, bodySampleGap: 256, bodyMaxBytes: 65_536 };
 
-/** Statistics of one endpoint. */
-interface EndpointStats {
-  calls: number;
-  /** Status code (0 = no response) → calls. */
-  statuses: Map<number, number>;
+/**
+ * Statistics of one endpoint (one shape for all). A call usually touches this object alone: the first status code
+ * and auth scheme seen are fields; others, and the query parameter map, are allocated when they occur.
+ */
+class EndpointStats {
+  calls = 0;
+  /** The first status code seen (0 = no response) and its calls. */
+  status0 = -1;
+  status0Calls = 0;
+  /** Other status codes and their calls, at the same index. */
+  statusCodes: number[] | null = null;
+  statusCalls: number[] | null = null;
   first: number;
   last: number;
-  auth: Set<string>;
-  query: Map<string, string>;
+  /** The first auth scheme seen, and the others. */
+  auth0 = '';
+  authMore: string[] | null = null;
+  query: Map<string, string> | null = null;
   /**
    * The CallEndpoint handed to calls of this node, shared between them (consumers treat it as read-only), so its
    * key is built once per template and later analyzers can look it up by identity; rebuilt when the template changes.
    */
-  endpoint: CallEndpoint | null;
+  endpoint: CallEndpoint | null = null;
   /** The template object `endpoint` was built from. */
-  endpointTpl: PathTemplate | null;
+  endpointTpl: PathTemplate | null = null;
   /** Responses announced deprecation (`Deprecation` header) or retirement (`Sunset`). */
-  deprecated: boolean;
+  deprecated = false;
   /** Deprecation date and sunset date in epoch ms (0 = none given). */
-  deprecatedSince: number;
-  sunset: number;
+  deprecatedSince = 0;
+  sunset = 0;
   /** Calls made once the endpoint was announced deprecated (at or after its date). */
-  callsAfterDeprecation: number;
+  callsAfterDeprecation = 0;
   /** Merged shapes of sampled JSON request bodies and successful (2xx) response bodies. */
-  requestShape: BodyShape | null;
-  responseShape: BodyShape | null;
+  requestShape: BodyShape | null = null;
+  responseShape: BodyShape | null = null;
   /** Calls whose bodies were sampled. */
-  bodySamples: number;
+  bodySamples = 0;
+
+  constructor(ts: number) {
+    this.first = ts;
+    this.last = ts;
+  }
+
+  /** Counts `n` calls answered with `status`. */
+  addStatus(status: number, n: number): void {
+    if (this.status0 === status || this.status0 < 0) {
+      this.status0 = status;
+      this.status0Calls += n;
+      return;
+    }
+    this.statusCodes ??= [];
+    this.statusCalls ??= [];
+    const i = this.statusCodes.indexOf(status);
+    if (i >= 0) this.statusCalls[i] += n;
+    else {
+      this.statusCodes.push(status);
+      this.statusCalls.push(n);
+    }
+  }
+
+  /** Notes an auth scheme. */
+  addAuth(scheme: string): void {
+    if (this.auth0 === scheme) return;
+    if (this.auth0 === '') this.auth0 = scheme;
+    else if (this.authMore === null) this.authMore = [scheme];
+    else if (!this.authMore.includes(scheme)) this.authMore.push(scheme);
+  }
+
+  /** Status code → calls, in code order. */
+  statuses(): Array<[number, number]> {
+    const out: Array<[number, number]> = this.status0 < 0 ? [] : [[this.status0, this.status0Calls]];
+    if (this.statusCodes !== null) for (let i = 0; i < this.statusCodes.length; i++) out.push([this.statusCodes[i], this.statusCalls![i]]);
+    return out.sort((x, y) => x[0] - y[0]);
+  }
+
+  /** Auth schemes seen, sorted. */
+  authSchemes(): string[] {
+    return [...(this.auth0 === '' ? [] : [this.auth0]), ...(this.authMore ?? [])].sort();
+  }
 }
 
 function mergeStats(a: unknown, b: unknown): unknown {
   const x = a as EndpointStats;
   const y = b as EndpointStats;
   x.calls += y.calls;
-  for (const [s, n] of y.statuses) x.statuses.set(s, (x.statuses.get(s) ?? 0) + n);
+  for (const [code, n] of y.statuses()) x.addStatus(code, n);
   if (y.first < x.first) x.first = y.first;
   if (y.last > x.last) x.last = y.last;
-  for (const s of y.auth) x.auth.add(s);
-  for (const [name, type] of y.query) x.query.set(name, mergeType(x.query.get(name), type));
+  for (const s of y.authSchemes()) x.addAuth(s);
+  if (y.query !== null) {
+    x.query ??= new Map();
+    for (const [name, type] of y.query) x.query.set(name, mergeType(x.query.get(name), type));
+  }
   x.endpoint = null;
   x.endpointTpl = null;
   x.deprecated ||= y.deprecated;
@@ -114,26 +171,33 @@ export class InventoryAnalyzer implements Analyzer {
     const t = this.templater.templateOf(node);
     let st = node.data as EndpointStats | null;
     if (st === null) {
-      st = { calls: 0, statuses: new Map(), first: tx.startTs, last: tx.startTs, auth: new Set(), query: new Map(), endpoint: null, endpointTpl: null, deprecated: false, deprecatedSince: 0, sunset: 0, callsAfterDeprecation: 0, requestShape: null, responseShape: null, bodySamples: 0 };
+      st = new EndpointStats(tx.startTs);
       node.data = st;
     }
     let ep = st.endpoint;
-    if (ep === null || st.endpointTpl !== t || ep.host !== host || ep.method !== tx.method) {
+    // A node belongs to one host and method, so the endpoint changes only with the template.
+    if (ep === null || st.endpointTpl !== t) {
       ep = { key: `${host} ${tx.method} ${t.template}`, host, method: tx.method, template: t.template, inSpec: false };
       st.endpoint = ep;
       st.endpointTpl = t;
     }
     call.endpoint = ep;
-    st.calls++;
+    const calls = ++st.calls;
     const status = tx.status ?? 0;
-    st.statuses.set(status, (st.statuses.get(status) ?? 0) + 1);
+    if (st.status0 === status) st.status0Calls++;
+    else st.addStatus(status, 1);
     if (tx.startTs < st.first) st.first = tx.startTs;
     if (tx.startTs > st.last) st.last = tx.startTs;
     const scheme = call.auth?.scheme ?? 'none';
-    if (!st.auth.has(scheme)) st.auth.add(scheme);
-    if (tx.responseHeaders.length > 0) {
-      const notice = deprecationNotice(tx.responseHeaders);
-      if (notice !== null) noteDeprecation(st, notice);
+    if (st.auth0 !== scheme) st.addAuth(scheme);
+    // Deprecation is a property of the endpoint: the first calls and then a sample of them are read for it, so most
+    // calls do not build their response header list here.
+    if (calls <= this.settings.headerFullCalls || calls % this.settings.headerSampleEvery === 0) {
+      const headers = tx.responseHeaders;
+      if (headers.length > 0) {
+        const notice = deprecationNotice(headers);
+        if (notice !== null) noteDeprecation(st, notice);
+      }
     }
     if (st.deprecated && tx.startTs / 1000 >= st.deprecatedSince) st.callsAfterDeprecation++;
     if (++this.sinceBodySample >= this.settings.bodySampleGap && (st.bodySamples < this.settings.bodyFullCalls || st.calls % this.settings.bodySampleEvery === 0)) {
@@ -141,8 +205,8 @@ export class InventoryAnalyzer implements Analyzer {
       st.bodySamples++;
       noteBodies(tx, st, this.settings.bodyMaxBytes);
     }
-    if (tx.query !== '' && (st.calls <= this.settings.queryFullCalls || st.calls % this.settings.querySampleEvery === 0)) {
-      noteQuery(tx.query, st.query, this.settings.maxQueryParams);
+    if (tx.query !== '' && (calls <= this.settings.queryFullCalls || calls % this.settings.querySampleEvery === 0)) {
+      noteQuery(tx.query, (st.query ??= new Map()), this.settings.maxQueryParams);
     }
   }
 
@@ -157,14 +221,14 @@ export class InventoryAnalyzer implements Analyzer {
         if (p.format !== undefined) rp.format = p.format;
         return rp;
       });
-      for (const [name, type] of [...st.query].sort((x, y) => x[0].localeCompare(y[0]))) params.push({ in: 'query', name, type });
+      if (st.query !== null) for (const [name, type] of [...st.query].sort((x, y) => x[0].localeCompare(y[0]))) params.push({ in: 'query', name, type });
       list.push({
         host,
         method,
         path: t.template,
         calls: st.calls,
-        statuses: Object.fromEntries([...st.statuses].sort((x, y) => x[0] - y[0]).map(([code, n]) => [code === 0 ? 'none' : String(code), n])),
-        auth: [...st.auth].sort(),
+        statuses: Object.fromEntries(st.statuses().map(([code, n]) => [code === 0 ? 'none' : String(code), n])),
+        auth: st.authSchemes(),
         sensitive: [],
         params,
         inSpec: false,

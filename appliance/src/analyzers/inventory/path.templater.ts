@@ -59,6 +59,8 @@ export interface TemplaterSettings {
    * top-level resources that are not values.
    */
   resourceNameFactor: number;
+  /** Walks remembered per host and method by path skeleton (0: none, every call walks the tree). */
+  walkCacheSize: number;
 }
 
 /** Defaults (Akto merges at 10 similar strings; we wait for more evidence and keep frequent static siblings). */
@@ -69,6 +71,7 @@ export const DEFAULT_TEMPLATER_SETTINGS: TemplaterSettings = {
   maxNodes: 200_000,
   maxExamples: 5,
   resourceNameFactor: 5,
+  walkCacheSize: 8192,
 };
 
 const RESOURCE_NAME = /^[a-z][a-z]*(?:[_-][a-z]+)*$/;
@@ -120,14 +123,39 @@ class DecisionNode {
   dissolve = false;
 }
 
+/** The literal children of a node without any; never written to (see {@link ownLiterals}). */
+const NO_LITERALS: ReadonlyMap<string, Node> = new Map();
+const NO_EXAMPLES: readonly string[] = [];
+
+/** The literal children of `node`, made its own before the first is added. */
+function ownLiterals(node: Node): Map<string, Node> {
+  if (node.literals === NO_LITERALS) node.literals = new Map();
+  return node.literals as Map<string, Node>;
+}
+
+/** Adds `value` to the examples of `node` unless known or `max` are kept. */
+function addExample(node: Node, value: string, max: number): void {
+  if (node.examples.length >= max || node.examples.includes(value)) return;
+  node.examples = [...node.examples, ownString(value)];
+}
+
+/**
+ * `s` as a string of its own: segments are slices of the request's head string, and a long slice kept in the tree
+ * would keep the whole head alive.
+ */
+function ownString(s: string): string {
+  return s.length < 13 ? s : (' ' + s).slice(1);
+}
+
 class Node {
+  /** Calls that ended at this node (a subtree's calls: {@link subtreeCalls}). */
   calls = 0;
   /** Data the owner attaches to calls that end at this node (the endpoint's statistics). */
   data: unknown = null;
   /** Cached template of this node (cleared when an ancestor's parameter changes: see `invalidate`). */
   tpl: PathTemplate | null = null;
-  /** Literal children by segment. */
-  readonly literals = new Map<string, Node>();
+  /** Literal children by segment (the shared empty map until the first one: most nodes are leaves). */
+  literals: ReadonlyMap<string, Node> = NO_LITERALS;
   /** The parameter child for values without a suffix (typed values and merged literals). */
   param: Node | null = null;
   /** Parameter children for values followed by a literal suffix (`{messageSid}.json`, `{userId}:activate`). */
@@ -137,11 +165,17 @@ class Node {
   reason: ParamReason = 'typed';
   /** Literals merged by cardinality go to a parameter from now on, except these static ones. */
   merged = false;
-  readonly examples: string[] = [];
+  /** Example values (parameter nodes), the first `maxExamples` distinct ones. */
+  examples: readonly string[] = NO_EXAMPLES;
   /** Distinct literals merged into a parameter (for confidence). */
   mergedCount = 0;
   /** The user decisions that apply at this node, if any. */
   dec: DecisionNode | null = null;
+  /**
+   * Literal nodes whose segment reads as a word or version wherever it appears: a call's segment found among the
+   * literals is taken without classifying it. False for values kept literal (split off, dissolved, positional dates).
+   */
+  plain = false;
   constructor(
     public parent: Node | null,
     /** The literal segment, or the first value seen for a parameter node. */
@@ -170,15 +204,34 @@ interface RootEntry {
   method: string;
   root: Node;
   /**
-   * Recently observed raw paths → the nodes their walk passed (root first), valid while the templater's
-   * `generation` equals `gen`: a repeated path skips splitting, classification and the tree look-ups.
+   * Walks by the hash of their path skeleton (the raw path with integer and UUID segments replaced by a marker, see
+   * {@link skeletonKey}; the walk keeps the skeleton to tell collisions) → the walk. Valid while the templater's `structure` equals `structure`; only walks whose
+   * outcome cannot depend on the marked values are kept (see `observe`).
    */
-  paths: Map<string, Node[]>;
-  gen: number;
+  walks: Map<number, Walk>;
+  structure: number;
 }
 
-/** Raw paths remembered per host and method before that memory starts again. */
-const PATH_CACHE_SIZE = 4096;
+/**
+ * A cached walk: where it ends, and while examples are missing, the segment numbers of the marked segments and the
+ * parameter nodes they went to.
+ */
+interface Walk {
+  /** The skeleton walked ({@link skeletonKey}). */
+  skeleton: string;
+  node: Node;
+  marks: number[] | null;
+  params: Node[] | null;
+  hits: number;
+}
+
+/** Cache hits between two looks for missing examples of a walk's parameters. */
+const EXAMPLE_EVERY = 8;
+
+/** Marks an integer segment in a skeleton (no raw path holding it is cached). */
+const INT_MARK = '\u0001';
+/** Marks a UUID segment in a skeleton. */
+const UUID_MARK = '\u0002';
 
 /** An endpoint node as handed to the owner: where a call ended in the tree. */
 export type EndpointNode = Node;
@@ -187,7 +240,7 @@ export type EndpointNode = Node;
 export type DataMerger = (into: unknown, from: unknown) => unknown;
 
 /** Scratch result of {@link shapeOf} (one per process: the templater is synchronous). */
-const shape = { kind: 'literal' as SegmentKind, stem: '', suffix: '' };
+const shape = { kind: 'literal' as SegmentKind, stem: '', suffix: '', plain: false };
 
 /** Learns and applies endpoint templates. Not thread-safe; one per pipeline. */
 export class PathTemplater {
@@ -203,6 +256,8 @@ export class PathTemplater {
    * cached templates are recomputed; adding new paths does not change existing templates.
    */
   generation = 0;
+  /** Bumped whenever nodes move or decisions change (a cardinality merge, new decisions): cached walks are dropped. */
+  private structure = 0;
 
   constructor(
     private readonly settings: TemplaterSettings = DEFAULT_TEMPLATER_SETTINGS,
@@ -218,6 +273,7 @@ export class PathTemplater {
   setDecisions(list: readonly TemplateDecision[]): void {
     this.decisions = buildDecisions(list);
     this.generation++;
+    this.structure++;
     this.cache.clear();
     for (const [key, e] of this.roots) this.assignDecisions(e.root, this.decisions.get(key) ?? null);
   }
@@ -251,33 +307,80 @@ export class PathTemplater {
     let entry = byMethod.get(method);
     if (entry === undefined) {
       const key = `${host} ${method}`;
-      entry = { host, method, root: new Node(null, '', false), paths: new Map(), gen: this.generation };
+      entry = { host, method, root: new Node(null, '', false), walks: new Map(), structure: this.structure };
       entry.root.dec = this.decisions.get(key) ?? null;
       this.roots.set(key, entry);
       byMethod.set(method, entry);
     }
-    if (entry.gen === this.generation) {
-      const walked = entry.paths.get(rawPath);
-      if (walked !== undefined) {
-        for (let i = 0; i < walked.length; i++) walked[i].calls++;
-        return walked[walked.length - 1];
+    // A path whose skeleton was walked before takes the same nodes: without user decisions on this tree, an integer
+    // or UUID segment always goes to the parameter child, which changes nothing but its examples once that
+    // parameter is of the same kind (or mixed).
+    const hash = entry.root.dec === null && this.settings.walkCacheSize > 0 ? skeletonHash(rawPath) : -1;
+    if (hash >= 0) {
+      if (entry.structure !== this.structure || entry.walks.size >= this.settings.walkCacheSize) {
+        entry.walks.clear();
+        entry.structure = this.structure;
+      }
+      const hit = entry.walks.get(hash);
+      if (hit !== undefined && matchesSkeleton(rawPath, hit.skeleton)) {
+        hit.node.calls++;
+        if (hit.marks !== null && ++hit.hits % EXAMPLE_EVERY === 0) this.addMarkedExamples(rawPath, hit);
+        return hit.node;
       }
     }
-    const segs = splitPath(rawPath);
-    const walked: Node[] = [entry.root];
+    // Walks the raw path in place: no segment array, and a segment found among a node's plain literals is taken
+    // without classifying it.
     let node = entry.root;
+    let marks: number[] | null = null;
+    let params: Node[] | null = null;
+    let cacheable = hash >= 0;
+    const structure = this.structure;
+    const len = rawPath.length;
+    let tail = len;
+    while (tail > 0 && rawPath.charCodeAt(tail - 1) === 47) tail--;
+    let first = '';
+    let i = 0;
+    for (let start = rawPath.charCodeAt(0) === 47 ? 1 : 0; start < tail; ) {
+      let end = rawPath.indexOf('/', start);
+      if (end < 0) end = len;
+      if (end > start) {
+        const seg = decodeSegment(rawPath.slice(start, end));
+        if (i === 0) first = seg;
+        node = this.step(node, seg, i, end >= tail, first);
+        if (cacheable) {
+          const mark = segmentMark(rawPath, start, end);
+          if (mark !== '') {
+            (marks ??= []).push(i);
+            (params ??= []).push(node);
+            if (node.kind !== 'mixed' && node.kind !== (mark === INT_MARK ? 'integer' : 'uuid')) cacheable = false;
+          }
+        }
+        i++;
+      }
+      start = end + 1;
+    }
     node.calls++;
-    for (let i = 0; i < segs.length; i++) {
-      node = this.step(node, segs, i);
-      node.calls++;
-      walked.push(node);
-    }
-    if (entry.gen !== this.generation || entry.paths.size >= PATH_CACHE_SIZE) {
-      entry.paths.clear();
-      entry.gen = this.generation;
-    }
-    entry.paths.set(rawPath, walked);
+    if (cacheable && structure === this.structure) entry.walks.set(hash, { skeleton: skeletonKey(rawPath)!, node, marks, params, hits: 0 });
     return node;
+  }
+
+  /**
+   * Adds the values of a cached walk's marked segments to their parameters' examples (a sample of the calls: every
+   * {@link EXAMPLE_EVERY}th hit); once all are full the walk stops looking.
+   */
+  private addMarkedExamples(rawPath: string, walk: Walk): void {
+    const segs = splitPath(rawPath);
+    const max = this.settings.maxExamples;
+    let full = true;
+    for (let k = 0; k < walk.marks!.length; k++) {
+      const p = walk.params![k];
+      addExample(p, segs[walk.marks![k]], max);
+      if (p.examples.length < max) full = false;
+    }
+    if (full) {
+      walk.marks = null;
+      walk.params = null;
+    }
   }
 
   /** The current template of an endpoint node (cached until the tree changes shape). */
@@ -326,6 +429,7 @@ export class PathTemplater {
 
   private compute(host: string, method: string, rawPath: string): PathTemplate {
     const segs = splitPath(rawPath);
+    const first = segs[0] ?? '';
     let node: Node | undefined = this.rootsByHost.get(host)?.get(method)?.root;
     let dec: DecisionNode | null = node === undefined ? (this.decisions.get(`${host} ${method}`) ?? null) : node.dec;
     const b = new TemplateBuilder();
@@ -337,7 +441,7 @@ export class PathTemplater {
         dec = node?.dec ?? dec.children.get(seg) ?? null;
         continue;
       }
-      shapeOf(segs, i);
+      shapeOf(seg, i, i === segs.length - 1, first);
       const kind = shape.kind;
       const isValue = kind !== 'literal' && kind !== 'version';
       let asParam = isValue;
@@ -378,25 +482,28 @@ export class PathTemplater {
     return b.build(rawPath.length > 1 && rawPath.endsWith('/') && segs.length > 0 ? '/' : '');
   }
 
-  private step(node: Node, segs: string[], i: number): Node {
-    const seg = segs[i];
+  /** The child of `node` segment `seg` (number `i`, `last` or not, after the path's `first` segment) goes to. */
+  private step(node: Node, seg: string, i: number, last: boolean, first: string): Node {
+    const existing = node.literals.get(seg);
+    if (existing !== undefined && existing.plain) return existing;
     const dec = node.dec;
     if (dec !== null && forcedLiteral(dec, seg)) {
-      const existing = node.literals.get(seg);
       if (existing !== undefined) return existing;
-      if (this.nodes < this.settings.maxNodes) return this.addLiteral(node, seg);
+      if (this.nodes < this.settings.maxNodes) {
+        shapeOf(seg, i, last, first);
+        return this.addLiteral(node, seg, shape.plain);
+      }
     }
-    shapeOf(segs, i);
+    shapeOf(seg, i, last, first);
     const kind = shape.kind;
     if (kind !== 'literal' && kind !== 'version') return this.paramChild(node, kind, 'typed', shape.stem, shape.suffix);
-    const existing = node.literals.get(seg);
     if (existing !== undefined) return existing;
     if (node.merged) return this.mergedParam(node, seg);
     if (this.nodes >= this.settings.maxNodes && node.literals.size >= 2) {
       node.merged = true;
       return this.mergedParam(node, seg);
     }
-    this.addLiteral(node, seg);
+    this.addLiteral(node, seg, shape.plain);
     if (kind === 'literal' && node.literals.size > this.settings.maxLiteralChildren) {
       const resources = node.literals.size <= this.settings.maxLiteralChildren * this.settings.resourceNameFactor && looksLikeResourceNames(node.literals.keys());
       if (!resources) this.collapse(node);
@@ -404,11 +511,12 @@ export class PathTemplater {
     return node.literals.get(seg) ?? this.mergedParam(node, seg);
   }
 
-  private addLiteral(node: Node, seg: string): Node {
-    const child = new Node(node, seg, false);
+  private addLiteral(node: Node, seg: string, plain: boolean): Node {
+    const child = new Node(node, ownString(seg), false);
+    child.plain = plain;
     child.dec = node.dec?.children.get(seg) ?? null;
     this.nodes++;
-    node.literals.set(seg, child);
+    ownLiterals(node).set(child.seg, child);
     return child;
   }
 
@@ -422,7 +530,7 @@ export class PathTemplater {
   private paramChild(node: Node, kind: SegmentKind, reason: ParamReason, example: string, suffix: string): Node {
     let p = node.paramFor(suffix);
     if (p === null) {
-      p = new Node(node, example, true, suffix);
+      p = new Node(node, ownString(example), true, ownString(suffix));
       p.kind = kind;
       p.reason = reason;
       p.dec = node.dec?.children.get(`{}${suffix}`) ?? null;
@@ -437,7 +545,7 @@ export class PathTemplater {
       p.reason = 'cardinality';
       this.invalidate(p);
     }
-    if (p.examples.length < this.settings.maxExamples && !p.examples.includes(example)) p.examples.push(example);
+    addExample(p, example, this.settings.maxExamples);
     return p;
   }
 
@@ -447,7 +555,10 @@ export class PathTemplater {
    * literal after the parameter.
    */
   private collapse(node: Node): void {
-    const counts = [...node.literals.values()].map((c) => c.calls).sort((a, b) => a - b);
+    this.structure++;
+    const calls = new Map<Node, number>();
+    for (const c of node.literals.values()) calls.set(c, subtreeCalls(c));
+    const counts = [...calls.values()].sort((a, b) => a - b);
     const median = counts[Math.floor(counts.length / 2)] ?? 0;
     const threshold = Math.max(this.settings.staticMinCalls, this.settings.staticCallRatio * Math.max(1, median));
     // When most siblings are not words (ids with digits, slugs), the few plain words among them are resource names
@@ -457,7 +568,7 @@ export class PathTemplater {
     const keepWords = wordCount > 0 && wordCount < node.literals.size * 0.5;
     const merging: Array<[string, Node]> = [];
     for (const [seg, child] of node.literals) {
-      if (child.calls >= threshold || child.dec?.pinned === true || node.dec?.literals?.has(seg) === true) continue;
+      if (calls.get(child)! >= threshold || child.dec?.pinned === true || node.dec?.literals?.has(seg) === true) continue;
       if (keepWords && seg.length >= 3 && RESOURCE_NAME.test(seg)) continue;
       merging.push([seg, child]);
     }
@@ -471,7 +582,7 @@ export class PathTemplater {
     }
     suffix ??= '';
     for (const [seg, child] of merging) {
-      node.literals.delete(seg);
+      ownLiterals(node).delete(seg);
       const p = this.paramChild(node, 'literal', 'cardinality', suffix === '' ? seg : seg.slice(0, seg.length - suffix.length), suffix);
       node.mergedCount++;
       this.mergeInto(p, child);
@@ -508,7 +619,7 @@ export class PathTemplater {
       const d = dst.literals.get(seg);
       if (d === undefined) {
         child.parent = dst;
-        dst.literals.set(seg, child);
+        ownLiterals(dst).set(seg, child);
       } else {
         this.mergeInto(d, child);
       }
@@ -528,8 +639,20 @@ export class PathTemplater {
         if (sp.reason === 'cardinality') dp.reason = 'cardinality';
       }
     }
-    for (const e of src.examples) if (dst.examples.length < this.settings.maxExamples && !dst.examples.includes(e)) dst.examples.push(e);
+    for (const e of src.examples) addExample(dst, e, this.settings.maxExamples);
   }
+}
+
+/** Calls that ended at `node` or below it. */
+function subtreeCalls(node: Node): number {
+  let n = 0;
+  const stack: Node[] = [node];
+  while (stack.length > 0) {
+    const x = stack.pop()!;
+    n += x.calls;
+    for (const c of x.children()) stack.push(c);
+  }
+  return n;
 }
 
 /** Builds a template segment by segment: parameter names unique within it, confidence the lowest seen. */
@@ -608,10 +731,15 @@ function templateKeys(template: string): string[] {
   return splitPath(template.replace(/\{[^}/]*\}/g, '\u0000')).map((s) => (s.startsWith('\u0000') ? `{}${s.slice(1)}` : s));
 }
 
-/** Sets `shape` for segment `i`: its kind (position rule for leading dates) and, for a value with a suffix, stem and suffix. */
-function shapeOf(segs: string[], i: number): void {
-  const seg = segs[i];
-  let k = positionKind(segs, i);
+/**
+ * Sets `shape` for segment `seg`, number `i` of its path (`last` or not; `first` is the path's first segment): its
+ * kind (position rule for leading dates), for a value with a suffix its stem and suffix, and whether it reads as a
+ * word or version wherever it appears (`plain`).
+ */
+function shapeOf(seg: string, i: number, last: boolean, first: string): void {
+  let k = classifySegment(seg);
+  shape.plain = k === 'literal' || k === 'version';
+  if (k === 'date' && i <= 1 && !last && (i === 0 || /^(api|rest)$/i.test(first))) k = 'version';
   shape.stem = seg;
   shape.suffix = '';
   if (k === 'literal' || k === 'token') {
@@ -621,6 +749,7 @@ function shapeOf(segs: string[], i: number): void {
       const sk = classifySegment(stem);
       if (sk !== 'literal' && sk !== 'version') {
         k = sk;
+        shape.plain = false;
         shape.stem = stem;
         shape.suffix = seg.slice(at);
       }
@@ -650,11 +779,106 @@ export function literalSuffixStart(seg: string): number {
   return -1;
 }
 
-/** Kind of segment `i`, with the position rule: a leading date followed by more segments is an API version. */
-function positionKind(segs: string[], i: number): SegmentKind {
-  const k = classifySegment(segs[i]);
-  if (k === 'date' && i <= 1 && i < segs.length - 1 && (i === 0 || /^(api|rest)$/i.test(segs[0]))) return 'version';
-  return k;
+/**
+ * The marker a raw segment stands for in a skeleton: `INT_MARK` for digits only (not 8 or 11 long: those may be
+ * dates or phone numbers), `UUID_MARK` for a dashed UUID, else ''.
+ */
+function segmentMark(raw: string, start: number, end: number): string {
+  const n = end - start;
+  let digits = true;
+  for (let k = start; k < end; k++) {
+    const c = raw.charCodeAt(k);
+    if (c < 48 || c > 57) {
+      digits = false;
+      break;
+    }
+  }
+  if (digits) return n === 8 || n === 11 ? '' : INT_MARK;
+  if (n !== 36) return '';
+  for (let k = 0; k < 36; k++) {
+    const c = raw.charCodeAt(start + k);
+    if (k === 8 || k === 13 || k === 18 || k === 23) {
+      if (c !== 45) return '';
+    } else if (!((c >= 48 && c <= 57) || ((c | 0x20) >= 97 && (c | 0x20) <= 102))) return '';
+  }
+  return UUID_MARK;
+}
+
+/**
+ * The skeleton of a raw path: integer and UUID segments replaced by their marker (the path itself when it has
+ * none), or null when a segment starts with a marker character (markers only ever stand at a segment's start).
+ */
+export function skeletonKey(rawPath: string): string | null {
+  let out: string | null = null;
+  let from = 0;
+  const len = rawPath.length;
+  for (let start = 0; start <= len; ) {
+    let end = rawPath.indexOf('/', start);
+    if (end < 0) end = len;
+    if (end > start) {
+      const c = rawPath.charCodeAt(start);
+      if (c <= 2) return null;
+      if (c <= 57 || end - start === 36) {
+        const mark = segmentMark(rawPath, start, end);
+        if (mark !== '') {
+          out = (out ?? '') + rawPath.slice(from, start) + mark;
+          from = end;
+        }
+      }
+    }
+    start = end + 1;
+  }
+  return out === null ? rawPath : out + rawPath.slice(from);
+}
+
+/**
+ * A 31-bit hash of {@link skeletonKey}`(rawPath)` computed without building it, or -1 when that is null.
+ */
+function skeletonHash(rawPath: string): number {
+  let h = 0x811c9dc5;
+  const len = rawPath.length;
+  for (let start = 0; start <= len; ) {
+    let end = rawPath.indexOf('/', start);
+    if (end < 0) end = len;
+    if (end > start) {
+      const c = rawPath.charCodeAt(start);
+      if (c <= 2) return -1;
+      const mark = c <= 57 || end - start === 36 ? segmentMark(rawPath, start, end) : '';
+      if (mark !== '') h = Math.imul(h ^ mark.charCodeAt(0), 0x01000193);
+      else for (let k = start; k < end; k++) h = Math.imul(h ^ rawPath.charCodeAt(k), 0x01000193);
+    }
+    if (end < len) h = Math.imul(h ^ 47, 0x01000193);
+    start = end + 1;
+  }
+  return h >>> 1;
+}
+
+/** Whether `rawPath` has the skeleton `skeleton` (see {@link skeletonKey}), compared without building its own. */
+function matchesSkeleton(rawPath: string, skeleton: string): boolean {
+  const n = rawPath.length;
+  const m = skeleton.length;
+  let i = 0;
+  let j = 0;
+  for (;;) {
+    const c = skeleton.charCodeAt(j);
+    if (j < m && (c === 1 || c === 2)) {
+      let end = rawPath.indexOf('/', i);
+      if (end < 0) end = n;
+      if (end === i || segmentMark(rawPath, i, end) !== (c === 1 ? INT_MARK : UUID_MARK)) return false;
+      i = end;
+      j++;
+    } else {
+      while (i < n && j < m && rawPath.charCodeAt(i) !== 47) {
+        if (rawPath.charCodeAt(i) !== skeleton.charCodeAt(j)) return false;
+        i++;
+        j++;
+      }
+    }
+    if (i === n || j === m) return i === n && j === m;
+    if (rawPath.charCodeAt(i) !== 47 || skeleton.charCodeAt(j) !== 47) return false;
+    i++;
+    j++;
+  }
 }
 
 /** Splits a raw path into percent-decoded segments (empty segments dropped; bad escapes kept as sent). */

@@ -1,0 +1,112 @@
+/**
+ * `npm run bench:inventory`: what the inventory analyzer (templating, statistics, body schemas) costs per call on
+ * the engine's bench traffic, as CPU time. The real engine runs the capture with the identity analyzer alone and
+ * with identity + inventory, in interleaved rounds (best round counts); the difference per call is the inventory's
+ * cost, also quoted as a share of the engine + identity run. `--compare <dir>` measures another checkout's inventory
+ * analyzer (e.g. a `git archive` of main) in the same rounds, so before/after is a same-run ratio.
+ *
+ * `--isolated` times the analyzer alone over calls collected once.
+ *
+ * Usage: npm run bench:inventory [-- --transactions N] [--runs R] [--capture file.pcap] [--compare dir] [--isolated]
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { writeBenchCapture } from '../traffic/bench.writer.ts';
+import { CaptureFileReader } from '../../appliance/src/engine/source/capture-file.reader.ts';
+import { HttpEngine } from '../../appliance/src/engine/http-engine.ts';
+import type { Analyzer } from '../../appliance/src/analyzers/analyzer.types.ts';
+import type { CallContext } from '../../appliance/src/analyzers/call.context.ts';
+import { AnalysisPipeline } from '../../appliance/src/analysis/analysis.pipeline.ts';
+import { IdentityAnalyzer } from '../../appliance/src/analyzers/identity/identity.analyzer.ts';
+import { InventoryAnalyzer } from '../../appliance/src/analyzers/inventory/inventory.analyzer.ts';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+/** CPU seconds (user + system) and calls of one engine run with `analyzers`. */
+async function cpuRun(path: string, analyzers: Analyzer[]): Promise<{ cpu: number; calls: number }> {
+  (globalThis as { gc?: () => void }).gc?.();
+  const c0 = process.cpuUsage();
+  const pipeline = new AnalysisPipeline(analyzers);
+  const engine = new HttpEngine(pipeline.handle);
+  await new CaptureFileReader(path).run((pkt) => engine.push(pkt));
+  engine.finish();
+  const c = process.cpuUsage(c0);
+  return { cpu: (c.user + c.system) / 1e6, calls: pipeline.calls };
+}
+
+async function main(): Promise<void> {
+  const n = Number(arg('--transactions') ?? 50_000);
+  const runs = Number(arg('--runs') ?? 5);
+  const path = arg('--capture') ?? join(root, 'tmp', 'bench', `bench-${n}.pcap`);
+  if (!existsSync(path)) {
+    mkdirSync(dirname(path), { recursive: true });
+    await writeBenchCapture(path, { transactions: n });
+  }
+  const variants: Array<{ label: string; make: () => Analyzer }> = [{ label: 'this tree', make: () => new InventoryAnalyzer() }];
+  const compare = arg('--compare');
+  if (compare !== undefined) {
+    const mod = (await import(pathToFileURL(join(resolve(compare), 'appliance/src/analyzers/inventory/inventory.analyzer.ts')).href)) as { InventoryAnalyzer: new () => Analyzer };
+    variants.unshift({ label: 'compared', make: () => new mod.InventoryAnalyzer() });
+  }
+  if (process.argv.includes('--isolated')) {
+    await isolated(path, variants, runs);
+    return;
+  }
+  let base = Infinity;
+  const best = variants.map(() => Infinity);
+  let calls = 0;
+  await cpuRun(path, [new IdentityAnalyzer(), ...variants.map((v) => v.make())]); // warm-up
+  for (let r = 0; r < runs; r++) {
+    const b = await cpuRun(path, [new IdentityAnalyzer()]);
+    base = Math.min(base, b.cpu);
+    calls = b.calls;
+    for (let v = 0; v < variants.length; v++) best[v] = Math.min(best[v], (await cpuRun(path, [new IdentityAnalyzer(), variants[v].make()])).cpu);
+    process.stderr.write(`round ${r + 1}/${runs} done\n`);
+  }
+  const us = (s: number): string => ((s * 1e6) / calls).toFixed(2);
+  const lines = [`${calls} calls, best of ${runs} interleaved rounds, CPU time.`, `engine + identity: ${us(base)} µs/call`];
+  for (let v = 0; v < variants.length; v++) {
+    lines.push(`inventory (${variants[v].label}): ${us(best[v] - base)} µs/call = ${(((best[v] - base) / base) * 100).toFixed(1)} % of engine + identity`);
+  }
+  if (variants.length === 2) lines.push(`this tree / compared: ${((best[1] - base) / (best[0] - base)).toFixed(3)}`);
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+/**
+ * The analyzer alone over calls collected once (engine and identity not in the loop: steadier on a loaded machine,
+ * but without the cache pressure the engine adds). Response header lists are built once, in the collecting run.
+ */
+async function isolated(path: string, variants: Array<{ label: string; make: () => Analyzer }>, runs: number): Promise<void> {
+  const calls: CallContext[] = [];
+  const pipeline = new AnalysisPipeline([new IdentityAnalyzer()], [(c) => calls.push(c)]);
+  const engine = new HttpEngine(pipeline.handle);
+  await new CaptureFileReader(path).run((pkt) => engine.push(pkt));
+  engine.finish();
+  for (const c of calls) void c.tx.responseHeaders;
+  const best = variants.map(() => Infinity);
+  for (let r = 0; r <= runs; r++) {
+    for (let v = 0; v < variants.length; v++) {
+      (globalThis as { gc?: () => void }).gc?.();
+      const a = variants[v].make();
+      const c0 = process.cpuUsage();
+      for (let i = 0; i < calls.length; i++) {
+        calls[i].endpoint = null;
+        a.onCall(calls[i]);
+      }
+      const c = process.cpuUsage(c0);
+      if (r > 0) best[v] = Math.min(best[v], (c.user + c.system) / 1e6);
+    }
+  }
+  const lines = [`${calls.length} calls, isolated, best of ${runs} interleaved rounds, CPU time.`];
+  for (let v = 0; v < variants.length; v++) lines.push(`inventory (${variants[v].label}): ${((best[v] * 1e6) / calls.length).toFixed(2)} µs/call`);
+  if (variants.length === 2) lines.push(`this tree / compared: ${(best[1] / best[0]).toFixed(3)}`);
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+await main();
