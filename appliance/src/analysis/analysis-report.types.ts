@@ -13,7 +13,12 @@ export interface ReportParam {
   name: string;
   type: string;
   format?: string;
+  /** A few values seen (at most {@link MAX_PARAM_EXAMPLES}), sensitive ones masked; captured text, render as text. */
+  examples?: string[];
 }
+
+/** Most example values kept per parameter. */
+export const MAX_PARAM_EXAMPLES = 3;
 
 /** One API endpoint (host + method + path template). */
 export interface ReportEndpoint {

@@ -2,7 +2,8 @@
  * Exports the reconstructed inventory of one host as an OpenAPI 3.1 document: a path per endpoint template with its
  * operations, path and query parameters with inferred types, the status codes seen, the auth schemes seen as security
  * schemes, and `x-api-radar` facts (calls, first/last seen, sensitive data types, risk, whether a spec declares it).
- * Only names and types leave the appliance: no values observed in traffic are exported. Valid for
+ * The only values observed in traffic that leave the appliance are parameter examples, which the inventory masked
+ * where a detector found sensitive data in them (`110101********1234`, fingerprints for secrets). Valid for
  * @readme/openapi-parser (tested).
  */
 import type { ReportEndpoint, ReportParam } from '../analysis/analysis-report.types.ts';
@@ -22,7 +23,14 @@ function schemaOf(p: ReportParam): Json {
   const type = ['integer', 'number', 'boolean', 'string', 'array', 'object'].includes(p.type) ? p.type : 'string';
   const s: Json = { type };
   if (p.format !== undefined && p.format !== '') s.format = p.format;
+  if (p.examples !== undefined && p.examples.length > 0) s.examples = p.examples.map((v) => exampleValue(type, v));
   return s;
+}
+
+/** An example in its schema's type where it reads as one (a masked value stays a string). */
+function exampleValue(type: string, v: string): string | number {
+  if ((type === 'integer' && /^-?\d{1,15}$/.test(v)) || (type === 'number' && /^-?\d{1,15}(\.\d+)?$/.test(v))) return Number(v);
+  return v;
 }
 
 function reason(status: string): string {

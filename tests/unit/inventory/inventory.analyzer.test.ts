@@ -30,15 +30,34 @@ test('calls are grouped into templated endpoints with merged statistics and type
   assert.deepEqual(orders.statuses, { '200': 29, '404': 1 });
   assert.equal(orders.firstSeen, '2023-11-14T22:13:20.000Z');
   assert.equal(orders.lastSeen, '2023-11-14T22:13:49.000Z');
-  assert.deepEqual(orders.params, [
+  assert.deepEqual(orders.params.map(({ examples: _examples, ...p }) => p), [
     { in: 'path', name: 'orderId', type: 'integer' },
     { in: 'query', name: 'expand', type: 'string' },
     { in: 'query', name: 'page', type: 'integer' },
   ]);
+  assert.equal(orders.params[0].examples?.[0], '1000', 'path parameters carry example values');
   assert.ok(byPath.has('GET /v1/orders/search'));
   assert.ok(byPath.has('POST /v1/orders'));
   assert.equal(seen[0].endpoint?.template, '/v1/orders/{orderId}');
   assert.equal(seen[0].endpoint?.key, 'api.example.com GET /v1/orders/{orderId}');
+});
+
+test('parameter examples are masked where a detector finds sensitive data in them', () => {
+  const inv = new InventoryAnalyzer();
+  const p = new AnalysisPipeline([inv]);
+  const t0 = 1_700_000_000_000_000;
+  const mobiles = ['13812345678', '13987654321', '15011112222', '18633334444'];
+  for (let i = 0; i < 40; i++) p.handle(makeTx({ target: `/v1/mobiles/${mobiles[i % 4]}/bills`, startTs: t0 + i * 1_000_000 }));
+  const r = report();
+  p.contribute(r);
+  const bills = r.endpoints.find((e) => e.path.endsWith('/bills'));
+  assert.ok(bills !== undefined, r.endpoints.map((e) => e.path).join(', '));
+  const examples = bills.params.find((x) => x.in === 'path')?.examples ?? [];
+  assert.ok(examples.length >= 1 && examples.length <= 3, JSON.stringify(examples));
+  for (const e of examples) {
+    assert.match(e, /^1\d\d\*{4}\d{4}$/, `masked like 138****5678: ${e}`);
+    assert.ok(!mobiles.includes(e));
+  }
 });
 
 test('slugs merged by cardinality re-template earlier raw paths in the report', () => {

@@ -136,9 +136,10 @@ test('the comparison finds shadow, zombie, orphan and drift, and declared templa
   assert.equal(byPath.get('blog.example.com/posts/{postId}')!.inSpec, false);
 });
 
-test('the reconstructed OpenAPI 3.1 export is valid and carries no observed values', async () => {
+test('the reconstructed OpenAPI 3.1 export is valid; the only observed values are the (masked) parameter examples', async () => {
   const doc = exportHostOpenApi('shop.example.com', [
-    ep('shop.example.com', 'GET', '/api/v1/orders/{orderId}', { params: [{ in: 'path', name: 'orderId', type: 'integer' }, { in: 'query', name: 'page', type: 'integer' }], statuses: { '200': 3, none: 1 } }),
+    ep('shop.example.com', 'GET', '/api/v1/orders/{orderId}', { params: [{ in: 'path', name: 'orderId', type: 'integer', examples: ['1001', '1002'] }, { in: 'query', name: 'page', type: 'integer' }], statuses: { '200': 3, none: 1 } }),
+    ep('shop.example.com', 'GET', '/api/v1/mobiles/{mobile}', { params: [{ in: 'path', name: 'mobile', type: 'string', format: 'cn_mobile', examples: ['138****5678'] }] }),
     ep('shop.example.com', 'POST', '/api/v1/orders', { auth: ['basic', 'jwt'], statuses: { '201': 1, '400': 2 }, deprecated: true, requestSchema: { type: 'object', properties: { sku: { type: 'string' } }, required: ['sku'] }, responseSchema: { type: 'object', properties: { id: { type: 'integer' } } } }),
     ep('shop.example.com', 'GET', '/public/{slug}.json', { auth: ['none'] }),
     ep('other.example', 'GET', '/x'),
@@ -146,8 +147,12 @@ test('the reconstructed OpenAPI 3.1 export is valid and carries no observed valu
   const result = await validate(structuredClone(doc) as never);
   assert.ok(result.valid, result.valid ? '' : compileErrors(result));
   const paths = doc.paths as Record<string, Record<string, { parameters: Array<{ name: string }>; security?: unknown[]; deprecated?: boolean }>>;
-  assert.deepEqual(Object.keys(paths).sort(), ['/api/v1/orders', '/api/v1/orders/{orderId}', '/public/{slug}.json']);
+  assert.deepEqual(Object.keys(paths).sort(), ['/api/v1/mobiles/{mobile}', '/api/v1/orders', '/api/v1/orders/{orderId}', '/public/{slug}.json']);
   assert.deepEqual(paths['/api/v1/orders/{orderId}'].get.parameters.map((p) => p.name), ['orderId', 'page']);
+  const schemaOf = (path: string, i: number): { examples?: unknown[] } => (paths[path].get.parameters[i] as unknown as { schema: { examples?: unknown[] } }).schema;
+  assert.deepEqual(schemaOf('/api/v1/orders/{orderId}', 0).examples, [1001, 1002], 'integer examples as numbers');
+  assert.equal(schemaOf('/api/v1/orders/{orderId}', 1).examples, undefined);
+  assert.deepEqual(schemaOf('/api/v1/mobiles/{mobile}', 0).examples, ['138****5678']);
   assert.equal(paths['/api/v1/orders'].post.deprecated, true);
   const post = paths['/api/v1/orders'].post as unknown as { requestBody: { content: Record<string, { schema: unknown }> }; responses: Record<string, { content?: Record<string, { schema: unknown }> }> };
   assert.deepEqual(post.requestBody.content['application/json'].schema, { type: 'object', properties: { sku: { type: 'string' } }, required: ['sku'] }, 'the merged request schema is exported');

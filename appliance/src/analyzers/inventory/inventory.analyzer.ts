@@ -6,7 +6,8 @@
  * when still called), and merged JSON schemas of sampled request and 2xx response bodies (body.schema.ts). Statistics live on the template tree's nodes, so when cardinality merges literals
  * into a parameter, their statistics merge with them; no raw path is kept.
  */
-import type { AnalysisReport, ReportEndpoint, ReportFinding, ReportParam } from '../../analysis/analysis-report.types.ts';
+import { MAX_PARAM_EXAMPLES, type AnalysisReport, type ReportEndpoint, type ReportFinding, type ReportParam } from '../../analysis/analysis-report.types.ts';
+import { maskedExample } from '../sensitive/sensitive.scanner.ts';
 import { deprecationNotice, type DeprecationNotice } from './deprecation.headers.ts';
 import { mergeShapes, shapeOfBody, toJsonSchema, type BodyShape } from './body.schema.ts';
 import { isoTime, type Analyzer } from '../analyzer.types.ts';
@@ -143,6 +144,17 @@ function mergeStats(a: unknown, b: unknown): unknown {
   return x;
 }
 
+/** A parameter's example values for the report: distinct, at most {@link MAX_PARAM_EXAMPLES}, sensitive ones masked. */
+function pathExamples(values: readonly string[], name: string): string[] {
+  const out: string[] = [];
+  for (const v of values) {
+    const shown = maskedExample(v, 'path', name);
+    if (!out.includes(shown)) out.push(shown);
+    if (out.length >= MAX_PARAM_EXAMPLES) break;
+  }
+  return out;
+}
+
 /** Discovers endpoints. */
 export class InventoryAnalyzer implements Analyzer {
   readonly id = 'inventory';
@@ -219,6 +231,8 @@ export class InventoryAnalyzer implements Analyzer {
       const params: ReportParam[] = t.params.map((p) => {
         const rp: ReportParam = { in: 'path', name: p.name, type: p.type };
         if (p.format !== undefined) rp.format = p.format;
+        const examples = pathExamples(p.examples, p.name);
+        if (examples.length > 0) rp.examples = examples;
         return rp;
       });
       if (st.query !== null) for (const [name, type] of [...st.query].sort((x, y) => x[0].localeCompare(y[0]))) params.push({ in: 'query', name, type });

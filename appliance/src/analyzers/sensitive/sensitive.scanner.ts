@@ -268,6 +268,28 @@ export class SensitiveScanner implements JsonVisitor, XmlVisitor, PairSink {
   }
 
   /**
+   * The sensitive values in one text seen at `location` under the field name `field` (e.g. an example value of a path
+   * or query parameter kept by the inventory), as hits with their masked forms. Never throws.
+   */
+  scanText(text: string, location: SensitiveLocation, field: string): SensitiveHit[] {
+    const hits: SensitiveHit[] = [];
+    if (text.length === 0) return hits;
+    this.hits = hits;
+    this.stopped = false;
+    this.ctx.todayYmd = this.fixedToday !== 0 ? this.fixedToday : todayYmd();
+    try {
+      this.beginMessage('request');
+      this.setLocation(location);
+      this.fieldName = field;
+      this.scanValue(text, 0, text.length, classifyField(field));
+    } catch {
+      this.weird?.inc('sensitive_scan_error');
+    }
+    this.hits = [];
+    return hits;
+  }
+
+  /**
    * True when detector `type` reports `text` (one field value named `field`, at `location`) at or above the
    * confidence threshold: a validation of a single value, for fast paths that already know which type a field holds.
    * Never throws.
@@ -640,6 +662,16 @@ export function prefilterPasses(d: SensitiveDetector, f: TextFeatures): boolean 
 }
 
 let defaultScanner: SensitiveScanner | null = null;
+
+/**
+ * An example value fit to show or export: itself when no detector finds sensitive data in it, else the masked forms
+ * of what was found (fingerprints for secrets) in place of the whole value.
+ */
+export function maskedExample(value: string, location: SensitiveLocation, field: string): string {
+  defaultScanner ??= new SensitiveScanner();
+  const hits = defaultScanner.scanText(value, location, field);
+  return hits.length === 0 ? value : hits.map((h) => h.masked).join(' ');
+}
 
 /**
  * All sensitive values in `tx`. Without options a shared default scanner is used; with options a scanner is
