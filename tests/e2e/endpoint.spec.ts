@@ -77,6 +77,8 @@ test('endpoint page: risk breakdown, body schemas, pin / unpin / split / dissolv
   await expect(response).toContainText('address.city');
   await expect(response).toContainText('roles[]');
   await expect(page.getByTestId('endpoint-schema-request')).toContainText('No JSON body seen.');
+  // parameters with the example values the inventory kept (ids here: nothing to mask)
+  await expect(page.getByTestId('param-examples').first()).toHaveText(/^\d+(, \d+)*$/);
   await page.screenshot({ path: `${SHOTS}/endpoint-risk-schema.png`, fullPage: true });
 
   // pin and unpin: stored, shown, logged in the endpoint's change history

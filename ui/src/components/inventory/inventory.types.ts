@@ -21,6 +21,8 @@ export interface EndpointParam {
   name: string;
   type: string;
   format?: string;
+  /** Values seen, sensitive ones masked (captured text: render as text). */
+  examples?: string[];
 }
 
 /** A stored endpoint of `GET /inventory/apis`. */

@@ -614,6 +614,7 @@ export const en = {
   'apis.param.in': "In",
   'apis.param.name': "Name",
   'apis.param.type': "Type",
+  'apis.param.examples': "Examples (masked)",
   'apis.latestCalls': "Latest calls",
   'apis.openCallLog': "Open in the call log",
   'threats.title': "Threats",

@@ -615,6 +615,7 @@ export const zhCN: Record<MessageKey, string> = {
   'apis.param.in': "位置",
   'apis.param.name': "名称",
   'apis.param.type': "类型",
+  'apis.param.examples': "示例（已脱敏）",
   'apis.latestCalls': "最近调用",
   'apis.openCallLog': "在调用日志中查看",
   'threats.title': "威胁",
