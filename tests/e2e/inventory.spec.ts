@@ -38,6 +38,15 @@ test('inventory, specs comparison, finding status and attacker view, hostile str
   await expect(page.getByTestId('api-row')).toHaveCount(apis.endpoints.length);
   await expect(page.getByTestId('apis')).toContainText('/api/%3Csvg/onload%3Dwindow.__xss%3D3%3E/items');
   await page.screenshot({ path: `${SHOTS}/inventory-hostile.png`, fullPage: true });
+  // filters by auth scheme and minimum risk go to the URL and the API
+  await page.getByTestId('api-filter-auth').selectOption('none');
+  await page.getByTestId('api-filter-risk').selectOption('25');
+  await page.getByTestId('api-filter-apply').click();
+  await expect(page).toHaveURL(/\/inventory\?host=evil\.example&auth=none&minRisk=25$/);
+  const risky = (await (await page.request.get('/api/v1/inventory/apis', { params: { host: 'evil.example', auth: 'none', minRisk: 25 } })).json()) as { endpoints: unknown[] };
+  await expect(page.getByTestId('api-row')).toHaveCount(risky.endpoints.length);
+  await page.goBack();
+  await expect(page).toHaveURL(/\/inventory\?host=evil.example$/);
   await page.getByTestId('api-link').filter({ hasText: 'svg' }).click();
   await expect(page).toHaveURL(/\/inventory\/apis\/\d+$/);
   await expect(page.getByTestId('endpoint-title')).toContainText('evil.example');

@@ -120,3 +120,26 @@ test('deprecation announced by response headers and body schemas are stored with
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('the endpoint list filters by auth scheme and by minimum risk', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'inv-'));
+  const clock = new ManualClock(T0);
+  try {
+    const { svc, close } = open(join(dir, 'state.sqlite'), clock);
+    svc.ingest(report([
+      ep('/public/items', 5, T0, { auth: ['none'], risk: 62 }),
+      ep('/users/me', 5, T0, { auth: ['jwt'], risk: 10 }),
+      ep('/mixed', 5, T0, { auth: ['none', 'api_key'], risk: 80 }),
+    ]), 'upload:a');
+    const templates = (f: Parameters<InventoryService['list']>[0]): string[] => svc.list(f).endpoints.map((e) => e.template).sort();
+    assert.deepEqual(templates({ auth: 'none' }), ['/mixed', '/public/items']);
+    assert.deepEqual(templates({ auth: 'api_key' }), ['/mixed']);
+    assert.deepEqual(templates({ auth: 'basic' }), []);
+    assert.deepEqual(templates({ minRisk: 60 }), ['/mixed', '/public/items']);
+    assert.deepEqual(templates({ minRisk: 75, auth: 'none' }), ['/mixed']);
+    assert.equal(svc.list({ minRisk: 60 }).total, 2);
+    close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -7,14 +7,16 @@ import {
   findingFiltersToQuery, parseHostList, sortedStatuses, stateTotals, statusActions, topAttackers, traceSeed,
 } from '../../../ui/src/components/inventory/inventory.view.ts';
 
-test('endpoint filters survive the URL round trip; invalid states fall back to any', () => {
-  const f = { host: 'api.example.com', state: 'dormant' as const, q: '/users', sensitive: true };
+test('endpoint filters survive the URL round trip; invalid states, schemes and risks fall back to any', () => {
+  const f = { host: 'api.example.com', state: 'dormant' as const, q: '/users', sensitive: true, auth: 'none' as const, minRisk: 50 };
   const q = endpointFiltersToQuery(f);
-  assert.equal(q, '?host=api.example.com&state=dormant&q=%2Fusers&sensitive=true');
+  assert.equal(q, '?host=api.example.com&state=dormant&q=%2Fusers&sensitive=true&auth=none&minRisk=50');
   assert.deepEqual(endpointFiltersFromQuery(new URLSearchParams(q)), f);
-  assert.deepEqual(endpointFiltersFromQuery(new URLSearchParams('state=<script>&sensitive=yes')), { host: '', state: '', q: '', sensitive: false });
-  assert.equal(endpointFiltersToQuery({ host: ' ', state: '', q: '', sensitive: false }), '');
-  assert.deepEqual(endpointApiQuery({ host: '', state: 'new', q: ' x ', sensitive: false }, 200), { host: undefined, state: 'new', q: 'x', sensitive: undefined, limit: 200 });
+  const none = { host: '', state: '' as const, q: '', sensitive: false, auth: '' as const, minRisk: 0 };
+  assert.deepEqual(endpointFiltersFromQuery(new URLSearchParams('state=<script>&sensitive=yes&auth=<b>&minRisk=33')), none);
+  assert.equal(endpointFiltersToQuery({ ...none, host: ' ' }), '');
+  assert.deepEqual(endpointApiQuery({ ...none, state: 'new', q: ' x ' }, 200), { host: undefined, state: 'new', q: 'x', sensitive: undefined, auth: undefined, minRisk: undefined, limit: 200 });
+  assert.deepEqual(endpointApiQuery({ ...none, auth: 'jwt', minRisk: 75 }, 10), { host: undefined, state: undefined, q: undefined, sensitive: undefined, auth: 'jwt', minRisk: 75, limit: 10 });
 });
 
 test('finding filters: no status means open and acknowledged, "all" means no status filter', () => {

@@ -14,6 +14,8 @@ const ListQuery = z.object({
   state: z.enum(['new', 'active', 'dormant', 'revived', 'retired']).optional(),
   q: z.string().max(300).optional(),
   sensitive: z.enum(['true', 'false']).optional(),
+  auth: z.enum(['none', 'basic', 'bearer', 'jwt', 'api_key', 'cookie', 'digest', 'other']).optional(),
+  minRisk: z.coerce.number().int().min(0).max(100).optional(),
   limit: z.coerce.number().int().min(1).max(5000).optional(),
   offset: z.coerce.number().int().min(0).optional(),
 });
@@ -32,7 +34,7 @@ export function inventoryRoutes(s: AppServices): RouteDef<never>[] {
       method: 'get',
       path: '/inventory/apis',
       access: 'viewer',
-      summary: 'Stored endpoints (every source merged), busiest first (host, state, q, sensitive, limit, offset)',
+      summary: 'Stored endpoints (every source merged), busiest first (host, state, q, sensitive, auth, minRisk, limit, offset)',
       handler: ({ req }) => {
         const q = parse(ListQuery, req.query);
         return s.inventory.list({ ...q, sensitive: q.sensitive === undefined ? undefined : q.sensitive === 'true' });

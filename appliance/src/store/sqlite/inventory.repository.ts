@@ -92,6 +92,10 @@ export interface EndpointFilter {
   /** Substring of the template. */
   q?: string;
   sensitive?: boolean;
+  /** Only endpoints where this auth scheme was seen (`none` for unauthenticated calls). */
+  auth?: string;
+  /** Only endpoints whose risk score is at least this. */
+  minRisk?: number;
   limit?: number;
   offset?: number;
 }
@@ -245,6 +249,14 @@ export class InventoryRepository {
       args.push(f.q);
     }
     if (f.sensitive === true) where.push("e.sensitive <> '[]'");
+    if (f.auth !== undefined) {
+      where.push('EXISTS (SELECT 1 FROM json_each(e.auth) WHERE json_each.value = ?)');
+      args.push(f.auth);
+    }
+    if (f.minRisk !== undefined) {
+      where.push('e.risk >= ?');
+      args.push(f.minRisk);
+    }
     const w = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
     const total = (this.db.prepare(`SELECT count(*) AS n FROM inventory_endpoints e ${w}`).get(...args) as { n: number }).n;
     const rows = this.db.prepare(`${SELECT} ${w} GROUP BY e.id ORDER BY calls DESC, e.host, e.template LIMIT ? OFFSET ?`).all(...args, Math.min(f.limit ?? 500, 5000), f.offset ?? 0) as Row[];

@@ -3,12 +3,20 @@
 // counts (findings by severity, top attackers). Tested in tests/unit/ui/.
 import { ENDPOINT_STATES, FINDING_CATEGORIES, FINDING_STATUSES, SEVERITIES, type EndpointState, type Finding, type FindingStatus } from './inventory.types.ts';
 
-/** Filters of the endpoint list ('' = not filtered). */
+/** Auth schemes an endpoint list can be filtered by (`none`: calls without credentials). */
+export const AUTH_FILTERS = ['none', 'basic', 'bearer', 'jwt', 'api_key', 'cookie', 'digest', 'other'] as const;
+/** Minimum risk scores offered as filters. */
+export const RISK_FILTERS = [25, 50, 75] as const;
+
+/** Filters of the endpoint list ('' / 0 = not filtered). */
 export interface EndpointFilters {
   host: string;
   state: '' | EndpointState;
   q: string;
   sensitive: boolean;
+  auth: '' | (typeof AUTH_FILTERS)[number];
+  /** Minimum risk score (0: any). */
+  minRisk: number;
 }
 
 /** Reads endpoint filters from a page query; invalid values fall back to "not filtered". */
@@ -19,6 +27,8 @@ export function endpointFiltersFromQuery(query: URLSearchParams): EndpointFilter
     state: (ENDPOINT_STATES as readonly string[]).includes(state) ? (state as EndpointState) : '',
     q: (query.get('q') ?? '').slice(0, 300),
     sensitive: query.get('sensitive') === 'true',
+    auth: (AUTH_FILTERS as readonly string[]).includes(query.get('auth') ?? '') ? (query.get('auth') as EndpointFilters['auth']) : '',
+    minRisk: (RISK_FILTERS as readonly number[]).includes(Number(query.get('minRisk'))) ? Number(query.get('minRisk')) : 0,
   };
 }
 
@@ -29,13 +39,15 @@ export function endpointFiltersToQuery(f: EndpointFilters): string {
   if (f.state !== '') qs.set('state', f.state);
   if (f.q.trim() !== '') qs.set('q', f.q.trim());
   if (f.sensitive) qs.set('sensitive', 'true');
+  if (f.auth !== '') qs.set('auth', f.auth);
+  if (f.minRisk > 0) qs.set('minRisk', String(f.minRisk));
   const s = qs.toString();
   return s === '' ? '' : `?${s}`;
 }
 
 /** The `GET /inventory/apis` query of endpoint filters. */
 export function endpointApiQuery(f: EndpointFilters, limit: number): Record<string, string | number | undefined> {
-  return { host: f.host.trim() || undefined, state: f.state || undefined, q: f.q.trim() || undefined, sensitive: f.sensitive ? 'true' : undefined, limit };
+  return { host: f.host.trim() || undefined, state: f.state || undefined, q: f.q.trim() || undefined, sensitive: f.sensitive ? 'true' : undefined, auth: f.auth || undefined, minRisk: f.minRisk > 0 ? f.minRisk : undefined, limit };
 }
 
 /** Filters of the findings list ('' = not filtered; status '' means open and acknowledged). */

@@ -560,6 +560,7 @@ export const en = {
   'apis.export': "Export OpenAPI",
   'apis.filter.text': "Path contains",
   'apis.filter.sensitive': "Sensitive data only",
+  'apis.filter.risk': "Risk at least",
   'apis.undeclared': "not declared",
   'apis.col.host': "Host",
   'apis.col.endpoints': "Endpoints",

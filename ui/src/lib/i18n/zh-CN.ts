@@ -561,6 +561,7 @@ export const zhCN: Record<MessageKey, string> = {
   'apis.export': "导出 OpenAPI",
   'apis.filter.text': "路径包含",
   'apis.filter.sensitive': "仅含敏感数据",
+  'apis.filter.risk': "风险不低于",
   'apis.undeclared': "未声明",
   'apis.col.host': "主机",
   'apis.col.endpoints': "接口数",
