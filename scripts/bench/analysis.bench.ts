@@ -17,11 +17,10 @@
  *
  * Usage: npm run bench:analysis [-- --transactions N] [--runs R] [--capture file.pcap] [--compare dir] [--no-write] [--json]
  */
-import { existsSync, mkdirSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { writeBenchCapture } from '../traffic/bench.writer.ts';
+import { benchCapture, cpuSince } from './bench.capture.ts';
 import { CaptureFileReader } from '../../appliance/src/engine/source/capture-file.reader.ts';
 import { HttpEngine } from '../../appliance/src/engine/http-engine.ts';
 import type { Analyzer } from '../../appliance/src/analyzers/analyzer.types.ts';
@@ -54,12 +53,6 @@ interface Tree {
 /** A full GC before each timed run when node runs with --expose-gc (the npm script does), so runs do not pay for garbage left by the previous one. */
 function collectGarbage(): void {
   (globalThis as { gc?: () => void }).gc?.();
-}
-
-/** CPU seconds (user + system, all threads of the process) since `from`: steadier than wall time on a shared machine. */
-function cpuSince(from: NodeJS.CpuUsage): number {
-  const d = process.cpuUsage(from);
-  return (d.user + d.system) / 1e6;
 }
 
 /** CPU seconds and calls of one engine run with `analyzers`. */
@@ -146,11 +139,7 @@ async function loadTree(dir: string, label: string): Promise<Tree> {
 async function main(): Promise<void> {
   const n = Number(arg('--transactions') ?? 50_000);
   const runs = Number(arg('--runs') ?? 3);
-  const path = arg('--capture') ?? join(root, 'tmp', 'bench', `bench-${n}.pcap`);
-  if (!existsSync(path)) {
-    mkdirSync(dirname(path), { recursive: true });
-    await writeBenchCapture(path, { transactions: n });
-  }
+  const path = await benchCapture(n, arg('--capture'));
   const trees: Tree[] = [];
   const compare = arg('--compare');
   if (compare !== undefined) trees.push(await loadTree(compare, 'before'));

@@ -17,11 +17,10 @@
  *
  * Usage: npm run bench:behaviour [-- --transactions N] [--runs R] [--compare dir] [--focus id] [--no-write]
  */
-import { existsSync, mkdirSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { writeBenchCapture } from '../traffic/bench.writer.ts';
+import { benchCapture } from './bench.capture.ts';
 import { CaptureFileReader } from '../../appliance/src/engine/source/capture-file.reader.ts';
 import { HttpEngine } from '../../appliance/src/engine/http-engine.ts';
 import type { Transaction } from '../../appliance/src/engine/transaction.types.ts';
@@ -158,11 +157,7 @@ function timeSet(calls: RecordedCall[], analyzers: Analyzer[]): number {
 async function main(): Promise<void> {
   const n = Number(arg('--transactions') ?? 50_000);
   const runs = Number(arg('--runs') ?? 5);
-  const path = arg('--capture') ?? join(root, 'tmp', 'bench', `bench-${n}.pcap`);
-  if (!existsSync(path)) {
-    mkdirSync(dirname(path), { recursive: true });
-    await writeBenchCapture(path, { transactions: n });
-  }
+  const path = await benchCapture(n, arg('--capture'));
   const focus = arg('--focus');
   if (focus !== undefined && !IDS.includes(focus)) throw new Error(`--focus must be one of ${IDS.join(', ')}`);
   const calls = await recordCalls(path);

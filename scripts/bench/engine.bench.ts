@@ -25,6 +25,7 @@ import { writeBenchCapture } from '../traffic/bench.writer.ts';
 import { CaptureFileReader } from '../../appliance/src/engine/source/capture-file.reader.ts';
 import { HttpEngine } from '../../appliance/src/engine/http-engine.ts';
 import { writeBenchSection } from './bench.report.ts';
+import { cpuSince } from './bench.capture.ts';
 import type { AnalysisFigures } from './analysis.bench.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -38,11 +39,6 @@ interface Measure {
   packets: number;
   bytes: number;
   maxRssMb: number;
-}
-
-function cpuSince(from: NodeJS.CpuUsage): number {
-  const d = process.cpuUsage(from);
-  return (d.user + d.system) / 1e6;
 }
 
 /** Steps over the pcap records without looking at them: the I/O + framing ceiling. */

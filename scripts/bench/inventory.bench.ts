@@ -9,10 +9,9 @@
  *
  * Usage: npm run bench:inventory [-- --transactions N] [--runs R] [--capture file.pcap] [--compare dir] [--isolated]
  */
-import { existsSync, mkdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { writeBenchCapture } from '../traffic/bench.writer.ts';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { benchCapture, cpuSince } from './bench.capture.ts';
 import { CaptureFileReader } from '../../appliance/src/engine/source/capture-file.reader.ts';
 import { HttpEngine } from '../../appliance/src/engine/http-engine.ts';
 import type { Analyzer } from '../../appliance/src/analyzers/analyzer.types.ts';
@@ -20,8 +19,6 @@ import type { CallContext } from '../../appliance/src/analyzers/call.context.ts'
 import { AnalysisPipeline } from '../../appliance/src/analysis/analysis.pipeline.ts';
 import { IdentityAnalyzer } from '../../appliance/src/analyzers/identity/identity.analyzer.ts';
 import { InventoryAnalyzer } from '../../appliance/src/analyzers/inventory/inventory.analyzer.ts';
-
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);
@@ -36,18 +33,13 @@ async function cpuRun(path: string, analyzers: Analyzer[]): Promise<{ cpu: numbe
   const engine = new HttpEngine(pipeline.handle);
   await new CaptureFileReader(path).run((pkt) => engine.push(pkt));
   engine.finish();
-  const c = process.cpuUsage(c0);
-  return { cpu: (c.user + c.system) / 1e6, calls: pipeline.calls };
+  return { cpu: cpuSince(c0), calls: pipeline.calls };
 }
 
 async function main(): Promise<void> {
   const n = Number(arg('--transactions') ?? 50_000);
   const runs = Number(arg('--runs') ?? 5);
-  const path = arg('--capture') ?? join(root, 'tmp', 'bench', `bench-${n}.pcap`);
-  if (!existsSync(path)) {
-    mkdirSync(dirname(path), { recursive: true });
-    await writeBenchCapture(path, { transactions: n });
-  }
+  const path = await benchCapture(n, arg('--capture'));
   const variants: Array<{ label: string; make: () => Analyzer }> = [{ label: 'this tree', make: () => new InventoryAnalyzer() }];
   const compare = arg('--compare');
   if (compare !== undefined) {
@@ -99,8 +91,7 @@ async function isolated(path: string, variants: Array<{ label: string; make: () 
         calls[i].endpoint = null;
         a.onCall(calls[i]);
       }
-      const c = process.cpuUsage(c0);
-      if (r > 0) best[v] = Math.min(best[v], (c.user + c.system) / 1e6);
+      if (r > 0) best[v] = Math.min(best[v], cpuSince(c0));
     }
   }
   const lines = [`${calls.length} calls, isolated, best of ${runs} interleaved rounds, CPU time.`];
