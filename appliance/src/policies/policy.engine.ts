@@ -4,8 +4,8 @@
  * kind of call (status class × has detections × carries sensitive data), only the policies that could match it, so
  * most calls look at one or two policies however many exist. Conditions that depend only on the endpoint (method,
  * template) are decided once per endpoint: each endpoint object gets a plan (the table with those policies already
- * filtered out), shared by every endpoint whose plan is the same. Window conditions keep a bounded ring of timestamps per key. `update` swaps the compiled set at
- * run time (settings changes apply without a restart).
+ * filtered out), shared by every endpoint whose plan is the same. Window conditions keep a bounded ring of timestamps
+ * per key. `update` swaps the compiled set at run time (settings changes apply without a restart).
  */
 import type { CallContext, CallEndpoint, Detection, Severity } from '../analyzers/call.context.ts';
 import { HostFilter } from '../pipeline/host.filter.ts';
