@@ -17,25 +17,13 @@ import type { Principal } from './auth.service.ts';
 
 const key = (f: ReportFinding): string => `${f.type}\u0000${f.host}\u0000${f.method}\u0000${f.path}\u0000${f.client}`;
 
-/** Calls of an actor group from the call log (DuckDB). */
+/** Calls of an actor group from the call log (DuckDB): one query whatever the group's size. */
 export class CallLogEvents implements CallEventsSource {
   constructor(private readonly store: CallEventStore) {}
 
   async callsOf(ips: readonly string[], identities: readonly string[], limit: number): Promise<TracedCall[]> {
-    const out: TracedCall[] = [];
-    const per = Math.max(1, Math.ceil(limit / Math.max(1, ips.length + identities.length)));
-    const add = (calls: Awaited<ReturnType<CallEventStore['search']>>['calls']): void => {
-      for (const c of calls) out.push({ ts: new Date(Math.floor(c.tsUs / 1000)).toISOString(), clientIp: c.clientIp, identity: c.identity, method: c.method, host: c.host, path: c.template || c.uri, status: c.status, detections: c.detections });
-    };
-    for (const ip of ips) add((await this.store.search({ clientIp: ip, limit: Math.min(500, per) })).calls);
-    for (const id of identities) add((await this.store.search({ identity: id, limit: Math.min(500, per) })).calls);
-    const seen = new Set<string>();
-    return out.filter((c) => {
-      const k = `${c.ts} ${c.clientIp} ${c.identity} ${c.method} ${c.path}`;
-      if (seen.has(k)) return false;
-      seen.add(k);
-      return true;
-    }).sort((a, b) => a.ts.localeCompare(b.ts)).slice(-limit);
+    const calls = await this.store.callsOfActors(ips, identities, Math.min(500, limit));
+    return calls.reverse().map((c) => ({ ts: new Date(Math.floor(c.tsUs / 1000)).toISOString(), clientIp: c.clientIp, identity: c.identity, method: c.method, host: c.host, path: c.template || c.uri, status: c.status, detections: c.detections }));
   }
 }
 

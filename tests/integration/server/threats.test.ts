@@ -19,6 +19,9 @@ interface Finding {
   type: string;
   category: string;
   client: string;
+  host: string;
+  method: string;
+  path: string;
   count: number;
   status: string;
 }
@@ -47,10 +50,12 @@ test('threats: stored findings with status, idempotent re-upload, attacker timel
     assert.equal((await admin.call('POST', '/api/v1/threats/findings/999999/status', { status: 'resolved' })).status, 404);
     assert.ok(svc.services.audit.list(20).some((e) => e.action === 'finding.status'));
 
-    const trace = (await admin.call('GET', `/api/v1/threats/trace?ip=${encodeURIComponent(target.client)}`)).json as { trace: { ips: string[]; timeline: Array<{ kind: string }>; summary: { findings: number } } };
+    const trace = (await admin.call('GET', `/api/v1/threats/trace?ip=${encodeURIComponent(target.client)}`)).json as { trace: { ips: string[]; endpoints: Array<{ actor: string; host: string; method: string; path: string; calls: number }>; timeline: Array<{ kind: string }>; summary: { findings: number } } };
     assert.ok(trace.trace.ips.includes(target.client));
     assert.ok(trace.trace.summary.findings >= 1);
     assert.ok(trace.trace.timeline.some((e) => e.kind === 'call'), 'calls come from the call log');
+    const touched = trace.trace.endpoints.find((e) => e.actor === `ip:${target.client}` && e.host === target.host && e.method === target.method && e.path === target.path);
+    assert.ok(touched !== undefined && touched.calls >= 2, `endpoints touched come from the call log (both uploads): ${JSON.stringify(trace.trace.endpoints)}`);
     assert.ok(trace.trace.timeline.some((e) => e.kind === 'finding'));
     assert.equal((await admin.call('GET', '/api/v1/threats/trace')).status, 400);
   });

@@ -113,6 +113,20 @@ test('calls are written in batches with rollups, and searched newest first with 
   });
 });
 
+test('calls of an actor group: any of the IPs or identities, each call once, newest first, bounded', async () => {
+  await withStore(async (repo) => {
+    repo.append(Array.from({ length: 300 }, (_, i) => call(i)));
+    await repo.flush();
+    const got = await repo.callsOfActors(['10.0.0.1'], ['sub:user1'], 1000);
+    const want = Array.from({ length: 300 }, (_, i) => call(i)).filter((c) => c.clientIp === '10.0.0.1' || c.identity === 'sub:user1');
+    assert.equal(got.length, want.length, 'a call matching both the IP and the identity is listed once');
+    assert.ok(got.every((c, k) => k === 0 || got[k - 1].tsUs >= c.tsUs), 'newest first');
+    assert.deepEqual((await repo.callsOfActors(['10.0.0.1'], [], 5)).map((c) => c.tsUs), want.filter((c) => c.clientIp === '10.0.0.1').map((c) => c.tsUs).sort((a, b) => b - a).slice(0, 5));
+    assert.deepEqual(await repo.callsOfActors([], [], 10), []);
+    assert.deepEqual(await repo.callsOfActors(["' OR 1=1 --"], [], 10), [], 'values are parameters, not SQL');
+  });
+});
+
 test('caseless anchor: the longest run case mapping leaves alone', () => {
   assert.equal(caselessAnchor('/items/4242?'), '/4242?');
   assert.equal(caselessAnchor('Admin'), '');

@@ -514,6 +514,18 @@ export class DuckDbCallsRepository implements CallEventStore {
     }));
   }
 
+  async callsOfActors(ips: readonly string[], identities: readonly string[], limit: number): Promise<StoredCall[]> {
+    if (ips.length === 0 && identities.length === 0) return [];
+    const params: Array<string | number> = [];
+    const list = (xs: readonly string[]): string => xs.map((x) => (params.push(x), `$${params.length}`)).join(', ');
+    const ors: string[] = [];
+    if (ips.length > 0) ors.push(`client_ip IN (${list(ips)})`);
+    if (identities.length > 0) ors.push(`identity IN (${list(identities)})`);
+    params.push(Math.min(5000, Math.max(1, safeInt(Math.trunc(limit), 'limit'))));
+    const sql = `SELECT ${CALL_COLUMNS} FROM calls WHERE ${ors.join(' OR ')} ORDER BY ts DESC, id DESC LIMIT $${params.length}`;
+    return (await this.conn.runAndReadAll(sql, params)).getRowObjectsJS().map(rowToCall);
+  }
+
   async sensitiveSummary(fromUs: number, toUs: number, perType: number): Promise<SensitiveCallSummary> {
     const top = Math.min(100, Math.max(1, safeInt(perType, 'perType')));
     const from = safeInt(fromUs, 'from');

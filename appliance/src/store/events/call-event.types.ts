@@ -194,6 +194,8 @@ export interface CallEventStore {
   endpointTimeline(fromUs: number, toUs: number, bucketSeconds: number, endpoint: CallEndpointKey): Promise<EndpointBucket[]>;
   /** Sensitive types in the calls between the two times, with their busiest endpoints and clients (`perType` each). */
   sensitiveSummary(fromUs: number, toUs: number, perType: number): Promise<SensitiveCallSummary>;
+  /** The newest `limit` calls made from any of the client IPs or with any of the identities, newest first. */
+  callsOfActors(ips: readonly string[], identities: readonly string[], limit: number): Promise<StoredCall[]>;
   /** Writes the calls of a time range to a Parquet file; returns the number of rows. */
   exportParquet(fromUs: number, toUs: number, path: string): Promise<number>;
   applyRetention(policy: RetentionPolicy, nowUs: number): Promise<RetentionResult>;

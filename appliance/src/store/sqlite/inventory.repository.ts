@@ -1,5 +1,5 @@
 /** The stored API inventory: endpoints with their lifecycle state, per-source contributions and the change log. */
-import type { StateDatabase } from './state.database.ts';
+import { prepared, type StateDatabase } from './state.database.ts';
 import type { ReportParam } from '../../analysis/analysis-report.types.ts';
 
 /** Lifecycle state of an endpoint. */
@@ -176,20 +176,19 @@ export class InventoryRepository {
 
   /** The endpoint `host method template`, or undefined. */
   find(host: string, method: string, template: string): StoredEndpoint | undefined {
-    const r = this.db.prepare(`${SELECT} WHERE e.host = ? AND e.method = ? AND e.template = ? GROUP BY e.id`).get(host, method, template) as Row | undefined;
+    const r = prepared(this.db, `${SELECT} WHERE e.host = ? AND e.method = ? AND e.template = ? GROUP BY e.id`).get(host, method, template) as Row | undefined;
     return r === undefined ? undefined : toEndpoint(r);
   }
 
   get(id: number): StoredEndpoint | undefined {
-    const r = this.db.prepare(`${SELECT} WHERE e.id = ? GROUP BY e.id`).get(id) as Row | undefined;
+    const r = prepared(this.db, `${SELECT} WHERE e.id = ? GROUP BY e.id`).get(id) as Row | undefined;
     return r === undefined ? undefined : toEndpoint(r);
   }
 
   /** Inserts a new endpoint in state `new`; returns its id. */
   insert(o: EndpointObservation, nowMs: number): number {
     return Number(
-      this.db
-        .prepare(`INSERT INTO inventory_endpoints (host, method, template, state, state_since, in_spec, deprecated, first_seen, last_seen, statuses, auth, sensitive, params, risk, deprecation, body_schemas)
+      prepared(this.db, `INSERT INTO inventory_endpoints (host, method, template, state, state_since, in_spec, deprecated, first_seen, last_seen, statuses, auth, sensitive, params, risk, deprecation, body_schemas)
           VALUES (?, ?, ?, 'new', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
         .run(o.host, o.method, o.template, nowMs, o.inSpec ? 1 : 0, o.deprecated ? 1 : 0, o.firstSeen, o.lastSeen, JSON.stringify(o.statuses), JSON.stringify(o.auth), JSON.stringify(o.sensitive), JSON.stringify(o.params), o.risk, deprecationJson(o), bodySchemasJson(o)).lastInsertRowid,
     );
@@ -197,39 +196,37 @@ export class InventoryRepository {
 
   /** Updates the facts of endpoint `id` from an observation (first/last seen widen, facts are replaced). */
   updateFacts(id: number, o: EndpointObservation): void {
-    this.db
-      .prepare(`UPDATE inventory_endpoints SET in_spec = ?, deprecated = ?, first_seen = min(first_seen, ?), last_seen = max(last_seen, ?),
+    prepared(this.db, `UPDATE inventory_endpoints SET in_spec = ?, deprecated = ?, first_seen = min(first_seen, ?), last_seen = max(last_seen, ?),
         statuses = ?, auth = ?, sensitive = ?, params = ?, risk = ?, deprecation = coalesce(?, deprecation), body_schemas = coalesce(?, body_schemas) WHERE id = ?`)
       .run(o.inSpec ? 1 : 0, o.deprecated ? 1 : 0, o.firstSeen, o.lastSeen, JSON.stringify(o.statuses), JSON.stringify(o.auth), JSON.stringify(o.sensitive), JSON.stringify(o.params), o.risk, deprecationJson(o), bodySchemasJson(o), id);
   }
 
   /** Sets (replaces) what `source` contributed to endpoint `id`. */
   setContribution(id: number, source: string, calls: number, firstSeen: number, lastSeen: number): void {
-    this.db
-      .prepare(`INSERT INTO inventory_sources (endpoint_id, source, calls, first_seen, last_seen) VALUES (?, ?, ?, ?, ?)
+    prepared(this.db, `INSERT INTO inventory_sources (endpoint_id, source, calls, first_seen, last_seen) VALUES (?, ?, ?, ?, ?)
         ON CONFLICT (endpoint_id, source) DO UPDATE SET calls = excluded.calls, first_seen = excluded.first_seen, last_seen = excluded.last_seen`)
       .run(id, source, calls, firstSeen, lastSeen);
   }
 
   /** Endpoint ids `source` contributed to. */
   contributedBy(source: string): number[] {
-    return (this.db.prepare('SELECT endpoint_id FROM inventory_sources WHERE source = ?').all(source) as Array<{ endpoint_id: number }>).map((r) => r.endpoint_id);
+    return (prepared(this.db, 'SELECT endpoint_id FROM inventory_sources WHERE source = ?').all(source) as Array<{ endpoint_id: number }>).map((r) => r.endpoint_id);
   }
 
   /** Removes `source`'s contribution to endpoint `id`; returns how many sources the endpoint has left. */
   removeContribution(id: number, source: string): number {
-    this.db.prepare('DELETE FROM inventory_sources WHERE endpoint_id = ? AND source = ?').run(id, source);
-    return (this.db.prepare('SELECT count(*) AS n FROM inventory_sources WHERE endpoint_id = ?').get(id) as { n: number }).n;
+    prepared(this.db, 'DELETE FROM inventory_sources WHERE endpoint_id = ? AND source = ?').run(id, source);
+    return (prepared(this.db, 'SELECT count(*) AS n FROM inventory_sources WHERE endpoint_id = ?').get(id) as { n: number }).n;
   }
 
   /** Deletes endpoint `id` (its contributions go with it). */
   delete(id: number): void {
-    this.db.prepare('DELETE FROM inventory_endpoints WHERE id = ?').run(id);
+    prepared(this.db, 'DELETE FROM inventory_endpoints WHERE id = ?').run(id);
   }
 
   /** Moves endpoint `id` to `state`. */
   setState(id: number, state: EndpointState, nowMs: number): void {
-    this.db.prepare('UPDATE inventory_endpoints SET state = ?, state_since = ? WHERE id = ?').run(state, nowMs, id);
+    prepared(this.db, 'UPDATE inventory_endpoints SET state = ?, state_since = ? WHERE id = ?').run(state, nowMs, id);
   }
 
   /** Endpoints matching `f`, busiest first. */
@@ -289,7 +286,7 @@ export class InventoryRepository {
 
   /** Appends to the change log. */
   logChange(at: number, e: { host: string; method: string; template: string }, kind: string, detail: Record<string, unknown> = {}): void {
-    this.db.prepare('INSERT INTO inventory_changes (at, host, method, template, kind, detail) VALUES (?, ?, ?, ?, ?, ?)').run(at, e.host, e.method, e.template, kind, JSON.stringify(detail));
+    prepared(this.db, 'INSERT INTO inventory_changes (at, host, method, template, kind, detail) VALUES (?, ?, ?, ?, ?, ?)').run(at, e.host, e.method, e.template, kind, JSON.stringify(detail));
   }
 
   /** Changes since `sinceMs`, newest first. */
