@@ -1,7 +1,9 @@
 /**
- * The actor-links repository (SQLite state database, migration 0201): client IP ↔ identity links and per-actor
- * activity (endpoints touched, errors, sensitive data types received), merged from the tracing collector's deltas.
- * All SQL is parameterised; list sizes are bounded by the caller's limits.
+ * The actor-links repository (SQLite state database, migrations 0201 and 0210): client IP ↔ identity links and
+ * per-actor activity (endpoints touched, errors, sensitive data types received), merged from the tracing collector's
+ * deltas. Activity rows are keyed by two integers (actor name and endpoint stored once each, ids cached here) and
+ * merged in key order, which keeps the merge's page writes few. All SQL is parameterised; list sizes are bounded by
+ * the caller's limits.
  */
 import type { Statement } from 'better-sqlite3';
 import type { StateDatabase } from '../../store/sqlite/state.database.ts';
@@ -44,30 +46,40 @@ function mergeTypes(a: string, b: string[]): string {
 /** Most types kept per actor and endpoint. */
 const MAX_TYPES = 64;
 
-/** The stored form of a delta's types: a JSON array, sorted, distinct, capped. */
-function typesJson(types: readonly string[]): string {
-  if (types.length === 0) return '[]';
+/** The stored form of a delta's types: a JSON array, sorted, distinct, capped; null for none. */
+function typesJson(types: readonly string[]): string | null {
+  if (types.length === 0) return null;
   return JSON.stringify([...new Set(types)].sort().slice(0, MAX_TYPES));
 }
 
-/** Rows per multi-row statement (5 and 9 parameters a row, far below SQLite's parameter limit). */
+/** Rows per multi-row statement (5 and 7 parameters a row, far below SQLite's parameter limit). */
 const CHUNK = 128;
 
 const LINK_CONFLICT = `ON CONFLICT (ip, identity) DO UPDATE SET calls = actor_links.calls + excluded.calls,
   first_seen = min(actor_links.first_seen, excluded.first_seen), last_seen = max(actor_links.last_seen, excluded.last_seen)`;
 
-/** Adds the stored and the delta's types in SQL (sorted union, capped), so a merge needs no read per row. */
-const ACTIVITY_CONFLICT = `ON CONFLICT (actor, host, method, path) DO UPDATE SET calls = actor_activity.calls + excluded.calls,
-  errors = actor_activity.errors + excluded.errors,
+/** Adds the stored and the delta's types in SQL (sorted union, capped; NULL is none), so a merge needs no read per row. */
+const TOUCH_CONFLICT = `ON CONFLICT (actor_id, endpoint_id) DO UPDATE SET calls = actor_touches.calls + excluded.calls,
+  errors = actor_touches.errors + excluded.errors,
   sensitive_types = CASE
-    WHEN excluded.sensitive_types = '[]' OR excluded.sensitive_types = actor_activity.sensitive_types THEN actor_activity.sensitive_types
-    WHEN actor_activity.sensitive_types = '[]' OR NOT json_valid(actor_activity.sensitive_types) THEN excluded.sensitive_types
+    WHEN excluded.sensitive_types IS NULL OR excluded.sensitive_types = actor_touches.sensitive_types THEN actor_touches.sensitive_types
+    WHEN actor_touches.sensitive_types IS NULL OR NOT json_valid(actor_touches.sensitive_types) THEN excluded.sensitive_types
     ELSE (SELECT json_group_array(value) FROM (
-      SELECT value FROM json_each(actor_activity.sensitive_types) WHERE type = 'text'
+      SELECT value FROM json_each(actor_touches.sensitive_types) WHERE type = 'text'
       UNION SELECT value FROM json_each(excluded.sensitive_types)
       ORDER BY value LIMIT ${MAX_TYPES}))
   END,
-  first_seen = min(actor_activity.first_seen, excluded.first_seen), last_seen = max(actor_activity.last_seen, excluded.last_seen)`;
+  first_ms = min(actor_touches.first_ms, excluded.first_ms), last_ms = max(actor_touches.last_ms, excluded.last_ms)`;
+
+/** Most actor names and endpoints whose ids are cached (the caches start over when full). */
+const ID_CACHE = 200_000;
+
+/** A delta with its two integer keys resolved. */
+interface KeyedTouch {
+  actorId: number;
+  endpointId: number;
+  a: ActorActivity;
+}
 
 function insertSql(table: string, columns: string, width: number, rows: number, conflict: string): string {
   const row = `(${new Array<string>(width).fill('?').join(', ')})`;
@@ -103,26 +115,58 @@ function upsert<T>(st: Upsert, rows: readonly T[], params: (row: T, into: unknow
 /** Stores and queries links and activity. */
 export class ActorLinksRepository {
   private readonly links: Upsert;
-  private readonly activity: Upsert;
+  private readonly touches: Upsert;
+  private readonly nameId: { find: Statement; add: Statement };
+  private readonly endpointId: { find: Statement; add: Statement };
+  private readonly names = new Map<string, number>();
+  private readonly endpoints = new Map<string, number>();
 
   constructor(private readonly db: StateDatabase) {
     this.links = upsertStatements(db, 'actor_links', 'ip, identity, calls, first_seen, last_seen', 5, LINK_CONFLICT);
-    this.activity = upsertStatements(db, 'actor_activity', 'actor, host, method, path, calls, errors, sensitive_types, first_seen, last_seen', 9, ACTIVITY_CONFLICT);
+    this.touches = upsertStatements(db, 'actor_touches', 'actor_id, endpoint_id, calls, errors, sensitive_types, first_ms, last_ms', 7, TOUCH_CONFLICT);
+    this.nameId = { find: db.prepare('SELECT id FROM actor_names WHERE name = ?').pluck(), add: db.prepare('INSERT INTO actor_names (name) VALUES (?)') };
+    this.endpointId = {
+      find: db.prepare('SELECT id FROM actor_endpoints WHERE host = ? AND method = ? AND path = ?').pluck(),
+      add: db.prepare('INSERT INTO actor_endpoints (host, method, path) VALUES (?, ?, ?)'),
+    };
   }
 
   /**
-   * Merges link and activity deltas in one transaction: one multi-row UPSERT per {@link CHUNK} rows, the sensitive
-   * types added up by the statement itself.
+   * Merges link and activity deltas in one transaction: actor names and endpoints resolved to ids (added when new),
+   * then one multi-row UPSERT per {@link CHUNK} rows in key order, the sensitive types added up by the statement.
    */
   merge(links: readonly ActorLink[], activity: readonly ActorActivity[]): void {
     this.db.transaction(() => {
       upsert(this.links, links, (l, p) => {
         p.push(l.ip, l.identity, l.calls, l.firstSeen, l.lastSeen);
       });
-      upsert(this.activity, activity, (a, p) => {
-        p.push(a.actor, a.host, a.method, a.path, a.calls, a.errors, typesJson(a.sensitiveTypes), a.firstSeen, a.lastSeen);
+      const keyed: KeyedTouch[] = activity.map((a) => ({ actorId: this.actorId(a.actor), endpointId: this.endpointIdOf(a.host, a.method, a.path), a }));
+      keyed.sort((x, y) => x.actorId - y.actorId || x.endpointId - y.endpointId);
+      upsert(this.touches, keyed, (k, p) => {
+        p.push(k.actorId, k.endpointId, k.a.calls, k.a.errors, typesJson(k.a.sensitiveTypes), Date.parse(k.a.firstSeen), Date.parse(k.a.lastSeen));
       });
     })();
+  }
+
+  private actorId(name: string): number {
+    let id = this.names.get(name);
+    if (id === undefined) {
+      id = (this.nameId.find.get(name) as number | undefined) ?? Number(this.nameId.add.run(name).lastInsertRowid);
+      if (this.names.size >= ID_CACHE) this.names.clear();
+      this.names.set(name, id);
+    }
+    return id;
+  }
+
+  private endpointIdOf(host: string, method: string, path: string): number {
+    const key = `${host}\u0000${method}\u0000${path}`;
+    let id = this.endpoints.get(key);
+    if (id === undefined) {
+      id = (this.endpointId.find.get(host, method, path) as number | undefined) ?? Number(this.endpointId.add.run(host, method, path).lastInsertRowid);
+      if (this.endpoints.size >= ID_CACHE) this.endpoints.clear();
+      this.endpoints.set(key, id);
+    }
+    return id;
   }
 
   /** Identities used from `ip`, most calls first. */
@@ -139,8 +183,12 @@ export class ActorLinksRepository {
   activityOf(actors: readonly string[], limit = 500): ActorActivity[] {
     if (actors.length === 0) return [];
     const rows = this.db
-      .prepare(`SELECT actor, host, method, path, calls, errors, sensitive_types, first_seen, last_seen FROM actor_activity WHERE actor IN (${actors.map(() => '?').join(', ')}) ORDER BY calls DESC, path LIMIT ?`)
-      .all(...actors, limit) as Array<{ actor: string; host: string; method: string; path: string; calls: number; errors: number; sensitive_types: string; first_seen: string; last_seen: string }>;
+      .prepare(
+        `SELECT n.name AS actor, e.host, e.method, e.path, t.calls, t.errors, t.sensitive_types, t.first_ms, t.last_ms
+         FROM actor_names n JOIN actor_touches t ON t.actor_id = n.id JOIN actor_endpoints e ON e.id = t.endpoint_id
+         WHERE n.name IN (${actors.map(() => '?').join(', ')}) ORDER BY t.calls DESC, e.path, n.name, e.host, e.method LIMIT ?`,
+      )
+      .all(...actors, limit) as Array<{ actor: string; host: string; method: string; path: string; calls: number; errors: number; sensitive_types: string | null; first_ms: number; last_ms: number }>;
     return rows.map((r) => ({
       actor: r.actor,
       host: r.host,
@@ -148,9 +196,9 @@ export class ActorLinksRepository {
       path: r.path,
       calls: r.calls,
       errors: r.errors,
-      sensitiveTypes: JSON.parse(mergeTypes(r.sensitive_types, [])) as string[],
-      firstSeen: r.first_seen,
-      lastSeen: r.last_seen,
+      sensitiveTypes: r.sensitive_types === null ? [] : (JSON.parse(mergeTypes(r.sensitive_types, [])) as string[]),
+      firstSeen: new Date(r.first_ms).toISOString(),
+      lastSeen: new Date(r.last_ms).toISOString(),
     }));
   }
 }
