@@ -1,5 +1,5 @@
 /** Login sessions: stored by the SHA-256 of their id (a stolen database holds no usable session id). */
-import type { StateDatabase } from './state.database.ts';
+import { prepared, type StateDatabase } from './state.database.ts';
 
 /** One session row. */
 export interface SessionRecord {
@@ -23,7 +23,7 @@ export class SessionsRepository {
 
   /** The session with `idHash`, or undefined. */
   get(idHash: string): SessionRecord | undefined {
-    const r = this.db.prepare('SELECT id_hash, user_id, csrf_token, created_at, last_seen_at FROM sessions WHERE id_hash = ?').get(idHash) as
+    const r = prepared(this.db, 'SELECT id_hash, user_id, csrf_token, created_at, last_seen_at FROM sessions WHERE id_hash = ?').get(idHash) as
       | { id_hash: string; user_id: number; csrf_token: string; created_at: number; last_seen_at: number }
       | undefined;
     return r === undefined ? undefined : { idHash: r.id_hash, userId: r.user_id, csrfToken: r.csrf_token, createdAt: r.created_at, lastSeenAt: r.last_seen_at };
@@ -31,7 +31,7 @@ export class SessionsRepository {
 
   /** Marks activity on a session. */
   touch(idHash: string, nowMs: number): void {
-    this.db.prepare('UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?').run(nowMs, idHash);
+    prepared(this.db, 'UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?').run(nowMs, idHash);
   }
 
   /** Ends one session. */

@@ -1,5 +1,5 @@
 /** Key/value settings (JSON values) in the state database. */
-import type { StateDatabase } from './state.database.ts';
+import { prepared, type StateDatabase } from './state.database.ts';
 
 /** Reads and writes admin settings and service state by key. */
 export class SettingsRepository {
@@ -7,7 +7,7 @@ export class SettingsRepository {
 
   /** The parsed value of `key`, or undefined. */
   get<T>(key: string): T | undefined {
-    const row = this.db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined;
+    const row = prepared(this.db, 'SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined;
     return row === undefined ? undefined : (JSON.parse(row.value) as T);
   }
 
