@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { openEventsDatabase } from '../../../appliance/src/store/duckdb/events.database.ts';
 import { DuckDbCallsRepository, caselessAnchor } from '../../../appliance/src/store/duckdb/calls.repository.ts';
 import type { CallEvent } from '../../../appliance/src/store/events/call-event.types.ts';
+import { toCallColumns } from '../../../appliance/src/store/events/call-columns.ts';
 
 const T0 = Date.UTC(2026, 10, 20, 8, 0, 0) * 1000;
 
@@ -110,6 +111,35 @@ test('calls are written in batches with rollups, and searched newest first with 
     assert.equal(totals.errors, 30);
     assert.equal(totals.detectedCalls, 1);
     assert.equal(totals.firstUs, T0);
+  });
+});
+
+test('every field of every call survives a flush of several batches (codes of each batch index one dictionary)', async () => {
+  await withStore(async (repo) => {
+    const batches = [0, 1, 2].map((b) =>
+      Array.from({ length: 40 + b * 17 }, (_, k) => {
+        const i = b * 100 + k;
+        return call(i, {
+          uri: k % 5 === 0 ? `/搜索?q=${'<script>'.repeat(k % 3)}&n=${i}` : `/v1/users/${i}`,
+          status: k % 9 === 0 ? null : 200 + (k % 4),
+          latencyUs: k % 8 === 0 ? null : 1000 + i,
+          identity: k % 3 === 0 ? '' : `sub:用户${i % 6}`,
+          userAgent: `agent ${b}/${k % 4}`,
+          sensitiveTypes: k % 4 === 0 ? ['bank_card', 'cn_id_card', 'cn_mobile'] : k % 4 === 1 ? ['email'] : [],
+          detections: k % 11 === 0 ? ['sqli', 'xss'] : [],
+        });
+      }),
+    );
+    for (const b of batches) repo.appendColumns(toCallColumns(b));
+    await repo.flush();
+    const all = batches.flat();
+    const stored = await repo.recent(T0 - 1, T0 + 10_000_000_000, 1000);
+    assert.equal(stored.length, all.length);
+    const byTs = new Map(all.map((c) => [c.tsUs, c]));
+    for (const { id, ...rest } of stored) {
+      assert.ok(id >= 0);
+      assert.deepEqual(rest, byTs.get(rest.tsUs));
+    }
   });
 });
 
