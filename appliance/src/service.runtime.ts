@@ -4,6 +4,7 @@
  * (API + UI) and on plain HTTP (redirect only). Used by main.ts and by the integration tests.
  */
 import { mkdirSync } from 'node:fs';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -134,11 +135,16 @@ export async function startService(config: AppConfig, opts: StartOptions = {}): 
   const threats = new ThreatsService(db, findingsRepo, new ActorLinksRepository(db), callLog, audit, clock);
   // The endpoint's risk follows a finding's status at once (the hourly re-scoring catches everything else).
   threats.onStatusChange((f) => risk.rescoreEndpoint(f.host, f.method, f.path));
+  // Each merge is one synchronous SQLite transaction of up to seconds on a large report: the event loop is given back
+  // between them so API requests are answered while a run ends.
   const mergeReport = async (report: AnalysisReport, source: string): Promise<void> => {
     const applied = (await specs.apply(report)).report;
     inventory.ingest(applied, source);
+    await yieldToLoop();
     threats.ingest(applied, source);
+    await yieldToLoop();
     risk.recordReport(applied, source);
+    await yieldToLoop();
     sensitive.ingest(applied, source);
   };
   // The same capture uploaded again replaces its own contribution: the source is the file's content hash.
