@@ -34,13 +34,13 @@ export interface ConsoleResetDeps {
  */
 export async function consumeConsoleReset(dataDir: string, deps: ConsoleResetDeps): Promise<string | null> {
   const file = join(dataDir, CONSOLE_RESET_REQUEST);
-  let text: string;
+  let text: string | null;
   try {
     if (!lstatSync(file).isFile()) throw new Error('not a regular file');
     text = readFileSync(file, 'utf8').slice(0, 1024);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    text = '';
+    text = null;
   } finally {
     rmSync(file, { force: true });
   }
@@ -49,7 +49,8 @@ export async function consumeConsoleReset(dataDir: string, deps: ConsoleResetDep
   return `console password reset: ${result}`;
 }
 
-async function reset(text: string, deps: ConsoleResetDeps): Promise<string> {
+async function reset(text: string | null, deps: ConsoleResetDeps): Promise<string> {
+  if (text === null) return 'error the request is not a regular file';
   const kv = parseKeyValues(text);
   const name = kv.get('user') ?? '';
   const password = kv.get('password') ?? '';
