@@ -26,7 +26,7 @@ export interface TimeSyncStatus {
   serverName: string | null;
   /** Its address, or null. */
   serverAddress: string | null;
-  /** The servers timesyncd is configured with (its own configuration and drop-ins). */
+  /** The servers timesyncd is configured with (per link, its configuration and drop-ins, run time), else its fallbacks. */
   servers: string[];
   /** Current poll interval, or null. */
   pollIntervalSeconds: number | null;
@@ -99,6 +99,20 @@ export function parseApplyStatus(text: string): HostApplyStatus | null {
   };
 }
 
+const SPAN_UNITS: Record<string, number> = { us: 1e-6, ms: 1e-3, s: 1, min: 60, h: 3600, d: 86_400 };
+
+/** A systemd time span as `timedatectl` prints it (`2min 8s`, `500ms`, `1h 8min 16s`) in seconds, or null. */
+export function parseTimeSpan(text: string): number | null {
+  const parts = text.trim().split(/\s+/);
+  let total = 0;
+  for (const p of parts) {
+    const m = /^(\d+(?:\.\d+)?)(us|ms|s|min|h|d)$/.exec(p);
+    if (m === null) return null;
+    total += Number(m[1]) * SPAN_UNITS[m[2]!]!;
+  }
+  return parts.length > 0 ? total : null;
+}
+
 /** `timedatectl show` and `show-timesync` output as a status; servers and names that are not host names are dropped. */
 export function parseTimeSync(show: string, showTimesync: string): TimeSyncStatus {
   const a = parseKeyValues(show);
@@ -106,14 +120,15 @@ export function parseTimeSync(show: string, showTimesync: string): TimeSyncStatu
   const list = (k: string): string[] => (b.get(k) ?? '').split(' ').filter(isNtpServer);
   const name = b.get('ServerName') ?? '';
   const address = b.get('ServerAddress') ?? '';
-  const poll = Number(b.get('PollIntervalUSec'));
+  const poll = parseTimeSpan(b.get('PollIntervalUSec') ?? '');
+  const configured = [...new Set([...list('LinkNTPServers'), ...list('SystemNTPServers'), ...list('RuntimeNTPServers')])];
   return {
     ntpEnabled: a.get('NTP') === 'yes',
     synchronized: a.get('NTPSynchronized') === 'yes',
     serverName: isNtpServer(name) ? name : null,
     serverAddress: IP_ADDRESS.test(address) ? address : null,
-    servers: [...new Set([...list('LinkNTPServers'), ...list('SystemNTPServers'), ...list('RuntimeNTPServers')])],
-    pollIntervalSeconds: Number.isFinite(poll) && poll > 0 ? Math.round(poll / 1e6) : null,
+    servers: configured.length > 0 ? configured : list('FallbackNTPServers'),
+    pollIntervalSeconds: poll === null || poll === 0 ? null : Math.round(poll),
   };
 }
 

@@ -5,10 +5,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync, symlinkSync } from 'node:fs';
+import { existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startService } from '../../../appliance/src/service.runtime.ts';
 import { Client } from '../../../scripts/lib/service.client.ts';
+import { openStateDatabase } from '../../../appliance/src/store/sqlite/state.database.ts';
+import { UsersRepository } from '../../../appliance/src/store/sqlite/users.repository.ts';
+import { SessionsRepository } from '../../../appliance/src/store/sqlite/sessions.repository.ts';
+import { AuditRepository } from '../../../appliance/src/store/sqlite/audit.repository.ts';
+import { ManualClock } from '../../../appliance/src/store/clock.repository.ts';
+import { hashPassword } from '../../../appliance/src/services/password.hasher.ts';
+import { consumeConsoleReset, CONSOLE_RESET_REQUEST, CONSOLE_RESET_RESULT } from '../../../appliance/src/services/console-reset.service.ts';
 import { MENU, withConsoleRoot } from './console.harness.ts';
 
 test('reset admin password: the service consumes the request, the printed password signs in, the old one does not', async () => {
@@ -46,6 +53,7 @@ test('reset admin password: the service consumes the request, the printed passwo
       const c = new Client(second.httpsPort, ca);
       assert.equal((await c.login('alice', 'Old-Password-2026')).status, 401);
       assert.equal((await c.login('alice', password!)).status, 200);
+      assert.ok(second.services.audit.list(50).some((e) => e.action === 'user.password_reset' && e.target === 'user:alice' && e.ip === 'console'), 'the reset is audited');
     } finally {
       child.kill();
       await second.close();
@@ -55,41 +63,36 @@ test('reset admin password: the service consumes the request, the printed passwo
 
 test('refused requests leave the password alone and say why', async () => {
   await withConsoleRoot(async (r) => {
-    const config = { dataDir: r.dataDir, host: '127.0.0.1', httpsPort: 0, httpPort: 0, uiDir: join(r.dir, 'no-ui'), captureInterface: '', publicUrl: '' };
-    const request = join(r.dataDir, 'console-reset-admin');
-    const result = join(r.dataDir, 'console-reset-admin.result');
-    const logs: string[] = [];
-    // before setup there is no admin
-    writeFileSync(request, 'user=\npassword=Abcd-Efgh-2345-Jkmn\n');
-    let svc = await startService(config, { log: (l) => logs.push(l) });
-    assert.equal(readFileSync(result, 'utf8'), 'error there is no admin account (finish setup first)\n');
-    const ca = readFileSync(join(r.dataDir, 'tls', 'cert.pem'));
-    assert.equal((await new Client(svc.httpsPort, ca).call('POST', '/api/v1/setup/complete', { token: svc.newSetupToken, username: 'alice', password: 'Old-Password-2026' })).status, 200);
-    await svc.close();
-
-    const cases: Array<[string, string]> = [
-      ['user=bob\npassword=Abcd-Efgh-2345-Jkmn\n', 'error no admin account has that name\n'],
-      ['user=alice\npassword=short\n', 'error the new password breaks the rules'],
-      ['user=alice\n', 'error the request holds no password\n'],
-    ];
-    for (const [text, expected] of cases) {
+    const db = openStateDatabase(join(r.dataDir, 'state.sqlite'));
+    const users = new UsersRepository(db);
+    const deps = { users, sessions: new SessionsRepository(db), audit: new AuditRepository(db), clock: new ManualClock() };
+    const request = join(r.dataDir, CONSOLE_RESET_REQUEST);
+    const consume = async (text: string): Promise<string> => {
       writeFileSync(request, text);
-      svc = await startService(config, { log: () => {} });
-      await svc.close();
-      assert.ok(readFileSync(result, 'utf8').startsWith(expected), readFileSync(result, 'utf8'));
-      assert.equal(existsSync(request), false);
-    }
-    // a link is not read (it could point at a file the service should not disclose or use)
-    const target = join(r.dir, 'elsewhere');
-    writeFileSync(target, 'user=alice\npassword=Abcd-Efgh-2345-Jkmn\n');
-    symlinkSync(target, request);
-    svc = await startService(config, { log: () => {} });
+      assert.match((await consumeConsoleReset(r.dataDir, deps)) ?? '', /^console password reset: /);
+      assert.equal(existsSync(request), false, 'the request is removed whatever the outcome');
+      return readFileSync(join(r.dataDir, CONSOLE_RESET_RESULT), 'utf8');
+    };
     try {
-      assert.equal(readFileSync(result, 'utf8'), 'error the request is not a regular file\n');
-      assert.equal(existsSync(target), true, 'the link is removed, not its target');
-      assert.equal((await new Client(svc.httpsPort, ca).login('alice', 'Old-Password-2026')).status, 200, 'the password is unchanged');
+      assert.equal(await consumeConsoleReset(r.dataDir, deps), null, 'no request, nothing done');
+      assert.equal(await consume('user=\npassword=Abcd-Efgh-2345-Jkmn\n'), 'error there is no admin account (finish setup first)\n');
+      const hash = await hashPassword('Old-Password-2026');
+      users.create('alice', hash, 'admin', 0);
+      users.create('victor', hash, 'viewer', 0);
+      assert.equal(await consume('user=victor\npassword=Abcd-Efgh-2345-Jkmn\n'), 'error no admin account has that name\n', 'only admins are reset');
+      assert.equal(await consume('user=bob\npassword=Abcd-Efgh-2345-Jkmn\n'), 'error no admin account has that name\n');
+      assert.match(await consume('user=alice\npassword=short\n'), /^error the new password breaks the rules: /);
+      assert.equal(await consume('user=alice\n'), 'error the request holds no password\n');
+      // a link is not read (it could point at a file the service should not use), and only the link is removed
+      const target = join(r.dir, 'elsewhere');
+      writeFileSync(target, 'user=alice\npassword=Abcd-Efgh-2345-Jkmn\n');
+      symlinkSync(target, request);
+      assert.match((await consumeConsoleReset(r.dataDir, deps)) ?? '', /not a regular file/);
+      assert.equal(existsSync(target), true);
+      assert.equal(users.byName('alice')?.passwordHash, hash, 'the password is unchanged');
+      assert.equal(users.byName('victor')?.passwordHash, hash);
     } finally {
-      await svc.close();
+      db.close();
     }
   });
 });
