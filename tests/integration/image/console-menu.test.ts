@@ -5,7 +5,7 @@
 // console-reset.test.ts (it starts the real service).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DHCP_FILE, MAC, withConsoleRoot } from './console.harness.ts';
 
@@ -85,5 +85,9 @@ test('the setup token is shown while setup is pending; the reset offers it inste
     assert.deepEqual(r.calls(), []);
     rmSync(join(r.dataDir, 'setup-token'));
     assert.match(r.run('4\n\n').stdout, /Setup is complete: there is no setup token/);
+    // the service owns the data directory: a link it plants is not followed by the root menu
+    writeFileSync(join(r.dir, 'root-only'), 'RootOnlySecret\n');
+    symlinkSync(join(r.dir, 'root-only'), join(r.dataDir, 'setup-token'));
+    assert.doesNotMatch(r.run('4\n\n').stdout, /RootOnlySecret/);
   });
 });

@@ -37,6 +37,9 @@ pause() {
   ask _ "Press Enter to return to the menu."
 }
 
+# Prints up to $2 bytes of file $1, which the service writes: a link planted in its place is not followed.
+read_service_file() { dd if="$1" iflag=nofollow bs="$2" count=1 status=none 2>/dev/null; }
+
 mgmt_mac() { sed -n 's/^MACAddress=//p' "$NETWORK_FILE" 2>/dev/null | head -n1; }
 
 # The interface name of the management NIC (by the MAC address first boot wrote), or nothing.
@@ -111,7 +114,7 @@ set_dhcp() {
 
 show_token() {
   if [ -s "$DATA_DIR/setup-token" ]; then
-    echo "Setup token: $(head -c 200 "$DATA_DIR/setup-token" | tr -cd 'A-Za-z0-9_-')"
+    echo "Setup token: $(read_service_file "$DATA_DIR/setup-token" 200 | tr -cd 'A-Za-z0-9_-')"
     echo "Enter it in the setup wizard in a browser (the address is above)."
   else
     echo "Setup is complete: there is no setup token any more. Sign in with an admin account; if its password is"
@@ -148,7 +151,7 @@ reset_admin() {
   printf 'user=%s\npassword=%s\n' "$user" "$password" > "$tmp"
   chmod 0600 "$tmp"
   [ -n "$SERVICE_USER" ] && chown "$SERVICE_USER:$SERVICE_USER" "$tmp"
-  mv -f "$tmp" "$RESET_REQUEST"
+  mv -fT "$tmp" "$RESET_REQUEST"
   systemctl restart api-radar.service
   printf 'Waiting for the service'
   waited=0
@@ -159,7 +162,7 @@ reset_admin() {
     echo "The service did not answer within $RESET_WAIT s: nothing changed. Check 'journalctl -u api-radar'."
     return
   fi
-  result="$(head -c 300 "$RESET_RESULT" | tr -cd '[:print:]')"
+  result="$(read_service_file "$RESET_RESULT" 300 | tr -cd '[:print:]')"
   rm -f "$RESET_RESULT"
   case "$result" in
     "ok "*)
