@@ -89,6 +89,19 @@ test('the file the service writes is applied as it is', () => {
   });
 });
 
+test('a change written while the script runs is applied before it ends', () => {
+  withRoot((r) => {
+    // the stubbed timesyncd restart stands for the moment the service saves again: the path unit would miss it
+    writeFileSync(join(r.dir, 'bin/systemctl'), `#!/bin/sh\necho "$*" >> "${r.dir}/calls.log"\nprintf 'ntp=second.example\\nauto-upgrades=off\\n' > "${r.desired}"\n`, { mode: 0o755 });
+    writeFileSync(r.desired, 'ntp=first.example\nauto-upgrades=on\n');
+    assert.equal(r.apply().status, 0);
+    assert.match(readFileSync(r.dropIn, 'utf8'), /\nNTP=second\.example\n/);
+    assert.match(readFileSync(r.upgrades, 'utf8'), /Unattended-Upgrade "0";/);
+    assert.deepEqual(status(r)?.ntpServers, ['second.example']);
+    assert.equal(r.calls().length, 2, 'one restart per server list');
+  });
+});
+
 test('hostile or malformed files change nothing and are reported', () => {
   const bad: Array<[string, string]> = [
     ['ntp=ntp.aliyun.com; rm -rf /\n', 'not a host name'],

@@ -23,6 +23,9 @@ AUTO_UPGRADES="$ROOT/etc/apt/apt.conf.d/20auto-upgrades"
 MAX_BYTES=4096
 MAX_SERVERS=8
 
+# At most MAX_BYTES + 1 bytes of the desired-state file, not following a link.
+read_desired() { dd if="$DESIRED" iflag=nofollow bs="$((MAX_BYTES + 1))" count=1 status=none; }
+
 # Writes the status file (result, time, what was applied or why nothing was) and exits with $1.
 finish() {
   code="$1"; shift
@@ -33,6 +36,10 @@ finish() {
     for line in "$@"; do echo "$line"; done
   } > "$STATUS.new" && mv -f "$STATUS.new" "$STATUS"
   [ "$code" -eq 0 ] || echo "api-radar-host-apply: $*" >&2
+  # the path unit may miss a change made while this ran: apply again when the file changed meanwhile (at most 3 times)
+  if [ -n "${content+set}" ] && [ "$(read_desired 2>/dev/null)" != "$content" ] && [ "${API_RADAR_HOST_APPLY_RUN:-1}" -lt 4 ]; then
+    API_RADAR_HOST_APPLY_RUN=$((${API_RADAR_HOST_APPLY_RUN:-1} + 1)) exec sh "$0"
+  fi
   exit "$code"
 }
 
@@ -47,7 +54,6 @@ replace_if_changed() {
 [ -e "$DESIRED" ] || finish 0 "note=no desired state yet"
 { [ -f "$DESIRED" ] && [ ! -L "$DESIRED" ]; } || finish 1 "error=the desired-state file is not a regular file"
 # iflag=nofollow: a link swapped in after the check above is not followed either
-read_desired() { dd if="$DESIRED" iflag=nofollow bs="$((MAX_BYTES + 1))" count=1 status=none; }
 content="$(read_desired)" || finish 1 "error=the desired-state file cannot be read"
 size="$(read_desired | wc -c)"
 [ "$size" -le "$MAX_BYTES" ] || finish 1 "error=the desired-state file is larger than $MAX_BYTES bytes"
