@@ -13,6 +13,7 @@ HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/.." && pwd)"
 source "$HERE/lib/common.sh"
 source "$HERE/lib/checks.sh"
+source "$HERE/lib/nspawn.sh"
 QCOW2=""
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -25,14 +26,8 @@ ensure_host_packages systemd-container qemu-utils fdisk curl
 [ -n "$QCOW2" ] || QCOW2="$(ls -t "$ROOT"/out/image/*.qcow2 2>/dev/null | head -n1)"
 [ -f "$QCOW2" ] || die "no qcow2 image: build one with npm run image or pass --qcow2 FILE"
 T="$(mktemp -d /var/tmp/api-radar-units.XXXXXX)"
-NSPAWN_PID=""
-INIT_PID=""
 cleanup() {
-  if [ -n "$INIT_PID" ]; then
-    nsenter -t "$INIT_PID" -a -- systemctl poweroff >/dev/null 2>&1 || true
-    for _ in $(seq 1 30); do kill -0 "$NSPAWN_PID" 2>/dev/null || break; sleep 1; done
-  fi
-  [ -n "$NSPAWN_PID" ] && kill "$NSPAWN_PID" 2>/dev/null
+  nspawn_stop
   mountpoint -q "$T/root" && umount "$T/root"
   rm -rf "$T"
 }
@@ -47,16 +42,7 @@ mkdir -p "$T/root"
 mount -o loop "$T/root.img" "$T/root"
 
 step "boot it with systemd-nspawn"
-systemd-nspawn -D "$T/root" -b --register=no --keep-unit -q --console=passive --private-network >"$T/console.log" 2>&1 &
-NSPAWN_PID=$!
-state=""
-for _ in $(seq 1 120); do
-  INIT_PID="$(pgrep -P "$NSPAWN_PID" | head -n1)"
-  [ -n "$INIT_PID" ] && state="$(nsenter -t "$INIT_PID" -a -- systemctl is-system-running 2>/dev/null)" && case "$state" in running|degraded) break ;; esac
-  sleep 1
-done
-[ -n "$INIT_PID" ] || die "the container did not start: $(cat "$T/console.log")"
-inside() { nsenter -t "$INIT_PID" -a -- env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 "$@"; }
+nspawn_boot "$T/root" "$T/console.log" --private-network
 # api <curl arguments...>: the service's API from inside the container's network namespace
 api() { nsenter -t "$INIT_PID" -n -- curl -sk --max-time 30 "$@"; }
 json() { node -e 'let s="";process.stdin.on("data",(d)=>{s+=d}).on("end",()=>{try{let v=JSON.parse(s);for(const k of process.argv[1].split("."))v=v?.[k];if(v!==undefined)console.log(typeof v==="object"?JSON.stringify(v):v)}catch{}})' "$1"; }
@@ -64,7 +50,6 @@ json() { node -e 'let s="";process.stdin.on("data",(d)=>{s+=d}).on("end",()=>{tr
 wait_for() { local n="$1"; shift; for _ in $(seq 1 "$n"); do "$@" && return 0; sleep 1; done; return 1; }
 B="https://127.0.0.1/api/v1"
 
-echo "# container state: $state"
 check "the service starts and writes the setup token" wait_for 120 inside test -s /var/lib/api-radar/setup-token
 check "the service published its host settings at start (NTP pool.ntp.org, upgrades on)" \
   wait_for 30 inside grep -qx 'ntp=pool.ntp.org' /var/lib/api-radar/host/desired.conf
