@@ -110,6 +110,23 @@ boot() { # <firmware> <port>
     -d '{"username":"operator","password":"Image-Test-2026!"}' "$base/auth/login")"
   csrf="$(echo "$login" | json csrfToken)"
   check "$fw boot: the new admin signs in" test -n "$csrf"
+  # host settings: NTP servers saved through the API reach systemd-timesyncd through the root apply unit, and the
+  # service can read the clock's sync state (timedatectl over D-Bus from its sandbox)
+  local host_json="" applied="" pending="" t_host
+  curl -sk -o /dev/null -b "$jar" -H "x-csrf-token: $csrf" -H 'content-type: application/json' -X PUT \
+    -d '{"timezone":"Asia/Shanghai","ntpServers":["ntp.image-test.example","10.0.2.2"]}' "$base/settings/system"
+  t_host=$(date +%s)
+  while [ $(( $(date +%s) - t_host )) -lt 120 ]; do
+    host_json="$(curl -sk -b "$jar" --max-time 30 "$base/system/host")"
+    applied="$(echo "$host_json" | json host.applied.ntpServers.0) $(echo "$host_json" | json host.applied.ntpServers.1)"
+    pending="$(echo "$host_json" | json host.pending)"
+    [ "$pending" = false ] && [ "$applied" = "ntp.image-test.example 10.0.2.2" ] && break
+    sleep 3
+  done
+  echo "# $fw boot: host settings after $(( $(date +%s) - t_host )) s: $host_json"
+  check "$fw boot: NTP servers set through the API are applied to timesyncd (${applied:-nothing applied})" \
+    test "$pending" = false -a "$applied" = "ntp.image-test.example 10.0.2.2"
+  check "$fw boot: the service reads the clock's sync state (timedatectl)" test "$(echo "$host_json" | json host.timeSync.ntpEnabled)" = true
   # a report built now: Chromium (the headless shell without Mesa) prints its PDF even with email not set up
   sched="$(curl -sk -b "$jar" -H "x-csrf-token: $csrf" -H 'content-type: application/json' \
     -d '{"name":"image test","frequency":"daily","timeOfDay":"06:00","language":"zh-CN","recipients":["ops@example.com"]}' \

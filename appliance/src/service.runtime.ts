@@ -66,6 +66,8 @@ import { discoverNotifierPlugins, NotifierRegistry } from './notifiers/notifier.
 import type { Alert } from './notifiers/alert.types.ts';
 import type { Severity } from './analyzers/call.context.ts';
 import { BlocklistService } from './blocklist/blocklist.service.ts';
+import { HostSettingsService, type HostSettingsOptions } from './services/host-settings.service.ts';
+import { consumeConsoleReset } from './services/console-reset.service.ts';
 
 /** A running service. */
 export interface RunningService {
@@ -88,6 +90,8 @@ export interface StartOptions {
   log?: (line: string) => void;
   /** Interface lister (tests may restrict it); libpcap's device list by default. */
   listInterfaces?: () => NetworkInterfaceInfo[];
+  /** Where host settings are read back from and how the clock's sync state is read (tests use stand-ins). */
+  host?: HostSettingsOptions;
 }
 
 import { serviceVersion } from './config/version.ts';
@@ -201,8 +205,12 @@ export async function startService(config: AppConfig, opts: StartOptions = {}): 
   // Live cron only on the system clock; tests with a ManualClock drive jobs.tick().
   if (opts.clock === undefined) jobs.start();
   const policyPreview = new PolicyPreviewService(callLog, clock, () => applianceTimeZone(settings));
-  const services: AppServices = { version, clock, setup, auth, users, audit, captures, calls, live, settings: settingsService, health, tls: tlsService, specs, inventory, policies, policyPreview, threats, reports, jobs, alerts, notifierChannels, blocklist, risk, sensitive, uiDir: config.uiDir, secure: true };
+  const host = new HostSettingsService(config.dataDir, settingsService, opts.host);
+  host.publish();
+  const services: AppServices = { version, clock, setup, auth, users, audit, captures, calls, live, settings: settingsService, health, tls: tlsService, specs, inventory, policies, policyPreview, threats, reports, jobs, alerts, notifierChannels, blocklist, risk, sensitive, host, uiDir: config.uiDir, secure: true };
   const newSetupToken = setup.ensureToken();
+  const consoleReset = await consumeConsoleReset(config.dataDir, { users, sessions, audit, clock });
+  if (consoleReset !== null) log(consoleReset);
   const tls = ensureCertificate(config.dataDir);
   const app = createApp(services);
   const https = createHttpsServer({ key: tls.key, cert: tls.cert }, app);

@@ -38,6 +38,12 @@ sed -e 's/^Before=.*/Before=shutdown.target/' -e 's/^Wants=time-set.target$//' -
   "$R/usr/lib/systemd/system/systemd-timesyncd.service" > "$R/etc/systemd/system/systemd-timesyncd.service"
 chroot "$R" systemctl enable systemd-timesyncd.service >/dev/null 2>&1
 rm -f "$R"/etc/ssh/ssh_host_*
+# host settings the service asks for (NTP servers, unattended upgrades) are applied as root by a path unit; the
+# timesyncd drop-in folder must exist (the apply unit may write only there and in apt.conf.d); unattended security
+# upgrades start on, the service's default (Settings > System turns them off)
+chroot "$R" systemctl enable api-radar-host-apply.path >/dev/null 2>&1
+mkdir -p "$R/etc/systemd/timesyncd.conf.d"
+printf '// Written by API Radar (Settings > System): unattended security upgrades on.\nAPT::Periodic::Update-Package-Lists "1";\nAPT::Periodic::Unattended-Upgrade "1";\n' > "$R/etc/apt/apt.conf.d/20auto-upgrades"
 
 printf '127.0.0.1\tlocalhost\n127.0.1.1\tapi-radar\n::1\tlocalhost ip6-localhost ip6-loopback\n' > "$R/etc/hosts"
 # an empty machine-id makes systemd generate one on first boot

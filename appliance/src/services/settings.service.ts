@@ -1,6 +1,7 @@
 /**
  * Admin-edited appliance settings other than capture: data retention (call-log age and disk budget, whether raw
- * sensitive values may be stored), system (time zone for schedules and reports, NTP servers) and email (the SMTP
+ * sensitive values may be stored), system (time zone for schedules and reports, NTP servers), unattended security
+ * upgrades (on the appliance image the last two reach the host through host-settings.service.ts) and email (the SMTP
  * server reports and the email notifier use, with "send a test email"). Stored in SQLite, validated with zod, every
  * change audited; the SMTP password is never returned.
  */
@@ -29,17 +30,39 @@ export const RetentionSettingsSchema = z.object({
 export type RetentionSettings = z.infer<typeof RetentionSettingsSchema>;
 
 const TIME_ZONES = new Set(Intl.supportedValuesOf('timeZone').concat(['UTC']));
-const NTP_SERVER = /^[a-z0-9]([a-z0-9-]{0,62})(\.[a-z0-9-]{1,63})*$|^\d{1,3}(\.\d{1,3}){3}$/i;
+const IPV4 = /^((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
+const HOST_NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i;
+
+/**
+ * Whether `s` is an NTP server the host accepts: an IPv4 address or a DNS host name (RFC 1123 labels; not all
+ * digits). The same rule as `valid_host` in image-build/overlay/usr/lib/api-radar/host-validate.sh, which checks the
+ * value again as root.
+ */
+export function isNtpServer(s: string): boolean {
+  if (s.length > 253) return false;
+  return IPV4.test(s) || (HOST_NAME.test(s) && !/^[\d.]+$/.test(s));
+}
 
 /** System settings. */
 export const SystemSettingsSchema = z.object({
   /** IANA time zone of schedules and reports, e.g. `Asia/Shanghai`. */
   timezone: z.string().refine((t) => TIME_ZONES.has(t), 'not an IANA time zone'),
   /** NTP servers for systemd-timesyncd (host names or IPv4 addresses). */
-  ntpServers: z.array(z.string().max(253).regex(NTP_SERVER, 'not a host name or address')).max(8),
+  ntpServers: z.array(z.string().max(253).refine(isNtpServer, 'not a host name or IPv4 address')).max(8),
 });
 /** System settings. */
 export type SystemSettings = z.infer<typeof SystemSettingsSchema>;
+
+/** Unattended security upgrades of the appliance's Debian packages. */
+export const UpgradeSettingsSchema = z.object({
+  /** Whether unattended-upgrades installs Debian security updates daily (no automatic reboot). */
+  automaticSecurityUpdates: z.boolean(),
+});
+/** Upgrade settings. */
+export type UpgradeSettings = z.infer<typeof UpgradeSettingsSchema>;
+
+/** On by default: the appliance faces hostile traffic, and Debian's security origin alone is upgraded. */
+export const DEFAULT_UPGRADES: UpgradeSettings = { automaticSecurityUpdates: true };
 
 /** Defaults before the wizard sets them. */
 export const DEFAULT_RETENTION: RetentionSettings = { maxAgeDays: 30, maxGiB: 0, storeRawSensitive: false };
@@ -49,6 +72,7 @@ export const DEFAULT_SYSTEM: SystemSettings = { timezone: 'UTC', ntpServers: ['p
 /** Reads and writes the retention and system settings. */
 export class SettingsService {
   private readonly systemListeners: Array<(s: SystemSettings) => void> = [];
+  private readonly upgradesListeners: Array<(u: UpgradeSettings) => void> = [];
 
   constructor(
     private readonly repo: SettingsRepository,
@@ -133,5 +157,21 @@ export class SettingsService {
   /** Calls `listener` after each change of the system settings (the scheduler and pipelines follow the time zone). */
   onSystemChange(listener: (s: SystemSettings) => void): void {
     this.systemListeners.push(listener);
+  }
+
+  upgrades(): UpgradeSettings {
+    return this.read('upgrades', UpgradeSettingsSchema, DEFAULT_UPGRADES);
+  }
+
+  setUpgrades(v: UpgradeSettings, who: Principal, ip: string): UpgradeSettings {
+    this.write('upgrades', v, who, ip);
+    const now = this.upgrades();
+    for (const l of this.upgradesListeners) l(now);
+    return now;
+  }
+
+  /** Calls `listener` after each change of the upgrade settings. */
+  onUpgradesChange(listener: (u: UpgradeSettings) => void): void {
+    this.upgradesListeners.push(listener);
   }
 }
