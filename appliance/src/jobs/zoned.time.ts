@@ -37,6 +37,12 @@ export function isValidTimeZone(tz: string): boolean {
   }
 }
 
+/** The process's own time zone (from TZ or the host's /etc/localtime) when this runtime knows it, else UTC. */
+export function hostTimeZone(): string {
+  const own = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  return own !== undefined && isValidTimeZone(own) ? own : 'UTC';
+}
+
 /** The local date and time of instant `ms` in `timeZone`. */
 export function zonedParts(ms: number, timeZone: string): ZonedParts {
   const out: ZonedParts = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0, weekday: 0 };

@@ -4,7 +4,7 @@
  * falling back to the process's zone).
  */
 import { SmtpSettingsSchema, type SmtpSettings } from '../mail/smtp.mailer.ts';
-import { isValidTimeZone } from '../jobs/zoned.time.ts';
+import { hostTimeZone, isValidTimeZone } from '../jobs/zoned.time.ts';
 
 /** Settings key of the SMTP settings. */
 export const SMTP_SETTINGS_KEY = 'mail.smtp';
@@ -25,7 +25,5 @@ export function smtpSettingsFrom(settings: SettingsReader): SmtpSettings | null 
 /** The appliance's time zone: the stored one when valid, else the process's (TZ), else UTC. */
 export function applianceTimeZone(settings: SettingsReader): string {
   const stored = settings.get<{ timezone?: unknown }>(TIME_ZONE_KEY)?.timezone;
-  if (typeof stored === 'string' && isValidTimeZone(stored)) return stored;
-  const own = Intl.DateTimeFormat().resolvedOptions().timeZone;
-  return own !== undefined && isValidTimeZone(own) ? own : 'UTC';
+  return typeof stored === 'string' && isValidTimeZone(stored) ? stored : hostTimeZone();
 }

@@ -13,6 +13,7 @@ import type { Principal } from './auth.service.ts';
 import { createMailer, MailError, SmtpSettingsSchema, type SmtpSettings } from '../mail/smtp.mailer.ts';
 import { SMTP_SETTINGS_KEY } from '../reports/report.settings.ts';
 import { ApiError } from '../errors/error.catalogue.ts';
+import { hostTimeZone } from '../jobs/zoned.time.ts';
 
 /** What GET returns instead of a stored password. */
 export const MASKED_SECRET = '********';
@@ -67,7 +68,7 @@ export const DEFAULT_UPGRADES: UpgradeSettings = { automaticSecurityUpdates: tru
 /** Defaults before the wizard sets them. */
 export const DEFAULT_RETENTION: RetentionSettings = { maxAgeDays: 30, maxGiB: 0, storeRawSensitive: false };
 /** Defaults before the wizard sets them. */
-export const DEFAULT_SYSTEM: SystemSettings = { timezone: 'UTC', ntpServers: ['pool.ntp.org'] };
+export const DEFAULT_SYSTEM: SystemSettings = { timezone: TIME_ZONES.has(hostTimeZone()) ? hostTimeZone() : 'UTC', ntpServers: ['pool.ntp.org'] };
 
 /** Reads and writes the retention and system settings. */
 export class SettingsService {
