@@ -134,6 +134,7 @@ export async function startService(config: AppConfig, opts: StartOptions = {}): 
   const threats = new ThreatsService(db, findingsRepo, new ActorLinksRepository(db), callLog, audit, clock);
   // The endpoint's risk follows a finding's status at once (the hourly re-scoring catches everything else).
   threats.onStatusChange((f) => risk.rescoreEndpoint(f.host, f.method, f.path));
+  calls.useFindings(threats);
   const mergeReport = async (report: AnalysisReport, source: string): Promise<void> => {
     const applied = (await specs.apply(report)).report;
     inventory.ingest(applied, source);
