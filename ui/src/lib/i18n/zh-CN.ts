@@ -243,7 +243,7 @@ export const zhCN: Record<MessageKey, string> = {
   'call.sizes': "大小",
   'call.sizesValue': "请求 {request}，响应 {response}",
   'call.userAgent': "User-Agent",
-  'call.sensitiveValue': "{count} 个值：{types}",
+  'call.sensitiveValue': "{types}（共 {count} 个值）",
   'call.flags': "采集情况",
   'call.flagsNone': "完整",
   'call.flag.Gap': "TCP 缺段",
