@@ -4,15 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateScenario, writeScenarioCapture } from '../../../scripts/traffic/scenario.catalog.ts';
-import { adminClient, withService, type Client } from './service.harness.ts';
-
-async function analyse(admin: Client, pcap: Buffer): Promise<void> {
-  const id = ((await admin.call('POST', '/api/v1/captures?name=x.pcap', undefined, { raw: pcap })).json as { run: { id: number } }).run.id;
-  for (let i = 0; i < 200; i++) {
-    await new Promise((r) => setTimeout(r, 100));
-    if (((await admin.call('GET', `/api/v1/captures/${id}`)).json as { run: { status: string } }).run.status !== 'running') return;
-  }
-}
+import { adminClient, analyseUpload, withService } from './service.harness.ts';
 
 interface Finding {
   id: number;
@@ -38,7 +30,7 @@ interface Call {
 test('calls behind each finding, call detail with its findings, clients of an endpoint', async () => {
   await withService(async (svc, _dir, _clock, client) => {
     const admin = await adminClient(svc, client);
-    await analyse(admin, writeScenarioCapture(null, generateScenario('xss-payloads', 1), { format: 'pcap' }).buffer!);
+    await analyseUpload(admin, writeScenarioCapture(null, generateScenario('xss-payloads', 1), { format: 'pcap' }).buffer!);
     const findings = ((await admin.call('GET', '/api/v1/threats/findings?limit=1000')).json as { findings: Finding[] }).findings;
     const perCall = findings.filter((f) => f.client !== '');
     assert.ok(perCall.length > 0);
