@@ -21,7 +21,9 @@ function call(sec: number, over: Partial<CallEvent> = {}): CallEvent {
   return {
     tsUs: T0 + sec * 1_000_000, source: 'upload:1', clientIp: '10.0.0.1', clientPort: 40000, serverIp: '10.1.0.1', serverPort: 80, host: 'api.example.com',
     method: 'GET', uri: `/v1/users/${sec}`, template: '/v1/users/{id}', status: 200, requestBytes: 100, responseBytes: 900, latencyUs: 1500, authScheme: 'jwt',
-    identity: 'sub:alice', userAgent: 'curl/8', sensitiveTypes: [], sensitiveCount: 0, detections: [], severity: 0, flags: 0, ...over,
+    identity: 'sub:alice', userAgent: 'curl/8', sensitiveTypes: [], sensitiveCount: 0, detections: [], flags: 0, ...over,
+    // as the call-log mapper stores it: the highest detection's rank, 0 without one
+    severity: over.detections !== undefined && over.detections.length > 0 ? 4 : 0,
   };
 }
 

@@ -383,7 +383,8 @@ export class DuckDbCallsRepository implements CallEventStore {
     if (q.finding !== undefined) {
       const f = q.finding;
       where.push(`ts >= make_timestamp(${p(safeInt(f.fromUs, 'finding from'))}::BIGINT)`, `ts < make_timestamp(${p(safeInt(f.toUs, 'finding to'))}::BIGINT)`);
-      where.push(`host = ${p(f.host)}`, `method = ${p(f.method)}`, `list_contains(detections, ${p(f.type)})`);
+      // severity > 0 exactly when a call has a detection: a one-byte column rules out most rows before the list is read
+      where.push('severity > 0', `host = ${p(f.host)}`, `method = ${p(f.method)}`, `list_contains(detections, ${p(f.type)})`);
       // a call without a template was aggregated under its request path (the uri before any query)
       const path = p(f.path);
       where.push(`(template = ${path} OR (template = '' AND (uri = ${path} OR starts_with(uri, ${path} || '?'))))`);
@@ -531,7 +532,7 @@ export class DuckDbCallsRepository implements CallEventStore {
         `WITH g AS MATERIALIZED (
            SELECT client_ip, identity, count(*)::DOUBLE AS calls, count(*) FILTER (WHERE status IS NULL OR status >= 400)::DOUBLE AS errors,
              count(*) FILTER (WHERE sensitive_count > 0)::DOUBLE AS sensitive_calls, sum(sensitive_count)::DOUBLE AS sensitive_values,
-             count(*) FILTER (WHERE len(detections) > 0)::DOUBLE AS detected_calls, epoch_us(min(ts))::DOUBLE AS first_us, epoch_us(max(ts))::DOUBLE AS last_us
+             count(*) FILTER (WHERE severity > 0)::DOUBLE AS detected_calls, epoch_us(min(ts))::DOUBLE AS first_us, epoch_us(max(ts))::DOUBLE AS last_us
            FROM calls
            WHERE ts >= make_timestamp($1::BIGINT) AND ts < make_timestamp($2::BIGINT) AND host = $3 AND method = $4 AND template = $5
            GROUP BY client_ip, identity)
