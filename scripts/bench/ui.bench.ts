@@ -9,7 +9,7 @@
  * Targets (issue 7): first meaningful paint < 1.5 s, every page's data < 500 ms with 10 M stored calls.
  */
 import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Page } from 'playwright-core';
@@ -138,6 +138,7 @@ async function main(): Promise<void> {
   if (!existsSync(join(uiDir, 'index.html'))) throw new Error('build the UI first: npm run build:ui');
   const dataDir = mkdtempSync(join(tmpdir(), 'radar-ui-bench-'));
   const nowMs = Date.now();
+  const loadAtStart = loadavg()[0];
   process.stderr.write(`seeding ${fmt(rows)} calls ...\n`);
   const seedSeconds = await seed(dataDir, rows, nowMs * 1000);
   const svc = await startService({ dataDir, host: '127.0.0.1', httpsPort: 0, httpPort: 0, uiDir, captureInterface: '', publicUrl: '' }, { log: () => {} });
@@ -218,6 +219,7 @@ async function main(): Promise<void> {
       `${fmt(rows)} calls over 30 days (1 % with sensitive data) seeded by SQL in ${fmt(seedSeconds, 1)} s; service and Chromium on the same`,
       `machine; each page loaded ${runs} times as a full navigation (medians). FCP = first contentful paint; FMP = the page's main`,
       'figures or rows on screen; data = the slowest `/api/v1` request of the page (resource timing, ms).',
+      `Load average (1 min) at the start and at the end of the run: ${fmt(loadAtStart, 1)} and ${fmt(loadavg()[0], 1)} (2 cores).`,
       '',
       '| page | FCP ms | FMP ms | data ms | slowest request |',
       '|---|---|---|---|---|',
