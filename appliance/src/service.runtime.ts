@@ -139,6 +139,7 @@ export async function startService(config: AppConfig, opts: StartOptions = {}): 
   const threats = new ThreatsService(db, findingsRepo, new ActorLinksRepository(db), callLog, audit, clock);
   // The endpoint's risk follows a finding's status at once (the hourly re-scoring catches everything else).
   threats.onStatusChange((f) => risk.rescoreEndpoint(f.host, f.method, f.path));
+  calls.useFindings(threats);
   // Each merge is one synchronous SQLite transaction of up to seconds on a large report: the event loop is given back
   // between them so API requests are answered while a run ends.
   const mergeReport = async (report: AnalysisReport, source: string): Promise<void> => {

@@ -1,14 +1,16 @@
 /**
  * The call-log service: turns API query strings into call-log searches (times as ISO 8601 or epoch milliseconds,
- * status as `200` or `4xx`), shapes stored calls for the API (ISO times, latency in ms), writes Parquet exports
- * into the data directory for download and streams CSV exports of a search.
+ * status as `200` or `4xx`, `finding` as the calls behind a finding), shapes stored calls for the API (ISO times,
+ * latency in ms), one call with the findings it contributed to, one endpoint's clients, writes Parquet exports into
+ * the data directory for download and streams CSV exports of a search.
  */
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { ApiError } from '../errors/error.catalogue.ts';
-import type { CallEventStore, CallQuery, StoredCall } from '../store/events/call-event.types.ts';
-import type { EndpointBucketView, SensitiveCallsView, SensitiveTypeView } from './calls.views.ts';
+import type { CallEventStore, CallQuery, FindingCallKey, StoredCall } from '../store/events/call-event.types.ts';
+import type { EndpointBucketView, EndpointClientView, SensitiveCallsView, SensitiveTypeView } from './calls.views.ts';
+import type { FindingFilter, FindingRecord } from '../analyzers/tracing/findings.repository.ts';
 import type { TypeLevelView } from '../analyzers/sensitive/sensitivity-levels.service.ts';
 import type { Clock } from '../store/clock.repository.ts';
 import { parseQuery as parse } from '../server/route.params.ts';
@@ -46,6 +48,7 @@ export const CallSearchParams = z.object({
   sensitive: Text.optional(),
   detection: Text.optional(),
   source: Text.optional(),
+  finding: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
   q: z.string().max(256).optional(),
   limit: z.coerce.number().int().min(1).max(500).optional(),
   cursor: z.string().max(100).optional(),
@@ -68,6 +71,34 @@ const EndpointTimelineParams = z
   .object({ host: Text, method: z.string().regex(/^[A-Za-z-]{1,32}$/), template: z.string().max(512) })
   .loose();
 
+/** Where the call log reads findings (the threats service): one by id, and a filtered list. */
+export interface FindingsLookup {
+  /** The finding; throws `not_found` when there is none. */
+  get(id: number): FindingRecord;
+  list(filter: FindingFilter): FindingRecord[];
+}
+
+/** Most findings read for one endpoint when matching them to calls or clients. */
+const FINDINGS_READ = 10_000;
+
+/** The calls a finding aggregates: its key and its first to last seen (ms times widened to whole µs ranges). */
+export function findingCallKey(f: FindingRecord): FindingCallKey {
+  return { type: f.type, host: f.host, method: f.method, path: f.path, client: f.client, fromUs: Date.parse(f.firstSeen) * 1000, toUs: (Date.parse(f.lastSeen) + 1) * 1000 };
+}
+
+/** The path findings aggregate a call under: its template, or its request path when it has none. */
+function findingPath(c: StoredCall): string {
+  if (c.template !== '') return c.template;
+  const q = c.uri.indexOf('?');
+  return q < 0 ? c.uri : c.uri.slice(0, q);
+}
+
+/** Whether a stored call is one of those a finding aggregates (the rule of {@link findingCallKey} applied to one call). */
+export function callOfFinding(c: StoredCall, f: FindingRecord): boolean {
+  const k = findingCallKey(f);
+  return c.host === k.host && c.method === k.method && findingPath(c) === k.path && c.detections.includes(k.type) && (k.client === '' || k.client === c.clientIp) && c.tsUs >= k.fromUs && c.tsUs < k.toUs;
+}
+
 const iso = (us: number): string => new Date(Math.floor(us / 1000)).toISOString();
 const ms = (us: number | null): number | null => (us === null ? null : Math.round(us / 100) / 10);
 
@@ -81,6 +112,12 @@ function bucketFor(fromMs: number, toMs: number): number {
 export class CallsService {
   private readonly exportDir: string;
   private levels: () => TypeLevelView[] = () => [];
+  private findings: FindingsLookup = {
+    get: () => {
+      throw new ApiError('not_found');
+    },
+    list: () => [],
+  };
 
   constructor(
     private readonly store: CallEventStore,
@@ -94,6 +131,11 @@ export class CallsService {
   /** Where `sensitive` reads the sensitivity levels (defaults and user edits) from. */
   useLevels(levels: () => TypeLevelView[]): void {
     this.levels = levels;
+  }
+
+  /** Where `finding` filters, call details and endpoint clients read findings from. */
+  useFindings(findings: FindingsLookup): void {
+    this.findings = findings;
   }
 
   /** Searches the call log with the filters of an API query string. */
@@ -110,6 +152,7 @@ export class CallsService {
       sensitiveType: p.sensitive,
       detection: p.detection,
       source: p.source,
+      finding: p.finding === undefined ? undefined : findingCallKey(this.findings.get(p.finding)),
       text: p.q,
       limit: p.limit,
       cursor: p.cursor,
@@ -176,6 +219,37 @@ export class CallsService {
     return {
       bucketSeconds,
       buckets: buckets.map(({ startUs, latencyAvgUs, latencyP95Us, ...b }) => ({ time: iso(startUs), ...b, latencyAvgMs: ms(latencyAvgUs), latencyP95Ms: ms(latencyP95Us) })),
+    };
+  }
+
+  /** One stored call with the findings it counts in (those whose key and time span select it). */
+  async call(idText: string): Promise<{ call: CallView; findings: FindingRecord[] }> {
+    const id = /^\d{1,15}$/.test(idText) ? Number(idText) : NaN;
+    const c = Number.isSafeInteger(id) ? await this.store.byId(id) : null;
+    if (c === null) throw new ApiError('not_found');
+    const findings = c.detections.length === 0 ? [] : this.findings.list({ host: c.host, method: c.method, path: findingPath(c), limit: FINDINGS_READ }).filter((f) => callOfFinding(c, f));
+    return { call: toCallView(c), findings };
+  }
+
+  /**
+   * One endpoint's clients over a range (default 24 h): per client address and identity the calls, error share,
+   * sensitive values received, first/last seen, and the findings raised on the endpoint for that client address.
+   */
+  async endpointClients(query: unknown): Promise<{ from: string; to: string; total: number; clients: EndpointClientView[] }> {
+    const { fromMs, toMs } = this.range(query);
+    const e = parse(EndpointTimelineParams, query);
+    const limit = parse(z.object({ limit: z.coerce.number().int().min(1).max(1000).optional() }).loose(), query).limit ?? 100;
+    const key = { host: e.host, method: e.method.toUpperCase(), template: e.template };
+    const r = await this.store.endpointClients(fromMs * 1000, toMs * 1000, key, limit);
+    const findings = new Map<string, number>();
+    for (const f of this.findings.list({ host: key.host, method: key.method, path: key.template, limit: FINDINGS_READ })) {
+      if (f.client !== '') findings.set(f.client, (findings.get(f.client) ?? 0) + 1);
+    }
+    return {
+      from: new Date(fromMs).toISOString(),
+      to: new Date(toMs).toISOString(),
+      total: r.total,
+      clients: r.clients.map(({ firstUs, lastUs, ...c }) => ({ ...c, errorShare: c.calls === 0 ? 0 : c.errors / c.calls, findings: findings.get(c.clientIp) ?? 0, first: iso(firstUs), last: iso(lastUs) })),
     };
   }
 

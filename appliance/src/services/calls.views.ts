@@ -1,8 +1,8 @@
 /**
- * The shapes `GET /calls/endpoint-timeline` and `GET /calls/sensitive` answer with (types only, so the UI can import
+ * The shapes `GET /calls/endpoint-timeline`, `GET /calls/endpoint-clients` and `GET /calls/sensitive` answer with (types only, so the UI can import
  * them too).
  */
-import type { EndpointBucket, SensitiveCallSummary } from '../store/events/call-event.types.ts';
+import type { EndpointBucket, EndpointClient, SensitiveCallSummary } from '../store/events/call-event.types.ts';
 
 /** One endpoint chart bucket as the API returns it (latency in ms). */
 export interface EndpointBucketView extends Omit<EndpointBucket, 'startUs' | 'latencyAvgUs' | 'latencyP95Us'> {
@@ -32,4 +32,14 @@ export interface SensitiveCallsView {
   types: SensitiveTypeView[];
   endpoints: Array<Omit<SensitiveCallSummary['endpoints'][number], 'lastUs'> & { last: string }>;
   clients: SensitiveCallSummary['clients'];
+}
+
+/** One client of an endpoint in `GET /calls/endpoint-clients`. */
+export interface EndpointClientView extends Omit<EndpointClient, 'firstUs' | 'lastUs'> {
+  /** errors / calls (0–1). */
+  errorShare: number;
+  /** Findings on the endpoint raised for this client address (any status). */
+  findings: number;
+  first: string;
+  last: string;
 }

@@ -45,3 +45,12 @@ export async function adminClient(svc: RunningService, client: () => Client): Pr
   assert.equal(r.status, 200);
   return c;
 }
+
+/** Uploads a capture as `name` and waits (up to 20 s) until its analysis is no longer running. */
+export async function analyseUpload(admin: Client, pcap: Buffer, name = 'capture.pcap'): Promise<void> {
+  const id = ((await admin.call('POST', `/api/v1/captures?name=${encodeURIComponent(name)}`, undefined, { raw: pcap })).json as { run: { id: number } }).run.id;
+  for (let i = 0; i < 200; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    if (((await admin.call('GET', `/api/v1/captures/${id}`)).json as { run: { status: string } }).run.status !== 'running') return;
+  }
+}

@@ -2,12 +2,12 @@
 // they become, and zero-filling of timeline buckets for the overview chart.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { callsApiQuery, DEFAULT_FILTERS, fillBuckets, filtersFromQuery, filtersToQuery, rangeFrom, type CallFilters } from '../../../ui/src/lib/calls/calls.query.ts';
+import { callLogUrl, callsApiQuery, DEFAULT_FILTERS, fillBuckets, filtersFromQuery, filtersToQuery, openCallId, rangeFrom, type CallFilters } from '../../../ui/src/lib/calls/calls.query.ts';
 
 test('filters survive the URL query round trip and defaults are left out of the link', () => {
-  const f: CallFilters = { range: '7d', host: 'api.example.com', template: '/v1/users/{id}', method: 'POST', status: '4xx', client: '10.0.0.7', sensitive: 'cn_mobile', detection: 'sqli', q: '<script>&x=1' };
+  const f: CallFilters = { range: '7d', host: 'api.example.com', template: '/v1/users/{id}', method: 'POST', status: '4xx', client: '10.0.0.7', sensitive: 'cn_mobile', detection: 'sqli', q: '<script>&x=1', finding: '42' };
   const qs = filtersToQuery(f);
-  assert.equal(qs, '?range=7d&host=api.example.com&template=%2Fv1%2Fusers%2F%7Bid%7D&method=POST&status=4xx&client=10.0.0.7&sensitive=cn_mobile&detection=sqli&q=%3Cscript%3E%26x%3D1');
+  assert.equal(qs, '?range=7d&host=api.example.com&template=%2Fv1%2Fusers%2F%7Bid%7D&method=POST&status=4xx&client=10.0.0.7&sensitive=cn_mobile&detection=sqli&q=%3Cscript%3E%26x%3D1&finding=42');
   assert.deepEqual(filtersFromQuery(new URLSearchParams(qs)), f);
   assert.equal(filtersToQuery({ ...DEFAULT_FILTERS }), '');
   assert.equal(filtersToQuery({ ...DEFAULT_FILTERS, host: '  ', q: 'x' }), '?q=x');
@@ -21,13 +21,25 @@ test('invalid query values fall back to the defaults', () => {
   assert.equal(f.q.length, 256);
   assert.equal(filtersFromQuery(new URLSearchParams('method=get&status=503')).method, 'GET');
   assert.equal(filtersFromQuery(new URLSearchParams('status=503')).status, '503');
+  for (const bad of ['0', '-1', '1e3', 'x', '1'.repeat(16), '<b>']) assert.equal(filtersFromQuery(new URLSearchParams({ finding: bad })).finding, '', bad);
+});
+
+test('the open call is read from and written to the call-log URL beside the filters', () => {
+  assert.equal(callLogUrl({ ...DEFAULT_FILTERS }, 12), '/calls?call=12');
+  assert.equal(callLogUrl({ ...DEFAULT_FILTERS, finding: '3' }, 12), '/calls?finding=3&call=12');
+  assert.equal(callLogUrl({ ...DEFAULT_FILTERS, finding: '3' }, null), '/calls?finding=3');
+  const q = new URLSearchParams(callLogUrl({ ...DEFAULT_FILTERS, host: 'a&call=9' }, 12).split('?')[1]);
+  assert.equal(openCallId(q), 12, 'a filter value cannot forge the open call');
+  assert.equal(filtersFromQuery(q).host, 'a&call=9');
+  for (const bad of ['0', 'x', '1.5', '']) assert.equal(openCallId(new URLSearchParams({ call: bad })), null, bad);
 });
 
 test('the API query has the range start and only the filters that are set', () => {
   const now = Date.parse('2026-11-28T12:00:00Z');
   assert.deepEqual(callsApiQuery({ ...DEFAULT_FILTERS, range: '1h', status: '5xx', q: ' id ' }, now), {
-    from: '2026-11-28T11:00:00.000Z', host: undefined, template: undefined, method: undefined, status: '5xx', client: undefined, sensitive: undefined, detection: undefined, q: 'id',
+    from: '2026-11-28T11:00:00.000Z', host: undefined, template: undefined, method: undefined, status: '5xx', client: undefined, sensitive: undefined, detection: undefined, q: 'id', finding: undefined,
   });
+  assert.equal(callsApiQuery({ ...DEFAULT_FILTERS, finding: '7' }, now).finding, '7');
   assert.equal(callsApiQuery({ ...DEFAULT_FILTERS }, now).from, undefined);
   assert.equal(callsApiQuery({ ...DEFAULT_FILTERS, template: ' /v1/users/{id} ' }, now).template, '/v1/users/{id}');
   assert.equal(rangeFrom('all', now, '2000-01-01T00:00:00.000Z'), '2000-01-01T00:00:00.000Z');

@@ -1,4 +1,7 @@
-/** The call log: search, timeline and totals (from DuckDB), Parquet export of a time range and CSV export of a search. */
+/**
+ * The call log: search, timeline and totals (from DuckDB), one endpoint's clients, one call with its findings, Parquet
+ * export of a time range and CSV export of a search.
+ */
 import { once } from 'node:events';
 import { route, RESPONDED, type RouteDef } from '../route.types.ts';
 import type { AppServices } from '../app.services.ts';
@@ -10,7 +13,7 @@ export function callRoutes(s: AppServices): RouteDef<never>[] {
       method: 'get',
       path: '/calls',
       access: 'viewer',
-      summary: 'Searches the call log (from, to, host, template, method, client, identity, status, sensitive, detection, q; cursor paging)',
+      summary: 'Searches the call log (from, to, host, template, method, client, identity, status, sensitive, detection, finding, q; cursor paging)',
       handler: ({ req }) => s.calls.search(req.query),
     }),
     route({
@@ -26,6 +29,13 @@ export function callRoutes(s: AppServices): RouteDef<never>[] {
       access: 'viewer',
       summary: "One endpoint's calls per time bucket: statuses by class, mean and p95 latency (host, method, template, from, to)",
       handler: ({ req }) => s.calls.endpointTimeline(req.query),
+    }),
+    route({
+      method: 'get',
+      path: '/calls/endpoint-clients',
+      access: 'viewer',
+      summary: "One endpoint's clients by address and identity: calls, error share, sensitive values, first/last seen, findings (host, method, template, from, to, limit)",
+      handler: ({ req }) => s.calls.endpointClients(req.query),
     }),
     route({
       method: 'get',
@@ -77,6 +87,13 @@ export function callRoutes(s: AppServices): RouteDef<never>[] {
         s.audit.append({ at: s.clock.now(), userId: principal!.userId, username: principal!.username, action: 'calls.export_csv', target: 'calls', ip, detail: { rows: next.value } });
         return RESPONDED;
       },
+    }),
+    route({
+      method: 'get',
+      path: '/calls/:id',
+      access: 'viewer',
+      summary: 'One stored call with every column and the findings it counts in',
+      handler: ({ req }) => s.calls.call(String(req.params.id)),
     }),
   ] as RouteDef<never>[];
 }

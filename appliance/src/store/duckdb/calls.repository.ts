@@ -18,6 +18,7 @@ import type {
   CallTotals,
   CallEndpointKey,
   CallsWriterStats,
+  EndpointClient,
   EndpointBucket,
   RetentionPolicy,
   RetentionResult,
@@ -383,6 +384,16 @@ export class DuckDbCallsRepository implements CallEventStore {
     if (q.statusClass !== undefined) where.push(`status // 100 = ${p(safeInt(q.statusClass, 'status class'))}`);
     if (q.sensitiveType !== undefined) where.push(`list_contains(sensitive_types, ${p(q.sensitiveType)})`);
     if (q.detection !== undefined) where.push(`list_contains(detections, ${p(q.detection)})`);
+    if (q.finding !== undefined) {
+      const f = q.finding;
+      where.push(`ts >= make_timestamp(${p(safeInt(f.fromUs, 'finding from'))}::BIGINT)`, `ts < make_timestamp(${p(safeInt(f.toUs, 'finding to'))}::BIGINT)`);
+      // severity > 0 exactly when a call has a detection: a one-byte column rules out most rows before the list is read
+      where.push('severity > 0', `host = ${p(f.host)}`, `method = ${p(f.method)}`, `list_contains(detections, ${p(f.type)})`);
+      // a call without a template was aggregated under its request path (the uri before any query)
+      const path = p(f.path);
+      where.push(`(template = ${path} OR (template = '' AND (uri = ${path} OR starts_with(uri, ${path} || '?'))))`);
+      if (f.client !== '') where.push(`client_ip = ${p(f.client)}`);
+    }
     if (q.text !== undefined && q.text !== '') {
       const t = p(q.text.toLowerCase());
       // lower() per row is the cost: a caseless part of the term, matched as is, rules most rows out first.
@@ -588,6 +599,42 @@ export class DuckDbCallsRepository implements CallEventStore {
     out.endpoints.sort((a, b) => cmp(a.type, b.type) || b.calls - a.calls || cmp(`${a.host} ${a.method} ${a.template}`, `${b.host} ${b.method} ${b.template}`));
     out.clients.sort((a, b) => cmp(a.type, b.type) || b.calls - a.calls || cmp(a.clientIp, b.clientIp));
     return out;
+  }
+
+  async endpointClients(fromUs: number, toUs: number, endpoint: CallEndpointKey, limit: number): Promise<{ clients: EndpointClient[]; total: number }> {
+    const n = Math.min(1000, Math.max(1, safeInt(limit, 'limit')));
+    const rows = (
+      await this.conn.runAndReadAll(
+        `WITH g AS MATERIALIZED (
+           SELECT client_ip, identity, count(*)::DOUBLE AS calls, count(*) FILTER (WHERE status IS NULL OR status >= 400)::DOUBLE AS errors,
+             count(*) FILTER (WHERE sensitive_count > 0)::DOUBLE AS sensitive_calls, sum(sensitive_count)::DOUBLE AS sensitive_values,
+             count(*) FILTER (WHERE severity > 0)::DOUBLE AS detected_calls, epoch_us(min(ts))::DOUBLE AS first_us, epoch_us(max(ts))::DOUBLE AS last_us
+           FROM calls
+           WHERE ts >= make_timestamp($1::BIGINT) AND ts < make_timestamp($2::BIGINT) AND host = $3 AND method = $4 AND template = $5
+           GROUP BY client_ip, identity)
+         SELECT *, count(*) OVER ()::DOUBLE AS total FROM g ORDER BY calls DESC, client_ip, identity LIMIT ${n}`,
+        [safeInt(fromUs, 'from'), safeInt(toUs, 'to'), endpoint.host, endpoint.method, endpoint.template],
+      )
+    ).getRowObjectsJS();
+    return {
+      total: rows.length === 0 ? 0 : Number(rows[0].total),
+      clients: rows.map((r) => ({
+        clientIp: String(r.client_ip),
+        identity: String(r.identity),
+        calls: Number(r.calls),
+        errors: Number(r.errors),
+        sensitiveCalls: Number(r.sensitive_calls),
+        sensitiveValues: Number(r.sensitive_values),
+        detectedCalls: Number(r.detected_calls),
+        firstUs: Number(r.first_us),
+        lastUs: Number(r.last_us),
+      })),
+    };
+  }
+
+  async byId(id: number): Promise<StoredCall | null> {
+    const rows = (await this.conn.runAndReadAll(`SELECT ${CALL_COLUMNS} FROM calls WHERE id = $1`, [safeInt(id, 'id')])).getRowObjectsJS();
+    return rows.length === 0 ? null : rowToCall(rows[0]);
   }
 
   async exportParquet(fromUs: number, toUs: number, path: string): Promise<number> {

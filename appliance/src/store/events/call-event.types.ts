@@ -66,6 +66,8 @@ export interface CallQuery {
   /** Case-insensitive substring of uri, user agent, identity or client address. */
   text?: string;
   source?: string;
+  /** Only the calls behind one finding: those its aggregation key and time span select. */
+  finding?: FindingCallKey;
   /** Page size (1–500, default 50). */
   limit?: number;
   /** Continue after this cursor (from the previous page's `next`). */
@@ -117,6 +119,38 @@ export interface CallEndpointKey {
   method: string;
   /** Endpoint template, '' for calls the inventory did not template. */
   template: string;
+}
+
+/**
+ * What selects the calls behind a finding. A finding aggregates the detections of one type by (host, method, path,
+ * client); its path is the call's template, or the request path when the call had none; `client` '' means the
+ * finding is the endpoint's whatever the client. Times in µs, `toUs` exclusive.
+ */
+export interface FindingCallKey {
+  type: string;
+  host: string;
+  method: string;
+  path: string;
+  client: string;
+  fromUs: number;
+  toUs: number;
+}
+
+/** One client (address and identity) of an endpoint over a time range. */
+export interface EndpointClient {
+  clientIp: string;
+  /** Identity id, '' for anonymous calls. */
+  identity: string;
+  calls: number;
+  /** Calls answered 4xx/5xx or not answered. */
+  errors: number;
+  /** Calls carrying sensitive values, and the values found in them (request and response). */
+  sensitiveCalls: number;
+  sensitiveValues: number;
+  /** Calls with a detection. */
+  detectedCalls: number;
+  firstUs: number;
+  lastUs: number;
 }
 
 /** Sensitive data in the call log over a time range: per type, the endpoints and clients whose calls carried it. */
@@ -192,6 +226,13 @@ export interface CallEventStore {
   totals(fromUs: number, toUs: number): Promise<CallTotals>;
   /** One endpoint's calls per bucket of `bucketSeconds` (a multiple of 60) between the two times, from the calls. */
   endpointTimeline(fromUs: number, toUs: number, bucketSeconds: number, endpoint: CallEndpointKey): Promise<EndpointBucket[]>;
+  /**
+   * One endpoint's clients (address × identity) between the two times, most calls first, at most `limit`, and how
+   * many there are in all.
+   */
+  endpointClients(fromUs: number, toUs: number, endpoint: CallEndpointKey, limit: number): Promise<{ clients: EndpointClient[]; total: number }>;
+  /** One stored call by id, null when there is none (or retention removed it). */
+  byId(id: number): Promise<StoredCall | null>;
   /** Sensitive types in the calls between the two times, with their busiest endpoints and clients (`perType` each). */
   sensitiveSummary(fromUs: number, toUs: number, perType: number): Promise<SensitiveCallSummary>;
   /** The newest `limit` calls made from any of the client IPs or with any of the identities, newest first. */

@@ -24,10 +24,12 @@ export interface CallFilters {
   sensitive: string;
   detection: string;
   q: string;
+  /** Id of the finding whose calls are shown (digits), '' for none. */
+  finding: string;
 }
 
 /** Filters of a fresh call-log page: everything stored, newest first. */
-export const DEFAULT_FILTERS: Readonly<CallFilters> = { range: 'all', host: '', template: '', method: '', status: '', client: '', sensitive: '', detection: '', q: '' };
+export const DEFAULT_FILTERS: Readonly<CallFilters> = { range: 'all', host: '', template: '', method: '', status: '', client: '', sensitive: '', detection: '', q: '', finding: '' };
 
 const TEXT_KEYS = ['host', 'template', 'client', 'sensitive', 'detection', 'q'] as const;
 const RANGE_MS: Record<Exclude<RangePreset, 'all'>, number> = { '1h': 3_600_000, '24h': 86_400_000, '7d': 7 * 86_400_000, '30d': 30 * 86_400_000 };
@@ -44,13 +46,15 @@ export function filtersFromQuery(query: URLSearchParams): CallFilters {
   const status = query.get('status');
   if (status !== null && /^([1-5]xx|[1-5]\d\d)$/.test(status)) f.status = status;
   for (const k of TEXT_KEYS) f[k] = (query.get(k) ?? '').slice(0, k === 'q' ? 256 : 512);
+  const finding = query.get('finding');
+  if (finding !== null && /^[1-9]\d{0,14}$/.test(finding)) f.finding = finding;
   return f;
 }
 
 /** Writes filters as a page query ('' when all are defaults), in a stable order, leaving defaults out. */
 export function filtersToQuery(f: CallFilters): string {
   const qs = new URLSearchParams();
-  for (const k of ['range', 'host', 'template', 'method', 'status', 'client', 'sensitive', 'detection', 'q'] as const) {
+  for (const k of ['range', 'host', 'template', 'method', 'status', 'client', 'sensitive', 'detection', 'q', 'finding'] as const) {
     const v = f[k].trim();
     if (v !== '' && v !== DEFAULT_FILTERS[k]) qs.set(k, v);
   }
@@ -76,7 +80,21 @@ export function callsApiQuery(f: CallFilters, nowMs: number): Record<string, str
     sensitive: blank(f.sensitive),
     detection: blank(f.detection),
     q: blank(f.q),
+    finding: blank(f.finding),
   };
+}
+
+/** Reads the call opened in the call log's detail view (`call=<id>`), null when none or not an id. */
+export function openCallId(query: URLSearchParams): number | null {
+  const v = query.get('call');
+  return v !== null && /^[1-9]\d{0,14}$/.test(v) ? Number(v) : null;
+}
+
+/** The call-log URL of filters with one call's detail open (`id`) or closed (null). */
+export function callLogUrl(f: CallFilters, id: number | null): string {
+  const qs = filtersToQuery(f);
+  if (id === null) return `/calls${qs}`;
+  return `/calls${qs === '' ? '?' : `${qs}&`}call=${id}`;
 }
 
 /** A timeline bucket with its start in ms. */

@@ -41,3 +41,13 @@ export function match(pattern: string, path: string): Record<string, string> | n
   }
   return out;
 }
+
+/**
+ * Click handler of an in-app link: a plain left click navigates without reloading the page; clicks with a modifier
+ * (new tab, new window) are left to the browser.
+ */
+export function followLink(e: MouseEvent, path: string): void {
+  if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+  e.preventDefault();
+  navigate(path);
+}
