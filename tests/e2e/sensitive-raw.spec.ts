@@ -1,7 +1,7 @@
 // The sensitive page's "show raw value" control in a real browser: with raw storage on, an uploaded capture's
 // samples are listed masked; an admin confirms and sees the value as text, the reveal is audited; in Chinese the
 // control is labelled in Chinese; with raw storage off again the samples are gone. Hostile values stay text.
-import { test, expect } from '@playwright/test';
+import { test, expect, type Page } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import { ScenarioBuilder } from '../../scripts/traffic/scenario.builder.ts';
 import { writeScenarioCapture } from '../../scripts/traffic/scenario.catalog.ts';
@@ -27,7 +27,7 @@ function rawCapture(): string {
   return path;
 }
 
-async function setRaw(page: import('@playwright/test').Page, on: boolean): Promise<void> {
+async function setRaw(page: Page, on: boolean): Promise<void> {
   const r = await page.request.put('/api/v1/settings/retention', { data: { maxAgeDays: 30, maxGiB: 0, storeRawSensitive: on }, headers: { 'X-CSRF-Token': await csrf(page) } });
   expect(r.status()).toBe(200);
 }
@@ -50,13 +50,17 @@ test('sensitive page: masked raw samples, admin reveal after confirmation (audit
   expect(audit.entries.some((e) => e.action === 'sensitive.raw_reveal')).toBe(true);
 
   await page.getByTestId('language-header').selectOption('zh-CN');
-  await expect(page.getByTestId('sens-raw-show').first()).toHaveText('显示原始值');
+  await expect(page.getByTestId('sens-raw-title')).toHaveText('已保存的原始样本');
+  await expect(row.getByTestId('sens-raw-hide')).toHaveText('隐藏');
+  await row.getByTestId('sens-raw-hide').click();
+  await expect(row.getByTestId('sens-raw-value')).toHaveText('139****5678');
+  await expect(row.getByTestId('sens-raw-show')).toHaveText('显示原始值');
 
   await setRaw(page, false);
   await page.reload();
   await expect(page.getByTestId('sens-fields-title')).toBeVisible();
   await expect(page.getByTestId('sens-raw-samples')).toHaveCount(0);
   await page.getByTestId('language-header').selectOption('en');
-  expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+  expect(await page.evaluate(() => (globalThis as unknown as { __xss?: number }).__xss)).toBeUndefined();
   expect(dialogs()).toBe(0);
 });

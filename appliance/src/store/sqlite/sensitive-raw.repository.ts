@@ -5,17 +5,10 @@
  * parameterised.
  */
 import type { StateDatabase } from './state.database.ts';
+import type { FieldExposureRow } from './sensitive.repository.ts';
 
 /** Where a sample was seen (one endpoint × field × type). */
-export interface RawSampleGroup {
-  host: string;
-  method: string;
-  path: string;
-  direction: 'request' | 'response';
-  location: string;
-  field: string;
-  typeId: string;
-}
+export type RawSampleGroup = Pick<FieldExposureRow, 'host' | 'method' | 'path' | 'direction' | 'location' | 'field' | 'typeId'>;
 
 /** A stored sample as listed (masked form only). */
 export interface RawSampleRow extends RawSampleGroup {
