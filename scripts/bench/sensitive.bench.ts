@@ -71,7 +71,7 @@ async function main(): Promise<void> {
     const analyzer = new SensitiveAnalyzer();
     const pipeline = new AnalysisPipeline([analyzer]);
     withS = Math.min(withS, await runEngine(path, pipeline.handle));
-    stats = analyzer.stats;
+    stats = { ...analyzer.stats };
     steadyS = Math.min(steadyS, await runEngine(path, pipeline.handle));
     const fullPipeline = new AnalysisPipeline([new SensitiveAnalyzer({ learning: false })]);
     fullS = Math.min(fullS, await runEngine(path, fullPipeline.handle));
