@@ -1,5 +1,5 @@
 // Integration test of raw sensitive values through the running service: nothing raw is kept while raw storage is off
-// (the default); with it on, an uploaded capture leaves a few encrypted samples per endpoint × field × type, listed
+// (the default: pipelines are asked for none and the service stores none); with it on, an uploaded capture leaves a few encrypted samples per endpoint × field × type, listed
 // masked; revealing one is admin-only and audited; the raw value is in no report file and not in the state database
 // in clear; switching storage off deletes the samples and the reveal is refused with `raw_storage_off`.
 import { test } from 'node:test';
@@ -35,7 +35,9 @@ test('raw sensitive values: off by default, encrypted samples when on, admin-onl
     const admin = await adminClient(svc, client);
     const pcap = writeScenarioCapture(null, generateScenario('sensitive-data', 1), { format: 'pcap' }).buffer!;
 
-    await analyse(admin, pcap, 'off.pcap');
+    const group = { host: 'h', method: 'GET', path: '/p', direction: 'response' as const, location: 'json', field: 'mobile', type: 'cn_mobile' };
+    assert.equal(svc.services.sensitiveRaw?.perField(), 0, 'pipelines keep nothing raw while storage is off');
+    assert.equal(svc.services.sensitiveRaw?.store([{ ...group, values: [{ raw: '13812345678', masked: '138****5678', seenUs: 1 }] }]), 0);
     assert.deepEqual((await admin.call('GET', '/api/v1/sensitive/samples')).json, { enabled: false, samples: [] }, 'nothing raw while storage is off');
     const offReveal = await admin.call('POST', '/api/v1/sensitive/samples/1/reveal');
     assert.equal(offReveal.status, 409);
