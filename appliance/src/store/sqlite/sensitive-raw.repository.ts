@@ -26,19 +26,8 @@ export interface RawSampleInsert extends RawSampleGroup {
   seenUs: number;
 }
 
-interface Row {
-  id: number;
-  host: string;
-  method: string;
-  path: string;
-  direction: 'request' | 'response';
-  location: string;
-  field: string;
-  type_id: string;
-  masked: string;
-  seen_us: number;
-  stored_us: number;
-}
+/** A row as SQLite returns it (the group's text columns share their names with {@link RawSampleGroup}). */
+type Row = Omit<RawSampleGroup, 'typeId'> & { id: number; type_id: string; masked: string; seen_us: number; stored_us: number };
 
 const COLUMNS = 'id, host, method, path, direction, location, field, type_id, masked, seen_us, stored_us';
 
