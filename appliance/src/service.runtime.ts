@@ -35,6 +35,8 @@ import { ThreatsService } from './services/threats.service.ts';
 import { RiskService } from './services/risk.service.ts';
 import { RiskRepository } from './store/sqlite/risk.repository.ts';
 import { SensitiveService } from './services/sensitive.service.ts';
+import { SensitiveRawService } from './services/sensitive-raw.service.ts';
+import { SensitiveRawRepository } from './store/sqlite/sensitive-raw.repository.ts';
 import { ActorLinksRepository } from './analyzers/tracing/actor-links.repository.ts';
 import type { AnalysisReport } from './analysis/analysis-report.types.ts';
 import { PoliciesRepository } from './store/sqlite/policies.repository.ts';
@@ -136,6 +138,8 @@ export async function startService(config: AppConfig, opts: StartOptions = {}): 
   const findingsRepo = new FindingsRepository(db);
   const risk = new RiskService(new RiskRepository(db), clock);
   const sensitive = new SensitiveService(new SensitiveRepository(db), audit, clock);
+  const sensitiveRaw = new SensitiveRawService(new SensitiveRawRepository(db), audit, clock, config.dataDir, () => settingsService.retention());
+  settingsService.onRetentionChange(() => sensitiveRaw.settingsChanged());
   const threats = new ThreatsService(db, findingsRepo, new ActorLinksRepository(db), callLog, audit, clock);
   // The endpoint's risk follows a finding's status at once (the hourly re-scoring catches everything else).
   threats.onStatusChange((f) => risk.rescoreEndpoint(f.host, f.method, f.path));
@@ -170,6 +174,8 @@ export async function startService(config: AppConfig, opts: StartOptions = {}): 
   inventory.onDecisionsChange(() => live.updateInventoryDecisions());
   captures.sensitiveLevels = () => sensitive.levels.overrides();
   live.sensitiveLevels = () => sensitive.levels.overrides();
+  captures.sensitiveRawSamples = () => sensitiveRaw.perField();
+  captures.onSensitiveRaw = (samples) => void sensitiveRaw.store(samples);
   sensitive.levels.subscribe(() => {
     live.updateSensitiveLevels();
     captures.updateSensitiveLevels();
@@ -208,7 +214,7 @@ export async function startService(config: AppConfig, opts: StartOptions = {}): 
   const policyPreview = new PolicyPreviewService(callLog, clock, () => applianceTimeZone(settings));
   const host = new HostSettingsService(config.dataDir, settingsService, opts.host);
   host.publish();
-  const services: AppServices = { version, clock, setup, auth, users, audit, captures, calls, live, settings: settingsService, health, tls: tlsService, specs, inventory, policies, policyPreview, threats, reports, jobs, alerts, notifierChannels, blocklist, risk, sensitive, host, uiDir: config.uiDir, secure: true };
+  const services: AppServices = { version, clock, setup, auth, users, audit, captures, calls, live, settings: settingsService, health, tls: tlsService, specs, inventory, policies, policyPreview, threats, reports, jobs, alerts, notifierChannels, blocklist, risk, sensitive, sensitiveRaw, host, uiDir: config.uiDir, secure: true };
   const newSetupToken = setup.ensureToken();
   const consoleReset = await consumeConsoleReset(config.dataDir, { users, sessions, audit, clock });
   if (consoleReset !== null) log(consoleReset);

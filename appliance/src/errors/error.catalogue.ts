@@ -31,6 +31,7 @@ export const ERROR_CATALOGUE = {
   capture_failed: { status: 422, message: 'The capture could not run on that interface.' },
   mail_failed: { status: 422, message: 'The email could not be sent.' },
   blocklist_token_invalid: { status: 401, message: 'The block-list token is missing or wrong.' },
+  raw_storage_off: { status: 409, message: 'Raw values are not stored: enable raw storage of sensitive values in the storage settings first.' },
   internal: { status: 500, message: 'Internal error.' },
 } as const satisfies Record<string, ErrorSpec>;
 

@@ -9,7 +9,8 @@
  * decisions) run in the pipeline; the notify/block actions
  * they raise leave as `{ type: 'policyAction', action }`. The user's sensitivity levels come in the same file
  * (`sensitiveLevels`, type id and level pairs) and later as `{ type: 'sensitiveLevels', levels }` messages (edits
- * apply at once).
+ * apply at once). When the file asks for raw sensitive samples (`sensitiveRawSamples` > 0: raw storage is on), they
+ * leave once, after the analysis, as `{ type: 'sensitiveRaw', samples }` (never in the report file).
  *
  * Usage (by the service): node --import tsx capture-analysis.worker.ts <capture> <report.json> [<source label> [<policies.json>]]
  */
@@ -24,6 +25,7 @@ import { CaptureFormatError } from '../engine/source/capture-file.reader.ts';
 import type { CallColumns } from '../store/events/call-columns.ts';
 import { CallBatcher } from './call-batcher.ts';
 import { applySensitiveLevels } from '../analyzers/sensitive/sensitive.analyzer.ts';
+import { applyRawSamples, takeRawSamples, type RawSample } from '../analyzers/sensitive/sensitive.analyzer.ts';
 
 /** Messages the worker sends to its parent. */
 export type WorkerMessage =
@@ -31,6 +33,7 @@ export type WorkerMessage =
   | { type: 'calls'; batch: CallColumns }
   | { type: 'policyAction'; action: PolicyAction }
   | { type: 'actors'; links: ActorLink[]; activity: ActorActivity[] }
+  | { type: 'sensitiveRaw'; samples: RawSample[] }
   | { type: 'done'; calls: number }
   | { type: 'failed'; message: string };
 
@@ -73,9 +76,11 @@ async function main(): Promise<void> {
   let engine: PolicyEngine | undefined;
   let inventoryDecisions: TemplateDecision[] | undefined;
   let sensitiveLevels: Array<[string, number]> | undefined;
+  let rawSamples = 0;
   if (policiesFile) {
-    const { policies, timeZone, ...rest } = JSON.parse(readFileSync(policiesFile, 'utf8')) as { policies: Policy[]; timeZone: string; inventoryDecisions?: TemplateDecision[]; sensitiveLevels?: Array<[string, number]> };
+    const { policies, timeZone, ...rest } = JSON.parse(readFileSync(policiesFile, 'utf8')) as { policies: Policy[]; timeZone: string; inventoryDecisions?: TemplateDecision[]; sensitiveLevels?: Array<[string, number]>; sensitiveRawSamples?: number };
     inventoryDecisions = rest.inventoryDecisions;
+    rawSamples = rest.sensitiveRawSamples ?? 0;
     sensitiveLevels = rest.sensitiveLevels;
     engine = new PolicyEngine(policies, timeZone, (action) => send({ type: 'policyAction', action }));
   }
@@ -90,6 +95,7 @@ async function main(): Promise<void> {
   };
   const analyzers = defaultAnalyzers({ policies: engine, tracing, inventoryDecisions });
   if (sensitiveLevels !== undefined) applySensitiveLevels(analyzers, sensitiveLevels);
+  if (rawSamples > 0) applyRawSamples(analyzers, rawSamples);
   process.on('message', (m: { type?: string; levels?: Array<[string, number]> }) => {
     if (m.type === 'sensitiveLevels' && Array.isArray(m.levels)) applySensitiveLevels(analyzers, m.levels);
   });
@@ -110,6 +116,7 @@ async function main(): Promise<void> {
     });
     batcher?.drain();
     drainActors();
+    if (rawSamples > 0) send({ type: 'sensitiveRaw', samples: takeRawSamples(analyzers) });
     writeFileSync(`${out}.tmp`, JSON.stringify(report));
     renameSync(`${out}.tmp`, out);
     // Disconnect only once the last message has left, or the parent may never see it.

@@ -23,6 +23,7 @@ import type { NotifierChannelsService } from '../notifiers/notifier-channels.ser
 import type { BlocklistService } from '../blocklist/blocklist.service.ts';
 import type { SensitiveService } from '../services/sensitive.service.ts';
 import type { HostSettingsService } from '../services/host-settings.service.ts';
+import type { SensitiveRawService } from '../services/sensitive-raw.service.ts';
 
 /** Everything the routes need. */
 export interface AppServices {
@@ -69,6 +70,8 @@ export interface AppServices {
   sensitive: SensitiveService;
   /** Host settings (NTP servers, unattended upgrades) as desired and as applied, clock sync state. */
   host: HostSettingsService;
+  /** Raw sensitive samples (admin-only reveal); absent in apps built without it. */
+  sensitiveRaw?: SensitiveRawService;
   /** Directory of the built UI; null to serve the "UI not built" page. */
   uiDir: string | null;
   /** Whether the listener is HTTPS (cookies get `Secure`, HSTS is sent). */

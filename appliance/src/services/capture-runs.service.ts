@@ -3,6 +3,7 @@
  * checked from the first bytes), analysed in a child process by the same engine and analyzers as `api-radar
  * analyze` (so the API stays responsive), and its report kept for the inventory, sensitive-data and findings views.
  */
+import type { RawSample } from '../analyzers/sensitive/sensitive.analyzer.ts';
 import { childEntry } from '../pipeline/child.entry.ts';
 import { fork, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -52,6 +53,9 @@ export class CaptureRunsService {
   inventoryDecisions: () => TemplateDecision[] = () => [];
   /** The user's sensitivity levels (type id, level) the pipeline applies (set by the runtime). */
   sensitiveLevels: () => Array<[string, number]> = () => [];
+  /** Raw sensitive values to keep per endpoint × field × type (0: raw storage off), and where the kept ones go. */
+  sensitiveRawSamples: () => number = () => 0;
+  onSensitiveRaw: (samples: RawSample[]) => void = () => undefined;
   /** Receives the notify/block actions policies raised. */
   onPolicyAction: (a: PolicyAction) => void = () => undefined;
   /** Receives actor-link deltas (which IP used which identity, what each touched). */
@@ -123,7 +127,7 @@ export class CaptureRunsService {
     const policies = this.policies();
     if (policies !== null && this.events !== null) {
       const file = join(this.dir, `${id}.policies.json`);
-      writeFileSync(file, JSON.stringify({ ...policies, inventoryDecisions: this.inventoryDecisions(), sensitiveLevels: this.sensitiveLevels() }), { mode: 0o640 });
+      writeFileSync(file, JSON.stringify({ ...policies, inventoryDecisions: this.inventoryDecisions(), sensitiveLevels: this.sensitiveLevels(), sensitiveRawSamples: this.sensitiveRawSamples() }), { mode: 0o640 });
       args.push(file);
     }
     const child = fork(entry.file, args, { execArgv: entry.execArgv, stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'advanced' });
@@ -138,6 +142,7 @@ export class CaptureRunsService {
       else if (m.type === 'calls') this.events?.appendColumns(m.batch);
       else if (m.type === 'policyAction') this.onPolicyAction(m.action);
       else if (m.type === 'actors') this.onActors(m.links, m.activity);
+      else if (m.type === 'sensitiveRaw') this.onSensitiveRaw(m.samples);
       else outcome = m;
     });
     // 'exit' can come before the last messages are read: settle once the channel is closed too.

@@ -74,6 +74,7 @@ export const DEFAULT_SYSTEM: SystemSettings = { timezone: TIME_ZONES.has(hostTim
 export class SettingsService {
   private readonly systemListeners: Array<(s: SystemSettings) => void> = [];
   private readonly upgradesListeners: Array<(u: UpgradeSettings) => void> = [];
+  private readonly retentionListeners: Array<(r: RetentionSettings) => void> = [];
 
   constructor(
     private readonly repo: SettingsRepository,
@@ -97,6 +98,7 @@ export class SettingsService {
 
   setRetention(v: RetentionSettings, who: Principal, ip: string): RetentionSettings {
     this.write('retention', v, who, ip);
+    for (const l of this.retentionListeners) l(this.retention());
     return this.retention();
   }
 
@@ -153,6 +155,11 @@ export class SettingsService {
     const now = this.system();
     for (const l of this.systemListeners) l(now);
     return now;
+  }
+
+  /** Calls `listener` after each change of the retention settings (raw sensitive samples go when their switch goes off). */
+  onRetentionChange(listener: (r: RetentionSettings) => void): void {
+    this.retentionListeners.push(listener);
   }
 
   /** Calls `listener` after each change of the system settings (the scheduler and pipelines follow the time zone). */

@@ -4,16 +4,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateScenario, writeScenarioCapture } from '../../../scripts/traffic/scenario.catalog.ts';
-import { adminClient, withService, type Client } from '../server/service.harness.ts';
+import { adminClient, withService } from '../server/service.harness.ts';
+import { analyse } from './sensitive.upload.ts';
 
-async function analyse(admin: Client, pcap: Buffer, name: string): Promise<void> {
-  const id = ((await admin.call('POST', `/api/v1/captures?name=${name}`, undefined, { raw: pcap })).json as { run: { id: number } }).run.id;
-  for (let i = 0; i < 300; i++) {
-    await new Promise((r) => setTimeout(r, 100));
-    if (((await admin.call('GET', `/api/v1/captures/${id}`)).json as { run: { status: string } }).run.status !== 'running') return;
-  }
-  assert.fail('the analysis did not finish');
-}
 
 interface TypeRow {
   typeId: string;

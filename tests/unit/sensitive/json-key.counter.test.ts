@@ -9,7 +9,7 @@ import { SensitiveScanner } from '../../../appliance/src/analyzers/sensitive/sen
 const scanner = new SensitiveScanner();
 
 function key(leaf: string, type: string, minLength: number, maxLength: number, validateEvery = 1): CountedKey {
-  return { direction: 'response', fieldKey: `s|json|${leaf}`, leaf, field: `data[].${leaf}`, type, minLength, maxLength, validateEvery, sinceValidated: validateEvery, rangeMissSince: validateEvery };
+  return { direction: 'response', fieldKey: `s|json|${leaf}`, leaf, field: `data[].${leaf}`, type, minLength, maxLength, validateEvery, sinceValidated: validateEvery, rangeMissSince: validateEvery, index: 0 };
 }
 
 function count(counter: JsonKeyCounter, body: string): number[] {

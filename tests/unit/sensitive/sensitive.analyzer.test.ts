@@ -289,3 +289,29 @@ test('fast path counts records exactly as full scans do: distinct values, values
   assert.deepEqual(records.slice(-2).map((r) => r[0]), [3, 3], '2 distinct e-mails (one shorter, one longer than learned) + the key in the header');
   assert.equal(fast.snapshot().clients[0].records, full.snapshot().clients[0].records);
 });
+
+test('raw samples: off by default; when on, the first N distinct values per endpoint × field × type, never secrets, never in the report', () => {
+  const spec = (ids: string[]): TxSpec => ({ target: `/v1/users/7?token=${JWT}`, requestHeaders: AUTH, responseType: 'application/json', responseBody: usersBody(ids) });
+  const off = new SensitiveAnalyzer({ learning: false });
+  run(off, spec([ID1, ID2]));
+  assert.deepEqual(off.takeRawSamples(), []);
+  const a = new SensitiveAnalyzer({ learning: false, rawSamples: 1 });
+  const call = run(a, spec([ID1, ID2]));
+  run(a, spec([ID2]));
+  assert.ok(call.sensitive.every((h) => h.value === ''), 'call.sensitive stays without values');
+  const samples = a.takeRawSamples();
+  const ids = samples.find((g) => g.type === 'cn_id_card');
+  assert.ok(ids !== undefined);
+  assert.equal(ids.field, 'data[].idCard');
+  assert.deepEqual(ids.values.map((v) => v.raw), [ID1], 'one value per group when rawSamples is 1');
+  assert.equal(ids.values[0].masked.length, ID1.length);
+  assert.ok(call.sensitive.some((h) => h.type === 'jwt'), 'the JWT in the query was found');
+  assert.ok(!samples.some((g) => g.type === 'jwt'), 'secrets stay fingerprints');
+  const report = emptyReport();
+  a.contribute(report);
+  assert.ok(!JSON.stringify(report).includes(ID1), 'the report holds no raw value');
+  assert.deepEqual(a.takeRawSamples(), [], 'taken once');
+  a.setRawSamples(0);
+  run(a, spec([ID1]));
+  assert.deepEqual(a.takeRawSamples(), []);
+});

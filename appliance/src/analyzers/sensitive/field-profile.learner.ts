@@ -71,6 +71,8 @@ export interface CountedKey {
   sinceValidated: number;
   /** Messages since a value outside the length range failed validation (such values are validated again at `validateEvery`). */
   rangeMissSince: number;
+  /** Position in its plan's `counted` list (the exposure aggregator's slot index). */
+  index: number;
 }
 
 /** What the fast path does for a stable profile. */
@@ -199,6 +201,7 @@ export class FieldProfile {
         validateEvery: this.opts.validateEvery,
         sinceValidated: this.opts.validateEvery,
         rangeMissSince: this.opts.validateEvery,
+        index: 0,
       });
     }
     const reqBody = (parts & ScanPart.RequestBody) !== 0;
@@ -208,6 +211,7 @@ export class FieldProfile {
         if (counted[i].direction === 'request' ? reqBody : resBody) counted.splice(i, 1);
       }
     }
+    counted.forEach((k, i) => (k.index = i));
     const counter = (d: SensitiveDirection): JsonKeyCounter | null => {
       const keys = counted.filter((k) => k.direction === d);
       return keys.length === 0 ? null : new JsonKeyCounter(keys);

@@ -74,8 +74,12 @@ export interface EndpointAcc {
   unauthenticatedCalls: number;
   types: Map<string, TypeCount>;
   fields: Map<string, FieldAcc>;
-  /** Fast-path slots: a counted key's type and field accumulators, found without building keys. */
-  slots: Map<object, { t: TypeCount; f: FieldAcc | null; c: Counter | null }>;
+  /**
+   * Fast-path slots by the counted key's index in its plan: the key object they were made for (a new plan makes new
+   * keys, so a stale slot is recognised) and its type and field accumulators, found without a look-up.
+   */
+  slotKeys: Array<object | null>;
+  slots: Array<{ t: TypeCount; f: FieldAcc | null; c: Counter | null }>;
   first: number;
   last: number;
 }
@@ -157,6 +161,8 @@ export interface ExposureSnapshot {
 }
 
 const HOUR_US = 3_600_000_000;
+/** Filler of {@link EndpointAcc.slots} below a used index (its key slot is null, so it is never read). */
+const NO_SLOT = { t: { request: 0, response: 0, records: 0 }, f: null, c: null };
 /** Slots of the per-connection recipient cache (a power of two). */
 const FLOW_CACHE = 4096;
 
@@ -235,7 +241,7 @@ export class ExposureAggregator {
         this.stats.detailsDropped++;
         return null;
       }
-      e = { host, method, path, calls: 0, unauthenticatedCalls: 0, types: new Map(), fields: new Map(), slots: new Map(), first: ts, last: ts };
+      e = { host, method, path, calls: 0, unauthenticatedCalls: 0, types: new Map(), fields: new Map(), slotKeys: [], slots: [], first: ts, last: ts };
       this.details.set(key, e);
     }
     if (ts < e.first) e.first = ts;
@@ -278,15 +284,23 @@ export class ExposureAggregator {
   }
 
   /** Adds `count` values of a fast-path counted key (same effect as {@link addField}, without building keys). */
-  addCounted(e: EndpointAcc, key: { direction: SensitiveDirection; field: string; fieldKey: string; type: string }, count: number, ts: number): void {
-    const slot = e.slots.get(key);
-    if (slot === undefined) {
+  addCounted(e: EndpointAcc, key: { direction: SensitiveDirection; field: string; fieldKey: string; type: string; index: number }, count: number, ts: number): void {
+    const at = key.index;
+    if (e.slotKeys[at] !== key) {
       this.addField(e, key.direction, 'json', key.field, key.type, count, ts, key.fieldKey);
       const t = e.types.get(key.type);
       const f = e.fields.get(key.fieldKey) ?? null;
-      if (t !== undefined && e.slots.size < 256) e.slots.set(key, { t, f, c: f?.types.get(key.type) ?? null });
+      if (t !== undefined && at < 256) {
+        while (e.slotKeys.length <= at) {
+          e.slotKeys.push(null);
+          e.slots.push(NO_SLOT);
+        }
+        e.slotKeys[at] = key;
+        e.slots[at] = { t, f, c: f?.types.get(key.type) ?? null };
+      }
       return;
     }
+    const slot = e.slots[at];
     if (key.direction === 'request') slot.t.request += count;
     else slot.t.response += count;
     const f = slot.f;

@@ -51,7 +51,29 @@ export interface SensitiveAnalyzerOptions {
    * detections of the uncounted calls) for throughput.
    */
   recordSampling?: number;
+  /**
+   * Raw values kept per endpoint × field × type for the admin-only reveal (default 0: none). Only set when the user
+   * enabled raw storage; secrets are never kept (they stay fingerprints). Taken with {@link SensitiveAnalyzer.takeRawSamples},
+   * never part of the snapshot or the report.
+   */
+  rawSamples?: number;
 }
+
+/** Raw values of one endpoint × field × type (for encrypted storage; never logged or reported). */
+export interface RawSample {
+  host: string;
+  method: string;
+  path: string;
+  direction: 'request' | 'response';
+  location: string;
+  field: string;
+  type: string;
+  /** Distinct raw values with their masked forms, first seen first. */
+  values: Array<{ raw: string; masked: string; seenUs: number }>;
+}
+
+/** Most endpoint × field × type groups of raw samples held between two takes. */
+const MAX_RAW_GROUPS = 5000;
 
 /** Work counters of the analyzer. */
 export interface SensitiveAnalyzerStats {
@@ -113,6 +135,8 @@ export class SensitiveAnalyzer implements Analyzer {
   private endpointEntry: { profile: FieldProfile | null; detail: EndpointAcc | null } | null = null;
   /** Fast-path counts of the current call: key, count, key, count, ... */
   private readonly counted: Array<CountedKey | number> = [];
+  private rawPerField: number;
+  private readonly raw = new Map<string, RawSample>();
   /** Scratch counts of {@link JsonKeyCounter.count}. */
   private readonly keyCounts: number[] = [];
   readonly stats: SensitiveAnalyzerStats = { calls: 0, fullScans: 0, fastCalls: 0, profiles: 0, profileOverflowCalls: 0, wildProfiles: 0 };
@@ -130,6 +154,20 @@ export class SensitiveAnalyzer implements Analyzer {
     this.bulkPerHour = opts.bulkRecordsPerHour ?? 1000;
     this.recordSampling = Math.max(1, Math.floor(opts.recordSampling ?? 1));
     this.exposure = new ExposureAggregator(opts.limits);
+    this.rawPerField = Math.max(0, Math.floor(opts.rawSamples ?? 0));
+  }
+
+  /** Turns raw-sample keeping on (values per endpoint × field × type) or off (0, and drops what is held). */
+  setRawSamples(perField: number): void {
+    this.rawPerField = Math.max(0, Math.floor(perField));
+    if (this.rawPerField === 0) this.raw.clear();
+  }
+
+  /** The raw samples kept since the last take (and forgets them). */
+  takeRawSamples(): RawSample[] {
+    const out = [...this.raw.values()];
+    this.raw.clear();
+    return out;
   }
 
   /** Replaces the level map (user edits); applies at once to later detections and to every read of the aggregates. */
@@ -343,6 +381,7 @@ export class SensitiveAnalyzer implements Analyzer {
       const h = hits[i];
       if (this.callCredential(h)) continue;
       if (e !== null) this.exposure.addField(e, h.direction, h.location, h.field, h.type, 1, tx.startTs);
+      if (this.rawPerField > 0 && e !== null && !this.secretTypes.has(h.type)) this.keepRaw(e, h, tx.startTs);
       if (h.direction === 'request' && (h.location === 'path' || h.location === 'query') && this.secretTypes.has(h.type)) {
         call.detections.push(tokenInUrl(h));
       }
@@ -373,6 +412,20 @@ export class SensitiveAnalyzer implements Analyzer {
         rule: 'sensitive.unauthenticated',
       });
     }
+  }
+
+  /** Keeps `h`'s raw value among the first {@link rawPerField} distinct ones of its endpoint × field × type. */
+  private keepRaw(e: EndpointAcc, h: SensitiveHit, ts: number): void {
+    const key = `${e.host}\u0000${e.method}\u0000${e.path}\u0000${h.direction}\u0000${h.location}\u0000${h.field}\u0000${h.type}`;
+    let g = this.raw.get(key);
+    if (g === undefined) {
+      if (this.raw.size >= MAX_RAW_GROUPS) return;
+      g = { host: e.host, method: e.method, path: e.path, direction: h.direction, location: h.location, field: h.field, type: h.type, values: [] };
+      this.raw.set(key, g);
+    }
+    if (g.values.length >= this.rawPerField || h.value === '') return;
+    for (const v of g.values) if (v.raw === h.value) return;
+    g.values.push({ raw: h.value, masked: h.masked, seenUs: ts });
   }
 
   /** `sensitive_data_exposure` per endpoint and `sensitive_bulk_access` per client, from the aggregates. */
@@ -425,6 +478,18 @@ export class SensitiveAnalyzer implements Analyzer {
 export function applySensitiveLevels(analyzers: readonly Analyzer[], overrides: ReadonlyArray<readonly [string, number]>): void {
   const levels = resolveLevels(new Map(overrides));
   for (const a of analyzers) if (a instanceof SensitiveAnalyzer) a.setLevels(levels);
+}
+
+/** Sets raw-sample keeping (values per endpoint × field × type; 0 = off) on the sensitive analyzers among `analyzers`. */
+export function applyRawSamples(analyzers: readonly Analyzer[], perField: number): void {
+  for (const a of analyzers) if (a instanceof SensitiveAnalyzer) a.setRawSamples(perField);
+}
+
+/** The raw samples the sensitive analyzers among `analyzers` kept (taken: each is returned once). */
+export function takeRawSamples(analyzers: readonly Analyzer[]): RawSample[] {
+  const out: RawSample[] = [];
+  for (const a of analyzers) if (a instanceof SensitiveAnalyzer) out.push(...a.takeRawSamples());
+  return out;
 }
 
 /** Recipients (clients, identities) a report lists, most records first; hourly records only for the first {@link REPORT_HOURLY}. */

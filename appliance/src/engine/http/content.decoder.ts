@@ -12,6 +12,7 @@ import type { HeaderList, HttpBody } from '../transaction.types.ts';
 import { TxFlag } from '../transaction.types.ts';
 import type { WeirdCounters } from '../weird.counters.ts';
 import type { HttpStats } from './http.stats.ts';
+import { ReusedGunzip } from './gzip.decoder.ts';
 
 /** Outcome of {@link decodeContent}. */
 export const DecodeStatus = {
@@ -63,6 +64,9 @@ export function parseCodingsShared(value: string): readonly string[] {
   return lastCodings;
 }
 
+/** gzip without a zlib object per body (falls back to `zlib.gunzipSync` for anything unusual). */
+const reusedGunzip = new ReusedGunzip();
+
 const GZIP_OPTS = (max: number): zlib.ZlibOptions => ({ finishFlush: zlib.constants.Z_SYNC_FLUSH, maxOutputLength: max });
 
 /** Decodes `raw` through `codings` (as listed in the header, i.e. in the order applied), output capped at `maxOutput` bytes. */
@@ -89,7 +93,11 @@ function decodeOne(coding: string, input: Buffer, max: number): [number, Buffer]
   if (coding === 'br') {
     return attempt(() => zlib.brotliDecompressSync(input, { finishFlush: zlib.constants.BROTLI_OPERATION_FLUSH, maxOutputLength: max }));
   }
-  if (coding === 'gzip' || coding === 'x-gzip') return attempt(() => zlib.gunzipSync(input, GZIP_OPTS(max)));
+  if (coding === 'gzip' || coding === 'x-gzip') {
+    const fast = reusedGunzip.gunzip(input, max);
+    if (fast !== null) return [DecodeStatus.Ok, fast];
+    return attempt(() => zlib.gunzipSync(input, GZIP_OPTS(max)));
+  }
   const looksZlib = input.length >= 2 && (input[0] & 0x0f) === 8 && ((input[0] << 8) | input[1]) % 31 === 0;
   const first = attempt(() => (looksZlib ? zlib.inflateSync(input, GZIP_OPTS(max)) : zlib.inflateRawSync(input, GZIP_OPTS(max))));
   if (first[0] !== DecodeStatus.Error) return first;

@@ -872,6 +872,13 @@ export const en = {
   'tls.replaceButton': "Replace certificate…",
   'tls.confirm': "Replace the HTTPS certificate? Browsers will see the new certificate on their next connection.",
   'tls.done': "The new certificate is in use.",
+  'sens.raw.title': "Stored raw samples",
+  'sens.raw.help': "Raw storage is on: a few values per field are kept encrypted. Showing one is recorded in the audit log.",
+  'sens.raw.value': "Value",
+  'sens.raw.show': "Show raw value",
+  'sens.raw.hide': "Hide",
+  'sens.raw.confirm': "Show the raw value? This is recorded in the audit log.",
+  'sens.raw.off': "Raw values are not stored: turn on raw storage in the storage settings first.",
 } as const;
 
 /** A key of the UI catalogue. */

@@ -873,4 +873,11 @@ export const zhCN: Record<MessageKey, string> = {
   'tls.replaceButton': "更换证书…",
   'tls.confirm': "更换 HTTPS 证书？浏览器下次连接时将看到新证书。",
   'tls.done': "新证书已启用。",
+  'sens.raw.title': "已保存的原始样本",
+  'sens.raw.help': "已开启原始值存储：每个字段加密保存少量值。查看原始值会记入审计日志。",
+  'sens.raw.value': "值",
+  'sens.raw.show': "显示原始值",
+  'sens.raw.hide': "隐藏",
+  'sens.raw.confirm': "显示原始值？此操作会记入审计日志。",
+  'sens.raw.off': "未存储原始值：请先在存储设置中开启原始值存储。",
 };
