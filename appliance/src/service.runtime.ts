@@ -65,6 +65,7 @@ import { discoverNotifierPlugins, NotifierRegistry } from './notifiers/notifier.
 import type { Alert } from './notifiers/alert.types.ts';
 import type { Severity } from './analyzers/call.context.ts';
 import { BlocklistService } from './blocklist/blocklist.service.ts';
+import { RestartService } from './services/restart.service.ts';
 
 /** A running service. */
 export interface RunningService {
@@ -196,6 +197,7 @@ export async function startService(config: AppConfig, opts: StartOptions = {}): 
   if (opts.clock === undefined) jobs.start();
   const policyPreview = new PolicyPreviewService(callLog, clock, () => applianceTimeZone(settings));
   const services: AppServices = { version, clock, setup, auth, users, audit, captures, calls, live, settings: settingsService, health, tls: tlsService, specs, inventory, policies, policyPreview, threats, reports, jobs, alerts, notifierChannels, blocklist, risk, sensitive, uiDir: config.uiDir, secure: true };
+  services.restart = new RestartService(audit, clock);
   const newSetupToken = setup.ensureToken();
   const tls = ensureCertificate(config.dataDir);
   const app = createApp(services);
