@@ -74,14 +74,14 @@ test('sign-in, navigation, the Settings page and a confirmation dialog work with
   await page.keyboard.press('Enter');
   await expect(page).toHaveURL(/\/settings$/);
   await expect(page.getByTestId('user-row').first()).toBeVisible();
-  const walk = await tabTo(page, 'tls-replace', 150);
+  const walk = await tabTo(page, 'tls-key', 150);
   const inMain = walk.filter((s) => s.inMain);
   expect(inMain.length).toBeGreaterThan(20);
   const noRing = inMain.filter((s) => !s.ring);
   expect(noRing.map((s) => s.testid || s.tag)).toEqual([]);
   for (let i = 1; i < inMain.length; i++) expect(inMain[i].top, `${inMain[i - 1].testid} → ${inMain[i].testid}`).toBeGreaterThanOrEqual(inMain[i - 1].top - 1);
-  const order = inMain.map((s) => s.testid).filter((t) => ['capture-iface', 'smtp-host', 'save-email', 'retention-days', 'user-role-select', 'user-remove', 'user-submit', 'tls-replace'].includes(t));
-  expect([...new Set(order)]).toEqual(['smtp-host', 'save-email', 'retention-days', 'user-role-select', 'user-remove', 'user-submit', 'tls-replace'].filter((t) => order.includes(t)));
+  const order = inMain.map((s) => s.testid).filter((t) => ['smtp-host', 'save-email', 'retention-days', 'user-role-select', 'user-remove', 'tls-key'].includes(t));
+  expect([...new Set(order)]).toEqual(['smtp-host', 'save-email', 'retention-days', 'user-role-select', 'user-remove', 'tls-key'].filter((t) => order.includes(t)));
   expect(order).toContain('user-remove');
 
   // the dialog: open with Enter on "Remove" of kb-user, focus on Cancel, Tab stays inside, Escape gives focus back

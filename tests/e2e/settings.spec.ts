@@ -99,12 +99,12 @@ const apiUsers = async (page: Page) => ((await (await page.request.get('/api/v1/
 
 test('an admin changes a role and removes a user after confirming; the user is signed out at once; the last admin stays', async ({ page, browser }) => {
   await signIn(page);
-  await makeUser(page, 'temp-viewer', 'Temp-Viewer-2026', 'viewer');
+  await makeUser(page, 'temp-viewer', 'Rotate-Role-2026', 'viewer');
   const other = await browser.newContext({ baseURL: test.info().project.use.baseURL, ignoreHTTPSErrors: true });
   const p2 = await other.newPage();
   await p2.goto('/login');
   await p2.getByTestId('login-username').fill('temp-viewer');
-  await p2.getByTestId('login-password').fill('Temp-Viewer-2026');
+  await p2.getByTestId('login-password').fill('Rotate-Role-2026');
   await p2.getByTestId('login-submit').click();
   await expect(p2.getByTestId('signed-in-as')).toContainText('temp-viewer (viewer)');
 
@@ -211,6 +211,9 @@ test('every settings section in both themes and both languages at 1280×800', as
       // nothing sticks out sideways at 1280 px
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1280);
       await page.screenshot({ path: `${SHOTS}/settings-${theme}-${lang}.png`, fullPage: true });
+      for (const id of ['s-capture', 's-system', 's-email', 's-storage', 's-users', 's-tls']) {
+        await page.locator(`section[aria-labelledby="${id}"]`).screenshot({ path: `${SHOTS}/settings-${theme}-${lang}-${id.slice(2)}.png` });
+      }
     }
   }
   await page.evaluate(() => {
