@@ -13,11 +13,11 @@ export const SHOTS = 'test-results/screenshots';
 export const ADMIN = { username: 'secadmin', password: 'Browser-Test-2026!' };
 const CAPTURES = 'tmp/e2e-captures';
 
-/** Signs in through the sign-in page and waits for the overview. */
-export async function signIn(page: Page): Promise<void> {
+/** Signs in through the sign-in page (as the wizard's admin unless told) and waits for the overview. */
+export async function signIn(page: Page, user: { username: string; password: string } = ADMIN): Promise<void> {
   await page.goto('/login');
-  await page.getByTestId('login-username').fill(ADMIN.username);
-  await page.getByTestId('login-password').fill(ADMIN.password);
+  await page.getByTestId('login-username').fill(user.username);
+  await page.getByTestId('login-password').fill(user.password);
   await page.getByTestId('login-submit').click();
   await expect(page.getByTestId('signed-in-as')).toBeVisible();
 }

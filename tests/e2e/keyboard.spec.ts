@@ -1,8 +1,9 @@
 // Keyboard only, in a real browser: sign in, skip to the content, reach Settings from the navigation, walk the
 // whole Settings page with Tab (every stop shows a focus ring, the order follows the page from top to bottom), and
-// use a confirmation dialog: focus moves into it, stays inside, Escape closes it and gives focus back, Enter confirms.
+// use a confirmation dialog: focus moves into it, stays inside, Escape closes it and gives focus back, Enter confirms;
+// the findings drawer takes the focus when it opens and gives it back to the finding on Escape.
 import { test, expect, type Page } from '@playwright/test';
-import { ADMIN, SHOTS, csrf } from './e2e.helpers.ts';
+import { ADMIN, SHOTS, csrf, signIn } from './e2e.helpers.ts';
 
 interface Stop {
   testid: string;
@@ -113,4 +114,19 @@ test('sign-in, navigation, the Settings page and a confirmation dialog work with
   await expect(page.getByTestId('user-changed')).toHaveText('kb-user was removed.');
   const users = (await (await page.request.get('/api/v1/users')).json()) as { users: Array<{ username: string }> };
   expect(users.users.some((u) => u.username === 'kb-user')).toBe(false);
+});
+
+test('the finding drawer takes the focus when opened from the keyboard and gives it back on Escape', async ({ page }) => {
+  await signIn(page);
+  const list = (await (await page.request.get('/api/v1/threats/findings')).json()) as { findings: unknown[] };
+  expect(list.findings.length, 'the wizard spec uploaded a capture with attacks').toBeGreaterThan(0);
+  await page.goto('/threats');
+  await expect(page.getByTestId('finding-open').first()).toBeVisible();
+  await tabTo(page, 'finding-open');
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('finding-drawer')).toBeVisible();
+  expect((await focused(page)).testid).toBe('drawer-close');
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('finding-drawer')).toHaveCount(0);
+  expect((await focused(page)).testid).toBe('finding-open');
 });

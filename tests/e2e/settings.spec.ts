@@ -42,10 +42,7 @@ test('an admin adds an analyst from Settings; the analyst signs in without the a
 
   const other = await browser.newContext({ baseURL: test.info().project.use.baseURL, ignoreHTTPSErrors: true });
   const p2 = await other.newPage();
-  await p2.goto('/login');
-  await p2.getByTestId('login-username').fill('analyst1');
-  await p2.getByTestId('login-password').fill('Analyst-Pass-2026');
-  await p2.getByTestId('login-submit').click();
+  await signIn(p2, { username: 'analyst1', password: 'Analyst-Pass-2026' });
   await expect(p2.getByTestId('signed-in-as')).toContainText('analyst1 (analyst)');
   await expect(p2.getByTestId('nav-inventory')).toBeVisible();
   await expect(p2.getByTestId('nav-settings')).toHaveCount(0);
@@ -102,10 +99,7 @@ test('an admin changes a role and removes a user after confirming; the user is s
   await makeUser(page, 'temp-viewer', 'Rotate-Role-2026', 'viewer');
   const other = await browser.newContext({ baseURL: test.info().project.use.baseURL, ignoreHTTPSErrors: true });
   const p2 = await other.newPage();
-  await p2.goto('/login');
-  await p2.getByTestId('login-username').fill('temp-viewer');
-  await p2.getByTestId('login-password').fill('Rotate-Role-2026');
-  await p2.getByTestId('login-submit').click();
+  await signIn(p2, { username: 'temp-viewer', password: 'Rotate-Role-2026' });
   await expect(p2.getByTestId('signed-in-as')).toContainText('temp-viewer (viewer)');
 
   await page.goto('/settings');

@@ -4,6 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -47,9 +48,19 @@ test('the supervisor is systemd when INVOCATION_ID is set, else none', () => {
   assert.equal(supervisorFromEnv({}), '');
 });
 
+/** A TCP port nobody listens on right now. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
 test('main.ts under systemd exits with the restart code after a restart request', { timeout: 60_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'radar-restart-'));
-  const env = { ...process.env, INVOCATION_ID: 'test', API_RADAR_DATA_DIR: dir, API_RADAR_HOST: '127.0.0.1', API_RADAR_HTTPS_PORT: '18897', API_RADAR_HTTP_PORT: '0', API_RADAR_UI_DIR: join(dir, 'no-ui'), API_RADAR_CAPTURE_INTERFACE: '' };
+  const port = await freePort();
+  const env = { ...process.env, INVOCATION_ID: 'test', API_RADAR_DATA_DIR: dir, API_RADAR_HOST: '127.0.0.1', API_RADAR_HTTPS_PORT: String(port), API_RADAR_HTTP_PORT: '0', API_RADAR_UI_DIR: join(dir, 'no-ui'), API_RADAR_CAPTURE_INTERFACE: '' };
   const child = spawn(process.execPath, ['--import', 'tsx', 'appliance/src/main.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -61,7 +72,7 @@ test('main.ts under systemd exits with the restart code after a restart request'
       await new Promise((r) => setTimeout(r, 100));
     }
     const token = readFileSync(join(dir, 'setup-token'), 'utf8').trim();
-    const c = new Client(18897, readFileSync(join(dir, 'tls', 'cert.pem')));
+    const c = new Client(port, readFileSync(join(dir, 'tls', 'cert.pem')));
     assert.equal((await c.call('POST', '/api/v1/setup/complete', { token, username: 'admin', password: ADMIN_PASSWORD })).status, 200);
     await c.login('admin', ADMIN_PASSWORD);
     assert.deepEqual((await c.call('GET', '/api/v1/system/restart')).json, { restart: { supervised: true, supervisor: 'systemd' } });
