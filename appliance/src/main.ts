@@ -1,6 +1,7 @@
 /**
  * Entry point of the API Radar service (`npm start`, the systemd unit): validates the environment, starts the
- * service and shuts it down cleanly on SIGTERM/SIGINT.
+ * service and shuts it down cleanly on SIGTERM/SIGINT. Under systemd it also shuts down on "restart service" and
+ * exits with RESTART_EXIT_CODE, which the unit's `Restart=on-failure` answers by starting it again.
  */
 import { ConfigError, loadConfig } from './config/app.config.ts';
 import { startService } from './service.runtime.ts';
