@@ -12,23 +12,29 @@ interface Stop {
   ring: boolean;
   inMain: boolean;
   inDialog: boolean;
+  /** The user of the Settings row it sits in, '' elsewhere. */
+  user: string;
 }
+
+/** Runs in the page (a string: the tests are type-checked without the DOM library): the focused element's facts. */
+const FOCUSED = `(() => {
+  const el = document.activeElement;
+  if (el === null || el === document.body) return { testid: '', tag: 'body', top: 0, ring: false, inMain: false, inDialog: false, user: '' };
+  const s = getComputedStyle(el);
+  return {
+    testid: el.dataset.testid ?? '',
+    tag: el.tagName.toLowerCase(),
+    top: el.getBoundingClientRect().top + window.scrollY,
+    ring: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 1,
+    inMain: el.closest('main') !== null,
+    inDialog: el.closest('dialog[open]') !== null,
+    user: el.closest('[data-user]')?.getAttribute('data-user') ?? '',
+  };
+})()`;
 
 /** What has the focus now: its test id, place on the page, whether a focus ring is drawn, where it sits. */
 function focused(page: Page): Promise<Stop> {
-  return page.evaluate(() => {
-    const el = document.activeElement as HTMLElement | null;
-    if (el === null || el === document.body) return { testid: '', tag: 'body', top: 0, ring: false, inMain: false, inDialog: false };
-    const s = getComputedStyle(el);
-    return {
-      testid: el.dataset.testid ?? '',
-      tag: el.tagName.toLowerCase(),
-      top: el.getBoundingClientRect().top + window.scrollY,
-      ring: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 1,
-      inMain: el.closest('main') !== null,
-      inDialog: el.closest('dialog[open]') !== null,
-    };
-  });
+  return page.evaluate<Stop>(FOCUSED);
 }
 
 /** Presses Tab until the focused element has `testid` (at most `limit` presses); returns the stops passed. */
@@ -104,8 +110,8 @@ test('sign-in, navigation, the Settings page and a confirmation dialog work with
   }
   await page.keyboard.press('Escape');
   await expect(dialog).toBeHidden();
-  const back = await page.evaluate(() => (document.activeElement as HTMLElement).closest('[data-user]')?.getAttribute('data-user') + ':' + (document.activeElement as HTMLElement).dataset.testid);
-  expect(back).toBe('kb-user:user-remove');
+  const back = await focused(page);
+  expect(`${back.user}:${back.testid}`).toBe('kb-user:user-remove');
   // Enter opens it again, Tab to the confirm button, Enter removes the user
   await page.keyboard.press('Enter');
   await expect(dialog).toBeVisible();

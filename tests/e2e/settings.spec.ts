@@ -201,22 +201,19 @@ test('every settings section in both themes and both languages at 1280×800', as
   await page.goto('/settings');
   await expect(page.getByTestId('user-row').first()).toBeVisible();
   for (const theme of ['light', 'dark'] as const) {
-    await page.evaluate((th) => localStorage.setItem('api-radar.theme', th), theme);
+    await page.evaluate(`localStorage.setItem('api-radar.theme', '${theme}')`);
     for (const lang of ['en', 'zh-CN'] as const) {
-      await page.evaluate((l) => localStorage.setItem('api-radar.locale', l), lang);
+      await page.evaluate(`localStorage.setItem('api-radar.locale', '${lang}')`);
       await page.reload();
       await expect(page.getByTestId('user-row').first()).toBeVisible();
       await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
       // nothing sticks out sideways at 1280 px
-      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1280);
+      expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(1280);
       await page.screenshot({ path: `${SHOTS}/settings-${theme}-${lang}.png`, fullPage: true });
       for (const id of ['s-capture', 's-system', 's-email', 's-storage', 's-users', 's-tls']) {
         await page.locator(`section[aria-labelledby="${id}"]`).screenshot({ path: `${SHOTS}/settings-${theme}-${lang}-${id.slice(2)}.png` });
       }
     }
   }
-  await page.evaluate(() => {
-    localStorage.setItem('api-radar.theme', 'light');
-    localStorage.setItem('api-radar.locale', 'en');
-  });
+  await page.evaluate(`localStorage.setItem('api-radar.theme', 'light'); localStorage.setItem('api-radar.locale', 'en')`);
 });
