@@ -70,6 +70,7 @@ import type { Severity } from './analyzers/call.context.ts';
 import { BlocklistService } from './blocklist/blocklist.service.ts';
 import { HostSettingsService, type HostSettingsOptions } from './services/host-settings.service.ts';
 import { consumeConsoleReset } from './services/console-reset.service.ts';
+import { RestartService } from './services/restart.service.ts';
 
 /** A running service. */
 export interface RunningService {
@@ -215,6 +216,7 @@ export async function startService(config: AppConfig, opts: StartOptions = {}): 
   const host = new HostSettingsService(config.dataDir, settingsService, opts.host);
   host.publish();
   const services: AppServices = { version, clock, setup, auth, users, audit, captures, calls, live, settings: settingsService, health, tls: tlsService, specs, inventory, policies, policyPreview, threats, reports, jobs, alerts, notifierChannels, blocklist, risk, sensitive, sensitiveRaw, host, uiDir: config.uiDir, secure: true };
+  services.restart = new RestartService(audit, clock);
   const newSetupToken = setup.ensureToken();
   const consoleReset = await consumeConsoleReset(config.dataDir, { users, sessions, audit, clock });
   if (consoleReset !== null) log(consoleReset);

@@ -1,8 +1,11 @@
-// Shared pieces of the end-to-end specs: the admin the run-once wizard creates, where screenshots go, sign-in, and
-// capture files made by the traffic generator.
+// Shared pieces of the end-to-end specs: the admin the run-once wizard creates, where screenshots go, sign-in,
+// capture files made by the traffic generator, and a real SMTP server receiving test emails.
 import { expect, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { SMTPServer } from 'smtp-server';
+import { simpleParser, type ParsedMail } from 'mailparser';
 
 /** Screenshots of every wizard step and page (looked at after each run, not committed). */
 export const SHOTS = 'test-results/screenshots';
@@ -10,11 +13,11 @@ export const SHOTS = 'test-results/screenshots';
 export const ADMIN = { username: 'secadmin', password: 'Browser-Test-2026!' };
 const CAPTURES = 'tmp/e2e-captures';
 
-/** Signs in through the sign-in page and waits for the overview. */
-export async function signIn(page: Page): Promise<void> {
+/** Signs in through the sign-in page (as the wizard's admin unless told) and waits for the overview. */
+export async function signIn(page: Page, user: { username: string; password: string } = ADMIN): Promise<void> {
   await page.goto('/login');
-  await page.getByTestId('login-username').fill(ADMIN.username);
-  await page.getByTestId('login-password').fill(ADMIN.password);
+  await page.getByTestId('login-username').fill(user.username);
+  await page.getByTestId('login-password').fill(user.password);
   await page.getByTestId('login-submit').click();
   await expect(page.getByTestId('signed-in-as')).toBeVisible();
 }
@@ -55,4 +58,23 @@ export function countDialogs(page: Page): () => number {
     void d.dismiss();
   });
   return () => dialogs;
+}
+
+/** A real SMTP server on loopback (plain, with a user name and password) that keeps the messages it receives. */
+export async function smtpReceiver(): Promise<{ port: number; mails: ParsedMail[]; close: () => void }> {
+  const mails: ParsedMail[] = [];
+  const server = new SMTPServer({
+    secure: false,
+    disabledCommands: ['STARTTLS'],
+    allowInsecureAuth: true,
+    onAuth(auth, _session, cb) {
+      if (auth.username === 'radar' && auth.password === 'Mail-Pass-1') cb(null, { user: 'radar' });
+      else cb(new Error('Invalid username or password'));
+    },
+    onData(stream, _session, cb) {
+      simpleParser(stream).then((m) => { mails.push(m); cb(); }, (err: Error) => cb(err));
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { port: (server.server.address() as AddressInfo).port, mails, close: () => server.close() };
 }

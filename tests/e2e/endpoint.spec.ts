@@ -125,6 +125,9 @@ test('endpoint page: risk breakdown, body schemas, pin / unpin / split / dissolv
   await page.getByTestId('language-header').selectOption('zh-CN');
   await page.getByTestId('theme').click();
   await expect(page.getByTestId('risk-breakdown').getByRole('heading', { level: 2 })).toHaveText('风险构成');
+  // the reasons are rendered from their codes in Chinese: none of the service's English sentences is left
+  for (const f of after.factors) for (const reason of f.reasons) await expect(page.locator(`[data-testid="risk-factor"][data-factor="${f.factor}"]`)).not.toContainText(reason);
+  expect(after.factors.some((f) => f.reasons.length > 0)).toBe(true);
   await expect(page.getByTestId('endpoint-schema')).toContainText('成功响应体');
   await expect(page.getByTestId('template-actions')).toContainText('按参数拆分');
   await page.screenshot({ path: `${SHOTS}/endpoint-risk-schema-zh-dark.png`, fullPage: true });

@@ -9,9 +9,7 @@ import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SMTPServer } from 'smtp-server';
-import { simpleParser, type ParsedMail } from 'mailparser';
-import { ADMIN, SHOTS, generatedCapture, uploadCapture } from './e2e.helpers.ts';
+import { ADMIN, SHOTS, generatedCapture, smtpReceiver, uploadCapture } from './e2e.helpers.ts';
 
 test.use({ timezoneId: 'Asia/Shanghai' });
 
@@ -29,25 +27,6 @@ async function localApi(): Promise<{ port: number; server: Server; stop: () => v
     r.end();
   }, 100);
   return { port, server, stop: () => { clearInterval(timer); server.close(); } };
-}
-
-/** A real SMTP server on loopback (plain, with a user name and password) that keeps the messages it receives. */
-async function smtpReceiver(): Promise<{ port: number; mails: ParsedMail[]; close: () => void }> {
-  const mails: ParsedMail[] = [];
-  const server = new SMTPServer({
-    secure: false,
-    disabledCommands: ['STARTTLS'],
-    allowInsecureAuth: true,
-    onAuth(auth, _session, cb) {
-      if (auth.username === 'radar' && auth.password === 'Mail-Pass-1') cb(null, { user: 'radar' });
-      else cb(new Error('Invalid username or password'));
-    },
-    onData(stream, _session, cb) {
-      simpleParser(stream).then((m) => { mails.push(m); cb(); }, (err: Error) => cb(err));
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { port: (server.server.address() as AddressInfo).port, mails, close: () => server.close() };
 }
 
 test('the wizard turns a fresh appliance into a capturing sensor an admin lands on', async ({ page }) => {

@@ -32,6 +32,8 @@ export const ERROR_CATALOGUE = {
   mail_failed: { status: 422, message: 'The email could not be sent.' },
   blocklist_token_invalid: { status: 401, message: 'The block-list token is missing or wrong.' },
   raw_storage_off: { status: 409, message: 'Raw values are not stored: enable raw storage of sensitive values in the storage settings first.' },
+  last_admin: { status: 409, message: 'The last administrator cannot be removed or lose the administrator role.' },
+  restart_unsupervised: { status: 409, message: 'The service is not run by a supervisor that would start it again; restart it where it was started.' },
   internal: { status: 500, message: 'Internal error.' },
 } as const satisfies Record<string, ErrorSpec>;
 

@@ -24,6 +24,7 @@ import type { BlocklistService } from '../blocklist/blocklist.service.ts';
 import type { SensitiveService } from '../services/sensitive.service.ts';
 import type { HostSettingsService } from '../services/host-settings.service.ts';
 import type { SensitiveRawService } from '../services/sensitive-raw.service.ts';
+import type { RestartService } from '../services/restart.service.ts';
 
 /** Everything the routes need. */
 export interface AppServices {
@@ -72,6 +73,8 @@ export interface AppServices {
   host: HostSettingsService;
   /** Raw sensitive samples (admin-only reveal); absent in apps built without it. */
   sensitiveRaw?: SensitiveRawService;
+  /** "Restart service" through the supervisor (absent: the service cannot restart itself). */
+  restart?: RestartService;
   /** Directory of the built UI; null to serve the "UI not built" page. */
   uiDir: string | null;
   /** Whether the listener is HTTPS (cookies get `Secure`, HSTS is sent). */

@@ -122,6 +122,40 @@ export class AuthService {
     return id;
   }
 
+  /**
+   * Changes a user's role (admin action). Their sessions end at once, so the new role applies from their next sign-in.
+   * The last administrator cannot be demoted.
+   */
+  setRole(actor: Principal, userId: number, role: Role, ip: string): UserRecord {
+    const user = this.existingUser(userId);
+    if (user.role === role) return user;
+    if (user.role === 'admin') this.keepAnAdmin();
+    const now = this.clock.now();
+    this.users.setRole(user.id, role, now);
+    this.sessions.deleteForUser(user.id);
+    this.audit.append({ at: now, userId: actor.userId, username: actor.username, action: 'user.role_change', target: `user:${user.username}`, ip, detail: { from: user.role, to: role } });
+    return { ...user, role };
+  }
+
+  /** Removes a user (admin action) with their sessions. The last administrator cannot be removed. */
+  removeUser(actor: Principal, userId: number, ip: string): void {
+    const user = this.existingUser(userId);
+    if (user.role === 'admin') this.keepAnAdmin();
+    this.users.remove(user.id);
+    this.sessions.deleteForUser(user.id);
+    this.audit.append({ at: this.clock.now(), userId: actor.userId, username: actor.username, action: 'user.remove', target: `user:${user.username}`, ip, detail: { role: user.role } });
+  }
+
+  private existingUser(userId: number): UserRecord {
+    const user = this.users.byId(userId);
+    if (user === undefined) throw new ApiError('not_found');
+    return user;
+  }
+
+  private keepAnAdmin(): void {
+    if (this.users.countRole('admin') <= 1) throw new ApiError('last_admin');
+  }
+
   /** Changes the signed-in user's password; ends their other sessions. */
   async changePassword(p: Principal, current: string, next: string, ip: string): Promise<void> {
     const user = this.users.byId(p.userId);

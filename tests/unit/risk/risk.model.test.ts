@@ -1,7 +1,7 @@
 // Unit tests of the risk model and analyzer: factor points, caps, reasons, and endpoints[].risk filled from findings.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { scoreEndpoint, type EndpointRiskInput } from '../../../appliance/src/analyzers/risk/risk.model.ts';
+import { riskReasonText, scoreEndpoint, type EndpointRiskInput } from '../../../appliance/src/analyzers/risk/risk.model.ts';
 import { RiskAnalyzer } from '../../../appliance/src/analyzers/risk/risk.analyzer.ts';
 import { IdentityAnalyzer } from '../../../appliance/src/analyzers/identity/identity.analyzer.ts';
 import type { AnalysisReport, ReportFinding } from '../../../appliance/src/analysis/analysis-report.types.ts';
@@ -78,4 +78,24 @@ test('the analyzer fills endpoints[].risk from call facts and findings and keeps
   assert.equal(other.risk, 0);
   assert.equal(risk.breakdown('api.example.com', 'GET', '/v1/people')?.score, 55);
   assert.equal(risk.allBreakdowns().length, 2);
+});
+
+test('every reason comes with a code and parameters that render to the same English text', () => {
+  const r = scoreEndpoint({
+    ...base,
+    anonymousCalls: 10,
+    schemes: ['basic'],
+    carriers: ['query:api_key'],
+    responseSensitive: ['cn_id_card'],
+    requestSensitive: ['email'],
+    findings: [finding({ type: 'sqli', count: 3, outcome: 'likely_success' }), finding({ type: 'verbose_error', category: 'exposure', client: '' }), finding({ type: 'enumeration', category: 'abuse', severity: 'medium' })],
+  });
+  const codes = r.factors.map((f) => (f.details ?? []).map((d) => d.code));
+  assert.deepEqual(codes, [['sensitive_type', 'sensitive_type'], ['anonymous_sensitive', 'weak_scheme', 'query_credential'], ['finding'], ['attack_attempts', 'attack_success'], ['finding']]);
+  for (const f of r.factors) assert.deepEqual((f.details ?? []).map(riskReasonText), f.reasons, f.factor);
+  assert.deepEqual(r.factors[0].details?.[0].params, { type: 'cn_id_card', high: 1, where: 'responses' });
+  assert.deepEqual(r.factors[1].details?.[0].params, { share: 100 });
+  assert.deepEqual(r.factors[2].details?.[0].params, { type: 'verbose_error', severity: 'high', client: '', count: 1 });
+  assert.equal(r.factors[2].reasons[0], 'verbose_error (high, 1×)');
+  assert.deepEqual(r.factors[1].reasons, ['100% of calls unauthenticated on an endpoint with sensitive data', 'weak scheme: basic', 'credentials in the URL (query:api_key)']);
 });

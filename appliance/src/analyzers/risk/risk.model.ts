@@ -23,12 +23,36 @@ export interface EndpointRiskInput {
   findings: ReportFinding[];
 }
 
+/** Codes of risk reasons; the UI renders each with its parameters in the user's language. */
+export type RiskReasonCode =
+  | 'sensitive_type'
+  | 'anonymous_sensitive'
+  | 'anonymous'
+  | 'weak_scheme'
+  | 'query_credential'
+  | 'finding'
+  | 'attack_attempts'
+  | 'attack_success';
+
+/**
+ * A reason as a code with parameters: `sensitive_type` {type, high 0|1, where responses|requests}; `anonymous` and
+ * `anonymous_sensitive` {share (percent)}; `weak_scheme` {schemes}; `query_credential` {carriers}; `finding` {type,
+ * severity, client ('' when none), count}; `attack_attempts` {total, types ("sqli 3, xss 1")}; `attack_success` {types}.
+ */
+export interface RiskReason {
+  code: RiskReasonCode;
+  params: Record<string, string | number>;
+}
+
 /** One factor's share of the score. */
 export interface RiskFactor {
   factor: 'sensitivity' | 'auth' | 'exposure' | 'attacks' | 'abuse';
   points: number;
   max: number;
+  /** The reasons in English, for API users. */
   reasons: string[];
+  /** The same reasons as codes, one per entry of `reasons` (absent on factors stored before session 6). */
+  details?: RiskReason[];
 }
 
 /** An endpoint's score with its factor breakdown. */
@@ -76,16 +100,39 @@ export const DEFAULT_RISK_WEIGHTS: RiskWeights = {
   attackPerDecade: 3,
 };
 
-function capped(factor: RiskFactor['factor'], max: number, points: number, reasons: string[]): RiskFactor {
-  return { factor, points: Math.min(max, Math.round(points)), max, reasons };
+/** A reason in English (the `reasons` text of the API). */
+export function riskReasonText(r: RiskReason): string {
+  const p = r.params;
+  switch (r.code) {
+    case 'sensitive_type':
+      return `${p.type}${p.high === 1 ? ' (high value)' : ''} in ${p.where}`;
+    case 'anonymous_sensitive':
+      return `${p.share}% of calls unauthenticated on an endpoint with sensitive data`;
+    case 'anonymous':
+      return `${p.share}% of calls unauthenticated`;
+    case 'weak_scheme':
+      return `weak scheme: ${p.schemes}`;
+    case 'query_credential':
+      return `credentials in the URL (${p.carriers})`;
+    case 'finding':
+      return `${p.type} (${p.severity}${p.client !== '' ? `, client ${p.client}` : ''}, ${p.count}×)`;
+    case 'attack_attempts':
+      return `${p.total} attack attempts (${p.types})`;
+    case 'attack_success':
+      return `likely successful: ${p.types}`;
+  }
 }
 
-function findingPoints(fs: ReportFinding[], w: RiskWeights): { points: number; reasons: string[] } {
+function capped(factor: RiskFactor['factor'], max: number, points: number, details: RiskReason[]): RiskFactor {
+  return { factor, points: Math.min(max, Math.round(points)), max, reasons: details.map(riskReasonText), details };
+}
+
+function findingPoints(fs: ReportFinding[], w: RiskWeights): { points: number; reasons: RiskReason[] } {
   let points = 0;
-  const reasons: string[] = [];
+  const reasons: RiskReason[] = [];
   for (const f of fs) {
     points += w.severityPoints[f.severity] ?? 0;
-    reasons.push(`${f.type} (${f.severity}${f.client !== '' ? `, client ${f.client}` : ''}, ${f.count}×)`);
+    reasons.push({ code: 'finding', params: { type: f.type, severity: f.severity, client: f.client, count: f.count } });
   }
   return { points, reasons };
 }
@@ -96,35 +143,35 @@ export function scoreEndpoint(input: EndpointRiskInput, w: RiskWeights = DEFAULT
 
   const sensitive = [...new Set([...input.responseSensitive, ...input.requestSensitive])].sort();
   let sp = 0;
-  const sr: string[] = [];
+  const sr: RiskReason[] = [];
   for (const t of sensitive) {
     const high = w.highValueTypes.includes(t);
     sp += high ? w.highValueType : w.otherType;
-    sr.push(`${t}${high ? ' (high value)' : ''}${input.responseSensitive.includes(t) ? ' in responses' : ' in requests'}`);
+    sr.push({ code: 'sensitive_type', params: { type: t, high: high ? 1 : 0, where: input.responseSensitive.includes(t) ? 'responses' : 'requests' } });
   }
   factors.push(capped('sensitivity', w.max.sensitivity, sp, sr));
 
   let ap = 0;
-  const ar: string[] = [];
+  const ar: RiskReason[] = [];
   const anonShare = input.calls > 0 ? input.anonymousCalls / input.calls : 0;
   if (anonShare >= w.anonymousShare) {
     if (sensitive.length > 0) {
       ap = Math.max(ap, w.anonymousSensitive);
-      ar.push(`${Math.round(anonShare * 100)}% of calls unauthenticated on an endpoint with sensitive data`);
+      ar.push({ code: 'anonymous_sensitive', params: { share: Math.round(anonShare * 100) } });
     } else {
       ap = Math.max(ap, w.anonymousPlain);
-      ar.push(`${Math.round(anonShare * 100)}% of calls unauthenticated`);
+      ar.push({ code: 'anonymous', params: { share: Math.round(anonShare * 100) } });
     }
   }
   const weak = input.schemes.filter((s) => s === 'basic' || s === 'digest');
   if (weak.length > 0) {
     ap = Math.max(ap, w.weakScheme);
-    ar.push(`weak scheme: ${weak.join(', ')}`);
+    ar.push({ code: 'weak_scheme', params: { schemes: weak.join(', ') } });
   }
   const inQuery = input.carriers.filter((c) => c.startsWith('query:'));
   if (inQuery.length > 0) {
     ap = Math.max(ap, w.queryCredential);
-    ar.push(`credentials in the URL (${inQuery.join(', ')})`);
+    ar.push({ code: 'query_credential', params: { carriers: inQuery.join(', ') } });
   }
   factors.push(capped('auth', w.max.auth, ap, ar));
 
@@ -133,15 +180,15 @@ export function scoreEndpoint(input: EndpointRiskInput, w: RiskWeights = DEFAULT
 
   const attacks = input.findings.filter((f) => f.category === 'attack');
   let tp = 0;
-  const tr: string[] = [];
+  const tr: RiskReason[] = [];
   if (attacks.length > 0) {
     const total = attacks.reduce((n, f) => n + f.count, 0);
     const success = attacks.filter((f) => f.outcome === 'likely_success');
     tp = success.length > 0 ? w.max.attacks : w.attackAttempt + w.attackPerDecade * Math.log10(total);
     const byType = new Map<string, number>();
     for (const f of attacks) byType.set(f.type, (byType.get(f.type) ?? 0) + f.count);
-    tr.push(`${total} attack attempts (${[...byType].map(([t, n]) => `${t} ${n}`).join(', ')})`);
-    if (success.length > 0) tr.push(`likely successful: ${[...new Set(success.map((f) => f.type))].join(', ')}`);
+    tr.push({ code: 'attack_attempts', params: { total, types: [...byType].map(([t, n]) => `${t} ${n}`).join(', ') } });
+    if (success.length > 0) tr.push({ code: 'attack_success', params: { types: [...new Set(success.map((f) => f.type))].join(', ') } });
   }
   factors.push(capped('attacks', w.max.attacks, tp, tr));
 

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { route, RESPONDED, type RouteDef } from '../route.types.ts';
 import type { AppServices } from '../app.services.ts';
 import { ApiError } from '../../errors/error.catalogue.ts';
+import { idParam } from '../route.params.ts';
 
 /** Name of the session cookie. */
 export const SESSION_COOKIE = 'radar_session';
@@ -73,6 +74,27 @@ export function authRoutes(s: AppServices): RouteDef<never>[] {
         const id = await s.auth.createUser(principal!, body.username, body.password, body.role, ip);
         res.status(201).json({ id });
         return RESPONDED;
+      },
+    }),
+    route({
+      method: 'put',
+      path: '/users/:id/role',
+      access: 'admin',
+      summary: 'Changes a user’s role and ends their sessions (the last administrator keeps the role)',
+      body: z.object({ role: z.enum(['admin', 'analyst', 'viewer']) }),
+      handler: ({ req, principal, body, ip }) => {
+        const u = s.auth.setRole(principal!, idParam(req.params.id), body.role, ip);
+        return { user: { id: u.id, username: u.username, role: u.role } };
+      },
+    }),
+    route({
+      method: 'delete',
+      path: '/users/:id',
+      access: 'admin',
+      summary: 'Removes a user and ends their sessions (not the last administrator)',
+      handler: ({ req, principal, ip }) => {
+        s.auth.removeUser(principal!, idParam(req.params.id), ip);
+        return undefined;
       },
     }),
     route({

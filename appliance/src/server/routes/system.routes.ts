@@ -3,6 +3,7 @@ import { route, type RouteDef } from '../route.types.ts';
 import type { AppServices } from '../app.services.ts';
 import { buildOpenApiDocument } from '../openapi.document.ts';
 import { API_PREFIX, apiRoutes } from '../app.factory.ts';
+import { ApiError } from '../../errors/error.catalogue.ts';
 
 /** System routes. */
 export function systemRoutes(s: AppServices): RouteDef<never>[] {
@@ -28,6 +29,24 @@ export function systemRoutes(s: AppServices): RouteDef<never>[] {
       access: 'viewer',
       summary: 'Health: service, data disk, call-log writer, live capture and uploads, with problems to act on',
       handler: async () => ({ health: await s.health.snapshot() }),
+    }),
+    route({
+      method: 'get',
+      path: '/system/restart',
+      access: 'admin',
+      summary: 'Whether the service can restart itself (a supervisor such as systemd starts it again after it exits)',
+      handler: () => ({ restart: s.restart?.status() ?? { supervised: false, supervisor: '' } }),
+    }),
+    route({
+      method: 'post',
+      path: '/system/restart',
+      access: 'admin',
+      summary: 'Restarts the service through its supervisor (audited); refused with restart_unsupervised when there is none',
+      handler: ({ principal, ip, res }) => {
+        if (s.restart === undefined) throw new ApiError('restart_unsupervised');
+        res.status(202);
+        return { restart: s.restart.request(principal!, ip) };
+      },
     }),
     route({
       method: 'post',

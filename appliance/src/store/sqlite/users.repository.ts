@@ -76,4 +76,19 @@ export class UsersRepository {
   setPassword(id: number, passwordHash: string, nowMs: number): void {
     this.db.prepare('UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?').run(passwordHash, nowMs, id);
   }
+
+  /** Number of users with `role`. */
+  countRole(role: Role): number {
+    return (this.db.prepare('SELECT count(*) AS n FROM users WHERE role = ?').get(role) as { n: number }).n;
+  }
+
+  /** Changes a user's role. */
+  setRole(id: number, role: Role, nowMs: number): void {
+    this.db.prepare('UPDATE users SET role = ?, updated_at = ? WHERE id = ?').run(role, nowMs, id);
+  }
+
+  /** Removes a user (their sessions go with them: ON DELETE CASCADE). */
+  remove(id: number): void {
+    this.db.prepare('DELETE FROM users WHERE id = ?').run(id);
+  }
 }

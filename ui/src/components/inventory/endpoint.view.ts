@@ -3,6 +3,7 @@
 import type { MessageKey } from '../../lib/i18n/en.ts';
 import type { ChartSeries } from '../charts/chart.series.ts';
 import type { InventoryChange } from './inventory.types.ts';
+import type { RiskReason } from '../../lib/format/risk-reason.format.ts';
 
 /** One field of a merged JSON body schema, in document order. */
 export interface SchemaRow {
@@ -69,6 +70,8 @@ export interface RiskFactor {
   points: number;
   max: number;
   reasons: string[];
+  /** The reasons as codes with parameters, one per entry of `reasons` (absent on older scores). */
+  details?: RiskReason[];
 }
 
 /** The `risk` of `GET /risk/endpoints/:id`. */

@@ -10,5 +10,7 @@ export function errorText(err: unknown): string {
   if (err.status === 401) return t('error.unauthorized');
   if (err.status === 403) return t('error.forbidden');
   if (err.code === 'validation_failed') return t('error.invalidFields');
+  if (err.code === 'last_admin') return t('users.lastAdmin');
+  if (err.code === 'restart_unsupervised') return t('restart.unsupervised');
   return t('error.unexpected', { code: err.code });
 }
