@@ -143,7 +143,7 @@ function addExample(node: Node, value: string, max: number): void {
  * `s` as a string of its own: segments are slices of the request's head string, and a long slice kept in the tree
  * would keep the whole head alive.
  */
-function ownString(s: string): string {
+export function ownString(s: string): string {
   return s.length < 13 ? s : (' ' + s).slice(1);
 }
 
@@ -152,8 +152,8 @@ class Node {
   calls = 0;
   /** Data the owner attaches to calls that end at this node (the endpoint's statistics). */
   data: unknown = null;
-  /** Cached template of this node (cleared when an ancestor's parameter changes: see `invalidate`). */
-  tpl: PathTemplate | null = null;
+  /** Cached template text of this node (cleared when an ancestor's parameter changes: see `invalidate`). */
+  text: string | null = null;
   /** Literal children by segment (the shared empty map until the first one: most nodes are leaves). */
   literals: ReadonlyMap<string, Node> = NO_LITERALS;
   /** The parameter child for values without a suffix (typed values and merged literals). */
@@ -205,24 +205,65 @@ interface RootEntry {
   root: Node;
   /**
    * Walks by the hash of their path skeleton (the raw path with integer and UUID segments replaced by a marker, see
-   * {@link skeletonKey}; the walk keeps the skeleton to tell collisions) → the walk. Valid while the templater's `structure` equals `structure`; only walks whose
-   * outcome cannot depend on the marked values are kept (see `observe`).
+   * {@link skeletonKey}; the walk keeps the skeleton to tell collisions). Valid while the templater's `structure`
+   * equals `structure`; only walks whose outcome cannot depend on the marked values are kept (see `observe`).
    */
-  walks: Map<number, Walk>;
+  walks: WalkTable;
   structure: number;
 }
 
-/**
- * A cached walk: where it ends, and while examples are missing, the segment numbers of the marked segments and the
- * parameter nodes they went to.
- */
-interface Walk {
-  /** The skeleton walked ({@link skeletonKey}). */
-  skeleton: string;
-  node: Node;
-  marks: number[] | null;
-  params: Node[] | null;
+/** While a cached walk's parameters miss examples: the segment numbers of its marked segments and their nodes. */
+interface WalkExamples {
+  marks: number[];
+  params: Node[];
   hits: number;
+}
+
+/**
+ * Cached walks as an open-addressing table in one array, a slot being four adjacent elements (hash + 1, skeleton,
+ * end node, {@link WalkExamples} or null), so a hit reads one slot and allocates nothing; grown by doubling up to
+ * twice the walk budget, emptied when the budget is reached.
+ */
+class WalkTable {
+  slots: unknown[];
+  mask: number;
+  count = 0;
+
+  constructor(capacity = 64) {
+    this.mask = capacity - 1;
+    this.slots = new Array<unknown>(capacity * 4).fill(0);
+  }
+
+  /** The slot index (element offset) holding `rawPath`'s walk, or -1. */
+  find(key: number, rawPath: string): number {
+    const slots = this.slots;
+    for (let i = key & this.mask; ; i = (i + 1) & this.mask) {
+      const k = slots[i * 4];
+      if (k === 0) return -1;
+      if (k === key && matchesSkeleton(rawPath, slots[i * 4 + 1] as string)) return i * 4;
+    }
+  }
+
+  /** Remembers a walk (not present: callers look it up first). */
+  add(key: number, skeleton: string, node: Node, ex: WalkExamples | null): void {
+    if ((this.count + 1) * 2 > this.mask + 1) this.grow();
+    const slots = this.slots;
+    let i = key & this.mask;
+    while (slots[i * 4] !== 0) i = (i + 1) & this.mask;
+    slots[i * 4] = key;
+    slots[i * 4 + 1] = skeleton;
+    slots[i * 4 + 2] = node;
+    slots[i * 4 + 3] = ex;
+    this.count++;
+  }
+
+  private grow(): void {
+    const old = this.slots;
+    this.mask = this.mask * 2 + 1;
+    this.slots = new Array<unknown>((this.mask + 1) * 4).fill(0);
+    this.count = 0;
+    for (let o = 0; o < old.length; o += 4) if (old[o] !== 0) this.add(old[o] as number, old[o + 1] as string, old[o + 2] as Node, old[o + 3] as WalkExamples | null);
+  }
 }
 
 /** Cache hits between two looks for missing examples of a walk's parameters. */
@@ -280,7 +321,7 @@ export class PathTemplater {
 
   private assignDecisions(node: Node, dec: DecisionNode | null): void {
     node.dec = dec;
-    node.tpl = null;
+    node.text = null;
     if (dec !== null && (dec.dissolve || dec.literals !== null)) {
       node.merged = false;
       if (dec.dissolve) {
@@ -307,7 +348,7 @@ export class PathTemplater {
     let entry = byMethod.get(method);
     if (entry === undefined) {
       const key = `${host} ${method}`;
-      entry = { host, method, root: new Node(null, '', false), walks: new Map(), structure: this.structure };
+      entry = { host, method, root: new Node(null, '', false), walks: new WalkTable(), structure: this.structure };
       entry.root.dec = this.decisions.get(key) ?? null;
       this.roots.set(key, entry);
       byMethod.set(method, entry);
@@ -317,15 +358,18 @@ export class PathTemplater {
     // parameter is of the same kind (or mixed).
     const hash = entry.root.dec === null && this.settings.walkCacheSize > 0 ? skeletonHash(rawPath) : -1;
     if (hash >= 0) {
-      if (entry.structure !== this.structure || entry.walks.size >= this.settings.walkCacheSize) {
-        entry.walks.clear();
+      if (entry.structure !== this.structure || entry.walks.count >= this.settings.walkCacheSize) {
+        entry.walks = new WalkTable();
         entry.structure = this.structure;
       }
-      const hit = entry.walks.get(hash);
-      if (hit !== undefined && matchesSkeleton(rawPath, hit.skeleton)) {
-        hit.node.calls++;
-        if (hit.marks !== null && ++hit.hits % EXAMPLE_EVERY === 0) this.addMarkedExamples(rawPath, hit);
-        return hit.node;
+      const at = entry.walks.find(hash, rawPath);
+      if (at >= 0) {
+        const slots = entry.walks.slots;
+        const hit = slots[at + 2] as Node;
+        hit.calls++;
+        const ex = slots[at + 3] as WalkExamples | null;
+        if (ex !== null && ++ex.hits % EXAMPLE_EVERY === 0 && this.addMarkedExamples(rawPath, ex)) slots[at + 3] = null;
+        return hit;
       }
     }
     // Walks the raw path in place: no segment array, and a segment found among a node's plain literals is taken
@@ -360,32 +404,36 @@ export class PathTemplater {
       start = end + 1;
     }
     node.calls++;
-    if (cacheable && structure === this.structure) entry.walks.set(hash, { skeleton: skeletonKey(rawPath)!, node, marks, params, hits: 0 });
+    if (cacheable && structure === this.structure) entry.walks.add(hash, skeletonKey(rawPath)!, node, marks === null ? null : { marks, params: params!, hits: 0 });
     return node;
   }
 
   /**
    * Adds the values of a cached walk's marked segments to their parameters' examples (a sample of the calls: every
-   * {@link EXAMPLE_EVERY}th hit); once all are full the walk stops looking.
+   * {@link EXAMPLE_EVERY}th hit); true once all are full (the walk stops looking).
    */
-  private addMarkedExamples(rawPath: string, walk: Walk): void {
+  private addMarkedExamples(rawPath: string, walk: WalkExamples): boolean {
     const segs = splitPath(rawPath);
     const max = this.settings.maxExamples;
     let full = true;
-    for (let k = 0; k < walk.marks!.length; k++) {
-      const p = walk.params![k];
-      addExample(p, segs[walk.marks![k]], max);
+    for (let k = 0; k < walk.marks.length; k++) {
+      const p = walk.params[k];
+      addExample(p, segs[walk.marks[k]], max);
       if (p.examples.length < max) full = false;
     }
-    if (full) {
-      walk.marks = null;
-      walk.params = null;
-    }
+    return full;
   }
 
-  /** The current template of an endpoint node (cached until the tree changes shape). */
+  /**
+   * The current template text of an endpoint node, as {@link templateOf} gives it (cached on the node until the tree
+   * changes shape; the text alone is kept, so an endpoint costs one string between reports).
+   */
+  templateText(node: EndpointNode): string {
+    return node.text ?? (node.text = this.templateOf(node).template);
+  }
+
+  /** The current template of an endpoint node, with its parameters (built on each call: see {@link templateText}). */
   templateOf(node: EndpointNode): PathTemplate {
-    if (node.tpl !== null) return node.tpl;
     const chain: Node[] = [];
     for (let n: Node | null = node; n !== null && n.parent !== null; n = n.parent) chain.push(n);
     chain.reverse();
@@ -399,9 +447,7 @@ export class PathTemplater {
       if (n.reason === 'cardinality') b.lowerConfidence(n.parent!.mergedCount, this.settings.maxLiteralChildren);
       b.param(i, n.kind, n.reason, n.kind, n.suffix, n.examples.slice());
     }
-    const t = b.build('');
-    node.tpl = t;
-    return t;
+    return b.build('');
   }
 
   /** Every node with owner data, with its host and method. */
@@ -601,7 +647,7 @@ export class PathTemplater {
     const stack: Node[] = [node];
     while (stack.length > 0) {
       const n = stack.pop()!;
-      n.tpl = null;
+      n.text = null;
       for (const c of n.children()) stack.push(c);
     }
   }
@@ -657,7 +703,8 @@ function subtreeCalls(node: Node): number {
 
 /** Builds a template segment by segment: parameter names unique within it, confidence the lowest seen. */
 class TemplateBuilder {
-  private readonly parts: string[] = [];
+  /** Template segments after a leading '' (joined by '/' into one flat string). */
+  private readonly parts: string[] = [''];
   private readonly params: TemplateParam[] = [];
   private readonly used = new Set<string>();
   private confidence = 1;
@@ -689,7 +736,7 @@ class TemplateBuilder {
   }
 
   build(trailing: string): PathTemplate {
-    return { template: `/${this.parts.join('/')}${trailing}`, params: this.params, confidence: Math.round(this.confidence * 100) / 100 };
+    return { template: this.parts.length === 1 ? '/' : this.parts.join('/') + trailing, params: this.params, confidence: Math.round(this.confidence * 100) / 100 };
   }
 }
 
@@ -809,30 +856,23 @@ function segmentMark(raw: string, start: number, end: number): string {
  * none), or null when a segment starts with a marker character (markers only ever stand at a segment's start).
  */
 export function skeletonKey(rawPath: string): string | null {
-  let out: string | null = null;
-  let from = 0;
-  const len = rawPath.length;
-  for (let start = 0; start <= len; ) {
-    let end = rawPath.indexOf('/', start);
-    if (end < 0) end = len;
-    if (end > start) {
-      const c = rawPath.charCodeAt(start);
-      if (c <= 2) return null;
-      if (c <= 57 || end - start === 36) {
-        const mark = segmentMark(rawPath, start, end);
-        if (mark !== '') {
-          out = (out ?? '') + rawPath.slice(from, start) + mark;
-          from = end;
-        }
-      }
+  const parts = rawPath.split('/');
+  for (let k = 0; k < parts.length; k++) {
+    const p = parts[k];
+    if (p === '') continue;
+    const c = p.charCodeAt(0);
+    if (c <= 2) return null;
+    if (c <= 57 || p.length === 36) {
+      const mark = segmentMark(p, 0, p.length);
+      if (mark !== '') parts[k] = mark;
     }
-    start = end + 1;
   }
-  return out === null ? rawPath : out + rawPath.slice(from);
+  // Joined, the skeleton is a string of its own (not a slice keeping the request's head alive).
+  return parts.length === 1 ? ownString(rawPath) : parts.join('/');
 }
 
 /**
- * A 31-bit hash of {@link skeletonKey}`(rawPath)` computed without building it, or -1 when that is null.
+ * A hash (1 to 2³⁰) of {@link skeletonKey}`(rawPath)` computed without building it, or -1 when that is null.
  */
 function skeletonHash(rawPath: string): number {
   let h = 0x811c9dc5;
@@ -850,7 +890,7 @@ function skeletonHash(rawPath: string): number {
     if (end < len) h = Math.imul(h ^ 47, 0x01000193);
     start = end + 1;
   }
-  return h >>> 1;
+  return (h >>> 2) + 1;
 }
 
 /** Whether `rawPath` has the skeleton `skeleton` (see {@link skeletonKey}), compared without building its own. */
