@@ -212,17 +212,11 @@ interface RootEntry {
   structure: number;
 }
 
-/** While a cached walk's parameters miss examples: the segment numbers of its marked segments and their nodes. */
-interface WalkExamples {
-  marks: number[];
-  params: Node[];
-  hits: number;
-}
-
 /**
- * Cached walks as an open-addressing table in one array, a slot being four adjacent elements (hash + 1, skeleton,
- * end node, {@link WalkExamples} or null), so a hit reads one slot and allocates nothing; grown by doubling up to
- * twice the walk budget, emptied when the budget is reached.
+ * Cached walks as an open-addressing table in one array, a slot being four adjacent elements (hash, skeleton, end
+ * node, and the hits counted while the parameters of its marked segments may miss examples, -1 once they cannot), so
+ * a hit reads one slot and allocates nothing; grown by doubling up to twice the walk budget, emptied when the budget
+ * is reached.
  */
 class WalkTable {
   slots: unknown[];
@@ -245,7 +239,7 @@ class WalkTable {
   }
 
   /** Remembers a walk (not present: callers look it up first). */
-  add(key: number, skeleton: string, node: Node, ex: WalkExamples | null): void {
+  add(key: number, skeleton: string, node: Node, hits: number): void {
     if ((this.count + 1) * 2 > this.mask + 1) this.grow();
     const slots = this.slots;
     let i = key & this.mask;
@@ -253,7 +247,7 @@ class WalkTable {
     slots[i * 4] = key;
     slots[i * 4 + 1] = skeleton;
     slots[i * 4 + 2] = node;
-    slots[i * 4 + 3] = ex;
+    slots[i * 4 + 3] = hits;
     this.count++;
   }
 
@@ -262,7 +256,7 @@ class WalkTable {
     this.mask = this.mask * 2 + 1;
     this.slots = new Array<unknown>((this.mask + 1) * 4).fill(0);
     this.count = 0;
-    for (let o = 0; o < old.length; o += 4) if (old[o] !== 0) this.add(old[o] as number, old[o + 1] as string, old[o + 2] as Node, old[o + 3] as WalkExamples | null);
+    for (let o = 0; o < old.length; o += 4) if (old[o] !== 0) this.add(old[o] as number, old[o + 1] as string, old[o + 2] as Node, old[o + 3] as number);
   }
 }
 
@@ -343,12 +337,12 @@ export class PathTemplater {
     let byMethod = this.rootsByHost.get(host);
     if (byMethod === undefined) {
       byMethod = new Map();
-      this.rootsByHost.set(host, byMethod);
+      this.rootsByHost.set(ownString(host), byMethod);
     }
     let entry = byMethod.get(method);
     if (entry === undefined) {
-      const key = `${host} ${method}`;
-      entry = { host, method, root: new Node(null, '', false), walks: new WalkTable(), structure: this.structure };
+      const key = [host, method].join(' ');
+      entry = { host: ownString(host), method, root: new Node(null, '', false), walks: new WalkTable(), structure: this.structure };
       entry.root.dec = this.decisions.get(key) ?? null;
       this.roots.set(key, entry);
       byMethod.set(method, entry);
@@ -367,16 +361,15 @@ export class PathTemplater {
         const slots = entry.walks.slots;
         const hit = slots[at + 2] as Node;
         hit.calls++;
-        const ex = slots[at + 3] as WalkExamples | null;
-        if (ex !== null && ++ex.hits % EXAMPLE_EVERY === 0 && this.addMarkedExamples(rawPath, ex)) slots[at + 3] = null;
+        const hits = slots[at + 3] as number;
+        if (hits >= 0) slots[at + 3] = (hits + 1) % EXAMPLE_EVERY === 0 && this.addMarkedExamples(rawPath, hit) ? -1 : hits + 1;
         return hit;
       }
     }
     // Walks the raw path in place: no segment array, and a segment found among a node's plain literals is taken
     // without classifying it.
     let node = entry.root;
-    let marks: number[] | null = null;
-    let params: Node[] | null = null;
+    let marked = false;
     let cacheable = hash >= 0;
     const structure = this.structure;
     const len = rawPath.length;
@@ -394,8 +387,7 @@ export class PathTemplater {
         if (cacheable) {
           const mark = segmentMark(rawPath, start, end);
           if (mark !== '') {
-            (marks ??= []).push(i);
-            (params ??= []).push(node);
+            marked = true;
             if (node.kind !== 'mixed' && node.kind !== (mark === INT_MARK ? 'integer' : 'uuid')) cacheable = false;
           }
         }
@@ -404,7 +396,7 @@ export class PathTemplater {
       start = end + 1;
     }
     node.calls++;
-    if (cacheable && structure === this.structure) entry.walks.add(hash, skeletonKey(rawPath)!, node, marks === null ? null : { marks, params: params!, hits: 0 });
+    if (cacheable && structure === this.structure) entry.walks.add(hash, skeletonKey(rawPath)!, node, marked ? 0 : -1);
     return node;
   }
 
@@ -412,14 +404,16 @@ export class PathTemplater {
    * Adds the values of a cached walk's marked segments to their parameters' examples (a sample of the calls: every
    * {@link EXAMPLE_EVERY}th hit); true once all are full (the walk stops looking).
    */
-  private addMarkedExamples(rawPath: string, walk: WalkExamples): boolean {
+  private addMarkedExamples(rawPath: string, end: Node): boolean {
     const segs = splitPath(rawPath);
     const max = this.settings.maxExamples;
     let full = true;
-    for (let k = 0; k < walk.marks.length; k++) {
-      const p = walk.params[k];
-      addExample(p, segs[walk.marks[k]], max);
-      if (p.examples.length < max) full = false;
+    // The node of segment i is at depth i + 1: walk up from the end node.
+    let n: Node | null = end;
+    for (let i = segs.length - 1; i >= 0 && n !== null; i--, n = n.parent) {
+      if (!n.isParam || segmentMark(segs[i], 0, segs[i].length) === '') continue;
+      addExample(n, segs[i], max);
+      if (n.examples.length < max) full = false;
     }
     return full;
   }
