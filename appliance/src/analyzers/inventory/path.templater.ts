@@ -112,7 +112,7 @@ export interface TemplateDecision {
   values?: string[];
 }
 
-/** Decisions arranged as a tree of template segments (`{}` + suffix for a parameter). */
+/** Decisions arranged as a tree of template segments (prefix + `{}` + suffix for a parameter). */
 class DecisionNode {
   readonly children = new Map<string, DecisionNode>();
   /** This literal never merges into a parameter. */
@@ -158,7 +158,10 @@ class Node {
   literals: ReadonlyMap<string, Node> = NO_LITERALS;
   /** The parameter child for values without a suffix (typed values and merged literals). */
   param: Node | null = null;
-  /** Parameter children for values followed by a literal suffix (`{messageSid}.json`, `{userId}:activate`). */
+  /**
+   * Parameter children for values followed by a literal suffix (`{messageSid}.json`, `{userId}:activate`) or after
+   * a literal prefix (`thumbnail.{extension}`), by {@link affixKey}.
+   */
   suffixed: Map<string, Node> | null = null;
   /** Parameter nodes: what their values look like, and why they are a parameter. */
   kind: SegmentKind | 'mixed' = 'literal';
@@ -183,11 +186,13 @@ class Node {
     readonly isParam: boolean,
     /** Parameter nodes: the literal suffix after the value (`.json`), or ''. */
     readonly suffix = '',
+    /** Parameter nodes: the literal prefix before the value (`thumbnail.`), or ''. */
+    readonly prefix = '',
   ) {}
 
-  /** The parameter child for values with `suffix`. */
-  paramFor(suffix: string): Node | null {
-    return suffix === '' ? this.param : (this.suffixed?.get(suffix) ?? null);
+  /** The parameter child for values with the affix `key` ({@link affixKey}; '' for none). */
+  paramFor(key: string): Node | null {
+    return key === '' ? this.param : (this.suffixed?.get(key) ?? null);
   }
 
   /** Every child: literals, then parameters. */
@@ -326,7 +331,7 @@ export class PathTemplater {
     }
     for (const [seg, c] of node.literals) this.assignDecisions(c, dec?.children.get(seg) ?? null);
     if (node.param !== null) this.assignDecisions(node.param, dec?.children.get('{}') ?? null);
-    if (node.suffixed !== null) for (const [sfx, c] of node.suffixed) this.assignDecisions(c, dec?.children.get(`{}${sfx}`) ?? null);
+    if (node.suffixed !== null) for (const c of node.suffixed.values()) this.assignDecisions(c, dec?.children.get(decisionKey(c.prefix, c.suffix)) ?? null);
   }
 
   /**
@@ -439,7 +444,7 @@ export class PathTemplater {
         continue;
       }
       if (n.reason === 'cardinality') b.lowerConfidence(n.parent!.mergedCount, this.settings.maxLiteralChildren);
-      b.param(i, n.kind, n.reason, n.kind, n.suffix, n.examples.slice());
+      b.param(i, n.kind, n.reason, n.kind, n.suffix, n.examples.slice(), n.prefix);
     }
     return b.build('');
   }
@@ -487,6 +492,7 @@ export class PathTemplater {
       let asParam = isValue;
       let value = isValue ? shape.stem : seg;
       let suffix = isValue ? shape.suffix : '';
+      let prefix = '';
       let next: Node | undefined;
       let reason: ParamReason = 'typed';
       if (node !== undefined) {
@@ -495,7 +501,13 @@ export class PathTemplater {
         else {
           const ls = literalSuffixStart(seg);
           const bySuffix = ls > 0 ? node.suffixed?.get(seg.slice(ls)) : undefined;
-          if (bySuffix !== undefined && bySuffix.reason === 'cardinality') {
+          const byPrefix = prefixedParam(node, seg);
+          if (byPrefix !== null) {
+            asParam = true;
+            next = byPrefix;
+            prefix = byPrefix.prefix;
+            value = seg.slice(prefix.length);
+          } else if (bySuffix !== undefined && bySuffix.reason === 'cardinality') {
             asParam = true;
             next = bySuffix;
             value = seg.slice(0, ls);
@@ -512,12 +524,12 @@ export class PathTemplater {
       }
       if (asParam) {
         const pk: SegmentKind | 'mixed' = reason === 'cardinality' ? (next?.kind ?? 'literal') : kind;
-        b.param(i, pk, reason, isValue ? kind : 'literal', suffix, next?.examples.slice() ?? [value]);
+        b.param(i, pk, reason, isValue ? kind : 'literal', suffix, next?.examples.slice() ?? [value], prefix);
       } else {
         b.literal(seg);
       }
       node = next;
-      dec = node?.dec ?? dec?.children.get(asParam ? `{}${suffix}` : seg) ?? null;
+      dec = node?.dec ?? dec?.children.get(asParam ? decisionKey(prefix, suffix) : seg) ?? null;
     }
     return b.build(rawPath.length > 1 && rawPath.endsWith('/') && segs.length > 0 ? '/' : '');
   }
@@ -560,23 +572,26 @@ export class PathTemplater {
     return child;
   }
 
-  /** The cardinality parameter a new literal under a merged node goes to (by its suffix when one was kept). */
+  /** The cardinality parameter a new literal under a merged node goes to (by its prefix or suffix when one was kept). */
   private mergedParam(node: Node, seg: string): Node {
+    const byPrefix = prefixedParam(node, seg);
+    if (byPrefix !== null) return this.paramChild(node, 'literal', 'cardinality', seg.slice(byPrefix.prefix.length), '', byPrefix.prefix);
     const ls = node.suffixed === null ? -1 : literalSuffixStart(seg);
     if (ls > 0 && node.suffixed?.get(seg.slice(ls))?.reason === 'cardinality') return this.paramChild(node, 'literal', 'cardinality', seg.slice(0, ls), seg.slice(ls));
     return this.paramChild(node, 'literal', 'cardinality', seg, '');
   }
 
-  private paramChild(node: Node, kind: SegmentKind, reason: ParamReason, example: string, suffix: string): Node {
-    let p = node.paramFor(suffix);
+  private paramChild(node: Node, kind: SegmentKind, reason: ParamReason, example: string, suffix: string, prefix = ''): Node {
+    const key = affixKey(prefix, suffix);
+    let p = node.paramFor(key);
     if (p === null) {
-      p = new Node(node, ownString(example), true, ownString(suffix));
+      p = new Node(node, ownString(example), true, ownString(suffix), ownString(prefix));
       p.kind = kind;
       p.reason = reason;
-      p.dec = node.dec?.children.get(`{}${suffix}`) ?? null;
+      p.dec = node.dec?.children.get(decisionKey(prefix, suffix)) ?? null;
       this.nodes++;
-      if (suffix === '') node.param = p;
-      else (node.suffixed ??= new Map()).set(suffix, p);
+      if (key === '') node.param = p;
+      else (node.suffixed ??= new Map()).set(ownString(key), p);
     } else if (p.kind !== kind && p.kind !== 'mixed') {
       p.kind = 'mixed';
       this.invalidate(p);
@@ -592,7 +607,8 @@ export class PathTemplater {
   /**
    * Merges the literal children of `node` into a parameter child, keeping frequently called static siblings and
    * pinned or split-off literals. When every merged literal ends with the same suffix (`.pdf`), the suffix stays
-   * literal after the parameter.
+   * literal after the parameter; else when every one starts with the same word and a dot (`thumbnail.`), that prefix
+   * stays literal before it.
    */
   private collapse(node: Node): void {
     this.structure++;
@@ -621,17 +637,26 @@ export class PathTemplater {
       if (suffix === '') break;
     }
     suffix ??= '';
+    let prefix: string | null = suffix === '' ? null : '';
+    for (const [seg] of merging) {
+      const pe = literalPrefixEnd(seg);
+      const s = pe > 0 ? seg.slice(0, pe) : '';
+      if (prefix === null) prefix = s;
+      else if (prefix !== s) prefix = '';
+      if (prefix === '') break;
+    }
+    prefix ??= '';
     for (const [seg, child] of merging) {
       ownLiterals(node).delete(seg);
-      const p = this.paramChild(node, 'literal', 'cardinality', suffix === '' ? seg : seg.slice(0, seg.length - suffix.length), suffix);
+      const p = this.paramChild(node, 'literal', 'cardinality', seg.slice(prefix.length, seg.length - suffix.length), suffix, prefix);
       node.mergedCount++;
       this.mergeInto(p, child);
     }
     node.merged = true;
-    const p = node.paramFor(suffix);
+    const p = node.paramFor(affixKey(prefix, suffix));
     if (p !== null) {
       this.invalidate(p);
-      if (this.decisions.size > 0) this.assignDecisions(p, node.dec?.children.get(`{}${suffix}`) ?? null);
+      if (this.decisions.size > 0) this.assignDecisions(p, node.dec?.children.get(decisionKey(prefix, suffix)) ?? null);
     }
   }
 
@@ -668,11 +693,12 @@ export class PathTemplater {
     if (src.param !== null) params.push(src.param);
     if (src.suffixed !== null) params.push(...src.suffixed.values());
     for (const sp of params) {
-      const dp = dst.paramFor(sp.suffix);
+      const key = affixKey(sp.prefix, sp.suffix);
+      const dp = dst.paramFor(key);
       if (dp === null) {
         sp.parent = dst;
-        if (sp.suffix === '') dst.param = sp;
-        else (dst.suffixed ??= new Map()).set(sp.suffix, sp);
+        if (key === '') dst.param = sp;
+        else (dst.suffixed ??= new Map()).set(key, sp);
       } else {
         this.mergeInto(dp, sp);
         if (dp.kind !== sp.kind) dp.kind = 'mixed';
@@ -714,10 +740,14 @@ class TemplateBuilder {
     this.confidence = Math.min(this.confidence, Math.min(1, 0.5 + mergedCount / (4 * maxLiteralChildren)));
   }
 
-  /** A parameter of kind `pk`; `nameKind` picks its name (`userId`, `date`, `email`…). */
-  param(position: number, pk: SegmentKind | 'mixed', reason: ParamReason, nameKind: SegmentKind | 'mixed', suffix: string, examples: string[]): void {
+  /**
+   * A parameter of kind `pk` between a literal `prefix` and `suffix`; `nameKind` picks its name (`userId`, `date`,
+   * `email`…; after a `word.` prefix, `extension`).
+   */
+  param(position: number, pk: SegmentKind | 'mixed', reason: ParamReason, nameKind: SegmentKind | 'mixed', suffix: string, examples: string[], prefix = ''): void {
     let name = paramName(this.previous, nameKind === 'mixed' ? 'literal' : nameKind);
     if (reason === 'cardinality' && (pk === 'literal' || pk === 'mixed') && (nameKind === 'literal' || nameKind === 'mixed')) name = name.replace(/Id$/, '') || 'name';
+    if (prefix !== '') name = 'extension';
     let unique = name;
     for (let k = 2; this.used.has(unique); k++) unique = `${name}${k}`;
     this.used.add(unique);
@@ -725,7 +755,7 @@ class TemplateBuilder {
     const p: TemplateParam = { name: unique, position, kind: pk, type: schema.type, reason, examples };
     if ('format' in schema && schema.format !== undefined) p.format = schema.format;
     this.params.push(p);
-    this.parts.push(`{${unique}}${suffix === '' ? '' : escapeLiteral(suffix)}`);
+    this.parts.push(`${prefix === '' ? '' : escapeLiteral(prefix)}{${unique}}${suffix === '' ? '' : escapeLiteral(suffix)}`);
     this.previous = `{${unique}}`;
   }
 
@@ -767,9 +797,9 @@ function buildDecisions(list: readonly TemplateDecision[]): Map<string, Decision
   return out;
 }
 
-/** The decision-tree keys of a template's segments: the decoded literal, or `{}` + the suffix for a parameter. */
+/** The decision-tree keys of a template's segments: the decoded literal, or prefix + `{}` + suffix for a parameter. */
 function templateKeys(template: string): string[] {
-  return splitPath(template.replace(/\{[^}/]*\}/g, '\u0000')).map((s) => (s.startsWith('\u0000') ? `{}${s.slice(1)}` : s));
+  return splitPath(template.replace(/\{[^}/]*\}/g, '\u0000')).map((s) => s.replace('\u0000', '{}'));
 }
 
 /**
@@ -797,6 +827,41 @@ function shapeOf(seg: string, i: number, last: boolean, first: string): void {
     }
   }
   shape.kind = k;
+}
+
+/** The key of a parameter child with a literal `prefix` and `suffix` among a node's `suffixed` children. */
+function affixKey(prefix: string, suffix: string): string {
+  return prefix === '' ? suffix : `${prefix}\u0000${suffix}`;
+}
+
+/** The key of a parameter with a literal `prefix` and `suffix` in a decision tree. */
+function decisionKey(prefix: string, suffix: string): string {
+  return `${prefix}{}${suffix}`;
+}
+
+/** The cardinality parameter under `node` with a literal prefix that `seg` starts with (a value after it), or null. */
+function prefixedParam(node: Node, seg: string): Node | null {
+  if (node.suffixed === null) return null;
+  const pe = literalPrefixEnd(seg);
+  if (pe <= 0) return null;
+  const p = node.suffixed.get(`${seg.slice(0, pe)}\u0000`);
+  return p !== undefined && p.reason === 'cardinality' ? p : null;
+}
+
+/**
+ * Where the value after a literal prefix starts (`thumbnail.png` → 10: a word of letters, digits, `_` or `-`
+ * starting with a letter, then a dot, then at least one character), or -1.
+ */
+export function literalPrefixEnd(seg: string): number {
+  const dot = seg.indexOf('.');
+  if (dot <= 0 || dot === seg.length - 1) return -1;
+  const f = seg.charCodeAt(0) | 0x20;
+  if (f < 97 || f > 122) return -1;
+  for (let i = 1; i < dot; i++) {
+    const c = seg.charCodeAt(i);
+    if (!((c >= 48 && c <= 57) || ((c | 0x20) >= 97 && (c | 0x20) <= 122) || c === 45 || c === 95)) return -1;
+  }
+  return dot + 1;
 }
 
 /**
