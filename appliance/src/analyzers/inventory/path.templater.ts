@@ -59,7 +59,7 @@ export interface TemplaterSettings {
    * top-level resources that are not values.
    */
   resourceNameFactor: number;
-  /** Walks remembered per host and method by path skeleton (0: none, every call walks the tree). */
+  /** Walks remembered by host, method and path skeleton, in all (0: none, every call walks the tree). */
   walkCacheSize: number;
 }
 
@@ -71,7 +71,7 @@ export const DEFAULT_TEMPLATER_SETTINGS: TemplaterSettings = {
   maxNodes: 200_000,
   maxExamples: 5,
   resourceNameFactor: 5,
-  walkCacheSize: 8192,
+  walkCacheSize: 65_536,
 };
 
 const RESOURCE_NAME = /^[a-z][a-z]*(?:[_-][a-z]+)*$/;
@@ -208,60 +208,63 @@ interface RootEntry {
   host: string;
   method: string;
   root: Node;
-  /**
-   * Walks by the hash of their path skeleton (the raw path with integer and UUID segments replaced by a marker, see
-   * {@link skeletonKey}; the walk keeps the skeleton to tell collisions). Valid while the templater's `structure`
-   * equals `structure`; only walks whose outcome cannot depend on the marked values are kept (see `observe`).
-   */
-  walks: WalkTable;
-  structure: number;
 }
 
+/** Elements per slot of a {@link WalkTable}. */
+const SLOT = 5;
+
 /**
- * Cached walks as an open-addressing table in one array, a slot being four adjacent elements (hash, skeleton, end
- * node, and the hits counted while the parameters of its marked segments may miss examples, -1 once they cannot), so
- * a hit reads one slot and allocates nothing; grown by doubling up to twice the walk budget, emptied when the budget
- * is reached.
+ * Cached walks by the hash of host, method and path skeleton (the raw path with integer and UUID segments replaced by
+ * a marker, see {@link skeletonKey}), as an open-addressing table in one array: a slot is five adjacent elements
+ * (hash, skeleton, root entry, end node, and the hits counted while the parameters of its marked segments may miss
+ * examples, -1 once they cannot), so a repeated call finds its end node without looking up its root or allocating;
+ * host, method and skeleton are compared to tell collisions. Grown by doubling up to twice the walk budget.
  */
 class WalkTable {
   slots: unknown[];
   mask: number;
   count = 0;
 
-  constructor(capacity = 64) {
+  constructor(capacity = 256) {
     this.mask = capacity - 1;
-    this.slots = new Array<unknown>(capacity * 4).fill(0);
+    this.slots = new Array<unknown>(capacity * SLOT).fill(0);
   }
 
-  /** The slot index (element offset) holding `rawPath`'s walk, or -1. */
-  find(key: number, rawPath: string): number {
+  /** The slot offset holding the walk of `method rawPath` on `host`, or -1. */
+  find(key: number, host: string, method: string, rawPath: string): number {
     const slots = this.slots;
     for (let i = key & this.mask; ; i = (i + 1) & this.mask) {
-      const k = slots[i * 4];
+      const o = i * SLOT;
+      const k = slots[o];
       if (k === 0) return -1;
-      if (k === key && matchesSkeleton(rawPath, slots[i * 4 + 1] as string)) return i * 4;
+      if (k === key) {
+        const e = slots[o + 2] as RootEntry;
+        if (e.host === host && e.method === method && matchesSkeleton(rawPath, slots[o + 1] as string)) return o;
+      }
     }
   }
 
   /** Remembers a walk (not present: callers look it up first). */
-  add(key: number, skeleton: string, node: Node, hits: number): void {
+  add(key: number, skeleton: string, entry: RootEntry, node: Node, hits: number): void {
     if ((this.count + 1) * 2 > this.mask + 1) this.grow();
     const slots = this.slots;
     let i = key & this.mask;
-    while (slots[i * 4] !== 0) i = (i + 1) & this.mask;
-    slots[i * 4] = key;
-    slots[i * 4 + 1] = skeleton;
-    slots[i * 4 + 2] = node;
-    slots[i * 4 + 3] = hits;
+    while (slots[i * SLOT] !== 0) i = (i + 1) & this.mask;
+    const o = i * SLOT;
+    slots[o] = key;
+    slots[o + 1] = skeleton;
+    slots[o + 2] = entry;
+    slots[o + 3] = node;
+    slots[o + 4] = hits;
     this.count++;
   }
 
   private grow(): void {
     const old = this.slots;
     this.mask = this.mask * 2 + 1;
-    this.slots = new Array<unknown>((this.mask + 1) * 4).fill(0);
+    this.slots = new Array<unknown>((this.mask + 1) * SLOT).fill(0);
     this.count = 0;
-    for (let o = 0; o < old.length; o += 4) if (old[o] !== 0) this.add(old[o] as number, old[o + 1] as string, old[o + 2] as Node, old[o + 3] as number);
+    for (let o = 0; o < old.length; o += SLOT) if (old[o] !== 0) this.add(old[o] as number, old[o + 1] as string, old[o + 2] as RootEntry, old[o + 3] as Node, old[o + 4] as number);
   }
 }
 
@@ -298,6 +301,9 @@ export class PathTemplater {
   generation = 0;
   /** Bumped whenever nodes move or decisions change (a cardinality merge, new decisions): cached walks are dropped. */
   private structure = 0;
+  /** Cached walks, valid while `structure` equals `walksStructure`. */
+  private walks = new WalkTable();
+  private walksStructure = 0;
 
   constructor(
     private readonly settings: TemplaterSettings = DEFAULT_TEMPLATER_SETTINGS,
@@ -339,6 +345,25 @@ export class PathTemplater {
    * at: its template is {@link templateOf}, and the owner may keep per-endpoint data in `node.data`.
    */
   observe(host: string, method: string, rawPath: string): EndpointNode {
+    // A path whose skeleton was walked before takes the same nodes: without user decisions on its tree, an integer
+    // or UUID segment always goes to the parameter child, which changes nothing but its examples once that
+    // parameter is of the same kind (or mixed).
+    const hash = this.settings.walkCacheSize > 0 ? walkHash(host, method, rawPath) : -1;
+    if (hash >= 0) {
+      if (this.walksStructure !== this.structure || this.walks.count >= this.settings.walkCacheSize) {
+        this.walks = new WalkTable();
+        this.walksStructure = this.structure;
+      }
+      const at = this.walks.find(hash, host, method, rawPath);
+      if (at >= 0) {
+        const slots = this.walks.slots;
+        const hit = slots[at + 3] as Node;
+        hit.calls++;
+        const hits = slots[at + 4] as number;
+        if (hits >= 0) slots[at + 4] = (hits + 1) % EXAMPLE_EVERY === 0 && this.addMarkedExamples(rawPath, hit) ? -1 : hits + 1;
+        return hit;
+      }
+    }
     let byMethod = this.rootsByHost.get(host);
     if (byMethod === undefined) {
       byMethod = new Map();
@@ -347,35 +372,16 @@ export class PathTemplater {
     let entry = byMethod.get(method);
     if (entry === undefined) {
       const key = [host, method].join(' ');
-      entry = { host: ownString(host), method, root: new Node(null, '', false), walks: new WalkTable(), structure: this.structure };
+      entry = { host: ownString(host), method: ownString(method), root: new Node(null, '', false) };
       entry.root.dec = this.decisions.get(key) ?? null;
       this.roots.set(key, entry);
       byMethod.set(method, entry);
-    }
-    // A path whose skeleton was walked before takes the same nodes: without user decisions on this tree, an integer
-    // or UUID segment always goes to the parameter child, which changes nothing but its examples once that
-    // parameter is of the same kind (or mixed).
-    const hash = entry.root.dec === null && this.settings.walkCacheSize > 0 ? skeletonHash(rawPath) : -1;
-    if (hash >= 0) {
-      if (entry.structure !== this.structure || entry.walks.count >= this.settings.walkCacheSize) {
-        entry.walks = new WalkTable();
-        entry.structure = this.structure;
-      }
-      const at = entry.walks.find(hash, rawPath);
-      if (at >= 0) {
-        const slots = entry.walks.slots;
-        const hit = slots[at + 2] as Node;
-        hit.calls++;
-        const hits = slots[at + 3] as number;
-        if (hits >= 0) slots[at + 3] = (hits + 1) % EXAMPLE_EVERY === 0 && this.addMarkedExamples(rawPath, hit) ? -1 : hits + 1;
-        return hit;
-      }
     }
     // Walks the raw path in place: no segment array, and a segment found among a node's plain literals is taken
     // without classifying it.
     let node = entry.root;
     let marked = false;
-    let cacheable = hash >= 0;
+    let cacheable = hash >= 0 && entry.root.dec === null;
     const structure = this.structure;
     const len = rawPath.length;
     let tail = len;
@@ -401,7 +407,7 @@ export class PathTemplater {
       start = end + 1;
     }
     node.calls++;
-    if (cacheable && structure === this.structure) entry.walks.add(hash, skeletonKey(rawPath)!, node, marked ? 0 : -1);
+    if (cacheable && structure === this.structure) this.walks.add(hash, skeletonKey(rawPath)!, entry, node, marked ? 0 : -1);
     return node;
   }
 
@@ -931,10 +937,15 @@ export function skeletonKey(rawPath: string): string | null {
 }
 
 /**
- * A hash (1 to 2³⁰) of {@link skeletonKey}`(rawPath)` computed without building it, or -1 when that is null.
+ * A hash (1 to 2³⁰) of `host`, `method` and {@link skeletonKey}`(rawPath)` computed without building the skeleton, or
+ * -1 when that is null.
  */
-function skeletonHash(rawPath: string): number {
+function walkHash(host: string, method: string, rawPath: string): number {
   let h = 0x811c9dc5;
+  for (let k = 0; k < host.length; k++) h = Math.imul(h ^ host.charCodeAt(k), 0x01000193);
+  h = Math.imul(h ^ 32, 0x01000193);
+  for (let k = 0; k < method.length; k++) h = Math.imul(h ^ method.charCodeAt(k), 0x01000193);
+  h = Math.imul(h ^ 32, 0x01000193);
   const len = rawPath.length;
   for (let start = 0; start <= len; ) {
     let end = rawPath.indexOf('/', start);
