@@ -5,9 +5,12 @@
  * cost, also quoted as a share of the engine + identity run. `--compare <dir>` measures another checkout's inventory
  * analyzer (e.g. a `git archive` of main) in the same rounds, so before/after is a same-run ratio.
  *
- * `--isolated` times the analyzer alone over calls collected once.
+ * `--isolated` times the analyzer alone over calls collected once. `--steady` times a second pass over the same
+ * traffic with the analyzers of the first (the steady state of an appliance that has learnt its APIs) beside the
+ * first pass.
  *
  * Usage: npm run bench:inventory [-- --transactions N] [--runs R] [--capture file.pcap] [--compare dir] [--isolated]
+ *   [--steady]
  */
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -25,15 +28,24 @@ function arg(name: string): string | undefined {
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
-/** CPU seconds (user + system) and calls of one engine run with `analyzers`. */
-async function cpuRun(path: string, analyzers: Analyzer[]): Promise<{ cpu: number; calls: number }> {
-  (globalThis as { gc?: () => void }).gc?.();
-  const c0 = process.cpuUsage();
+/**
+ * CPU seconds (user + system) and calls of one engine run with `analyzers`; with `steady`, of a second run through
+ * the same analyzers after an untimed first.
+ */
+async function cpuRun(path: string, analyzers: Analyzer[], steady = false): Promise<{ cpu: number; calls: number }> {
   const pipeline = new AnalysisPipeline(analyzers);
-  const engine = new HttpEngine(pipeline.handle);
-  await new CaptureFileReader(path).run((pkt) => engine.push(pkt));
-  engine.finish();
-  return { cpu: cpuSince(c0), calls: pipeline.calls };
+  let calls = 0;
+  for (let pass = steady ? 0 : 1; pass < 2; pass++) {
+    (globalThis as { gc?: () => void }).gc?.();
+    const c0 = process.cpuUsage();
+    const before = pipeline.calls;
+    const engine = new HttpEngine(pipeline.handle);
+    await new CaptureFileReader(path).run((pkt) => engine.push(pkt));
+    engine.finish();
+    if (pass === 1) return { cpu: cpuSince(c0), calls: pipeline.calls - before };
+    calls = pipeline.calls;
+  }
+  return { cpu: 0, calls };
 }
 
 async function main(): Promise<void> {
@@ -46,23 +58,31 @@ async function main(): Promise<void> {
     const mod = (await import(pathToFileURL(join(resolve(compare), 'appliance/src/analyzers/inventory/inventory.analyzer.ts')).href)) as { InventoryAnalyzer: new () => Analyzer };
     variants.unshift({ label: 'compared', make: () => new mod.InventoryAnalyzer() });
   }
+  const steady = process.argv.includes('--steady');
   if (process.argv.includes('--isolated')) {
-    await isolated(path, variants, runs);
+    await isolated(path, variants, runs, false);
+    if (steady) await isolated(path, variants, runs, true);
     return;
   }
+  await inPipeline(path, variants, runs, false);
+  if (steady) await inPipeline(path, variants, runs, true);
+}
+
+/** The engine with identity alone and with identity + each inventory variant, interleaved; the best round counts. */
+async function inPipeline(path: string, variants: Array<{ label: string; make: () => Analyzer }>, runs: number, steady: boolean): Promise<void> {
   let base = Infinity;
   const best = variants.map(() => Infinity);
   let calls = 0;
   await cpuRun(path, [new IdentityAnalyzer(), ...variants.map((v) => v.make())]); // warm-up
   for (let r = 0; r < runs; r++) {
-    const b = await cpuRun(path, [new IdentityAnalyzer()]);
+    const b = await cpuRun(path, [new IdentityAnalyzer()], steady);
     base = Math.min(base, b.cpu);
     calls = b.calls;
-    for (let v = 0; v < variants.length; v++) best[v] = Math.min(best[v], (await cpuRun(path, [new IdentityAnalyzer(), variants[v].make()])).cpu);
+    for (let v = 0; v < variants.length; v++) best[v] = Math.min(best[v], (await cpuRun(path, [new IdentityAnalyzer(), variants[v].make()], steady)).cpu);
     process.stderr.write(`round ${r + 1}/${runs} done\n`);
   }
   const us = (s: number): string => ((s * 1e6) / calls).toFixed(2);
-  const lines = [`${calls} calls, best of ${runs} interleaved rounds, CPU time.`, `engine + identity: ${us(base)} µs/call`];
+  const lines = [`${calls} calls, ${steady ? 'steady state (second pass through the same analyzers)' : 'first pass'}, best of ${runs} interleaved rounds, CPU time.`, `engine + identity: ${us(base)} µs/call`];
   for (let v = 0; v < variants.length; v++) {
     lines.push(`inventory (${variants[v].label}): ${us(best[v] - base)} µs/call = ${(((best[v] - base) / base) * 100).toFixed(1)} % of engine + identity`);
   }
@@ -74,7 +94,7 @@ async function main(): Promise<void> {
  * The analyzer alone over calls collected once (engine and identity not in the loop: steadier on a loaded machine,
  * but without the cache pressure the engine adds). Response header lists are built once, in the collecting run.
  */
-async function isolated(path: string, variants: Array<{ label: string; make: () => Analyzer }>, runs: number): Promise<void> {
+async function isolated(path: string, variants: Array<{ label: string; make: () => Analyzer }>, runs: number, steady: boolean): Promise<void> {
   const calls: CallContext[] = [];
   const pipeline = new AnalysisPipeline([new IdentityAnalyzer()], [(c) => calls.push(c)]);
   const engine = new HttpEngine(pipeline.handle);
@@ -86,6 +106,7 @@ async function isolated(path: string, variants: Array<{ label: string; make: () 
     for (let v = 0; v < variants.length; v++) {
       (globalThis as { gc?: () => void }).gc?.();
       const a = variants[v].make();
+      if (steady) for (const c of calls) a.onCall(c);
       const c0 = process.cpuUsage();
       for (let i = 0; i < calls.length; i++) {
         calls[i].endpoint = null;
@@ -94,7 +115,7 @@ async function isolated(path: string, variants: Array<{ label: string; make: () 
       if (r > 0) best[v] = Math.min(best[v], cpuSince(c0));
     }
   }
-  const lines = [`${calls.length} calls, isolated, best of ${runs} interleaved rounds, CPU time.`];
+  const lines = [`${calls.length} calls, isolated, ${steady ? 'steady state (second pass)' : 'first pass'}, best of ${runs} interleaved rounds, CPU time.`];
   for (let v = 0; v < variants.length; v++) lines.push(`inventory (${variants[v].label}): ${((best[v] * 1e6) / calls.length).toFixed(2)} µs/call`);
   if (variants.length === 2) lines.push(`this tree / compared: ${(best[1] / best[0]).toFixed(3)}`);
   process.stdout.write(`${lines.join('\n')}\n`);

@@ -2,7 +2,8 @@
  * Generated API traffic with ground-truth endpoint templates, for scoring endpoint discovery
  * (`npm run score:inventory`). Several API styles — numeric ids, UUIDs, slugs with static siblings, nested
  * resources, versioned and date-versioned paths, hashes and ObjectIds, snowflake ids, literal suffixes after a value
- * (`{messageSid}.json`, `{fileId}.pdf`, `{userId}:activate`) — and, when given, the real
+ * (`{messageSid}.json`, `{fileId}.pdf`, `{userId}:activate`), a literal prefix before one (`thumbnail.{extension}`) —
+ * and, when given, the real
  * OpenAPI specs of the shared corpus (every GET/POST operation filled with plausible values). Each template is called
  * with many distinct values so cardinality can decide; static siblings are called often enough to stay literal.
  * Deterministic by seed.
@@ -64,6 +65,7 @@ const STYLES: Array<{ host: string; method: string; path: string; static?: boole
   { host: 'files.example.com', method: 'GET', path: '/files/{fileId:int}' },
   { host: 'files.example.com', method: 'GET', path: '/files/{fileId:int}.pdf' },
   { host: 'files.example.com', method: 'GET', path: '/exports/{name:slug}.csv' },
+  { host: 'files.example.com', method: 'GET', path: '/images/{imageId:int}/thumbnail.{extension:word}' },
   { host: 'iam.example.com', method: 'GET', path: '/v1/users/{userId:uuid}' },
   { host: 'iam.example.com', method: 'POST', path: '/v1/users/{userId:uuid}:activate' },
   { host: 'iam.example.com', method: 'POST', path: '/v1/projects/{project:slug}:undelete' },

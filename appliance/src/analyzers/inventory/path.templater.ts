@@ -59,7 +59,7 @@ export interface TemplaterSettings {
    * top-level resources that are not values.
    */
   resourceNameFactor: number;
-  /** Walks remembered per host and method by path skeleton (0: none, every call walks the tree). */
+  /** Walks remembered by host, method and path skeleton, in all (0: none, every call walks the tree). */
   walkCacheSize: number;
 }
 
@@ -71,7 +71,7 @@ export const DEFAULT_TEMPLATER_SETTINGS: TemplaterSettings = {
   maxNodes: 200_000,
   maxExamples: 5,
   resourceNameFactor: 5,
-  walkCacheSize: 8192,
+  walkCacheSize: 65_536,
 };
 
 const RESOURCE_NAME = /^[a-z][a-z]*(?:[_-][a-z]+)*$/;
@@ -112,7 +112,7 @@ export interface TemplateDecision {
   values?: string[];
 }
 
-/** Decisions arranged as a tree of template segments (`{}` + suffix for a parameter). */
+/** Decisions arranged as a tree of template segments (prefix + `{}` + suffix for a parameter). */
 class DecisionNode {
   readonly children = new Map<string, DecisionNode>();
   /** This literal never merges into a parameter. */
@@ -143,7 +143,7 @@ function addExample(node: Node, value: string, max: number): void {
  * `s` as a string of its own: segments are slices of the request's head string, and a long slice kept in the tree
  * would keep the whole head alive.
  */
-function ownString(s: string): string {
+export function ownString(s: string): string {
   return s.length < 13 ? s : (' ' + s).slice(1);
 }
 
@@ -152,13 +152,16 @@ class Node {
   calls = 0;
   /** Data the owner attaches to calls that end at this node (the endpoint's statistics). */
   data: unknown = null;
-  /** Cached template of this node (cleared when an ancestor's parameter changes: see `invalidate`). */
-  tpl: PathTemplate | null = null;
+  /** Cached template text of this node (cleared when an ancestor's parameter changes: see `invalidate`). */
+  text: string | null = null;
   /** Literal children by segment (the shared empty map until the first one: most nodes are leaves). */
   literals: ReadonlyMap<string, Node> = NO_LITERALS;
   /** The parameter child for values without a suffix (typed values and merged literals). */
   param: Node | null = null;
-  /** Parameter children for values followed by a literal suffix (`{messageSid}.json`, `{userId}:activate`). */
+  /**
+   * Parameter children for values followed by a literal suffix (`{messageSid}.json`, `{userId}:activate`) or after
+   * a literal prefix (`thumbnail.{extension}`), by {@link affixKey}.
+   */
   suffixed: Map<string, Node> | null = null;
   /** Parameter nodes: what their values look like, and why they are a parameter. */
   kind: SegmentKind | 'mixed' = 'literal';
@@ -183,11 +186,13 @@ class Node {
     readonly isParam: boolean,
     /** Parameter nodes: the literal suffix after the value (`.json`), or ''. */
     readonly suffix = '',
+    /** Parameter nodes: the literal prefix before the value (`thumbnail.`), or ''. */
+    readonly prefix = '',
   ) {}
 
-  /** The parameter child for values with `suffix`. */
-  paramFor(suffix: string): Node | null {
-    return suffix === '' ? this.param : (this.suffixed?.get(suffix) ?? null);
+  /** The parameter child for values with the affix `key` ({@link affixKey}; '' for none). */
+  paramFor(key: string): Node | null {
+    return key === '' ? this.param : (this.suffixed?.get(key) ?? null);
   }
 
   /** Every child: literals, then parameters. */
@@ -203,26 +208,64 @@ interface RootEntry {
   host: string;
   method: string;
   root: Node;
-  /**
-   * Walks by the hash of their path skeleton (the raw path with integer and UUID segments replaced by a marker, see
-   * {@link skeletonKey}; the walk keeps the skeleton to tell collisions) → the walk. Valid while the templater's `structure` equals `structure`; only walks whose
-   * outcome cannot depend on the marked values are kept (see `observe`).
-   */
-  walks: Map<number, Walk>;
-  structure: number;
 }
 
+/** Elements per slot of a {@link WalkTable}. */
+const SLOT = 5;
+
 /**
- * A cached walk: where it ends, and while examples are missing, the segment numbers of the marked segments and the
- * parameter nodes they went to.
+ * Cached walks by the hash of host, method and path skeleton (the raw path with integer and UUID segments replaced by
+ * a marker, see {@link skeletonKey}), as an open-addressing table in one array: a slot is five adjacent elements
+ * (hash, skeleton, root entry, end node, and the hits counted while the parameters of its marked segments may miss
+ * examples, -1 once they cannot), so a repeated call finds its end node without looking up its root or allocating;
+ * host, method and skeleton are compared to tell collisions. Grown by doubling up to twice the walk budget.
  */
-interface Walk {
-  /** The skeleton walked ({@link skeletonKey}). */
-  skeleton: string;
-  node: Node;
-  marks: number[] | null;
-  params: Node[] | null;
-  hits: number;
+class WalkTable {
+  slots: unknown[];
+  mask: number;
+  count = 0;
+
+  constructor(capacity = 256) {
+    this.mask = capacity - 1;
+    this.slots = new Array<unknown>(capacity * SLOT).fill(0);
+  }
+
+  /** The slot offset holding the walk of `method rawPath` on `host`, or -1. */
+  find(key: number, host: string, method: string, rawPath: string): number {
+    const slots = this.slots;
+    for (let i = key & this.mask; ; i = (i + 1) & this.mask) {
+      const o = i * SLOT;
+      const k = slots[o];
+      if (k === 0) return -1;
+      if (k === key) {
+        const e = slots[o + 2] as RootEntry;
+        if (e.host === host && e.method === method && matchesSkeleton(rawPath, slots[o + 1] as string)) return o;
+      }
+    }
+  }
+
+  /** Remembers a walk (not present: callers look it up first). */
+  add(key: number, skeleton: string, entry: RootEntry, node: Node, hits: number): void {
+    if ((this.count + 1) * 2 > this.mask + 1) this.grow();
+    const slots = this.slots;
+    let i = key & this.mask;
+    while (slots[i * SLOT] !== 0) i = (i + 1) & this.mask;
+    const o = i * SLOT;
+    slots[o] = key;
+    slots[o + 1] = skeleton;
+    slots[o + 2] = entry;
+    slots[o + 3] = node;
+    slots[o + 4] = hits;
+    this.count++;
+  }
+
+  private grow(): void {
+    const old = this.slots;
+    this.mask = this.mask * 2 + 1;
+    this.slots = new Array<unknown>((this.mask + 1) * SLOT).fill(0);
+    this.count = 0;
+    for (let o = 0; o < old.length; o += SLOT) if (old[o] !== 0) this.add(old[o] as number, old[o + 1] as string, old[o + 2] as RootEntry, old[o + 3] as Node, old[o + 4] as number);
+  }
 }
 
 /** Cache hits between two looks for missing examples of a walk's parameters. */
@@ -258,6 +301,9 @@ export class PathTemplater {
   generation = 0;
   /** Bumped whenever nodes move or decisions change (a cardinality merge, new decisions): cached walks are dropped. */
   private structure = 0;
+  /** Cached walks, valid while `structure` equals `walksStructure`. */
+  private walks = new WalkTable();
+  private walksStructure = 0;
 
   constructor(
     private readonly settings: TemplaterSettings = DEFAULT_TEMPLATER_SETTINGS,
@@ -280,7 +326,7 @@ export class PathTemplater {
 
   private assignDecisions(node: Node, dec: DecisionNode | null): void {
     node.dec = dec;
-    node.tpl = null;
+    node.text = null;
     if (dec !== null && (dec.dissolve || dec.literals !== null)) {
       node.merged = false;
       if (dec.dissolve) {
@@ -291,7 +337,7 @@ export class PathTemplater {
     }
     for (const [seg, c] of node.literals) this.assignDecisions(c, dec?.children.get(seg) ?? null);
     if (node.param !== null) this.assignDecisions(node.param, dec?.children.get('{}') ?? null);
-    if (node.suffixed !== null) for (const [sfx, c] of node.suffixed) this.assignDecisions(c, dec?.children.get(`{}${sfx}`) ?? null);
+    if (node.suffixed !== null) for (const c of node.suffixed.values()) this.assignDecisions(c, dec?.children.get(decisionKey(c.prefix, c.suffix)) ?? null);
   }
 
   /**
@@ -299,41 +345,43 @@ export class PathTemplater {
    * at: its template is {@link templateOf}, and the owner may keep per-endpoint data in `node.data`.
    */
   observe(host: string, method: string, rawPath: string): EndpointNode {
+    // A path whose skeleton was walked before takes the same nodes: without user decisions on its tree, an integer
+    // or UUID segment always goes to the parameter child, which changes nothing but its examples once that
+    // parameter is of the same kind (or mixed).
+    const hash = this.settings.walkCacheSize > 0 ? walkHash(host, method, rawPath) : -1;
+    if (hash >= 0) {
+      if (this.walksStructure !== this.structure || this.walks.count >= this.settings.walkCacheSize) {
+        this.walks = new WalkTable();
+        this.walksStructure = this.structure;
+      }
+      const at = this.walks.find(hash, host, method, rawPath);
+      if (at >= 0) {
+        const slots = this.walks.slots;
+        const hit = slots[at + 3] as Node;
+        hit.calls++;
+        const hits = slots[at + 4] as number;
+        if (hits >= 0) slots[at + 4] = (hits + 1) % EXAMPLE_EVERY === 0 && this.addMarkedExamples(rawPath, hit) ? -1 : hits + 1;
+        return hit;
+      }
+    }
     let byMethod = this.rootsByHost.get(host);
     if (byMethod === undefined) {
       byMethod = new Map();
-      this.rootsByHost.set(host, byMethod);
+      this.rootsByHost.set(ownString(host), byMethod);
     }
     let entry = byMethod.get(method);
     if (entry === undefined) {
-      const key = `${host} ${method}`;
-      entry = { host, method, root: new Node(null, '', false), walks: new Map(), structure: this.structure };
+      const key = [host, method].join(' ');
+      entry = { host: ownString(host), method: ownString(method), root: new Node(null, '', false) };
       entry.root.dec = this.decisions.get(key) ?? null;
       this.roots.set(key, entry);
       byMethod.set(method, entry);
     }
-    // A path whose skeleton was walked before takes the same nodes: without user decisions on this tree, an integer
-    // or UUID segment always goes to the parameter child, which changes nothing but its examples once that
-    // parameter is of the same kind (or mixed).
-    const hash = entry.root.dec === null && this.settings.walkCacheSize > 0 ? skeletonHash(rawPath) : -1;
-    if (hash >= 0) {
-      if (entry.structure !== this.structure || entry.walks.size >= this.settings.walkCacheSize) {
-        entry.walks.clear();
-        entry.structure = this.structure;
-      }
-      const hit = entry.walks.get(hash);
-      if (hit !== undefined && matchesSkeleton(rawPath, hit.skeleton)) {
-        hit.node.calls++;
-        if (hit.marks !== null && ++hit.hits % EXAMPLE_EVERY === 0) this.addMarkedExamples(rawPath, hit);
-        return hit.node;
-      }
-    }
     // Walks the raw path in place: no segment array, and a segment found among a node's plain literals is taken
     // without classifying it.
     let node = entry.root;
-    let marks: number[] | null = null;
-    let params: Node[] | null = null;
-    let cacheable = hash >= 0;
+    let marked = false;
+    let cacheable = hash >= 0 && entry.root.dec === null;
     const structure = this.structure;
     const len = rawPath.length;
     let tail = len;
@@ -350,8 +398,7 @@ export class PathTemplater {
         if (cacheable) {
           const mark = segmentMark(rawPath, start, end);
           if (mark !== '') {
-            (marks ??= []).push(i);
-            (params ??= []).push(node);
+            marked = true;
             if (node.kind !== 'mixed' && node.kind !== (mark === INT_MARK ? 'integer' : 'uuid')) cacheable = false;
           }
         }
@@ -360,32 +407,38 @@ export class PathTemplater {
       start = end + 1;
     }
     node.calls++;
-    if (cacheable && structure === this.structure) entry.walks.set(hash, { skeleton: skeletonKey(rawPath)!, node, marks, params, hits: 0 });
+    if (cacheable && structure === this.structure) this.walks.add(hash, skeletonKey(rawPath)!, entry, node, marked ? 0 : -1);
     return node;
   }
 
   /**
    * Adds the values of a cached walk's marked segments to their parameters' examples (a sample of the calls: every
-   * {@link EXAMPLE_EVERY}th hit); once all are full the walk stops looking.
+   * {@link EXAMPLE_EVERY}th hit); true once all are full (the walk stops looking).
    */
-  private addMarkedExamples(rawPath: string, walk: Walk): void {
+  private addMarkedExamples(rawPath: string, end: Node): boolean {
     const segs = splitPath(rawPath);
     const max = this.settings.maxExamples;
     let full = true;
-    for (let k = 0; k < walk.marks!.length; k++) {
-      const p = walk.params![k];
-      addExample(p, segs[walk.marks![k]], max);
-      if (p.examples.length < max) full = false;
+    // The node of segment i is at depth i + 1: walk up from the end node.
+    let n: Node | null = end;
+    for (let i = segs.length - 1; i >= 0 && n !== null; i--, n = n.parent) {
+      if (!n.isParam || segmentMark(segs[i], 0, segs[i].length) === '') continue;
+      addExample(n, segs[i], max);
+      if (n.examples.length < max) full = false;
     }
-    if (full) {
-      walk.marks = null;
-      walk.params = null;
-    }
+    return full;
   }
 
-  /** The current template of an endpoint node (cached until the tree changes shape). */
+  /**
+   * The current template text of an endpoint node, as {@link templateOf} gives it (cached on the node until the tree
+   * changes shape; the text alone is kept, so an endpoint costs one string between reports).
+   */
+  templateText(node: EndpointNode): string {
+    return node.text ?? (node.text = this.templateOf(node).template);
+  }
+
+  /** The current template of an endpoint node, with its parameters (built on each call: see {@link templateText}). */
   templateOf(node: EndpointNode): PathTemplate {
-    if (node.tpl !== null) return node.tpl;
     const chain: Node[] = [];
     for (let n: Node | null = node; n !== null && n.parent !== null; n = n.parent) chain.push(n);
     chain.reverse();
@@ -397,11 +450,9 @@ export class PathTemplater {
         continue;
       }
       if (n.reason === 'cardinality') b.lowerConfidence(n.parent!.mergedCount, this.settings.maxLiteralChildren);
-      b.param(i, n.kind, n.reason, n.kind, n.suffix, n.examples.slice());
+      b.param(i, n.kind, n.reason, n.kind, n.suffix, n.examples.slice(), n.prefix);
     }
-    const t = b.build('');
-    node.tpl = t;
-    return t;
+    return b.build('');
   }
 
   /** Every node with owner data, with its host and method. */
@@ -447,6 +498,7 @@ export class PathTemplater {
       let asParam = isValue;
       let value = isValue ? shape.stem : seg;
       let suffix = isValue ? shape.suffix : '';
+      let prefix = '';
       let next: Node | undefined;
       let reason: ParamReason = 'typed';
       if (node !== undefined) {
@@ -455,7 +507,13 @@ export class PathTemplater {
         else {
           const ls = literalSuffixStart(seg);
           const bySuffix = ls > 0 ? node.suffixed?.get(seg.slice(ls)) : undefined;
-          if (bySuffix !== undefined && bySuffix.reason === 'cardinality') {
+          const byPrefix = prefixedParam(node, seg);
+          if (byPrefix !== null) {
+            asParam = true;
+            next = byPrefix;
+            prefix = byPrefix.prefix;
+            value = seg.slice(prefix.length);
+          } else if (bySuffix !== undefined && bySuffix.reason === 'cardinality') {
             asParam = true;
             next = bySuffix;
             value = seg.slice(0, ls);
@@ -472,12 +530,12 @@ export class PathTemplater {
       }
       if (asParam) {
         const pk: SegmentKind | 'mixed' = reason === 'cardinality' ? (next?.kind ?? 'literal') : kind;
-        b.param(i, pk, reason, isValue ? kind : 'literal', suffix, next?.examples.slice() ?? [value]);
+        b.param(i, pk, reason, isValue ? kind : 'literal', suffix, next?.examples.slice() ?? [value], prefix);
       } else {
         b.literal(seg);
       }
       node = next;
-      dec = node?.dec ?? dec?.children.get(asParam ? `{}${suffix}` : seg) ?? null;
+      dec = node?.dec ?? dec?.children.get(asParam ? decisionKey(prefix, suffix) : seg) ?? null;
     }
     return b.build(rawPath.length > 1 && rawPath.endsWith('/') && segs.length > 0 ? '/' : '');
   }
@@ -520,23 +578,26 @@ export class PathTemplater {
     return child;
   }
 
-  /** The cardinality parameter a new literal under a merged node goes to (by its suffix when one was kept). */
+  /** The cardinality parameter a new literal under a merged node goes to (by its prefix or suffix when one was kept). */
   private mergedParam(node: Node, seg: string): Node {
+    const byPrefix = prefixedParam(node, seg);
+    if (byPrefix !== null) return this.paramChild(node, 'literal', 'cardinality', seg.slice(byPrefix.prefix.length), '', byPrefix.prefix);
     const ls = node.suffixed === null ? -1 : literalSuffixStart(seg);
     if (ls > 0 && node.suffixed?.get(seg.slice(ls))?.reason === 'cardinality') return this.paramChild(node, 'literal', 'cardinality', seg.slice(0, ls), seg.slice(ls));
     return this.paramChild(node, 'literal', 'cardinality', seg, '');
   }
 
-  private paramChild(node: Node, kind: SegmentKind, reason: ParamReason, example: string, suffix: string): Node {
-    let p = node.paramFor(suffix);
+  private paramChild(node: Node, kind: SegmentKind, reason: ParamReason, example: string, suffix: string, prefix = ''): Node {
+    const key = affixKey(prefix, suffix);
+    let p = node.paramFor(key);
     if (p === null) {
-      p = new Node(node, ownString(example), true, ownString(suffix));
+      p = new Node(node, ownString(example), true, ownString(suffix), ownString(prefix));
       p.kind = kind;
       p.reason = reason;
-      p.dec = node.dec?.children.get(`{}${suffix}`) ?? null;
+      p.dec = node.dec?.children.get(decisionKey(prefix, suffix)) ?? null;
       this.nodes++;
-      if (suffix === '') node.param = p;
-      else (node.suffixed ??= new Map()).set(suffix, p);
+      if (key === '') node.param = p;
+      else (node.suffixed ??= new Map()).set(ownString(key), p);
     } else if (p.kind !== kind && p.kind !== 'mixed') {
       p.kind = 'mixed';
       this.invalidate(p);
@@ -552,7 +613,8 @@ export class PathTemplater {
   /**
    * Merges the literal children of `node` into a parameter child, keeping frequently called static siblings and
    * pinned or split-off literals. When every merged literal ends with the same suffix (`.pdf`), the suffix stays
-   * literal after the parameter.
+   * literal after the parameter; else when every one starts with the same word and a dot (`thumbnail.`), that prefix
+   * stays literal before it.
    */
   private collapse(node: Node): void {
     this.structure++;
@@ -581,17 +643,26 @@ export class PathTemplater {
       if (suffix === '') break;
     }
     suffix ??= '';
+    let prefix: string | null = suffix === '' ? null : '';
+    for (const [seg] of merging) {
+      const pe = literalPrefixEnd(seg);
+      const s = pe > 0 ? seg.slice(0, pe) : '';
+      if (prefix === null) prefix = s;
+      else if (prefix !== s) prefix = '';
+      if (prefix === '') break;
+    }
+    prefix ??= '';
     for (const [seg, child] of merging) {
       ownLiterals(node).delete(seg);
-      const p = this.paramChild(node, 'literal', 'cardinality', suffix === '' ? seg : seg.slice(0, seg.length - suffix.length), suffix);
+      const p = this.paramChild(node, 'literal', 'cardinality', seg.slice(prefix.length, seg.length - suffix.length), suffix, prefix);
       node.mergedCount++;
       this.mergeInto(p, child);
     }
     node.merged = true;
-    const p = node.paramFor(suffix);
+    const p = node.paramFor(affixKey(prefix, suffix));
     if (p !== null) {
       this.invalidate(p);
-      if (this.decisions.size > 0) this.assignDecisions(p, node.dec?.children.get(`{}${suffix}`) ?? null);
+      if (this.decisions.size > 0) this.assignDecisions(p, node.dec?.children.get(decisionKey(prefix, suffix)) ?? null);
     }
   }
 
@@ -601,7 +672,7 @@ export class PathTemplater {
     const stack: Node[] = [node];
     while (stack.length > 0) {
       const n = stack.pop()!;
-      n.tpl = null;
+      n.text = null;
       for (const c of n.children()) stack.push(c);
     }
   }
@@ -628,11 +699,12 @@ export class PathTemplater {
     if (src.param !== null) params.push(src.param);
     if (src.suffixed !== null) params.push(...src.suffixed.values());
     for (const sp of params) {
-      const dp = dst.paramFor(sp.suffix);
+      const key = affixKey(sp.prefix, sp.suffix);
+      const dp = dst.paramFor(key);
       if (dp === null) {
         sp.parent = dst;
-        if (sp.suffix === '') dst.param = sp;
-        else (dst.suffixed ??= new Map()).set(sp.suffix, sp);
+        if (key === '') dst.param = sp;
+        else (dst.suffixed ??= new Map()).set(key, sp);
       } else {
         this.mergeInto(dp, sp);
         if (dp.kind !== sp.kind) dp.kind = 'mixed';
@@ -657,7 +729,8 @@ function subtreeCalls(node: Node): number {
 
 /** Builds a template segment by segment: parameter names unique within it, confidence the lowest seen. */
 class TemplateBuilder {
-  private readonly parts: string[] = [];
+  /** Template segments after a leading '' (joined by '/' into one flat string). */
+  private readonly parts: string[] = [''];
   private readonly params: TemplateParam[] = [];
   private readonly used = new Set<string>();
   private confidence = 1;
@@ -673,10 +746,14 @@ class TemplateBuilder {
     this.confidence = Math.min(this.confidence, Math.min(1, 0.5 + mergedCount / (4 * maxLiteralChildren)));
   }
 
-  /** A parameter of kind `pk`; `nameKind` picks its name (`userId`, `date`, `email`…). */
-  param(position: number, pk: SegmentKind | 'mixed', reason: ParamReason, nameKind: SegmentKind | 'mixed', suffix: string, examples: string[]): void {
+  /**
+   * A parameter of kind `pk` between a literal `prefix` and `suffix`; `nameKind` picks its name (`userId`, `date`,
+   * `email`…; after a `word.` prefix, `extension`).
+   */
+  param(position: number, pk: SegmentKind | 'mixed', reason: ParamReason, nameKind: SegmentKind | 'mixed', suffix: string, examples: string[], prefix = ''): void {
     let name = paramName(this.previous, nameKind === 'mixed' ? 'literal' : nameKind);
     if (reason === 'cardinality' && (pk === 'literal' || pk === 'mixed') && (nameKind === 'literal' || nameKind === 'mixed')) name = name.replace(/Id$/, '') || 'name';
+    if (prefix !== '') name = 'extension';
     let unique = name;
     for (let k = 2; this.used.has(unique); k++) unique = `${name}${k}`;
     this.used.add(unique);
@@ -684,12 +761,12 @@ class TemplateBuilder {
     const p: TemplateParam = { name: unique, position, kind: pk, type: schema.type, reason, examples };
     if ('format' in schema && schema.format !== undefined) p.format = schema.format;
     this.params.push(p);
-    this.parts.push(`{${unique}}${suffix === '' ? '' : escapeLiteral(suffix)}`);
+    this.parts.push(`${prefix === '' ? '' : escapeLiteral(prefix)}{${unique}}${suffix === '' ? '' : escapeLiteral(suffix)}`);
     this.previous = `{${unique}}`;
   }
 
   build(trailing: string): PathTemplate {
-    return { template: `/${this.parts.join('/')}${trailing}`, params: this.params, confidence: Math.round(this.confidence * 100) / 100 };
+    return { template: this.parts.length === 1 ? '/' : this.parts.join('/') + trailing, params: this.params, confidence: Math.round(this.confidence * 100) / 100 };
   }
 }
 
@@ -726,9 +803,9 @@ function buildDecisions(list: readonly TemplateDecision[]): Map<string, Decision
   return out;
 }
 
-/** The decision-tree keys of a template's segments: the decoded literal, or `{}` + the suffix for a parameter. */
+/** The decision-tree keys of a template's segments: the decoded literal, or prefix + `{}` + suffix for a parameter. */
 function templateKeys(template: string): string[] {
-  return splitPath(template.replace(/\{[^}/]*\}/g, '\u0000')).map((s) => (s.startsWith('\u0000') ? `{}${s.slice(1)}` : s));
+  return splitPath(template.replace(/\{[^}/]*\}/g, '\u0000')).map((s) => s.replace('\u0000', '{}'));
 }
 
 /**
@@ -756,6 +833,41 @@ function shapeOf(seg: string, i: number, last: boolean, first: string): void {
     }
   }
   shape.kind = k;
+}
+
+/** The key of a parameter child with a literal `prefix` and `suffix` among a node's `suffixed` children. */
+function affixKey(prefix: string, suffix: string): string {
+  return prefix === '' ? suffix : `${prefix}\u0000${suffix}`;
+}
+
+/** The key of a parameter with a literal `prefix` and `suffix` in a decision tree. */
+function decisionKey(prefix: string, suffix: string): string {
+  return `${prefix}{}${suffix}`;
+}
+
+/** The cardinality parameter under `node` with a literal prefix that `seg` starts with (a value after it), or null. */
+function prefixedParam(node: Node, seg: string): Node | null {
+  if (node.suffixed === null) return null;
+  const pe = literalPrefixEnd(seg);
+  if (pe <= 0) return null;
+  const p = node.suffixed.get(`${seg.slice(0, pe)}\u0000`);
+  return p !== undefined && p.reason === 'cardinality' ? p : null;
+}
+
+/**
+ * Where the value after a literal prefix starts (`thumbnail.png` → 10: a word of letters, digits, `_` or `-`
+ * starting with a letter, then a dot, then at least one character), or -1.
+ */
+export function literalPrefixEnd(seg: string): number {
+  const dot = seg.indexOf('.');
+  if (dot <= 0 || dot === seg.length - 1) return -1;
+  const f = seg.charCodeAt(0) | 0x20;
+  if (f < 97 || f > 122) return -1;
+  for (let i = 1; i < dot; i++) {
+    const c = seg.charCodeAt(i);
+    if (!((c >= 48 && c <= 57) || ((c | 0x20) >= 97 && (c | 0x20) <= 122) || c === 45 || c === 95)) return -1;
+  }
+  return dot + 1;
 }
 
 /**
@@ -809,33 +921,31 @@ function segmentMark(raw: string, start: number, end: number): string {
  * none), or null when a segment starts with a marker character (markers only ever stand at a segment's start).
  */
 export function skeletonKey(rawPath: string): string | null {
-  let out: string | null = null;
-  let from = 0;
-  const len = rawPath.length;
-  for (let start = 0; start <= len; ) {
-    let end = rawPath.indexOf('/', start);
-    if (end < 0) end = len;
-    if (end > start) {
-      const c = rawPath.charCodeAt(start);
-      if (c <= 2) return null;
-      if (c <= 57 || end - start === 36) {
-        const mark = segmentMark(rawPath, start, end);
-        if (mark !== '') {
-          out = (out ?? '') + rawPath.slice(from, start) + mark;
-          from = end;
-        }
-      }
+  const parts = rawPath.split('/');
+  for (let k = 0; k < parts.length; k++) {
+    const p = parts[k];
+    if (p === '') continue;
+    const c = p.charCodeAt(0);
+    if (c <= 2) return null;
+    if (c <= 57 || p.length === 36) {
+      const mark = segmentMark(p, 0, p.length);
+      if (mark !== '') parts[k] = mark;
     }
-    start = end + 1;
   }
-  return out === null ? rawPath : out + rawPath.slice(from);
+  // Joined, the skeleton is a string of its own (not a slice keeping the request's head alive).
+  return parts.length === 1 ? ownString(rawPath) : parts.join('/');
 }
 
 /**
- * A 31-bit hash of {@link skeletonKey}`(rawPath)` computed without building it, or -1 when that is null.
+ * A hash (1 to 2³⁰) of `host`, `method` and {@link skeletonKey}`(rawPath)` computed without building the skeleton, or
+ * -1 when that is null.
  */
-function skeletonHash(rawPath: string): number {
+function walkHash(host: string, method: string, rawPath: string): number {
   let h = 0x811c9dc5;
+  for (let k = 0; k < host.length; k++) h = Math.imul(h ^ host.charCodeAt(k), 0x01000193);
+  h = Math.imul(h ^ 32, 0x01000193);
+  for (let k = 0; k < method.length; k++) h = Math.imul(h ^ method.charCodeAt(k), 0x01000193);
+  h = Math.imul(h ^ 32, 0x01000193);
   const len = rawPath.length;
   for (let start = 0; start <= len; ) {
     let end = rawPath.indexOf('/', start);
@@ -850,7 +960,7 @@ function skeletonHash(rawPath: string): number {
     if (end < len) h = Math.imul(h ^ 47, 0x01000193);
     start = end + 1;
   }
-  return h >>> 1;
+  return (h >>> 2) + 1;
 }
 
 /** Whether `rawPath` has the skeleton `skeleton` (see {@link skeletonKey}), compared without building its own. */
