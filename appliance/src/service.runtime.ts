@@ -16,7 +16,8 @@ import { SessionsRepository } from './store/sqlite/sessions.repository.ts';
 import { AuditRepository } from './store/sqlite/audit.repository.ts';
 import { systemClock, type Clock } from './store/clock.repository.ts';
 import { SetupService } from './services/setup.service.ts';
-import { openEventsDatabase } from './store/duckdb/events.database.ts';
+import { openEventsDatabase, type EventsDatabase } from './store/duckdb/events.database.ts';
+import { DeferredCallEventStore } from './store/events/deferred-call-event.store.ts';
 import { DuckDbCallsRepository } from './store/duckdb/calls.repository.ts';
 import { CallsService } from './services/calls.service.ts';
 import { LiveCaptureService } from './services/live-capture.service.ts';
@@ -76,6 +77,8 @@ export interface RunningService {
   httpsPort: number;
   /** The setup token when this start created it (printed once), else null. */
   newSetupToken: string | null;
+  /** Settles when the events database (opened after the listeners are up) is open; rejects when it cannot open. */
+  eventsReady: Promise<void>;
   /** Closes the listeners and the database. */
   close(): Promise<void>;
 }
@@ -115,8 +118,10 @@ export async function startService(config: AppConfig, opts: StartOptions = {}): 
   const audit = new AuditRepository(db);
   const setup = new SetupService(config.dataDir, settings, users, audit, clock);
   const auth = new AuthService(users, sessions, audit, clock, opts.authPolicy ?? DEFAULT_AUTH_POLICY);
-  const eventsDb = await openEventsDatabase(`${config.dataDir}/events.duckdb`);
-  const callLog = await DuckDbCallsRepository.open(eventsDb, { onError: (err) => log(`call log: flush failed: ${err.message}`) });
+  // The events database is opened once HTTPS listens (below): the wizard answers while DuckDB loads; call-log
+  // queries wait for it and calls captured meanwhile are held.
+  const callLog = new DeferredCallEventStore();
+  let eventsDb: EventsDatabase | null = null;
   const captures = new CaptureRunsService(config.dataDir, new CaptureRunsRepository(db), audit, clock, undefined, callLog);
   const calls = new CallsService(callLog, clock, config.dataDir);
   calls.useLevels(() => new SensitivityLevelsService(new SensitiveRepository(db)).list());
@@ -124,6 +129,7 @@ export async function startService(config: AppConfig, opts: StartOptions = {}): 
   const settingsService = new SettingsService(settings, audit, clock);
   const version = serviceVersion();
   const health = new HealthService(version, config.dataDir, callLog, live, captures, settings, audit, clock);
+  health.starting = true;
   const tlsService = new TlsService(config.dataDir, audit, clock);
   const retention = new RetentionService(callLog, settingsService, clock);
   const specs = new SpecsService(new SpecsRepository(db), audit, clock);
@@ -226,6 +232,23 @@ export async function startService(config: AppConfig, opts: StartOptions = {}): 
   if (!setup.isComplete()) {
     log(newSetupToken !== null ? `setup token: ${newSetupToken} (also in ${config.dataDir}/setup-token)` : `setup pending: the setup token is in ${config.dataDir}/setup-token`);
   }
+  const eventsReady = callLog.open(async () => {
+    eventsDb = await openEventsDatabase(`${config.dataDir}/events.duckdb`);
+    try {
+      return await DuckDbCallsRepository.open(eventsDb, { onError: (err) => log(`call log: flush failed: ${err.message}`) });
+    } catch (err) {
+      eventsDb.close();
+      eventsDb = null;
+      throw err;
+    }
+  });
+  eventsReady.then(
+    () => {
+      health.starting = false;
+      log('events database ready');
+    },
+    (err: Error) => log(`events database failed to open: ${err.message}`),
+  );
   return {
     services,
     db,
@@ -233,6 +256,7 @@ export async function startService(config: AppConfig, opts: StartOptions = {}): 
     http,
     httpsPort,
     newSetupToken,
+    eventsReady,
     async close(): Promise<void> {
       await jobs.stop();
       clearInterval(alertsTimer);
@@ -243,8 +267,8 @@ export async function startService(config: AppConfig, opts: StartOptions = {}): 
       https.closeAllConnections();
       http?.closeAllConnections();
       await Promise.all([new Promise<void>((r) => https.close(() => r())), http === null ? Promise.resolve() : new Promise<void>((r) => http!.close(() => r()))]);
-      await callLog.close();
-      eventsDb.close();
+      await callLog.close().catch(() => undefined);
+      eventsDb?.close();
       db.close();
     },
   };
