@@ -3,11 +3,12 @@
 // (image-build/overlay/usr/lib/api-radar/upgrade-apply.mjs) under a temporary root directory with a systemctl
 // stand-in that runs the bundled service from /opt/api-radar/current. An upgrade keeps the data and the previous
 // release; a release whose events-database migration fails is rolled back with the state restored from the backup.
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { globalAgent } from 'node:https';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
@@ -82,6 +83,8 @@ function buildBundle(r: Rig, version: string, hook?: string): string {
 
 function apply(r: Rig, bundle: string): { status: number | null; out: string; result: { state: string; from: string | null; to: string | null; message: string } } {
   const a = spawnSync(process.execPath, [applier, bundle], { env: r.env, encoding: 'utf8', timeout: 120_000 });
+  // the service was restarted: kept-alive connections to the old process are dead
+  globalAgent.destroy();
   const result = JSON.parse(readFileSync(join(r.root, 'var/lib/api-radar/upgrade/status.json'), 'utf8')) as { state: string; from: string | null; to: string | null; message: string };
   return { status: a.status, out: a.stdout + a.stderr, result };
 }
@@ -108,66 +111,60 @@ async function setUp(r: Rig): Promise<Client> {
   return c;
 }
 
+// One temporary root for both tests (each bundle's file URLs name it): the second upgrades what the first left.
+const r = rig();
+after(() => {
+  stopService(r);
+  rmSync(join(r.root, '..'), { recursive: true, force: true });
+});
+
 test('an upgrade bundle installs, upgrades with the data kept and the previous release kept, and refuses a damaged bundle', async () => {
-  const r = rig();
-  try {
-    const first = apply(r, buildBundle(r, '0.1.0-a'));
-    assert.equal(first.result.state, 'done', first.out);
-    assert.equal(current(r), 'releases/0.1.0-a');
-    await setUp(r);
+  const first = apply(r, buildBundle(r, '0.1.0-a'));
+  assert.equal(first.result.state, 'done', first.out);
+  assert.equal(current(r), 'releases/0.1.0-a');
+  await setUp(r);
 
-    const bundle = buildBundle(r, '0.1.0-b');
-    // a damaged upload: one byte of the payload changed
-    const damaged = join(r.bundles, 'damaged.tar');
-    const bytes = readFileSync(bundle);
-    bytes[bytes.length - 2048] ^= 0xff;
-    writeFileSync(damaged, bytes);
-    const refused = apply(r, damaged);
-    assert.equal(refused.status, 1);
-    assert.equal(refused.result.state, 'failed');
-    assert.match(refused.result.message, /SHA-256/);
-    assert.equal(current(r), 'releases/0.1.0-a', 'a refused bundle changes nothing');
+  const bundle = buildBundle(r, '0.1.0-b');
+  // a damaged upload: one byte of the payload changed
+  const damaged = join(r.bundles, 'damaged.tar');
+  const bytes = readFileSync(bundle);
+  bytes[4096] ^= 0xff;
+  writeFileSync(damaged, bytes);
+  const refused = apply(r, damaged);
+  assert.equal(refused.status, 1);
+  assert.equal(refused.result.state, 'failed');
+  assert.match(refused.result.message, /SHA-256/);
+  assert.equal(current(r), 'releases/0.1.0-a', 'a refused bundle changes nothing');
 
-    const up = apply(r, bundle);
-    assert.equal(up.result.state, 'done', up.out);
-    assert.deepEqual([up.result.from, up.result.to], ['0.1.0-a', '0.1.0-b']);
-    assert.equal(current(r), 'releases/0.1.0-b');
-    const c = new Client(r.port, readFileSync(join(r.root, 'var/lib/api-radar/tls/cert.pem')));
-    assert.equal((await c.login('admin', 'Upgrade-Test-2026!')).status, 200, 'the admin made before the upgrade signs in');
-    assert.equal(((await c.call('GET', '/api/v1/system/info')).json as { version: string }).version, '0.1.0-b');
-    assert.deepEqual(readdirSync(join(r.root, 'opt/api-radar/releases')).sort(), ['0.1.0-a', '0.1.0-b']);
-    const backups = readdirSync(join(r.root, 'var/lib/api-radar/backups'));
-    assert.equal(backups.length, 1);
-    assert.ok(existsSync(join(r.root, 'var/lib/api-radar/backups', backups[0], 'state.sqlite')));
-    assert.equal(apply(r, bundle).result.state, 'failed', 'the running version is not applied again');
-  } finally {
-    stopService(r);
-    rmSync(join(r.root, '..'), { recursive: true, force: true });
-  }
+  const up = apply(r, bundle);
+  assert.equal(up.result.state, 'done', up.out);
+  assert.deepEqual([up.result.from, up.result.to], ['0.1.0-a', '0.1.0-b']);
+  assert.equal(current(r), 'releases/0.1.0-b');
+  const c = new Client(r.port, readFileSync(join(r.root, 'var/lib/api-radar/tls/cert.pem')));
+  assert.equal((await c.login('admin', 'Upgrade-Test-2026!')).status, 200, 'the admin made before the upgrade signs in');
+  assert.equal(((await c.call('GET', '/api/v1/system/info')).json as { version: string }).version, '0.1.0-b');
+  assert.deepEqual(readdirSync(join(r.root, 'opt/api-radar/releases')).sort(), ['0.1.0-a', '0.1.0-b']);
+  const backups = readdirSync(join(r.root, 'var/lib/api-radar/backups'));
+  assert.equal(backups.length, 1);
+  assert.ok(existsSync(join(r.root, 'var/lib/api-radar/backups', backups[0], 'state.sqlite')));
+  assert.equal(apply(r, bundle).result.state, 'failed', 'the running version is not applied again');
 });
 
 test('a release whose migrations fail is rolled back: previous release current again, state restored, service answering', async () => {
-  const r = rig();
-  try {
-    assert.equal(apply(r, buildBundle(r, '0.1.0-a')).result.state, 'done');
-    await setUp(r);
-    const before = stateMigrations(r);
-    // the broken release migrates the state database, then fails its events-database migration and exits
-    const hook = join(r.state, 'break.sh');
-    writeFileSync(hook, `#!/bin/sh\necho 'CREATE TABLE upgrade_probe (x INTEGER);' > "$1/appliance/src/store/sqlite/migrations/9990_upgrade_probe.sql"\necho 'THIS IS NOT SQL;' > "$1/appliance/src/store/duckdb/migrations/9990_broken.sql"\n`);
-    chmodSync(hook, 0o755);
-    r.env.API_RADAR_UPGRADE_HEALTH_TIMEOUT = '8';
-    const res = apply(r, buildBundle(r, '0.2.0-broken', hook));
-    assert.equal(res.result.state, 'rolled_back', res.out);
-    assert.match(res.result.message, /0\.1\.0-a restored and answering/);
-    assert.match(readFileSync(join(r.state, 'service.log'), 'utf8'), /events database failed to open/, 'the new release did start and fail');
-    assert.equal(current(r), 'releases/0.1.0-a');
-    assert.deepEqual(stateMigrations(r), before, 'the state database is the backup, without the failed release\'s migration');
-    assert.deepEqual(readdirSync(join(r.root, 'opt/api-radar/releases')), ['0.1.0-a'], 'the failed release is removed');
-    const c = new Client(r.port, readFileSync(join(r.root, 'var/lib/api-radar/tls/cert.pem')));
-    assert.equal((await c.login('admin', 'Upgrade-Test-2026!')).status, 200);
-  } finally {
-    stopService(r);
-    rmSync(join(r.root, '..'), { recursive: true, force: true });
-  }
+  assert.equal(current(r), 'releases/0.1.0-b', 'starts from the upgrade of the first test');
+  const before = stateMigrations(r);
+  // the broken release migrates the state database, then fails its events-database migration and exits
+  const hook = join(r.state, 'break.sh');
+  writeFileSync(hook, `#!/bin/sh\necho 'CREATE TABLE upgrade_probe (x INTEGER);' > "$1/appliance/src/store/sqlite/migrations/9990_upgrade_probe.sql"\necho 'THIS IS NOT SQL;' > "$1/appliance/src/store/duckdb/migrations/9990_broken.sql"\n`);
+  chmodSync(hook, 0o755);
+  r.env.API_RADAR_UPGRADE_HEALTH_TIMEOUT = '5';
+  const res = apply(r, buildBundle(r, '0.2.0-broken', hook));
+  assert.equal(res.result.state, 'rolled_back', res.out);
+  assert.match(res.result.message, /0\.1\.0-b restored and answering/);
+  assert.match(readFileSync(join(r.state, 'service.log'), 'utf8'), /events database failed to open/, 'the new release did start and fail');
+  assert.equal(current(r), 'releases/0.1.0-b');
+  assert.deepEqual(stateMigrations(r), before, "the state database is the backup, without the failed release's migration");
+  assert.deepEqual(readdirSync(join(r.root, 'opt/api-radar/releases')).sort(), ['0.1.0-a', '0.1.0-b'], 'the failed release is removed');
+  const c = new Client(r.port, readFileSync(join(r.root, 'var/lib/api-radar/tls/cert.pem')));
+  assert.equal((await c.login('admin', 'Upgrade-Test-2026!')).status, 200);
 });

@@ -95,7 +95,7 @@ async function waitHealthy(seconds) {
   const until = Date.now() + seconds * 1000;
   while (Date.now() < until) {
     if (await healthy(port)) return true;
-    await new Promise((r) => setTimeout(r, 1000));
+    await new Promise((r) => setTimeout(r, 250));
   }
   return false;
 }
