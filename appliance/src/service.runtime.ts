@@ -66,6 +66,7 @@ import { discoverNotifierPlugins, NotifierRegistry } from './notifiers/notifier.
 import type { Alert } from './notifiers/alert.types.ts';
 import type { Severity } from './analyzers/call.context.ts';
 import { BlocklistService } from './blocklist/blocklist.service.ts';
+import { UpgradeService } from './services/upgrade.service.ts';
 
 /** A running service. */
 export interface RunningService {
@@ -90,6 +91,8 @@ export interface StartOptions {
   log?: (line: string) => void;
   /** Interface lister (tests may restrict it); libpcap's device list by default. */
   listInterfaces?: () => NetworkInterfaceInfo[];
+  /** Where the appliance keeps its releases (upgrade bundles); /opt/api-radar by default. */
+  installDir?: string;
 }
 
 import { serviceVersion } from './config/version.ts';
@@ -201,7 +204,8 @@ export async function startService(config: AppConfig, opts: StartOptions = {}): 
   // Live cron only on the system clock; tests with a ManualClock drive jobs.tick().
   if (opts.clock === undefined) jobs.start();
   const policyPreview = new PolicyPreviewService(callLog, clock, () => applianceTimeZone(settings));
-  const services: AppServices = { version, clock, setup, auth, users, audit, captures, calls, live, settings: settingsService, health, tls: tlsService, specs, inventory, policies, policyPreview, threats, reports, jobs, alerts, notifierChannels, blocklist, risk, sensitive, uiDir: config.uiDir, secure: true };
+  const upgrade = new UpgradeService(config.dataDir, version, audit, clock, opts.installDir);
+  const services: AppServices = { version, clock, setup, auth, users, audit, captures, calls, live, settings: settingsService, health, tls: tlsService, specs, inventory, policies, policyPreview, threats, reports, jobs, alerts, notifierChannels, blocklist, risk, sensitive, upgrade, uiDir: config.uiDir, secure: true };
   const newSetupToken = setup.ensureToken();
   const tls = ensureCertificate(config.dataDir);
   const app = createApp(services);

@@ -27,6 +27,7 @@ import { jobRoutes } from './routes/jobs.routes.ts';
 import { notifierRoutes } from './routes/notifiers.routes.ts';
 import { blocklistRoutes } from './routes/blocklist.routes.ts';
 import { sensitiveRoutes } from './routes/sensitive.routes.ts';
+import { upgradeRoutes } from './routes/upgrade.routes.ts';
 import { roleAtLeast, type Principal } from '../services/auth.service.ts';
 
 /** Path prefix of the versioned API. */
@@ -51,6 +52,7 @@ export function apiRoutes(s: AppServices): RouteDef<never>[] {
     ...blocklistRoutes(s),
     ...riskRoutes(s),
     ...sensitiveRoutes(s),
+    ...upgradeRoutes(s),
   ];
 }
 

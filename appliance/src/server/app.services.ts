@@ -22,6 +22,7 @@ import type { AlertDispatcher } from '../notifiers/alert-dispatcher.service.ts';
 import type { NotifierChannelsService } from '../notifiers/notifier-channels.service.ts';
 import type { BlocklistService } from '../blocklist/blocklist.service.ts';
 import type { SensitiveService } from '../services/sensitive.service.ts';
+import type { UpgradeService } from '../services/upgrade.service.ts';
 
 /** Everything the routes need. */
 export interface AppServices {
@@ -66,6 +67,8 @@ export interface AppServices {
   risk: RiskService;
   /** Sensitive types, levels, exposure per endpoint and records per recipient. */
   sensitive: SensitiveService;
+  /** Upgrade bundles uploaded in Settings -> System (applied by the root applier). */
+  upgrade: UpgradeService;
   /** Directory of the built UI; null to serve the "UI not built" page. */
   uiDir: string | null;
   /** Whether the listener is HTTPS (cookies get `Secure`, HSTS is sent). */
