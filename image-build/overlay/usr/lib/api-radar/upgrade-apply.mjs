@@ -11,7 +11,8 @@
 // Progress and the result go to <data>/upgrade/status.json (the service shows it in Settings -> System).
 // Usage: upgrade-apply.mjs [bundle.tar]   (default <data>/upgrade/incoming.tar)
 // Environment (tests): API_RADAR_UPGRADE_ROOT (file system root, default /), API_RADAR_SYSTEMCTL (default
-// systemctl), API_RADAR_UPGRADE_HEALTH_TIMEOUT (seconds, default 180).
+// systemctl), API_RADAR_UPGRADE_HEALTH_TIMEOUT (seconds, default
+// 300: a start under software emulation on a busy host takes minutes).
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chownSync, constants, copyFileSync, createReadStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -27,7 +28,7 @@ const DATA = join(ROOT, 'var/lib/api-radar');
 const UPGRADE = join(DATA, 'upgrade');
 const BACKUPS = join(DATA, 'backups');
 const SYSTEMCTL = process.env.API_RADAR_SYSTEMCTL ?? 'systemctl';
-const HEALTH_TIMEOUT_S = Number(process.env.API_RADAR_UPGRADE_HEALTH_TIMEOUT ?? 180);
+const HEALTH_TIMEOUT_S = Number(process.env.API_RADAR_UPGRADE_HEALTH_TIMEOUT ?? 300);
 const UNIT = 'api-radar.service';
 const VERSION_RE = /^[0-9A-Za-z][0-9A-Za-z.+-]{0,63}$/;
 const KEEP_RELEASES = 2;
