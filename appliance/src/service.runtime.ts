@@ -132,7 +132,7 @@ export async function startService(config: AppConfig, opts: StartOptions = {}): 
   const settingsService = new SettingsService(settings, audit, clock);
   const version = serviceVersion();
   const health = new HealthService(version, config.dataDir, callLog, live, captures, settings, audit, clock);
-  health.starting = true;
+  health.isStarting = () => callLog.isOpening();
   const tlsService = new TlsService(config.dataDir, audit, clock);
   const retention = new RetentionService(callLog, settingsService, clock);
   const specs = new SpecsService(new SpecsRepository(db), audit, clock);
@@ -236,7 +236,7 @@ export async function startService(config: AppConfig, opts: StartOptions = {}): 
   if (!setup.isComplete()) {
     log(newSetupToken !== null ? `setup token: ${newSetupToken} (also in ${config.dataDir}/setup-token)` : `setup pending: the setup token is in ${config.dataDir}/setup-token`);
   }
-  const eventsReady = callLog.open(async () => {
+  const openEvents = async (): Promise<DuckDbCallsRepository> => {
     eventsDb = await openEventsDatabase(`${config.dataDir}/events.duckdb`);
     try {
       return await DuckDbCallsRepository.open(eventsDb, { onError: (err) => log(`call log: flush failed: ${err.message}`) });
@@ -245,12 +245,12 @@ export async function startService(config: AppConfig, opts: StartOptions = {}): 
       eventsDb = null;
       throw err;
     }
-  });
+  };
+  // On the first boot (setup pending) DuckDB is loaded only when something needs the call log: its load blocks the
+  // event loop, which under software emulation kept the wizard from answering for a minute.
+  const eventsReady = setup.isComplete() ? callLog.open(openEvents) : callLog.openWhenUsed(openEvents);
   eventsReady.then(
-    () => {
-      health.starting = false;
-      log('events database ready');
-    },
+    () => log('events database ready'),
     (err: Error) => log(`events database failed to open: ${err.message}`),
   );
   return {

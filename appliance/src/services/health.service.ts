@@ -59,8 +59,8 @@ interface PromMetrics {
 export class HealthService {
   private readonly started = Date.now();
   private prom: Promise<PromMetrics> | undefined;
-  /** True while the service is still opening the events database (the liveness route then says "starting"). */
-  starting = false;
+  /** Whether the service is still opening the events database (the liveness route then says "starting"). */
+  isStarting: () => boolean = () => false;
 
   constructor(
     private readonly version: string,

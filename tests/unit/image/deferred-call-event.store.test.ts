@@ -70,3 +70,22 @@ test('closing before the open started returns at once; the store opens only once
   await deferred.close();
   await assert.rejects(deferred.open(() => Promise.resolve(recordingStore().store)).then(() => deferred.open(() => Promise.resolve(recordingStore().store))), /already being opened/);
 });
+
+test('openWhenUsed opens only when a call is appended or a query needs the store', async () => {
+  const deferred = new DeferredCallEventStore();
+  const real = recordingStore();
+  let opened = 0;
+  const ready = deferred.openWhenUsed(() => {
+    opened++;
+    return Promise.resolve(real.store);
+  });
+  await new Promise((r) => setImmediate(r));
+  assert.equal(opened, 0, 'nothing needed the store yet');
+  assert.equal(deferred.isOpening(), false);
+  assert.equal(await deferred.count(), 0);
+  await ready;
+  assert.equal(opened, 1);
+  deferred.append([event('/a')]);
+  assert.equal(opened, 1);
+  assert.deepEqual(real.got, ['event:/a']);
+});

@@ -13,7 +13,7 @@ export function systemRoutes(s: AppServices): RouteDef<never>[] {
       path: '/health',
       access: 'public',
       summary: 'Liveness: the service answers ("starting" while its events database opens; no detail for anonymous callers)',
-      handler: () => ({ status: s.health.starting ? 'starting' : 'ok' }),
+      handler: () => ({ status: s.health.isStarting() ? 'starting' : 'ok' }),
     }),
     route({
       method: 'get',

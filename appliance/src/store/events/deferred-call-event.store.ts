@@ -2,7 +2,9 @@
  * A call log that opens after the service already answers: the service listens (wizard, sign-in) before the events
  * database is open, which is most of a boot's remaining start under software emulation. Until the real store is
  * there, appends are held in order and handed over when it opens; every query waits for it. When opening fails the
- * held calls are counted as lost and queries reject with the open's error.
+ * held calls are counted as lost and queries reject with the open's error. {@link DeferredCallEventStore.openWhenUsed}
+ * defers the open until a call or a query needs the store (the first boot's wizard: loading DuckDB blocks the event
+ * loop for a minute under TCG).
  */
 import type { CallColumns } from './call-columns.ts';
 import type { CallEvent, CallEventStore, CallsWriterStats } from './call-event.types.ts';
@@ -40,12 +42,33 @@ export class DeferredCallEventStore implements CallEventStore {
     }
   }
 
+  /** Opens the real store with `open` when a call is appended or a query waits for it; settles as {@link open}. */
+  openWhenUsed(open: () => Promise<CallEventStore>): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.deferredOpen = () => this.open(open).then(resolve, reject);
+    });
+  }
+
+  private deferredOpen: (() => void) | null = null;
+
+  private openNow(): void {
+    const start = this.deferredOpen;
+    this.deferredOpen = null;
+    start?.();
+  }
+
   /** Whether the real store is open. */
   isOpen(): boolean {
     return this.store !== null;
   }
 
+  /** Whether the real store is being opened (started, not yet open or failed). */
+  isOpening(): boolean {
+    return this.opening && this.store === null && this.failed === null;
+  }
+
   private async ready(): Promise<CallEventStore> {
+    this.openNow();
     const s = this.store ?? (await this.opened);
     if (s === null) throw this.failed ?? new Error('the call log could not be opened');
     return s;
@@ -72,6 +95,7 @@ export class DeferredCallEventStore implements CallEventStore {
     }
     this.held.push(write);
     this.heldCalls += calls;
+    this.openNow();
   }
 
   pending(): number {
