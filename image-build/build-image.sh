@@ -35,7 +35,11 @@ rm -rf "$WORK"
 mkdir -p "$WORK" "$OUT"
 
 step "application bundle"
-"$HERE/lib/stage-app.sh" "$ROOT" "$WORK/app"
+# installed as a release (/opt/api-radar/releases/<version>, `current` links to it): an upgrade bundle adds the next
+"$HERE/lib/stage-app.sh" "$ROOT" "$WORK/app" "/opt/api-radar/releases/$VERSION"
+
+step "upgrade bundle (the same release, for appliances already installed)"
+node "$HERE/lib/upgrade-bundle.mjs" "$WORK/app" "$VERSION" "$OUT/$IMAGE_NAME-$VERSION.upgrade.tar"
 
 step "Node.js $NODE_VERSION runtime (integrity checked)"
 "$HERE/lib/fetch-node.sh" "$NODE_VERSION" "$NODE_INTEGRITY" "$WORK/node"

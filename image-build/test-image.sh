@@ -7,6 +7,7 @@
 # UDP socket backend fed from the host) shows up as endpoints of the live capture. The boot profile (systemd-analyze,
 # the service's journal) is asked for through QEMU's firmware config and printed as "#" lines.
 # Ends with a plain "N passed, N failed" line; exit status 1 when anything failed.
+# Usage: npm run test:image [-- --ova FILE] [-- --quick (BIOS boot only)]; BOOT_FIRMWARES, UPGRADE=0, *_TIMEOUT.
 set -uo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/.." && pwd)"
@@ -25,9 +26,16 @@ CAPTURE_TIMEOUT="${CAPTURE_TIMEOUT:-300}"
 CAPTURE_MAC="52:54:00:ca:97:01"
 # how long a report's PDF may take to render in the guest (Chromium under TCG on a loaded host took more than 120 s)
 REPORT_TIMEOUT="${REPORT_TIMEOUT:-300}"
+# an upgrade bundle of the next version is uploaded and applied in the first boot (UPGRADE=0 leaves it out); how long
+# the upload, the apply and the new version's start under TCG may take
+UPGRADE="${UPGRADE:-1}"
+UPGRADE_TIMEOUT="${UPGRADE_TIMEOUT:-900}"
+UPGRADE_BUNDLE=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --ova) OVA="$2"; shift 2 ;;
+    # CI: one boot (BIOS) instead of two; UEFI boots the same disk and root filesystem, only the loader differs
+    --quick) BOOT_FIRMWARES=bios; shift ;;
     *) die "unknown option $1" ;;
   esac
 done
@@ -42,6 +50,11 @@ fi
 mkdir -p "$OUT"
 T="$(mktemp -d)"
 trap 'rm -rf "$T"' EXIT
+if [ "$UPGRADE" = 1 ]; then
+  image_version="$(basename "$OVA" .ova | sed 's/^api-radar-//')"
+  "$HERE/build-upgrade-bundle.sh" --out "$T" --version "$image_version-upgradetest" >/dev/null || die "upgrade bundle build failed"
+  UPGRADE_BUNDLE="$T/api-radar-$image_version-upgradetest.upgrade.tar"
+fi
 
 # --- the OVF package
 tar -xf "$OVA" -C "$T"
@@ -135,6 +148,7 @@ boot() { # <firmware> <port>
     | json run.id)"
   pdf_type="$(curl -sk -b "$jar" --max-time 30 "$base/reports/runs/${run:-0}/pdf" | head -c 5)"
   check "$fw boot: a PDF report renders in the appliance (schedule ${sched:-none}, run ${run:-none})" test "$pdf_type" = "%PDF-"
+  [ "$pdf_type" = "%PDF-" ] || echo "# $fw boot: report runs: $(curl -sk -b "$jar" --max-time 30 "$base/reports/runs" | head -c 600)"
   # live capture on the capture NIC (found by the MAC QEMU gave it), then a capture replayed onto it until the live
   # report lists its endpoints
   local iface capture_state="" endpoints=0 t0
@@ -153,6 +167,26 @@ boot() { # <firmware> <port>
   done
   echo "# $fw boot: live capture on ${iface:-no interface} ${capture_state:-unknown}, endpoints after $(( $(date +%s) - t0 )) s: ${endpoints:-0}"
   check "$fw boot: a capture replayed onto the capture NIC ($iface) shows up as live endpoints ($endpoints)" test "${endpoints:-0}" -gt 0
+  # upgrade (first boot only): the next version's bundle uploaded as in Settings -> System, applied by the root unit
+  # (verify, back up, switch, restart, health check); the admin's session and data survive it
+  if [ -n "$UPGRADE_BUNDLE" ]; then
+    local up_code up_state="" up_json="" t_up version_after
+    t_up=$(date +%s)
+    up_code="$(curl -sk -o "$T/upgrade-$fw.json" -w '%{http_code}' -b "$jar" -H "x-csrf-token: $csrf" -H 'content-type: application/x-tar' \
+      --data-binary "@$UPGRADE_BUNDLE" --max-time "$UPGRADE_TIMEOUT" "$base/system/upgrade")"
+    echo "# $fw boot: upgrade bundle ($(( $(stat -c %s "$UPGRADE_BUNDLE") / 1048576 )) MiB) uploaded in $(( $(date +%s) - t_up )) s: HTTP $up_code $(head -c 300 "$T/upgrade-$fw.json")"
+    while [ "$up_code" = 202 ] && [ $(( $(date +%s) - t_up )) -lt "$UPGRADE_TIMEOUT" ]; do
+      up_json="$(curl -sk -b "$jar" --max-time 10 "$base/system/upgrade")"
+      up_state="$(echo "$up_json" | json upgrade.last.state)"
+      case "$up_state" in done|rolled_back|failed) break ;; esac
+      sleep 5
+    done
+    version_after="$(curl -sk -b "$jar" --max-time 10 "$base/system/info" | json version)"
+    echo "# $fw boot: upgrade ${up_state:-unknown} after $(( $(date +%s) - t_up )) s: $(echo "$up_json" | json upgrade.last.message)"
+    check "$fw boot: an upgrade bundle uploaded in Settings -> System is applied and the session survives (now ${version_after:-unknown})" \
+      test "$up_state" = done -a "$version_after" = "$(basename "$UPGRADE_BUNDLE" .upgrade.tar | sed 's/^api-radar-//')"
+    UPGRADE_BUNDLE=""
+  fi
   sed -n '/=== bootprofile:/,/=== bootprofile end/p' "$log" | tr -d '\r' | sed 's/^/# /'
   kill "$(cat "$T/qemu-$fw.pid")" 2>/dev/null
   echo "# serial console of the $fw boot: $log"

@@ -19,6 +19,9 @@ async function main(): Promise<void> {
     throw err;
   }
   const service = await startService(config);
+  // a call log that cannot open (a failed migration, a database of a newer version) stops the service as a failed
+  // start would: systemd restarts it and an upgrade's health check sees it
+  service.eventsReady.catch(() => process.exit(1));
   let stopping = false;
   const stop = (signal: string, exitCode = 0) => {
     if (stopping) return;

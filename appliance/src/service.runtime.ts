@@ -17,7 +17,8 @@ import { SessionsRepository } from './store/sqlite/sessions.repository.ts';
 import { AuditRepository } from './store/sqlite/audit.repository.ts';
 import { systemClock, type Clock } from './store/clock.repository.ts';
 import { SetupService } from './services/setup.service.ts';
-import { openEventsDatabase } from './store/duckdb/events.database.ts';
+import { openEventsDatabase, type EventsDatabase } from './store/duckdb/events.database.ts';
+import { DeferredCallEventStore } from './store/events/deferred-call-event.store.ts';
 import { DuckDbCallsRepository } from './store/duckdb/calls.repository.ts';
 import { CallsService } from './services/calls.service.ts';
 import { LiveCaptureService } from './services/live-capture.service.ts';
@@ -71,6 +72,7 @@ import { BlocklistService } from './blocklist/blocklist.service.ts';
 import { HostSettingsService, type HostSettingsOptions } from './services/host-settings.service.ts';
 import { consumeConsoleReset } from './services/console-reset.service.ts';
 import { RestartService } from './services/restart.service.ts';
+import { UpgradeService } from './services/upgrade.service.ts';
 
 /** A running service. */
 export interface RunningService {
@@ -82,6 +84,8 @@ export interface RunningService {
   httpsPort: number;
   /** The setup token when this start created it (printed once), else null. */
   newSetupToken: string | null;
+  /** Settles when the events database (opened after the listeners are up) is open; rejects when it cannot open. */
+  eventsReady: Promise<void>;
   /** Closes the listeners and the database. */
   close(): Promise<void>;
 }
@@ -95,6 +99,8 @@ export interface StartOptions {
   listInterfaces?: () => NetworkInterfaceInfo[];
   /** Where host settings are read back from and how the clock's sync state is read (tests use stand-ins). */
   host?: HostSettingsOptions;
+  /** Where the appliance keeps its releases (upgrade bundles); /opt/api-radar by default. */
+  installDir?: string;
 }
 
 import { serviceVersion } from './config/version.ts';
@@ -123,8 +129,10 @@ export async function startService(config: AppConfig, opts: StartOptions = {}): 
   const audit = new AuditRepository(db);
   const setup = new SetupService(config.dataDir, settings, users, audit, clock);
   const auth = new AuthService(users, sessions, audit, clock, opts.authPolicy ?? DEFAULT_AUTH_POLICY);
-  const eventsDb = await openEventsDatabase(`${config.dataDir}/events.duckdb`);
-  const callLog = await DuckDbCallsRepository.open(eventsDb, { onError: (err) => log(`call log: flush failed: ${err.message}`) });
+  // The events database is opened once HTTPS listens (below): the wizard answers while DuckDB loads; call-log
+  // queries wait for it and calls captured meanwhile are held.
+  const callLog = new DeferredCallEventStore();
+  let eventsDb: EventsDatabase | null = null;
   const captures = new CaptureRunsService(config.dataDir, new CaptureRunsRepository(db), audit, clock, undefined, callLog);
   const calls = new CallsService(callLog, clock, config.dataDir);
   calls.useLevels(() => new SensitivityLevelsService(new SensitiveRepository(db)).list());
@@ -132,6 +140,7 @@ export async function startService(config: AppConfig, opts: StartOptions = {}): 
   const settingsService = new SettingsService(settings, audit, clock);
   const version = serviceVersion();
   const health = new HealthService(version, config.dataDir, callLog, live, captures, settings, audit, clock);
+  health.isStarting = () => callLog.isOpening();
   const tlsService = new TlsService(config.dataDir, audit, clock);
   const retention = new RetentionService(callLog, settingsService, clock);
   const specs = new SpecsService(new SpecsRepository(db), audit, clock);
@@ -213,9 +222,10 @@ export async function startService(config: AppConfig, opts: StartOptions = {}): 
   // Live cron only on the system clock; tests with a ManualClock drive jobs.tick().
   if (opts.clock === undefined) jobs.start();
   const policyPreview = new PolicyPreviewService(callLog, clock, () => applianceTimeZone(settings));
+  const upgrade = new UpgradeService(config.dataDir, version, audit, clock, opts.installDir);
   const host = new HostSettingsService(config.dataDir, settingsService, opts.host);
   host.publish();
-  const services: AppServices = { version, clock, setup, auth, users, audit, captures, calls, live, settings: settingsService, health, tls: tlsService, specs, inventory, policies, policyPreview, threats, reports, jobs, alerts, notifierChannels, blocklist, risk, sensitive, sensitiveRaw, host, uiDir: config.uiDir, secure: true };
+  const services: AppServices = { version, clock, setup, auth, users, audit, captures, calls, live, settings: settingsService, health, tls: tlsService, specs, inventory, policies, policyPreview, threats, reports, jobs, alerts, notifierChannels, blocklist, risk, sensitive, sensitiveRaw, host, upgrade, uiDir: config.uiDir, secure: true };
   services.restart = new RestartService(audit, clock);
   const newSetupToken = setup.ensureToken();
   const consoleReset = await consumeConsoleReset(config.dataDir, { users, sessions, audit, clock });
@@ -249,6 +259,23 @@ export async function startService(config: AppConfig, opts: StartOptions = {}): 
   if (!setup.isComplete()) {
     log(newSetupToken !== null ? `setup token: ${newSetupToken} (also in ${config.dataDir}/setup-token)` : `setup pending: the setup token is in ${config.dataDir}/setup-token`);
   }
+  const openEvents = async (): Promise<DuckDbCallsRepository> => {
+    eventsDb = await openEventsDatabase(`${config.dataDir}/events.duckdb`);
+    try {
+      return await DuckDbCallsRepository.open(eventsDb, { onError: (err) => log(`call log: flush failed: ${err.message}`) });
+    } catch (err) {
+      eventsDb.close();
+      eventsDb = null;
+      throw err;
+    }
+  };
+  // On the first boot (setup pending) DuckDB is loaded only when something needs the call log: its load blocks the
+  // event loop, which under software emulation kept the wizard from answering for a minute.
+  const eventsReady = setup.isComplete() ? callLog.open(openEvents) : callLog.openWhenUsed(openEvents);
+  eventsReady.then(
+    () => log('events database ready'),
+    (err: Error) => log(`events database failed to open: ${err.message}`),
+  );
   return {
     services,
     db,
@@ -256,6 +283,7 @@ export async function startService(config: AppConfig, opts: StartOptions = {}): 
     http,
     httpsPort,
     newSetupToken,
+    eventsReady,
     async close(): Promise<void> {
       await jobs.stop();
       clearInterval(alertsTimer);
@@ -266,8 +294,8 @@ export async function startService(config: AppConfig, opts: StartOptions = {}): 
       https.closeAllConnections();
       http?.closeAllConnections();
       await Promise.all([new Promise<void>((r) => https.close(() => r())), http === null ? Promise.resolve() : new Promise<void>((r) => http!.close(() => r()))]);
-      await callLog.close();
-      eventsDb.close();
+      await callLog.close().catch(() => undefined);
+      eventsDb?.close();
       db.close();
     },
   };

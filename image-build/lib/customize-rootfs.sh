@@ -7,12 +7,16 @@ WORK="$2"
 VERSION="$3"
 HERE="$(cd "$(dirname "$0")/.." && pwd)"
 
-# application and runtime
-mkdir -p "$R/opt"
-cp -a "$WORK/app" "$R/opt/api-radar"
+# application and runtime: the application as the first release, `current` the one the service runs (upgrade
+# bundles add releases and switch it; docs/image.md "Upgrades"); VERSION and README follow `current`
+mkdir -p "$R/opt/api-radar/releases"
+cp -a "$WORK/app" "$R/opt/api-radar/releases/$VERSION"
+echo "$VERSION" > "$R/opt/api-radar/releases/$VERSION/VERSION"
+ln -s "releases/$VERSION" "$R/opt/api-radar/current"
+ln -s current/VERSION "$R/opt/api-radar/VERSION"
+ln -s current/README.md "$R/opt/api-radar/README.md"
 mkdir -p "$R/opt/api-radar/runtime/bin"
 cp "$WORK/node/bin/node" "$R/opt/api-radar/runtime/bin/node"
-echo "$VERSION" > "$R/opt/api-radar/VERSION"
 ln -sf /opt/api-radar/runtime/bin/node "$R/usr/local/bin/node"
 chown -R root:root "$R/opt/api-radar"
 
@@ -26,6 +30,9 @@ install -d -m 0750 -o "$(chroot "$R" id -u api-radar)" -g "$(chroot "$R" id -g a
 # networking: systemd-networkd (first boot writes the NIC files), resolved stub, time sync
 chroot "$R" systemctl enable systemd-networkd.service >/dev/null 2>&1
 chroot "$R" systemctl enable api-radar.service api-radar-firstboot.service api-radar-banner.timer api-radar-banner.path api-radar-bootprofile.service >/dev/null 2>&1
+# upgrade bundles uploaded in Settings -> System are applied as root when the service asks (request file); the root
+# partition grows beside the service's start instead of before it
+chroot "$R" systemctl enable api-radar-upgrade.path api-radar-growroot.service >/dev/null 2>&1
 chroot "$R" systemctl disable ssh.service >/dev/null 2>&1 || true
 chroot "$R" systemctl enable serial-getty@ttyS0.service >/dev/null 2>&1
 # boot time (the boot profile under TCG showed both on the critical path): e2scrub_reap only removes e2scrub's LVM

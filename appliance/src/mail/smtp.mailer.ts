@@ -3,7 +3,7 @@
  * settings schema the wizard and settings pages edit, a mailer built from them, and SMTP failures explained in words
  * a user understands (shown in the UI next to "send a test email" and in the report delivery history).
  */
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import { z } from 'zod';
 
 /** TLS mode: `tls` = implicit TLS (usually port 465); `starttls` = upgrade required; `none` = plain (lab use only). */
@@ -84,7 +84,10 @@ export interface Mailer {
 export function createMailer(settings: SmtpSettings): Mailer {
   const s = SmtpSettingsSchema.parse(settings);
   const timeout = s.timeoutSeconds * 1000;
-  const transport = nodemailer.createTransport({
+  // nodemailer is imported by the first message or check, not with the service (the appliance's boot pays for
+  // every import)
+  let transporter: Promise<Transporter> | undefined;
+  const options = {
     host: s.host,
     port: s.port,
     secure: s.security === 'tls',
@@ -95,12 +98,13 @@ export function createMailer(settings: SmtpSettings): Mailer {
     connectionTimeout: timeout,
     greetingTimeout: timeout,
     socketTimeout: timeout,
-  });
+  };
+  const transport = (): Promise<Transporter> => (transporter ??= import('nodemailer').then(({ default: nodemailer }) => nodemailer.createTransport(options)));
   return {
     async send(msg: MailMessage): Promise<MailReceipt> {
       if (msg.to.length === 0) throw new MailError('smtp_no_recipients', 'The message has no recipients.', false, '');
       try {
-        const info = await transport.sendMail({
+        const info = await (await transport()).sendMail({
           from: s.from,
           to: msg.to,
           subject: msg.subject,
@@ -120,13 +124,13 @@ export function createMailer(settings: SmtpSettings): Mailer {
     },
     async verify(): Promise<void> {
       try {
-        await transport.verify();
+        await (await transport()).verify();
       } catch (err) {
         throw explainSmtpError(err, s);
       }
     },
     close(): void {
-      transport.close();
+      void transporter?.then((t) => t.close());
     },
   };
 }

@@ -9,12 +9,15 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 export interface BrowserOptions {
   executablePath: string;
   args: string[];
+  /** How long one page may take to load and print (Playwright's default of 30 s was too short on a VM without hardware virtualisation). */
+  pageTimeoutMs?: number;
 }
 
 /** The defaults: Debian's Chromium, sandbox off (the service runs unprivileged without user namespaces). */
 export const DEFAULT_BROWSER_OPTIONS: BrowserOptions = {
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
   args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  pageTimeoutMs: 180_000,
 };
 
 /** What a render batch can do. */
@@ -35,6 +38,7 @@ export async function withReportBrowser<T>(work: (b: ReportBrowser) => Promise<T
   try {
     const context = async (width: number, scale: number): Promise<BrowserContext> => {
       const ctx = await browser.newContext({ javaScriptEnabled: false, viewport: { width, height: 600 }, deviceScaleFactor: scale, offline: true });
+      if (opts.pageTimeoutMs !== undefined) ctx.setDefaultTimeout(opts.pageTimeoutMs);
       await ctx.route('**/*', (route) => route.abort());
       return ctx;
     };

@@ -28,6 +28,7 @@ import { notifierRoutes } from './routes/notifiers.routes.ts';
 import { blocklistRoutes } from './routes/blocklist.routes.ts';
 import { sensitiveRoutes } from './routes/sensitive.routes.ts';
 import { hostRoutes } from './routes/host.routes.ts';
+import { upgradeRoutes } from './routes/upgrade.routes.ts';
 import { roleAtLeast, type Principal } from '../services/auth.service.ts';
 
 /** Path prefix of the versioned API. */
@@ -53,6 +54,7 @@ export function apiRoutes(s: AppServices): RouteDef<never>[] {
     ...riskRoutes(s),
     ...sensitiveRoutes(s),
     ...hostRoutes(s),
+    ...upgradeRoutes(s),
   ];
 }
 

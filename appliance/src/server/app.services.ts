@@ -25,6 +25,7 @@ import type { SensitiveService } from '../services/sensitive.service.ts';
 import type { HostSettingsService } from '../services/host-settings.service.ts';
 import type { SensitiveRawService } from '../services/sensitive-raw.service.ts';
 import type { RestartService } from '../services/restart.service.ts';
+import type { UpgradeService } from '../services/upgrade.service.ts';
 
 /** Everything the routes need. */
 export interface AppServices {
@@ -75,6 +76,8 @@ export interface AppServices {
   sensitiveRaw?: SensitiveRawService;
   /** "Restart service" through the supervisor (absent: the service cannot restart itself). */
   restart?: RestartService;
+  /** Upgrade bundles uploaded in Settings -> System (applied by the root applier). */
+  upgrade: UpgradeService;
   /** Directory of the built UI; null to serve the "UI not built" page. */
   uiDir: string | null;
   /** Whether the listener is HTTPS (cookies get `Secure`, HSTS is sent). */

@@ -1,5 +1,10 @@
-/** Reads a raw (non-JSON) request body into memory with a size cap: for uploads small enough to hold (specs, PEM). */
-import type { Readable } from 'node:stream';
+/**
+ * Reads a raw (non-JSON) request body with a size cap: into memory for uploads small enough to hold (specs, PEM), or
+ * into a file (upgrade bundles).
+ */
+import { createWriteStream, rmSync } from 'node:fs';
+import { Transform, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { ApiError } from '../errors/error.catalogue.ts';
 
 /** Reads `body` as UTF-8 text; ApiError `payload_too_large` past `maxBytes`. */
@@ -16,4 +21,22 @@ export async function readBodyText(body: Readable, maxBytes: number): Promise<st
     chunks.push(b);
   }
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Streams `body` into the file `path` (mode 0640); ApiError `payload_too_large` past `maxBytes` (the file is removed). Returns the size. */
+export async function writeBodyFile(body: Readable, path: string, maxBytes: number): Promise<number> {
+  let size = 0;
+  const cap = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      size += chunk.length;
+      done(size > maxBytes ? new ApiError('payload_too_large') : null, chunk);
+    },
+  });
+  try {
+    await pipeline(body, cap, createWriteStream(path, { mode: 0o640 }));
+  } catch (err) {
+    rmSync(path, { force: true });
+    throw err;
+  }
+  return size;
 }

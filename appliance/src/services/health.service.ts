@@ -6,7 +6,8 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { statfsSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import type * as PromClient from 'prom-client';
+import type { Gauge, Registry } from 'prom-client';
 import type { CallEventStore } from '../store/events/call-event.types.ts';
 import type { HealthProblemCode } from './health.problems.ts';
 import type { ReportCaptureQuality } from '../analysis/analysis-report.types.ts';
@@ -47,12 +48,19 @@ function hash(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
+/** The Prometheus registry with the service's gauges. */
+interface PromMetrics {
+  registry: Registry;
+  gauges: Record<string, Gauge>;
+  weird: Gauge;
+}
+
 /** Builds health snapshots and Prometheus metrics. */
 export class HealthService {
   private readonly started = Date.now();
-  private readonly registry = new Registry();
-  private readonly gauges: Record<string, Gauge> = {};
-  private readonly weird: Gauge;
+  private prom: Promise<PromMetrics> | undefined;
+  /** Whether the service is still opening the events database (the liveness route then says "starting"). */
+  isStarting: () => boolean = () => false;
 
   constructor(
     private readonly version: string,
@@ -63,31 +71,42 @@ export class HealthService {
     private readonly settings: SettingsRepository,
     private readonly audit: AuditRepository,
     private readonly clock: Clock,
-  ) {
-    collectDefaultMetrics({ register: this.registry, prefix: 'apiradar_' });
-    const g = (name: string, help: string): void => {
-      this.gauges[name] = new Gauge({ name: `apiradar_${name}`, help, registers: [this.registry] });
-    };
-    g('capture_up', '1 while the live capture runs');
-    g('capture_packets', 'Packets captured since the capture started');
-    g('capture_bytes', 'Bytes captured since the capture started');
-    g('capture_drops', 'Packets the interface dropped since the capture started (NIC/driver estimate)');
-    g('capture_flows', 'TCP flows seen since the capture started');
-    g('capture_transactions', 'HTTP transactions since the capture started');
-    g('capture_calls', 'Calls analysed since the capture started');
-    g('capture_out_of_scope', 'Calls outside the watched hosts since the capture started');
-    g('capture_transactions_per_second', 'HTTP transactions per second over the last second');
-    g('capture_restarts', 'Times the capture process was restarted');
-    g('pipeline_rss_bytes', 'Resident memory of the capture process');
-    g('calllog_written', 'Calls written to the call log since the service started');
-    g('calllog_lost', 'Calls the call log could not write (after retries)');
-    g('calllog_pending', 'Calls waiting to be written');
-    g('calllog_last_flush_seconds', 'Duration of the last call-log flush');
-    g('calllog_bytes', 'Bytes the call log uses on disk');
-    g('disk_free_bytes', 'Free bytes on the data disk');
-    g('disk_total_bytes', 'Size of the data disk');
-    g('uploads_running', 'Capture uploads being analysed');
-    this.weird = new Gauge({ name: 'apiradar_capture_anomalies', help: 'Anomalies (weirds) of the live capture by reason', labelNames: ['reason'], registers: [this.registry] });
+  ) {}
+
+  /**
+   * The Prometheus registry and gauges, made by the first scrape: prom-client is imported then, not at the service's
+   * start (the default process metrics, such as GC and event-loop lag, count from that scrape on).
+   */
+  private promMetrics(): Promise<PromMetrics> {
+    return (this.prom ??= import('prom-client').then(({ Gauge, Registry, collectDefaultMetrics }: typeof PromClient) => {
+      const registry = new Registry();
+      const gauges: Record<string, Gauge> = {};
+      collectDefaultMetrics({ register: registry, prefix: 'apiradar_' });
+      const g = (name: string, help: string): void => {
+        gauges[name] = new Gauge({ name: `apiradar_${name}`, help, registers: [registry] });
+      };
+      g('capture_up', '1 while the live capture runs');
+      g('capture_packets', 'Packets captured since the capture started');
+      g('capture_bytes', 'Bytes captured since the capture started');
+      g('capture_drops', 'Packets the interface dropped since the capture started (NIC/driver estimate)');
+      g('capture_flows', 'TCP flows seen since the capture started');
+      g('capture_transactions', 'HTTP transactions since the capture started');
+      g('capture_calls', 'Calls analysed since the capture started');
+      g('capture_out_of_scope', 'Calls outside the watched hosts since the capture started');
+      g('capture_transactions_per_second', 'HTTP transactions per second over the last second');
+      g('capture_restarts', 'Times the capture process was restarted');
+      g('pipeline_rss_bytes', 'Resident memory of the capture process');
+      g('calllog_written', 'Calls written to the call log since the service started');
+      g('calllog_lost', 'Calls the call log could not write (after retries)');
+      g('calllog_pending', 'Calls waiting to be written');
+      g('calllog_last_flush_seconds', 'Duration of the last call-log flush');
+      g('calllog_bytes', 'Bytes the call log uses on disk');
+      g('disk_free_bytes', 'Free bytes on the data disk');
+      g('disk_total_bytes', 'Size of the data disk');
+      g('uploads_running', 'Capture uploads being analysed');
+      const weird = new Gauge({ name: 'apiradar_capture_anomalies', help: 'Anomalies (weirds) of the live capture by reason', labelNames: ['reason'], registers: [registry] });
+      return { registry, gauges, weird };
+    }));
   }
 
   /** The current snapshot. */
@@ -146,8 +165,9 @@ export class HealthService {
   /** Prometheus text exposition of the current metrics. */
   async metrics(): Promise<{ contentType: string; body: string }> {
     const s = await this.snapshot();
+    const { registry, gauges, weird } = await this.promMetrics();
     const st = s.capture.stats;
-    const set = (name: string, v: number | null | undefined): void => this.gauges[name].set(v ?? 0);
+    const set = (name: string, v: number | null | undefined): void => gauges[name].set(v ?? 0);
     set('capture_up', s.capture.state === 'running' ? 1 : 0);
     set('capture_packets', st?.capture.packets);
     set('capture_bytes', st?.capture.bytes);
@@ -167,9 +187,9 @@ export class HealthService {
     set('disk_free_bytes', s.disk.freeBytes);
     set('disk_total_bytes', s.disk.totalBytes);
     set('uploads_running', s.uploadsRunning);
-    this.weird.reset();
-    for (const [reason, n] of Object.entries(st?.weird ?? {})) this.weird.set({ reason }, n);
-    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+    weird.reset();
+    for (const [reason, n] of Object.entries(st?.weird ?? {})) weird.set({ reason }, n);
+    return { contentType: registry.contentType, body: await registry.metrics() };
   }
 
   /** Whether `authorization` carries the current metrics token. */

@@ -5,8 +5,8 @@
  * (server base path included), deprecation, parameters with their types, request media types and documented status
  * codes.
  */
-import { validate, dereference } from '@readme/openapi-parser';
-import { parse as parseYaml } from 'yaml';
+import type * as OpenApiParser from '@readme/openapi-parser';
+import type * as Yaml from 'yaml';
 
 /** One declared parameter. */
 export interface DeclaredParam {
@@ -133,11 +133,18 @@ function bodySchemas(op: Obj, swagger: boolean): { requestSchema?: Obj; response
   return out;
 }
 
+let parsers: Promise<[typeof OpenApiParser, typeof Yaml]> | undefined;
+
+/** The OpenAPI parser and YAML packages, imported with the first spec (a quarter of the service's start otherwise). */
+function specParsers(): Promise<[typeof OpenApiParser, typeof Yaml]> {
+  return (parsers ??= Promise.all([import('@readme/openapi-parser'), import('yaml')]));
+}
+
 /** Parses JSON or YAML text into an object; SpecError when it is neither. */
-function parseText(text: string): Obj {
+function parseText(text: string, yaml: typeof Yaml): Obj {
   const trimmed = text.trimStart();
   try {
-    const v: unknown = trimmed.startsWith('{') ? JSON.parse(text) : parseYaml(text, { maxAliasCount: 100 });
+    const v: unknown = trimmed.startsWith('{') ? JSON.parse(text) : yaml.parse(text, { maxAliasCount: 100 });
     if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new SpecError('The file is not an OpenAPI or Swagger document.');
     return v as Obj;
   } catch (err) {
@@ -149,7 +156,8 @@ function parseText(text: string): Obj {
 /** Loads a spec from its text. Throws SpecError with a readable reason when it is not a valid spec. */
 export async function loadSpec(text: string): Promise<DeclaredSpec> {
   if (text.length > 20 * 1024 * 1024) throw new SpecError('The spec is larger than 20 MB.');
-  const doc = parseText(text);
+  const [{ validate, dereference }, yaml] = await specParsers();
+  const doc = parseText(text, yaml);
   const swagger = str(doc.swagger).startsWith('2');
   const openapi = str(doc.openapi);
   if (!swagger && !/^3\.[01]\./.test(openapi)) throw new SpecError('Only OpenAPI 3.0, 3.1 and Swagger 2.0 documents are supported.');

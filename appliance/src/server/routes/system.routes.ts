@@ -13,8 +13,8 @@ export function systemRoutes(s: AppServices): RouteDef<never>[] {
       method: 'get',
       path: '/health',
       access: 'public',
-      summary: 'Liveness: the service answers (no detail for anonymous callers)',
-      handler: () => ({ status: 'ok' }),
+      summary: 'Liveness: the service answers ("starting" while its events database opens; no detail for anonymous callers)',
+      handler: () => ({ status: s.health.isStarting() ? 'starting' : 'ok' }),
     }),
     route({
       method: 'get',

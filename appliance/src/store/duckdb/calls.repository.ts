@@ -7,7 +7,7 @@
  * the calls queued since the last flush (one flush interval) are lost.
  */
 import { statSync } from 'node:fs';
-import { DOUBLE, INTEGER, DuckDBDataChunk, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBDataChunk, DuckDBType } from '@duckdb/node-api';
 import { CALL_NUMBER_FIELDS, CALL_TEXT_FIELDS, toCallColumns, type CallColumns } from '../events/call-columns.ts';
 import type {
   CallBucket,
@@ -25,7 +25,7 @@ import type {
   SensitiveCallSummary,
   StoredCall,
 } from '../events/call-event.types.ts';
-import type { EventsDatabase } from './events.database.ts';
+import { duckDbModule, type EventsDatabase } from './events.database.ts';
 
 
 /** Writer settings. */
@@ -48,7 +48,8 @@ const snake = (f: string): string => f.replace(/[A-Z]/g, (c) => `_${c.toLowerCas
 /** Staging tables (temp, per connection): one row per call with numbers and string codes, and the strings. */
 const CREATE_STAGE = `CREATE TEMP TABLE IF NOT EXISTS calls_stage (seq DOUBLE, ${CALL_NUMBER_FIELDS.map((f) => `${snake(f)} DOUBLE`).join(', ')}, ${CALL_TEXT_FIELDS.map((f) => `c_${snake(f)} INTEGER`).join(', ')});
   CREATE TEMP TABLE IF NOT EXISTS dict_stage (code INTEGER, s VARCHAR)`;
-const STAGE_TYPES = [DOUBLE, ...CALL_NUMBER_FIELDS.map(() => DOUBLE), ...CALL_TEXT_FIELDS.map(() => INTEGER)];
+/** Column types of a staging chunk and DuckDB's chunk constructor, set by the first open (DuckDB is imported then). */
+let staging: { types: DuckDBType[]; chunk: typeof DuckDBDataChunk } | undefined;
 
 /**
  * A text field of the staged row: its code indexes the batch's dictionary, read once into one list (`d.arr`). One
@@ -147,6 +148,10 @@ export class DuckDbCallsRepository implements CallEventStore {
 
   /** Opens the repository over an events database (ids continue after the highest stored one). */
   static async open(db: EventsDatabase, opts: CallsWriterOptions = {}): Promise<DuckDbCallsRepository> {
+    if (staging === undefined) {
+      const { DOUBLE, INTEGER, DuckDBDataChunk } = await duckDbModule();
+      staging = { types: [DOUBLE, ...CALL_NUMBER_FIELDS.map(() => DOUBLE), ...CALL_TEXT_FIELDS.map(() => INTEGER)], chunk: DuckDBDataChunk };
+    }
     const r = (await db.connection.runAndReadAll('SELECT coalesce(max(id), 0)::DOUBLE AS m FROM calls')).getRowObjectsJS();
     const repo = new DuckDbCallsRepository(db, Number(r[0].m) + 1, {
       flushIntervalMs: opts.flushIntervalMs ?? 1000,
@@ -257,7 +262,7 @@ export class DuckDbCallsRepository implements CallEventStore {
             const ts = b.nums[r * NF];
             if (ts < earliest) earliest = ts;
           }
-          const chunk = DuckDBDataChunk.create(STAGE_TYPES, n);
+          const chunk = staging!.chunk.create(staging!.types, n);
           // setColumnValues only indexes the values, so a typed array serves (no number array per column).
           for (let c = 0; c < cols.length; c++) chunk.setColumnValues(c, (n === max ? cols[c] : cols[c].subarray(0, n)) as unknown as readonly number[]);
           rows.appendDataChunk(chunk);

@@ -7,9 +7,20 @@
  * Only one process may open the file for writing: the service's main process owns it, and pipeline child processes
  * send their calls to it (see pipeline/).
  */
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type * as DuckDb from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { fileURLToPath } from 'node:url';
 import { MigrationError, readMigrations, type Migration } from '../sqlite/state.database.ts';
+
+let duckDb: Promise<typeof DuckDb> | undefined;
+
+/**
+ * DuckDB's package, imported by the first open rather than with the service (its native module is the largest import
+ * of the service's start, which the appliance pays at every boot).
+ */
+export function duckDbModule(): Promise<typeof DuckDb> {
+  return (duckDb ??= import('@duckdb/node-api'));
+}
 
 /** The folder the shipped DuckDB migrations are read from. */
 export const EVENTS_MIGRATIONS_DIR = fileURLToPath(new URL('./migrations/', import.meta.url));
@@ -53,6 +64,7 @@ export async function migrateEvents(conn: DuckDBConnection, migrations: readonly
  * and `threads` bound DuckDB's own resources so the capture pipeline keeps its share of the machine.
  */
 export async function openEventsDatabase(path: string, opts: { memoryLimit?: string; threads?: number } = {}): Promise<EventsDatabase> {
+  const { DuckDBInstance } = await duckDbModule();
   const instance = await DuckDBInstance.create(path, {
     memory_limit: opts.memoryLimit ?? '512MB',
     threads: String(opts.threads ?? 2),

@@ -924,6 +924,19 @@ export const en = {
   'sens.raw.hide': "Hide",
   'sens.raw.confirm': "Show the raw value? This is recorded in the audit log.",
   'sens.raw.off': "Raw values are not stored: turn on raw storage in the storage settings first.",
+  'upgrade.title': "Upgrade",
+  'upgrade.running': "Running version",
+  'upgrade.last': "Last upgrade",
+  'upgrade.state.applying': "in progress",
+  'upgrade.state.done': "done",
+  'upgrade.state.rolled_back': "rolled back",
+  'upgrade.state.failed': "refused",
+  'upgrade.help': "Upload an upgrade bundle (api-radar-<version>.upgrade.tar). The appliance checks it, backs up its state, switches to the new version and restarts it; if the new version does not pass its health check, the appliance goes back to this version and restores the backup. Live capture pauses during the restart.",
+  'upgrade.unsupported': "This installation was made with the installer script, which keeps no releases to switch between: upgrade it by running the new version's scripts/install.sh.",
+  'upgrade.file': "Upgrade bundle (.upgrade.tar)",
+  'upgrade.button': "Upload and upgrade…",
+  'upgrade.confirm': "Upgrade the appliance? The service restarts; this page shows the result when it answers again.",
+  'upgrade.pending': "The upgrade is being applied; the service restarts. This page updates when it answers again.",
 } as const;
 
 /** A key of the UI catalogue. */

@@ -1,14 +1,8 @@
 #!/bin/sh
-# First boot: grow the root partition and filesystem, pick the management and capture NICs, SSH keys if enabled.
+# First boot: pick the management and capture NICs, SSH keys if enabled (the root partition grows in
+# growroot.sh, which the service does not wait for).
 set -u
 log() { echo "api-radar-firstboot: $*" > /dev/kmsg 2>/dev/null || echo "$*"; }
-
-root_dev="$(findmnt -n -o SOURCE /)"
-disk="/dev/$(lsblk -n -o PKNAME "$root_dev" | head -n1)"
-part="$(cat "/sys/class/block/$(basename "$root_dev")/partition" 2>/dev/null || echo 2)"
-if growpart "$disk" "$part" >/dev/null 2>&1; then
-  resize2fs "$root_dev" >/dev/null 2>&1 && log "root filesystem grown to the disk size"
-fi
 
 # The first two Ethernet NICs by PCI order: management (DHCP) and capture (no address, brought up by the service).
 nics="$(for d in /sys/class/net/*; do n="$(basename "$d")"; [ -e "$d/device" ] && [ "$(cat "$d/type")" = 1 ] && echo "$(readlink -f "$d/device") $n"; done | sort | awk '{print $2}')"
