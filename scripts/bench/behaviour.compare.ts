@@ -1,0 +1,255 @@
+/**
+ * `npm run bench:behaviour:compare -- --compare <dir>`: the attack, abuse and actor-link (tracing) analyzers of this
+ * checkout against another one (e.g. `git archive <commit> appliance scripts | tar -x -C tmp/baseline`), on the same
+ * recorded calls, in one process:
+ *
+ * - cost: CPU time per call of attacks, abuse and the tracing collector, each timed alone in interleaved rounds
+ *   (best round counts), for a first pass (fresh analyzers: every actor and pair is new, as in the bench traffic of
+ *   record) and a second pass over the same calls (the analyzers keep their state: the steady state);
+ * - equivalence (`--check`): each call's detections (attacks then abuse, as JSON), the tracing drains (every 5,000
+ *   calls) and the abuse stats of both trees, with default settings and with low limits (tiny caps, so evictions,
+ *   overflows and rate anomalies happen), on the bench capture and on the abuse scenarios of seeds 1–5. Prints the
+ *   number of differing calls (0 means the change kept behaviour).
+ *
+ * Calls are recorded once through this tree's engine and its identity, inventory and sensitive analyzers, so both
+ * trees receive identical contexts; each timed run gets fresh transaction copies.
+ *
+ * Usage: npm run bench:behaviour:compare -- --compare dir [--transactions N] [--runs R] [--check] [--seeds 1,2,3]
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { benchCapture, cpuSince } from './bench.capture.ts';
+import { CaptureFileReader } from '../../appliance/src/engine/source/capture-file.reader.ts';
+import { HttpEngine } from '../../appliance/src/engine/http-engine.ts';
+import type { Transaction } from '../../appliance/src/engine/transaction.types.ts';
+import type { Analyzer } from '../../appliance/src/analyzers/analyzer.types.ts';
+import type { CallAuth, CallContext, CallEndpoint } from '../../appliance/src/analyzers/call.context.ts';
+import type { SensitiveHit } from '../../appliance/src/analyzers/sensitive/sensitive.scanner.ts';
+import { AnalysisPipeline } from '../../appliance/src/analysis/analysis.pipeline.ts';
+import { defaultAnalyzers } from '../../appliance/src/analysis/offline-analysis.service.ts';
+import { generateAbuseScenario } from '../traffic/abuse/abuse.scenario.ts';
+import { writeScenarioCapture } from '../traffic/scenario.catalog.ts';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+const fmt = (n: number, d = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+
+/** One call as the attack analyzer receives it. */
+interface RecordedCall {
+  tx: Transaction;
+  host: string;
+  auth: CallAuth | null;
+  endpoint: CallEndpoint | null;
+  sensitive: SensitiveHit[];
+  sensitiveRecords: number | undefined;
+}
+
+/** Runs a capture through the engine and the default analyzers before attacks, recording each call's context there. */
+async function recordCalls(path: string): Promise<RecordedCall[]> {
+  const calls: RecordedCall[] = [];
+  const recorder: Analyzer = {
+    id: 'recorder',
+    onCall(ctx) {
+      void ctx.tx.requestBody?.data;
+      void ctx.tx.responseBody?.data;
+      calls.push({ tx: ctx.tx, host: ctx.host, auth: ctx.auth, endpoint: ctx.endpoint, sensitive: ctx.sensitive, sensitiveRecords: ctx.sensitiveRecords });
+    },
+    contribute() {},
+  };
+  const analyzers = defaultAnalyzers();
+  const at = analyzers.findIndex((a) => a.id === 'attacks');
+  analyzers.splice(at, analyzers.length - at, recorder);
+  const pipeline = new AnalysisPipeline(analyzers);
+  const engine = new HttpEngine(pipeline.handle);
+  await new CaptureFileReader(path).run((pkt) => engine.push(pkt));
+  engine.finish();
+  return calls;
+}
+
+type Ctor = new (...args: unknown[]) => Analyzer;
+
+/** The analyzers of one checkout. */
+interface Tree {
+  label: string;
+  attacks: () => Analyzer;
+  abuse: (settings?: unknown) => Analyzer & { stats(): unknown };
+  tracing: () => Analyzer & { drain(): unknown };
+}
+
+async function loadTree(dir: string, label: string): Promise<Tree> {
+  const base = resolve(dir, 'appliance/src/analyzers');
+  const load = async (rel: string): Promise<Record<string, unknown>> => (await import(pathToFileURL(join(base, rel)).href)) as Record<string, unknown>;
+  const attacks = (await load('attacks/attacks.analyzer.ts')).AttacksAnalyzer as Ctor;
+  const abuse = (await load('abuse/abuse.analyzer.ts')).AbuseAnalyzer as Ctor;
+  const tracing = (await load('tracing/tracing.analyzer.ts')).TracingAnalyzer as Ctor;
+  return {
+    label,
+    attacks: () => new attacks(),
+    abuse: (settings) => new abuse(settings) as Analyzer & { stats(): unknown },
+    tracing: () => new tracing() as Analyzer & { drain(): unknown },
+  };
+}
+
+/** Fresh transaction copies (so caches a transaction carries do not pass from one run to the next). */
+function copies(calls: RecordedCall[]): Transaction[] {
+  return calls.map((c) => ({ ...c.tx, requestHeaders: c.tx.requestHeaders, responseHeaders: c.tx.responseHeaders }));
+}
+
+function context(c: RecordedCall, tx: Transaction): CallContext {
+  const ctx: CallContext = { tx, host: c.host, auth: c.auth, endpoint: c.endpoint, sensitive: c.sensitive, detections: [] };
+  if (c.sensitiveRecords !== undefined) ctx.sensitiveRecords = c.sensitiveRecords;
+  return ctx;
+}
+
+function collectGarbage(): void {
+  (globalThis as { gc?: () => void }).gc?.();
+}
+
+/** CPU seconds of pass `pass` (1 or 2) of `calls` through `analyzer` (pass 1 is also run, untimed, before pass 2). */
+function timePass(calls: RecordedCall[], analyzer: Analyzer, pass: 1 | 2): number {
+  if (pass === 2) {
+    const warm = copies(calls);
+    for (let i = 0; i < calls.length; i++) analyzer.onCall(context(calls[i], warm[i]));
+  }
+  const txs = copies(calls);
+  const ctxs = calls.map((c, i) => context(c, txs[i]));
+  collectGarbage();
+  const t0 = process.cpuUsage();
+  for (let i = 0; i < ctxs.length; i++) analyzer.onCall(ctxs[i]);
+  return cpuSince(t0);
+}
+
+/** Low limits that make evictions, overflows and detections frequent (equivalence runs only). */
+const LOW_LIMITS = {
+  windowSec: 120,
+  credentialStuffing: { minAttempts: 4, minUsernames: 2, minFailureRatio: 0.3 },
+  bruteForce: { minFailures: 3, minPasswords: 2, minClients: 2, minClientFailures: 1 },
+  enumeration: { minErrors: 3, minErrorRatio: 0.2, minSequentialRun: 3, bolaMinUnseenIds: 3, bolaMinUnseenRatio: 0.5 },
+  scraping: { minSensitiveRecords: 20, minDistinctIds: 5, minCoverage: 0.2, minPages: 3 },
+  rate: { bucketSec: 10, minCallsPerBucket: 5, minBaselineBuckets: 3, zScore: 2 },
+  automation: { minCalls: 5, maxIntervalCv: 0.5, minUserAgents: 2 },
+  caps: { actors: 64, templatesPerActor: 4, idsPerTemplate: 16, accountsPerActor: 4, valuesPerCounter: 8, baselines: 40 },
+};
+
+/** Per-call outputs of one tree: detections as JSON, tracing drains and abuse stats. */
+function outputs(calls: RecordedCall[], tree: Tree, settings: unknown): { perCall: string[]; drains: string[]; stats: string } {
+  const attacks = tree.attacks();
+  const abuse = tree.abuse(settings);
+  const tracing = tree.tracing();
+  const txs = copies(calls);
+  const perCall: string[] = [];
+  const drains: string[] = [];
+  for (let i = 0; i < calls.length; i++) {
+    const ctx = context(calls[i], txs[i]);
+    attacks.onCall(ctx);
+    abuse.onCall(ctx);
+    tracing.onCall(ctx);
+    perCall.push(JSON.stringify(ctx.detections));
+    if ((i + 1) % 5000 === 0) drains.push(JSON.stringify(tracing.drain()));
+  }
+  drains.push(JSON.stringify(tracing.drain()));
+  return { perCall, drains, stats: JSON.stringify(abuse.stats()) };
+}
+
+/** Compares both trees' outputs on `calls`; returns differing calls and detections seen. */
+function check(name: string, calls: RecordedCall[], trees: Tree[], settings: unknown): { differing: number; detections: number } {
+  const [a, b] = trees.map((t) => outputs(calls, t, settings));
+  let differing = 0;
+  let detections = 0;
+  for (let i = 0; i < calls.length; i++) {
+    if (a.perCall[i] !== b.perCall[i]) {
+      if (differing < 3) process.stderr.write(`  ${name} call ${i} differs:\n    before ${a.perCall[i]}\n    after  ${b.perCall[i]}\n`);
+      differing++;
+    }
+    detections += (JSON.parse(b.perCall[i]) as unknown[]).length;
+  }
+  const drainsEqual = a.drains.length === b.drains.length && a.drains.every((d, i) => d === b.drains[i]);
+  const statsEqual = a.stats === b.stats;
+  if (!drainsEqual) differing++;
+  if (!statsEqual) process.stderr.write(`  ${name} stats differ: ${a.stats} / ${b.stats}\n`);
+  process.stdout.write(`| ${name} | ${fmt(calls.length)} | ${fmt(detections)} | ${differing} | ${drainsEqual ? 'equal' : 'DIFFER'} | ${statsEqual ? 'equal' : 'DIFFER'} |\n`);
+  return { differing: differing + (statsEqual ? 0 : 1), detections };
+}
+
+async function scenarioCalls(seed: number): Promise<RecordedCall[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'behaviour-compare-'));
+  try {
+    const path = join(dir, 'abuse.pcap');
+    writeScenarioCapture(path, generateAbuseScenario(seed).scenario, { format: 'pcap' });
+    return await recordCalls(path);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  const compare = arg('--compare');
+  if (compare === undefined) throw new Error('--compare <dir> is required');
+  const n = Number(arg('--transactions') ?? 50_000);
+  const runs = Number(arg('--runs') ?? 5);
+  const path = await benchCapture(n, arg('--capture'));
+  const calls = await recordCalls(path);
+  const trees = [await loadTree(compare, 'before'), await loadTree(root, 'after')];
+
+  if (process.argv.includes('--check')) {
+    const seeds = (arg('--seeds') ?? '1,2,3,4,5').split(',').map(Number);
+    process.stdout.write('| calls | n | detections (after) | differing calls | tracing drains | abuse stats |\n|---|---|---|---|---|---|\n');
+    let differing = 0;
+    let total = 0;
+    const sets: Array<[string, RecordedCall[]]> = [[`bench ${fmt(n)}`, calls]];
+    for (const seed of seeds) sets.push([`abuse scenario seed ${seed}`, await scenarioCalls(seed)]);
+    for (const [name, set] of sets) {
+      for (const [label, settings] of [['default', {}], ['low limits', LOW_LIMITS]] as const) {
+        differing += check(`${name}, ${label}`, set, trees, settings).differing;
+        total += set.length;
+      }
+    }
+    process.stdout.write(`\n${differing} differing of ${fmt(total)} calls compared\n`);
+    if (differing > 0) process.exitCode = 1;
+    return;
+  }
+
+  const parts = ['attacks', 'abuse', 'tracing'] as const;
+  const make = (t: Tree, p: (typeof parts)[number]): Analyzer => (p === 'attacks' ? t.attacks() : p === 'abuse' ? t.abuse() : t.tracing());
+  const best = new Map<string, number>();
+  const keep = (k: string, s: number): void => void best.set(k, Math.min(best.get(k) ?? Infinity, s));
+  for (const t of trees) for (const p of parts) timePass(calls, make(t, p), 1); // warm-up
+  for (let round = 0; round < runs; round++) {
+    for (const pass of [1, 2] as const) {
+      for (const p of parts) {
+        const order = round % 2 === 0 ? trees : [...trees].reverse();
+        for (const t of order) keep(`${t.label} ${p} ${pass}`, timePass(calls, make(t, p), pass));
+      }
+    }
+    process.stderr.write(`round ${round + 1}/${runs} done\n`);
+  }
+  const us = (k: string): number => (best.get(k)! * 1e6) / calls.length;
+  const lines = [
+    `Machine: ${cpus()[0]?.model ?? 'unknown'}, ${cpus().length} cores, Node ${process.version}; CPU time, ${fmt(calls.length)} calls, best of ${runs} interleaved rounds.`,
+    '',
+    '| analyzer | pass | before µs/call | after µs/call | after/before |',
+    '|---|---|---|---|---|',
+  ];
+  for (const p of parts) {
+    for (const pass of [1, 2] as const) {
+      const b = us(`before ${p} ${pass}`);
+      const a = us(`after ${p} ${pass}`);
+      lines.push(`| ${p} | ${pass === 1 ? 'first' : 'second'} | ${fmt(b, 2)} | ${fmt(a, 2)} | ${fmt(a / b, 2)} |`);
+    }
+  }
+  for (const pass of [1, 2] as const) {
+    const b = parts.reduce((s, p) => s + us(`before ${p} ${pass}`), 0);
+    const a = parts.reduce((s, p) => s + us(`after ${p} ${pass}`), 0);
+    lines.push(`| all three | ${pass === 1 ? 'first' : 'second'} | ${fmt(b, 2)} | ${fmt(a, 2)} | ${fmt(a / b, 2)} |`);
+  }
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+await main();
