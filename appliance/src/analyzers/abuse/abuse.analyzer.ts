@@ -228,7 +228,9 @@ export class AbuseAnalyzer implements Analyzer {
     const hs = tx.requestHeaders;
     for (let i = 0; i < hs.length; i++) {
       if (headerIs(hs[i][0], 'user-agent')) {
-        ua = this.agentName(hs[i][1]);
+        const raw = hs[i][1];
+        // Most calls repeat their client's last agent: a compare of the text spares hashing it for the interning map.
+        ua = raw === ipActor.lastAgent ? ipActor.lastAgent : this.agentName(raw);
         break;
       }
     }
