@@ -4,16 +4,19 @@
  * recorded calls, in one process:
  *
  * - cost: CPU time per call of attacks, abuse and the tracing collector, each timed alone, and of the three together
- *   in one pipeline (`together`: they share per-call look-ups), in interleaved rounds (best round counts), for a first pass (fresh analyzers: every actor and pair is new, as in the bench traffic of
- *   record) and a second pass over the same calls (the analyzers keep their state: the steady state);
+ *   in one pipeline (`together`: they share per-call look-ups); both trees run side by side, alternating every 500
+ *   calls, for a first pass (fresh analyzers: every actor and pair is new, as in the bench traffic of record) and a
+ *   second pass over the same calls one capture span later (the analyzers keep their state: the steady state);
+ *   best µs/call of the rounds and the median of the per-round ratios;
  * - equivalence (`--check`): each call's detections (attacks then abuse, as JSON), the tracing drains (every 5,000
- *   calls, of a collector after abuse and of one alone; rows of one drain summed per actor and endpoint, as the repository merges them, when they differ as
- *   listed) and the abuse stats of both trees, with default settings and with low limits (tiny caps, so evictions,
+ *   calls, of a collector after abuse and of one alone; rows of one drain summed per actor and endpoint, as the
+ *   repository merges them, when they differ as listed) and the abuse stats of both trees, with default settings and with low limits (tiny caps, so evictions,
  *   overflows and rate anomalies happen), on the bench capture and on the abuse scenarios of seeds 1–5. Prints the
  *   number of differing calls (0 means the change kept behaviour).
  *
  * Calls are recorded once through this tree's engine and its identity, inventory and sensitive analyzers, so both
- * trees receive identical contexts; each timed run gets fresh transaction copies.
+ * trees receive identical contexts; each timed run gets fresh transaction copies, and each call's transaction and
+ * context are read just before its analyzers (as the engine and the earlier analyzers left them in the CPU caches).
  *
  * Usage: npm run bench:behaviour:compare -- --compare dir [--transactions N] [--runs R] [--parts abuse,tracing] [--check]
  *   [--seeds 1,2,3]
@@ -22,7 +25,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { benchCapture, cpuSince } from './bench.capture.ts';
+import { benchCapture, cpuSince, touchTransaction } from './bench.capture.ts';
 import { CaptureFileReader } from '../../appliance/src/engine/source/capture-file.reader.ts';
 import { HttpEngine } from '../../appliance/src/engine/http-engine.ts';
 import type { Transaction } from '../../appliance/src/engine/transaction.types.ts';
@@ -113,31 +116,52 @@ function context(c: RecordedCall, tx: Transaction): CallContext {
   return ctx;
 }
 
+/** Reads what the analyzers before attacks left in the context (as they did just before, in production). */
+function touchContext(ctx: CallContext): number {
+  return ctx.host.length + (ctx.endpoint?.template.length ?? 0) + (ctx.auth?.identity.length ?? 0) + ctx.sensitive.length + ctx.detections.length;
+}
+
 function collectGarbage(): void {
   (globalThis as { gc?: () => void }).gc?.();
 }
 
+/** Calls per timed chunk: the trees alternate every chunk, so load drifting on a shared machine hits both alike. */
+const CHUNK = 500;
+
 /**
- * CPU seconds of pass `pass` (1 or 2) of `calls` through `analyzers`. Pass 1 is also run, untimed, before pass 2,
- * whose calls come one capture span (plus a second) later, so the second pass continues the first in time.
+ * CPU seconds of both trees' analyzers (`sets`, one list per tree) over `calls`, first pass and second pass (the
+ * same analyzers again, the calls one capture span plus a second later: the steady state). The trees alternate every
+ * {@link CHUNK} calls, in alternating order; each call's transaction and context are read just before its analyzers.
  */
-function timePass(calls: RecordedCall[], analyzers: Analyzer[], pass: 1 | 2): number {
-  let shift = 0;
-  if (pass === 2) {
-    const warm = copies(calls);
-    for (let i = 0; i < calls.length; i++) {
-      const ctx = context(calls[i], warm[i]);
-      for (const a of analyzers) a.onCall(ctx);
+function timeInterleaved(calls: RecordedCall[], sets: Analyzer[][]): number[][] {
+  const seconds = sets.map(() => [0, 0]);
+  const span = calls[calls.length - 1].tx.startTs - calls[0].tx.startTs + 1e6;
+  let touched = 0;
+  for (const pass of [0, 1]) {
+    const ctxs = sets.map(() => {
+      const txs = copies(calls, pass * span);
+      return calls.map((c, i) => context(c, txs[i]));
+    });
+    collectGarbage();
+    for (let start = 0, k = 0; start < calls.length; start += CHUNK, k++) {
+      const end = Math.min(calls.length, start + CHUNK);
+      for (let j = 0; j < sets.length; j++) {
+        const t = k % 2 === 0 ? j : sets.length - 1 - j;
+        const analyzers = sets[t];
+        const n = analyzers.length;
+        const own = ctxs[t];
+        const t0 = process.cpuUsage();
+        for (let i = start; i < end; i++) {
+          const ctx = own[i];
+          touched += touchTransaction(ctx.tx) + touchContext(ctx);
+          for (let a = 0; a < n; a++) analyzers[a].onCall(ctx);
+        }
+        seconds[t][pass] += cpuSince(t0);
+      }
     }
-    shift = calls[calls.length - 1].tx.startTs - calls[0].tx.startTs + 1e6;
   }
-  const txs = copies(calls, shift);
-  const ctxs = calls.map((c, i) => context(c, txs[i]));
-  collectGarbage();
-  const t0 = process.cpuUsage();
-  const n = analyzers.length;
-  for (let i = 0; i < ctxs.length; i++) for (let k = 0; k < n; k++) analyzers[k].onCall(ctxs[i]);
-  return cpuSince(t0);
+  if (touched === -1) process.stderr.write('');
+  return seconds;
 }
 
 /** Low limits that make evictions, overflows and detections frequent (equivalence runs only). */
@@ -281,30 +305,30 @@ async function main(): Promise<void> {
   const parts = allParts.filter((p) => only === undefined || only.includes(p));
   const make = (t: Tree, p: (typeof allParts)[number]): Analyzer[] =>
     p === 'attacks' ? [t.attacks()] : p === 'abuse' ? [t.abuse()] : p === 'tracing' ? [t.tracing()] : [t.attacks(), t.abuse(), t.tracing()];
-  const best = new Map<string, number>();
-  const keep = (k: string, s: number): void => void best.set(k, Math.min(best.get(k) ?? Infinity, s));
-  for (const t of trees) for (const p of parts) timePass(calls, make(t, p), 1); // warm-up
+  const results = new Map<string, number[][][]>(parts.map((p) => [p, []]));
+  timeInterleaved(calls.slice(0, 5000), trees.map((t) => make(t, 'together'))); // warm-up
   for (let round = 0; round < runs; round++) {
-    for (const pass of [1, 2] as const) {
-      for (const p of parts) {
-        const order = round % 2 === 0 ? trees : [...trees].reverse();
-        for (const t of order) keep(`${t.label} ${p} ${pass}`, timePass(calls, make(t, p), pass));
-      }
-    }
+    for (const p of parts) results.get(p)!.push(timeInterleaved(calls, trees.map((t) => make(t, p))));
     process.stderr.write(`round ${round + 1}/${runs} done\n`);
   }
-  const us = (k: string): number => (best.get(k)! * 1e6) / calls.length;
+  const us = (sec: number): number => (sec * 1e6) / calls.length;
+  const median = (xs: number[]): number => {
+    const v = [...xs].sort((a, b) => a - b);
+    return v.length % 2 === 1 ? v[v.length >> 1] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+  };
   const lines = [
-    `Machine: ${cpus()[0]?.model ?? 'unknown'}, ${cpus().length} cores, Node ${process.version}; CPU time, ${fmt(calls.length)} calls, best of ${runs} interleaved rounds.`,
+    `Machine: ${cpus()[0]?.model ?? 'unknown'}, ${cpus().length} cores, Node ${process.version}; CPU time, ${fmt(calls.length)} calls, ${runs} rounds, trees alternating every ${CHUNK} calls.`,
     '',
-    '| analyzer | pass | before µs/call | after µs/call | after/before |',
-    '|---|---|---|---|---|',
+    '| analyzer | pass | before µs/call (best) | after µs/call (best) | after/before (median of rounds) | range |',
+    '|---|---|---|---|---|---|',
   ];
   for (const p of parts) {
-    for (const pass of [1, 2] as const) {
-      const b = us(`before ${p} ${pass}`);
-      const a = us(`after ${p} ${pass}`);
-      lines.push(`| ${p} | ${pass === 1 ? 'first' : 'second'} | ${fmt(b, 2)} | ${fmt(a, 2)} | ${fmt(a / b, 2)} |`);
+    const rounds = results.get(p)!;
+    for (const pass of [0, 1]) {
+      const ratios = rounds.map((r) => r[1][pass] / r[0][pass]);
+      const b = us(Math.min(...rounds.map((r) => r[0][pass])));
+      const a = us(Math.min(...rounds.map((r) => r[1][pass])));
+      lines.push(`| ${p} | ${pass === 0 ? 'first' : 'second'} | ${fmt(b, 2)} | ${fmt(a, 2)} | ${fmt(median(ratios), 2)} | ${fmt(Math.min(...ratios), 2)}–${fmt(Math.max(...ratios), 2)} |`);
     }
   }
   process.stdout.write(`${lines.join('\n')}\n`);
