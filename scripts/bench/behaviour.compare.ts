@@ -102,16 +102,33 @@ async function loadTree(dir: string, label: string): Promise<Tree> {
   };
 }
 
+/** A new string with the same latin1 text and no cached hash, as the engine makes one per call. */
+function fresh(s: string): string {
+  return s.length === 0 ? s : Buffer.from(s, 'latin1').toString('latin1');
+}
+
 /**
- * Fresh transaction copies (so caches a transaction carries do not pass from one run to the next), `shiftUs` later
- * than recorded.
+ * Fresh transaction copies, `shiftUs` later than recorded: new objects (so caches a transaction carries do not pass
+ * from one run to the next) with new strings for the path, query, host and headers (so no string hash computed in an
+ * earlier run is reused: the engine hands every call strings of its own).
  */
 function copies(calls: RecordedCall[], shiftUs = 0): Transaction[] {
-  return calls.map((c) => ({ ...c.tx, startTs: c.tx.startTs + shiftUs, endTs: c.tx.endTs + shiftUs, requestHeaders: c.tx.requestHeaders, responseHeaders: c.tx.responseHeaders }));
+  const headers = (hs: Transaction['requestHeaders']): Transaction['requestHeaders'] => hs.map(([n, v]) => [fresh(n), fresh(v)]);
+  return calls.map((c) => ({
+    ...c.tx,
+    startTs: c.tx.startTs + shiftUs,
+    endTs: c.tx.endTs + shiftUs,
+    path: fresh(c.tx.path),
+    query: fresh(c.tx.query),
+    uri: fresh(c.tx.uri),
+    host: fresh(c.tx.host),
+    requestHeaders: headers(c.tx.requestHeaders),
+    responseHeaders: headers(c.tx.responseHeaders),
+  }));
 }
 
 function context(c: RecordedCall, tx: Transaction): CallContext {
-  const ctx: CallContext = { tx, host: c.host, auth: c.auth, endpoint: c.endpoint, sensitive: c.sensitive, detections: [] };
+  const ctx: CallContext = { tx, host: fresh(c.host), auth: c.auth, endpoint: c.endpoint, sensitive: c.sensitive, detections: [] };
   if (c.sensitiveRecords !== undefined) ctx.sensitiveRecords = c.sensitiveRecords;
   return ctx;
 }

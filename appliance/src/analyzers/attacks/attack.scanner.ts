@@ -43,9 +43,6 @@ interface CleanPlace {
  */
 const PLACE_TRIAL = 64;
 
-/** Connections remembered by the per-connection memo of clean header values (direct-mapped by flow id). */
-const FLOW_MEMO_SLOTS = 4096;
-
 /** Runs detectors over requests. */
 export class AttackScanner implements InputSink {
   /** Inputs inspected so far (for the bench and tests). */
@@ -58,20 +55,6 @@ export class AttackScanner implements InputSink {
    */
   private readonly clean = new Map<string, Map<string, CleanPlace>>();
   private cleanCount = 0;
-  /** Bumped when `clean` is emptied (memo entries of an older generation are void). */
-  private cleanGeneration = 0;
-  /**
-   * Per connection (flow id modulo the slots): the last header value found clean there, with its name and place, so
-   * the next call on the connection (same user agent, same API key) compares the text instead of hashing it for two
-   * Map look-ups. A memo entry only repeats what `clean` answered, so a collision costs a look-up, never an answer.
-   */
-  private readonly memoFlow = new Float64Array(FLOW_MEMO_SLOTS).fill(-1);
-  private readonly memoGeneration = new Int32Array(FLOW_MEMO_SLOTS);
-  private readonly memoName: string[] = new Array<string>(FLOW_MEMO_SLOTS).fill('');
-  private readonly memoValue: string[] = new Array<string>(FLOW_MEMO_SLOTS).fill('');
-  private readonly memoPlace: Array<CleanPlace | null> = new Array<CleanPlace | null>(FLOW_MEMO_SLOTS).fill(null);
-  /** Flow id of the call being scanned. */
-  private flowId = -1;
   /** Proves values inert for these detectors, so the extractor does not hand them over. */
   readonly inert: InertFilter;
 
@@ -95,27 +78,14 @@ export class AttackScanner implements InputSink {
   scan(tx: Transaction): AttackMatch[] {
     this.found = [];
     this.seen = 0;
-    this.flowId = tx.flowId;
     forEachInput(tx, this.settings, this);
     return this.found;
   }
 
   /** Whether `raw` was clean before in this place (counted as a cache hit). */
   knownClean(part: InputPart, name: string, raw: string): boolean {
-    const flow = this.flowId;
-    const m = flow & (FLOW_MEMO_SLOTS - 1);
-    let known = this.memoPlace[m];
-    if (known === null || this.memoFlow[m] !== flow || this.memoGeneration[m] !== this.cleanGeneration || this.memoValue[m] !== raw || this.memoName[m] !== name || part !== 'header') {
-      known = this.clean.get(part)?.get(name) ?? null;
-      if (known === null || !known.values.has(raw)) return false;
-      if (part === 'header' && flow >= 0) {
-        this.memoFlow[m] = flow;
-        this.memoGeneration[m] = this.cleanGeneration;
-        this.memoName[m] = name;
-        this.memoValue[m] = raw;
-        this.memoPlace[m] = known;
-      }
-    }
+    const known = this.clean.get(part)?.get(name);
+    if (known === undefined || !known.values.has(raw)) return false;
     known.hits++;
     this.cacheHits++;
     return true;
@@ -165,7 +135,6 @@ export class AttackScanner implements InputSink {
     if (known !== undefined && before === 0 && found.length === 0) {
       if (++this.cleanCount > this.settings.cleanCacheSize) {
         this.clean.clear();
-        this.cleanGeneration++;
         this.cleanCount = 0;
       } else known.values.add(raw);
     }
