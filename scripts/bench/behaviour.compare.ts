@@ -25,7 +25,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { benchCapture, cpuSince, touchTransaction } from './bench.capture.ts';
+import { arg, benchCapture, cpuSince, fmt, touchTransaction } from './bench.capture.ts';
 import { CaptureFileReader } from '../../appliance/src/engine/source/capture-file.reader.ts';
 import { HttpEngine } from '../../appliance/src/engine/http-engine.ts';
 import type { Transaction } from '../../appliance/src/engine/transaction.types.ts';
@@ -38,13 +38,6 @@ import { generateAbuseScenario } from '../traffic/abuse/abuse.scenario.ts';
 import { writeScenarioCapture } from '../traffic/scenario.catalog.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
-
-const fmt = (n: number, d = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
 
 /** One call as the attack analyzer receives it. */
 interface RecordedCall {

@@ -36,3 +36,12 @@ export function touchTransaction(tx: Transaction): number {
   for (const hs of lists) for (let i = 0; i < hs.length; i++) n += hs[i][0].charCodeAt(0) + hs[i][1].charCodeAt(hs[i][1].length >> 1);
   return n + (tx.requestBody?.data[0] ?? 0) + (tx.responseBody?.data[0] ?? 0);
 }
+
+/** The value after `name` on the command line, or undefined. */
+export function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+/** `n` with thousands separators and `d` decimals. */
+export const fmt = (n: number, d = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });

@@ -11,15 +11,15 @@ const MIN_CAPACITY = 64;
 
 /** Values kept per pair. */
 export class PairTable<T> {
-  private keyA: Int32Array;
-  private keyB: Int32Array;
+  private keyA!: Int32Array;
+  private keyB!: Int32Array;
   /** Per entry: a number the owner checks an entry against (e.g. the serial of the actor that made it). */
-  tag: Float64Array;
+  tag!: Float64Array;
   /** Per entry: a number (e.g. a timestamp or a row number). */
-  num: Float64Array;
+  num!: Float64Array;
   /** Per entry: an object, or undefined. */
-  obj: Array<T | undefined>;
-  private mask: number;
+  obj!: Array<T | undefined>;
+  private mask = 0;
   /** Entries held. */
   size = 0;
 
@@ -30,12 +30,18 @@ export class PairTable<T> {
   constructor(private readonly isLive: ((table: PairTable<T>, at: number) => boolean) | null = null, capacity = MIN_CAPACITY) {
     let c = MIN_CAPACITY;
     while (c < capacity) c *= 2;
+    this.allocate(c);
+  }
+
+  /** Empty columns of `c` entries. */
+  private allocate(c: number): void {
     this.keyA = new Int32Array(c).fill(-1);
     this.keyB = new Int32Array(c);
     this.tag = new Float64Array(c);
     this.num = new Float64Array(c);
     this.obj = new Array<T | undefined>(c).fill(undefined);
     this.mask = c - 1;
+    this.size = 0;
   }
 
   /** Entries the table can hold before it is rebuilt. */
@@ -98,13 +104,7 @@ export class PairTable<T> {
     let c = this.mask + 1;
     if (keep.length * 4 >= c) c *= 2;
     const old = { keyA, keyB: this.keyB, tag: this.tag, num: this.num, obj: this.obj };
-    this.keyA = new Int32Array(c).fill(-1);
-    this.keyB = new Int32Array(c);
-    this.tag = new Float64Array(c);
-    this.num = new Float64Array(c);
-    this.obj = new Array<T | undefined>(c).fill(undefined);
-    this.mask = c - 1;
-    this.size = 0;
+    this.allocate(c);
     for (const i of keep) {
       const at = this.insert(old.keyA[i], old.keyB[i]);
       this.tag[at] = old.tag[i];
