@@ -20,7 +20,7 @@
 import { cpus } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { benchCapture, cpuSince } from './bench.capture.ts';
+import { arg, benchCapture, cpuSince, fmt, touchTransaction } from './bench.capture.ts';
 import { CaptureFileReader } from '../../appliance/src/engine/source/capture-file.reader.ts';
 import { HttpEngine } from '../../appliance/src/engine/http-engine.ts';
 import type { Transaction } from '../../appliance/src/engine/transaction.types.ts';
@@ -36,13 +36,6 @@ import { BUILTIN_POLICIES } from '../../appliance/src/policies/builtin.policies.
 import { writeBenchSection } from './bench.report.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
-
-const fmt = (n: number, d = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
 
 /** One call as the behaviour analyzers receive it: what identity, inventory, sensitive and attacks left. */
 interface RecordedCall {
@@ -124,17 +117,6 @@ function collectGarbage(): void {
   (globalThis as { gc?: () => void }).gc?.();
 }
 
-/**
- * Reads the parts of a transaction every analyzer reads (header names and values, path, bodies), as the engine did
- * just before in production, so the first analyzer in a set is not charged the cache misses of a cold call.
- */
-function touch(tx: Transaction): number {
-  let n = tx.path.charCodeAt(0) + tx.clientIp.length;
-  const lists = [tx.requestHeaders, tx.responseHeaders];
-  for (const hs of lists) for (let i = 0; i < hs.length; i++) n += hs[i][0].charCodeAt(0) + hs[i][1].charCodeAt(hs[i][1].length >> 1);
-  return n + (tx.requestBody?.data[0] ?? 0) + (tx.responseBody?.data[0] ?? 0);
-}
-
 /** CPU seconds of one replay of `calls` through `analyzers`. */
 function timeSet(calls: RecordedCall[], analyzers: Analyzer[]): number {
   const txs = calls.map((c) => ({ ...c.tx, requestHeaders: c.tx.requestHeaders, responseHeaders: c.tx.responseHeaders }));
@@ -145,7 +127,7 @@ function timeSet(calls: RecordedCall[], analyzers: Analyzer[]): number {
   for (let i = 0; i < calls.length; i++) {
     const c = calls[i];
     const tx = txs[i];
-    touched += touch(tx);
+    touched += touchTransaction(tx);
     const ctx: CallContext = { tx, host: endpointHost(tx), auth: null, endpoint: c.endpoint, sensitive: c.sensitive, detections: c.detections.slice() };
     for (let k = 0; k < n; k++) analyzers[k].onCall(ctx);
   }

@@ -11,6 +11,7 @@
  * Everything here came from the network: values are attacker-controlled text, and raw sensitive values never leave
  * the analyzer that found them unmasked.
  */
+import type { ActorSlots } from './identity/actor.registry.ts';
 import type { Transaction } from '../engine/transaction.types.ts';
 import type { SensitiveHit } from './sensitive/sensitive.scanner.ts';
 
@@ -88,6 +89,11 @@ export interface CallContext {
    * that analyzer ran or when it found none.
    */
   sensitiveRecords?: number;
+  /**
+   * The call's client and identity as actor-registry slots, set by the first analyzer that looked them up (abuse), so
+   * later ones (the actor-link collector) need not look them up again. Valid during this call only.
+   */
+  actors?: ActorSlots;
 }
 
 /** Receives every call after all analyzers ran (the event writer, test probes). Must not keep `ctx.tx` buffers. */

@@ -4,6 +4,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AttacksAnalyzer } from '../../../appliance/src/analyzers/attacks/attacks.analyzer.ts';
 import { detect } from './attack.helpers.ts';
+import { makeCall, makeTx, type TxSpec } from '../../fixtures/transaction.fixture.ts';
+import type { Detection } from '../../../appliance/src/analyzers/call.context.ts';
 
 const SQLI = `/items?id=${encodeURIComponent("1' OR '1'='1")}`;
 
@@ -94,4 +96,22 @@ test('likely success by an unusually slow answer for the endpoint (time-based bl
   // xss is not confirmed by time; an endpoint without a baseline neither
   assert.equal(detect({ target: `/items?q=${encodeURIComponent('<script>alert(1)</script>')}`, status: 200, latencyUs: 9_000_000, responseBody: '{}' }, a, '/items')[0].outcome, 'unknown');
   assert.equal(detect({ target: `/other?id=${encodeURIComponent("1' AND SLEEP(5)-- ")}`, status: 200, latencyUs: 5_100_000, responseBody: '{}' }, a, '/other')[0].outcome, 'unknown');
+});
+
+test('size baselines follow the endpoint whether its object is shared or re-created, and are dropped when the table is full', () => {
+  const a = new AttacksAnalyzer({ sizeBaselineMinSamples: 20, sizeBaselineEndpoints: 2 });
+  const items = { key: 'api.example.com GET /items', host: 'api.example.com', method: 'GET', template: '/items', inSpec: false };
+  const onItems = (spec: TxSpec, ep: typeof items = items): Detection[] => {
+    const call = makeCall(makeTx(spec));
+    call.endpoint = ep;
+    a.onCall(call);
+    return call.detections;
+  };
+  for (let i = 0; i < 30; i++) onItems({ target: `/items?id=${i}`, status: 200, responseBody: '{"id":1,"name":"x' + 'y'.repeat(i % 5) + '"}' });
+  const big = { target: SQLI, status: 200, responseBody: '[' + '{"id":1,"name":"someone"},'.repeat(500) + '{}]' };
+  assert.equal(onItems(big)[0].outcome, 'likely_success', 'shared object');
+  assert.equal(onItems(big, { ...items })[0].outcome, 'likely_success', 'a new object for the same endpoint');
+  detect({ target: '/a', status: 200 }, a, '/a');
+  detect({ target: '/b', status: 200 }, a, '/b');
+  assert.equal(onItems(big)[0].outcome, 'unknown', 'the third endpoint emptied the table: no baseline for /items any more');
 });

@@ -8,13 +8,14 @@ import type { AnalysisReport } from '../../analysis/analysis-report.types.ts';
 import type { Analyzer } from '../analyzer.types.ts';
 import type { CallContext, Detection } from '../call.context.ts';
 import { detectLoginOnce } from '../identity/login.detector.ts';
-import { GenerationalCache } from '../identity/lru.cache.ts';
+import { ActorRegistry } from '../identity/actor.registry.ts';
+import { PairTable } from '../identity/pair.table.ts';
 import { headerIs } from '../identity/header.names.ts';
 import { resolveAbuseSettings, type AbuseSettings, type AbuseSettingsInput } from './abuse.settings.ts';
-import { newActor, type ActorState } from './actor.state.ts';
+import { newActor, type ActorState, type TemplateWindow } from './actor.state.ts';
 import { observeAutomation } from './automation.detector.ts';
 import { AccountLoginTracker, observeLogin } from './login-abuse.detector.ts';
-import { TemplateIdSpace, observeObjectAccess, observeSensitiveVolume, templateWindow } from './object-access.detector.ts';
+import { TemplateIdSpace, currentWindow, observeObjectAccess, observeSensitiveVolume, secondCallWindow, templateWindow } from './object-access.detector.ts';
 import { lastParamSegment, objectRef, objectRefAt, type ObjectRef } from './path.ids.ts';
 import { learnJsonIds, type IdFilter } from './id.filter.ts';
 import { RateBaseline } from './rate.baseline.ts';
@@ -33,6 +34,8 @@ export interface AbuseStats {
  * text is stored once and map look-ups compare by reference), rate baseline, and where its object id sits.
  */
 interface TemplateEntry {
+  /** Interned number (the pair table's second key). */
+  id: number;
   name: string;
   baseline: RateBaseline;
   /** Path segment of the last `{param}`, -1 when none. */
@@ -48,33 +51,75 @@ const AGENT_NAMES_CAP = 4096;
 export class AbuseAnalyzer implements Analyzer {
   readonly id = 'abuse';
   readonly settings: AbuseSettings;
-  private readonly clients: GenerationalCache<string, ActorState>;
-  private readonly identities: GenerationalCache<string, ActorState>;
+  /** Client IPs and identities as slots (shared with the actor-link collector when it runs in the same pipeline). */
+  readonly actors: ActorRegistry;
+  /** Per registry slot: the actor's state (checked against the registry's serial). */
+  private readonly states: Array<ActorState | undefined> = [];
+  /**
+   * Per (actor slot, template id): the time of the pair's first call (`num`) and, from its second call, its window
+   * (`obj`); `tag` is the serial of the actor that made the entry, so entries of evicted actors are recognised.
+   */
+  private readonly pairs: PairTable<TemplateWindow>;
   private readonly idSpace: TemplateIdSpace;
   private readonly actorBaseline = new RateBaseline();
   private readonly templateEntries = new Map<string, TemplateEntry>();
   private baselinesOverflow = 0;
-  private actorSerial = 0;
   private readonly found: Detection[] = [];
   private readonly accounts: AccountLoginTracker;
   /** User agents by value (bounded), so the per-client "same agent as the last call" check compares references. */
   private readonly agentNames = new Map<string, string>();
 
-  constructor(settings: AbuseSettingsInput = {}) {
+  /**
+   * @param actors the actor registry to use (e.g. one shared with the actor-link collector; its capacity should be
+   *   `caps.actors`); by default one of its own
+   */
+  constructor(settings: AbuseSettingsInput = {}, actors?: ActorRegistry) {
     this.settings = resolveAbuseSettings(settings);
-    this.clients = new GenerationalCache(this.settings.caps.actors);
-    this.identities = new GenerationalCache(this.settings.caps.actors);
+    this.actors = actors ?? new ActorRegistry(this.settings.caps.actors);
+    this.actors.onFree((slot) => {
+      this.states[slot] = undefined;
+    });
+    const registry = this.actors;
+    this.pairs = new PairTable<TemplateWindow>((t, at) => t.tag[at] === registry.serial[t.a(at)]);
     this.accounts = new AccountLoginTracker(this.settings);
     this.idSpace = new TemplateIdSpace(this.settings.caps.baselines, this.settings.caps.idsPerTemplate);
   }
 
-  private actor(cache: GenerationalCache<string, ActorState>, name: string, prefix: 'ip:' | 'id:'): ActorState {
-    let a = cache.get(name);
-    if (a === undefined) {
-      a = newActor(prefix + name, this.actorSerial++);
-      cache.set(name, a);
+  private actor(slot: number): ActorState {
+    const serial = this.actors.serial[slot];
+    let a = this.states[slot];
+    if (a === undefined || a.serial !== serial) {
+      a = newActor(this.actors.keys[slot], serial);
+      this.states[slot] = a;
     }
     return a;
+  }
+
+  /**
+   * The window of `actor` (in `slot`) on template `tpl`, created or reset as the window requires; null on the pair's
+   * first call (only its time is noted) and when the actor is over its template cap — the rules of
+   * {@link templateWindow}, kept in the pair table.
+   */
+  private pairWindow(actor: ActorState, slot: number, tpl: number, ts: number): TemplateWindow | null {
+    const pairs = this.pairs;
+    let at = pairs.find(slot, tpl);
+    if (at >= 0 && pairs.tag[at] === actor.serial) {
+      const w = pairs.obj[at];
+      if (w !== undefined) return currentWindow(w, ts, this.settings);
+      const opened = secondCallWindow(pairs.num[at], ts, this.settings);
+      pairs.obj[at] = opened;
+      return opened;
+    }
+    if (actor.templateCount >= this.settings.caps.templatesPerActor) {
+      actor.templatesOverflow++;
+      return null;
+    }
+    if (at < 0) at = pairs.insert(slot, tpl);
+    pairs.tag[at] = actor.serial;
+    pairs.num[at] = ts;
+    pairs.obj[at] = undefined;
+    actor.templateCount++;
+    return null;
   }
 
   private templateEntry(template: string): TemplateEntry | null {
@@ -84,7 +129,7 @@ export class AbuseAnalyzer implements Analyzer {
         this.baselinesOverflow++;
         return null;
       }
-      b = { name: template, baseline: new RateBaseline(), segIndex: lastParamSegment(template), noId: { template, id: '', numeric: false } };
+      b = { id: this.templateEntries.size, name: template, baseline: new RateBaseline(), segIndex: lastParamSegment(template), noId: { template, id: '', numeric: false } };
       this.templateEntries.set(template, b);
     }
     return b;
@@ -111,9 +156,13 @@ export class AbuseAnalyzer implements Analyzer {
     const s = this.settings;
     const tx = call.tx;
     const ts = tx.startTs;
-    const ipActor = this.actor(this.clients, tx.clientIp, 'ip:');
     const identity = call.auth?.identity ?? '';
-    const idActor = identity !== '' ? this.actor(this.identities, identity, 'id:') : null;
+    const slots = this.actors.resolve(tx, tx.clientIp, identity);
+    call.actors = slots;
+    const ipSlot = slots.ip;
+    const idSlot = slots.identity;
+    const ipActor = this.actor(ipSlot);
+    const idActor = idSlot >= 0 ? this.actor(idSlot) : null;
 
     const login = detectLoginOnce(tx, call.auth?.scheme);
     if (login !== null) {
@@ -162,7 +211,7 @@ export class AbuseAnalyzer implements Analyzer {
         if (responseRecords > 0 || actor.sensitiveRecords > 0) observeSensitiveVolume(actor, responseRecords, ts, s, out);
         continue;
       }
-      const w = templateWindow(actor, template, ts, s);
+      const w = tpl !== null ? this.pairWindow(actor, k === 0 ? ipSlot : idSlot, tpl.id, ts) : templateWindow(actor, template, ts, s);
       if (w !== null) {
         if (tplBaseline !== null && k === 0) {
           w.count1(ts, bucketUs, tplBaseline, alpha);
@@ -179,7 +228,9 @@ export class AbuseAnalyzer implements Analyzer {
     const hs = tx.requestHeaders;
     for (let i = 0; i < hs.length; i++) {
       if (headerIs(hs[i][0], 'user-agent')) {
-        ua = this.agentName(hs[i][1]);
+        const raw = hs[i][1];
+        // Most calls repeat their client's last agent: a compare of the text spares hashing it for the interning map.
+        ua = raw === ipActor.lastAgent ? ipActor.lastAgent : this.agentName(raw);
         break;
       }
     }
@@ -222,10 +273,15 @@ export class AbuseAnalyzer implements Analyzer {
 
   /** Bounds of the analyzer's state. */
   stats(): AbuseStats {
+    let templatesOverflow = 0;
+    for (let slot = 0; slot < this.actors.slotBound; slot++) {
+      const a = this.states[slot];
+      if (a !== undefined && a.serial === this.actors.serial[slot]) templatesOverflow += a.templatesOverflow;
+    }
     return {
-      actors: this.clients.size + this.identities.size,
-      actorsEvicted: this.clients.evicted + this.identities.evicted,
-      templatesOverflow: [...this.clients.entries(), ...this.identities.entries()].reduce((n, [, a]) => n + a.templatesOverflow, 0),
+      actors: this.actors.size,
+      actorsEvicted: this.actors.evicted,
+      templatesOverflow,
       idSpaceOverflow: this.idSpace.overflow,
       baselinesOverflow: this.baselinesOverflow,
     };

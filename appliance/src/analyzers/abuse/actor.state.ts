@@ -91,14 +91,17 @@ export interface AutomationState {
 /** All state of one actor. */
 export interface ActorState extends AutomationState {
   key: string;
-  /** Unique per actor object created by one analyzer (an actor re-created after eviction gets a new one). */
+  /** The actor's serial in the actor registry (unique; an actor re-created after eviction gets a new one). */
   serial: number;
   login: LoginWindow | null;
   /**
-   * Per template: its window, or while the template was called once only, the time of that call (a window opens on
-   * the second call).
+   * Templates without an interned id (past the analyzer's template cap): the window, or while the template was called
+   * once only, the time of that call (a window opens on the second call). Created on first use; the other templates'
+   * windows are in the analyzer's pair table.
    */
-  templates: Map<string, TemplateWindow | number>;
+  templates: Map<string, TemplateWindow | number> | null;
+  /** Templates tracked for this actor (in the pair table and in `templates`). */
+  templateCount: number;
   /** Templates not tracked because the actor had the maximum. */
   templatesOverflow: number;
   rate: RateBucket;
@@ -122,7 +125,8 @@ export function newActor(key: string, serial: number): ActorState {
     key,
     serial,
     login: null,
-    templates: new Map(),
+    templates: null,
+    templateCount: 0,
     templatesOverflow: 0,
     rate: new RateBucket(),
     sensitiveStart: -1,

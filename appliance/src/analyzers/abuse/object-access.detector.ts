@@ -88,30 +88,45 @@ export function pageValue(query: string): string {
 }
 
 /**
- * The template window of `actor` for `template`, created or reset as the window requires. A template's first call
- * is only noted (most clients touch most templates once or twice), so this returns null for it — and when the
- * actor is over its template cap (counted in `templatesOverflow`). The window opened on the second call counts the
- * first call (its status and id are not kept).
+ * The window opened by a template's second call, `first` being the time of its first call (counted in the window
+ * when within it; its status and id are not kept).
+ */
+export function secondCallWindow(first: number, ts: number, s: AbuseSettings): TemplateWindow {
+  const w = new TemplateWindow(first);
+  if (ts - first < s.windowSec * 1e6 && ts >= first) w.calls = 1;
+  else w.winStart = ts;
+  return w;
+}
+
+/** `w`, reset when `ts` falls outside its window. */
+export function currentWindow(w: TemplateWindow, ts: number, s: AbuseSettings): TemplateWindow {
+  if (ts - w.winStart >= s.windowSec * 1e6 || ts < w.winStart) w.resetWindow(ts);
+  return w;
+}
+
+/**
+ * The template window of `actor` for `template`, created or reset as the window requires, for templates the
+ * analyzer keeps by name (those without an interned id; the others are in its pair table, same rules). A template's
+ * first call is only noted (most clients touch most templates once or twice), so this returns null for it — and
+ * when the actor is over its template cap (counted in `templatesOverflow`).
  */
 export function templateWindow(actor: ActorState, template: string, ts: number, s: AbuseSettings): TemplateWindow | null {
-  const v = actor.templates.get(template);
-  let w: TemplateWindow;
+  const templates = (actor.templates ??= new Map());
+  const v = templates.get(template);
   if (v === undefined) {
-    if (actor.templates.size >= s.caps.templatesPerActor) actor.templatesOverflow++;
-    else actor.templates.set(template, ts);
+    if (actor.templateCount >= s.caps.templatesPerActor) actor.templatesOverflow++;
+    else {
+      templates.set(template, ts);
+      actor.templateCount++;
+    }
     return null;
   }
   if (typeof v === 'number') {
-    const first = v;
-    w = new TemplateWindow(first);
-    if (ts - first < s.windowSec * 1e6 && ts >= first) w.calls = 1;
-    else w.winStart = ts;
-    actor.templates.set(template, w);
+    const w = secondCallWindow(v, ts, s);
+    templates.set(template, w);
     return w;
   }
-  w = v;
-  if (ts - w.winStart >= s.windowSec * 1e6 || ts < w.winStart) w.resetWindow(ts);
-  return w;
+  return currentWindow(v, ts, s);
 }
 
 /**

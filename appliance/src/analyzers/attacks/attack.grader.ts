@@ -7,7 +7,7 @@
  * a sign of success). Keeps per-endpoint baselines of response size and response time (Welford mean/variance of
  * 2xx responses to calls without attacks), keyed by the endpoint template the inventory analyzer matched.
  */
-import type { AttackOutcome, CallContext, Severity } from '../call.context.ts';
+import type { AttackOutcome, CallContext, CallEndpoint, Severity } from '../call.context.ts';
 import type { AttackFamily, AttackMatch } from './attack.types.ts';
 import type { AttackSettings } from './attacks.settings.ts';
 
@@ -101,31 +101,51 @@ function probeResult(payload: string): string | null {
 export class AttackGrader {
   private readonly sizes = new Map<string, Map<string, EndpointStats>>();
   private endpoints = 0;
+  /**
+   * The same baselines by shared CallEndpoint object (whose host is the call's): one look-up by object identity per
+   * call instead of two by host and key text. Emptied with `sizes`, and when it holds twice the endpoint cap (new
+   * endpoint objects after re-templating).
+   */
+  private readonly byEndpoint = new Map<CallEndpoint, EndpointStats>();
 
   constructor(private readonly settings: AttackSettings) {}
 
   /** Learns the response size and time of a 2xx call without attacks (only for calls matched to an endpoint template). */
   learn(call: CallContext): void {
     const st = call.tx.status;
-    if (st === null || st < 200 || st >= 300 || call.endpoint === null) return;
-    let byKey = this.sizes.get(call.host);
-    if (byKey === undefined) {
-      byKey = new Map<string, EndpointStats>();
-      this.sizes.set(call.host, byKey);
-    }
-    const key = call.endpoint.key;
-    let s = byKey.get(key);
-    if (s === undefined) {
-      if (++this.endpoints > this.settings.sizeBaselineEndpoints) {
-        this.sizes.clear();
-        this.endpoints = 0;
-        return;
-      }
-      s = { size: { n: 0, mean: 0, m2: 0 }, time: { n: 0, mean: 0, m2: 0 } };
-      byKey.set(key, s);
+    const ep = call.endpoint;
+    if (st === null || st < 200 || st >= 300 || ep === null) return;
+    const shared = ep.host === call.host;
+    const known = shared ? this.byEndpoint.get(ep) : undefined;
+    const s = known ?? this.statsByKey(call.host, ep);
+    if (s === undefined) return;
+    if (shared && known === undefined) {
+      if (this.byEndpoint.size >= 2 * this.settings.sizeBaselineEndpoints) this.byEndpoint.clear();
+      this.byEndpoint.set(ep, s);
     }
     addSample(s.size, call.tx.responseBytes);
     if (call.tx.latencyUs !== null) addSample(s.time, call.tx.latencyUs);
+  }
+
+  /** The baselines of `ep` on `host` by key text, created when absent; undefined when that emptied the full table. */
+  private statsByKey(host: string, ep: CallEndpoint): EndpointStats | undefined {
+    let byKey = this.sizes.get(host);
+    if (byKey === undefined) {
+      byKey = new Map<string, EndpointStats>();
+      this.sizes.set(host, byKey);
+    }
+    let s = byKey.get(ep.key);
+    if (s === undefined) {
+      if (++this.endpoints > this.settings.sizeBaselineEndpoints) {
+        this.sizes.clear();
+        this.byEndpoint.clear();
+        this.endpoints = 0;
+        return undefined;
+      }
+      s = { size: { n: 0, mean: 0, m2: 0 }, time: { n: 0, mean: 0, m2: 0 } };
+      byKey.set(ep.key, s);
+    }
+    return s;
   }
 
   /** Whether the call's response is unusually large for its endpoint (and the baseline is ready). */
@@ -145,7 +165,9 @@ export class AttackGrader {
   }
 
   private stats(call: CallContext): EndpointStats | undefined {
-    return call.endpoint === null ? undefined : this.sizes.get(call.host)?.get(call.endpoint.key);
+    const ep = call.endpoint;
+    if (ep === null) return undefined;
+    return (ep.host === call.host ? this.byEndpoint.get(ep) : undefined) ?? this.sizes.get(call.host)?.get(ep.key);
   }
 
   /** Grades one match by the call's response; `body` is the lower-cased response text ('' when none). */

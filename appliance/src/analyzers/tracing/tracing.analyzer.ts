@@ -7,6 +7,8 @@
 import type { AnalysisReport } from '../../analysis/analysis-report.types.ts';
 import { isoTime, type Analyzer } from '../analyzer.types.ts';
 import type { CallContext, CallEndpoint } from '../call.context.ts';
+import { ActorRegistry } from '../identity/actor.registry.ts';
+import { PairTable } from '../identity/pair.table.ts';
 import type { ActorActivity, ActorLink } from './actor-links.repository.ts';
 
 interface LinkAcc {
@@ -48,18 +50,6 @@ class ActivityRows {
   }
 }
 
-/**
- * One actor's deltas: its activity by shared CallEndpoint object (see the inventory; found per call without building
- * a key), else by `host method path` text, and for identities their links by client IP. Two endpoint objects with
- * the same text (after a re-templating) give two deltas in one drain; the repository's merge adds them up.
- */
-interface ActorAcc {
-  actor: string;
-  byEndpoint: Map<CallEndpoint, number>;
-  byPath: Map<string, number>;
-  links: Map<string, LinkAcc> | null;
-}
-
 /** Caps of the collector between two drains. */
 export interface TracingCaps {
   links: number;
@@ -69,9 +59,25 @@ export interface TracingCaps {
 /** Collects link and activity deltas. */
 export class TracingAnalyzer implements Analyzer {
   readonly id = 'tracing';
-  /** Actors by client IP and by identity (two maps, so no prefixed key is built per call). */
-  private ips = new Map<string, ActorAcc>();
-  private identities = new Map<string, ActorAcc>();
+  /**
+   * Client IPs and identities as slots: the abuse analyzer's registry when a call arrives with its slots (the same
+   * pipeline; adopted on the first call), else one of the collector's own, emptied at each drain.
+   */
+  private registry = new ActorRegistry(Infinity);
+  private ownRegistry = true;
+  private started = false;
+  /** Per (actor slot, endpoint id): the activity row (`num`) and the serial of the actor that made it (`tag`). */
+  private rowsByPair = new PairTable<never>();
+  /** Per (identity slot, IP slot): the link (`obj`), with the serials of the identity (`tag`) and the IP (`num`). */
+  private linksByPair = new PairTable<LinkAcc>();
+  /** Endpoint ids since the last drain: shared CallEndpoint objects, and `host method path` texts of the others. */
+  private endpointIds = new Map<CallEndpoint, number>();
+  private pathIds = new Map<string, number>();
+  /** Per slot: the drain period and actor serial it was last counted for (actors since the last drain, for the cap). */
+  private seenPeriod = new Int32Array(1024).fill(-1);
+  private seenSerial = new Float64Array(1024);
+  private period = 0;
+  private actorsInPeriod = 0;
   /** Deltas in the order they were first seen (the drain order). */
   private links: LinkAcc[] = [];
   private activity = new ActivityRows();
@@ -86,21 +92,36 @@ export class TracingAnalyzer implements Analyzer {
     const identity = call.auth?.identity ?? '';
     const error = tx.status !== null && tx.status >= 400;
     const ip = tx.clientIp;
-    const ipActor = this.actorOf(this.ips, ip, 'ip:');
-    if (ipActor !== null) this.touch(ipActor, call, error, ts);
-    if (identity === '') return;
-    const idActor = this.actorOf(this.identities, identity, 'id:');
-    if (idActor === null) return;
-    this.touch(idActor, call, error, ts);
-    const links = (idActor.links ??= new Map());
-    let l = links.get(ip);
+    if (!this.started) {
+      this.started = true;
+      const shared = call.actors?.registry;
+      if (shared !== undefined) {
+        this.registry = shared;
+        this.ownRegistry = false;
+      }
+    }
+    const reg = this.registry.resolve(tx, ip, identity);
+    const ipSlot = reg.ip;
+    const idSlot = reg.identity;
+    let endpointId = -1;
+    if (this.counted(ipSlot)) endpointId = this.touch(ipSlot, call, error, ts, endpointId);
+    if (idSlot < 0 || !this.counted(idSlot)) return;
+    this.touch(idSlot, call, error, ts, endpointId);
+    const pairs = this.linksByPair;
+    const idSerial = reg.serial[idSlot];
+    const ipSerial = reg.serial[ipSlot];
+    let at = pairs.find(idSlot, ipSlot);
+    let l = at >= 0 && pairs.tag[at] === idSerial && pairs.num[at] === ipSerial ? pairs.obj[at] : undefined;
     if (l === undefined) {
       if (this.links.length >= this.caps.links) {
         this.dropped++;
         return;
       }
       l = { ip, identity, calls: 0, first: ts, last: ts };
-      links.set(ip, l);
+      if (at < 0) at = pairs.insert(idSlot, ipSlot);
+      pairs.tag[at] = idSerial;
+      pairs.num[at] = ipSerial;
+      pairs.obj[at] = l;
       this.links.push(l);
     }
     l.calls++;
@@ -108,22 +129,69 @@ export class TracingAnalyzer implements Analyzer {
     if (ts > l.last) l.last = ts;
   }
 
-  private touch(actor: ActorAcc, call: CallContext, error: boolean, ts: number): void {
+  /**
+   * Whether the actor in `slot` is collected: true once it was counted in this drain period; a new one is counted
+   * unless as many actors as both caps together were (which only a flood of single-call actors reaches before a
+   * drain; counted in `dropped`).
+   */
+  private counted(slot: number): boolean {
+    if (slot >= this.seenPeriod.length) {
+      let n = this.seenPeriod.length;
+      while (n <= slot) n *= 2;
+      const period = new Int32Array(n).fill(-1);
+      period.set(this.seenPeriod);
+      const serial = new Float64Array(n);
+      serial.set(this.seenSerial);
+      this.seenPeriod = period;
+      this.seenSerial = serial;
+    }
+    const serial = this.registry.serial[slot];
+    if (this.seenPeriod[slot] === this.period && this.seenSerial[slot] === serial) return true;
+    if (this.actorsInPeriod >= this.caps.activities + this.caps.links) {
+      this.dropped++;
+      return false;
+    }
+    this.actorsInPeriod++;
+    this.seenPeriod[slot] = this.period;
+    this.seenSerial[slot] = serial;
+    return true;
+  }
+
+  /**
+   * Counts the call in the activity row of (actor in `slot`, the call's endpoint); `endpointId` is the endpoint's id
+   * when already known for this call (-1 otherwise). Returns the endpoint id.
+   */
+  private touch(slot: number, call: CallContext, error: boolean, ts: number, endpointId: number): number {
     const ep = call.endpoint;
     const shared = ep !== null && ep.host === call.host;
     const method = ep?.method ?? call.tx.method;
     const path = ep?.template ?? call.tx.path;
-    const key = shared ? '' : `${call.host}\u0000${method}\u0000${path}`;
+    let id = endpointId;
+    if (id < 0) {
+      const key = shared ? '' : `${call.host}\u0000${method}\u0000${path}`;
+      const ids = shared ? this.endpointIds.get(ep) : this.pathIds.get(key);
+      if (ids !== undefined) id = ids;
+      else {
+        id = this.endpointIds.size + this.pathIds.size;
+        if (shared) this.endpointIds.set(ep, id);
+        else this.pathIds.set(key, id);
+      }
+    }
     const rows = this.activity;
-    let r = shared ? actor.byEndpoint.get(ep) : actor.byPath.get(key);
-    if (r === undefined) {
+    const pairs = this.rowsByPair;
+    const serial = this.registry.serial[slot];
+    let at = pairs.find(slot, id);
+    let r: number;
+    if (at >= 0 && pairs.tag[at] === serial) r = pairs.num[at];
+    else {
       if (rows.length >= this.caps.activities) {
         this.dropped++;
-        return;
+        return id;
       }
-      r = rows.add(actor.actor, call.host, method, path, ts);
-      if (shared) actor.byEndpoint.set(ep, r);
-      else actor.byPath.set(key, r);
+      r = rows.add(this.registry.keys[slot], call.host, method, path, ts);
+      if (at < 0) at = pairs.insert(slot, id);
+      pairs.tag[at] = serial;
+      pairs.num[at] = r;
     }
     rows.calls[r]++;
     if (error) rows.errors[r]++;
@@ -135,23 +203,7 @@ export class TracingAnalyzer implements Analyzer {
       const types = (rows.types[r] ??= new Set());
       if (types.size < 64) types.add(hits[i].type);
     }
-  }
-
-  /**
-   * The deltas of actor `name` in `map`, created on its first call; null (counted in `dropped`) past as many actors as
-   * both caps together, which only a flood of single-call actors reaches before a drain.
-   */
-  private actorOf(map: Map<string, ActorAcc>, name: string, prefix: 'ip:' | 'id:'): ActorAcc | null {
-    let a = map.get(name);
-    if (a === undefined) {
-      if (this.ips.size + this.identities.size >= this.caps.activities + this.caps.links) {
-        this.dropped++;
-        return null;
-      }
-      a = { actor: prefix + name, byEndpoint: new Map(), byPath: new Map(), links: null };
-      map.set(name, a);
-    }
-    return a;
+    return id;
   }
 
   /** Takes the deltas collected since the last drain (and starts new ones). */
@@ -175,8 +227,13 @@ export class TracingAnalyzer implements Analyzer {
     }
     this.links = [];
     this.activity = new ActivityRows();
-    this.ips = new Map();
-    this.identities = new Map();
+    this.rowsByPair.clear();
+    this.linksByPair.clear();
+    this.endpointIds = new Map();
+    this.pathIds = new Map();
+    this.period++;
+    this.actorsInPeriod = 0;
+    if (this.ownRegistry) this.registry.clear();
     return { links, activity };
   }
 
