@@ -127,6 +127,7 @@ export const en = {
   'settings.host.syncUnknown': "The clock's sync state cannot be read on this host.",
   'settings.host.servers': "Servers in use",
   'settings.host.poll': "Poll interval",
+  'settings.host.pollSeconds': "{seconds} s",
   'settings.host.applied': "Applied by the appliance at {time}",
   'settings.host.pending': "Waiting for the appliance to apply the change…",
   'settings.host.failed': "The appliance did not apply the settings: {error}",

@@ -128,6 +128,7 @@ export const zhCN: Record<MessageKey, string> = {
   'settings.host.syncUnknown': "无法读取此主机的时钟同步状态。",
   'settings.host.servers': "使用中的服务器",
   'settings.host.poll': "轮询间隔",
+  'settings.host.pollSeconds': "{seconds} 秒",
   'settings.host.applied': "设备已于 {time} 应用",
   'settings.host.pending': "正在等待设备应用更改…",
   'settings.host.failed': "设备未应用这些设置：{error}",
