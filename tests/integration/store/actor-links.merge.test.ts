@@ -8,16 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStateDatabase, readMigrations } from '../../../appliance/src/store/sqlite/state.database.ts';
 import { ActorLinksRepository, type ActorActivity, type ActorLink } from '../../../appliance/src/analyzers/tracing/actor-links.repository.ts';
+import { SeededRandom } from '../../../scripts/traffic/seeded.random.ts';
 
-/** Deterministic pseudo-random numbers (mulberry32). */
+/** A deterministic source of floats in [0, 1) (the traffic generator's seeded PRNG). */
 function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const g = new SeededRandom(seed);
+  return () => g.next();
 }
 
 const iso = (s: number): string => new Date(1_700_000_000_000 + s * 1000).toISOString();

@@ -6,16 +6,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DEFAULT_TEMPLATER_SETTINGS, PathTemplater, skeletonKey } from '../../../appliance/src/analyzers/inventory/path.templater.ts';
+import { SeededRandom } from '../../../scripts/traffic/seeded.random.ts';
 
-/** A small deterministic generator (mulberry32). */
+/** A deterministic source of floats in [0, 1) (the traffic generator's seeded PRNG). */
 function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const g = new SeededRandom(seed);
+  return () => g.next();
 }
 
 function paths(n: number, seed: number): Array<[string, string]> {
