@@ -7,12 +7,13 @@
  * Usage: npm run bench:writer [-- --rows N]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openEventsDatabase } from '../../appliance/src/store/duckdb/events.database.ts';
 import { DuckDbCallsRepository } from '../../appliance/src/store/duckdb/calls.repository.ts';
 import { toCallColumns, type CallColumns } from '../../appliance/src/store/events/call-columns.ts';
 import type { CallEvent } from '../../appliance/src/store/events/call-event.types.ts';
+import { writeBenchSection } from './bench.report.ts';
 
 const T0 = Date.UTC(2026, 10, 20, 8) * 1000;
 
@@ -58,11 +59,14 @@ const at = process.argv.indexOf('--rows');
 const rows = at >= 0 ? Number(process.argv[at + 1]) : 200_000;
 const batches: CallColumns[] = [];
 for (let i = 0; i < rows; i += 2000) batches.push(toCallColumns(Array.from({ length: Math.min(2000, rows - i) }, (_, k) => callEvent(i + k))));
-console.log(`DuckDB call-log writer, ${rows.toLocaleString('en-US')} rows in 2,000-row column batches (best of 2 runs per flush size)\n`);
-console.log('| rows per flush | CPU µs per row | wall µs per row |\n|---|---|---|');
+const lines = [`DuckDB call-log writer, ${rows.toLocaleString('en-US')} rows in 2,000-row column batches (best of 2 runs per flush size; load average ${loadavg()[0].toFixed(2)} at the start)`, '', '| rows per flush | CPU µs per row | wall µs per row |', '|---|---|---|'];
+console.log(lines.join('\n'));
 for (const flushEvery of [5_000, 20_000, 100_000]) {
   const a = await run(batches, rows, flushEvery);
   const b = await run(batches, rows, flushEvery);
   const best = a.cpuUs <= b.cpuUs ? a : b;
-  console.log(`| ${flushEvery.toLocaleString('en-US')} | ${best.cpuUs.toFixed(2)} | ${best.wallUs.toFixed(2)} |`);
+  const line = `| ${flushEvery.toLocaleString('en-US')} | ${best.cpuUs.toFixed(2)} | ${best.wallUs.toFixed(2)} |`;
+  console.log(line);
+  lines.push(line);
 }
+if (!process.argv.includes('--no-write')) console.log(`\nwritten to ${writeBenchSection('writer-bench', '## Call-log writer (`npm run bench:writer`)', lines.join('\n'))}`);
