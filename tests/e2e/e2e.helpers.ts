@@ -1,6 +1,6 @@
 // Shared pieces of the end-to-end specs: the admin the run-once wizard creates, where screenshots go, sign-in,
 // capture files made by the traffic generator, and a real SMTP server receiving test emails.
-import { expect, type Page } from '@playwright/test';
+import { expect, type Cookie, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -13,13 +13,34 @@ export const SHOTS = 'test-results/screenshots';
 export const ADMIN = { username: 'secadmin', password: 'Browser-Test-2026!' };
 const CAPTURES = 'tmp/e2e-captures';
 
-/** Signs in through the sign-in page (as the wizard's admin unless told) and waits for the overview. */
+/** Session cookies of the users signed in so far in this worker, reused so a spec does not spend a sign-in attempt. */
+const sessions = new Map<string, Cookie[]>();
+
+/**
+ * Signs in (as the wizard's admin unless told) and waits for the overview. The first sign-in of a user goes through the
+ * sign-in page; later ones reuse that session while the service still accepts it, because the service allows only
+ * 10 sign-in attempts a minute from one address and a quick run of the specs would otherwise be refused.
+ */
 export async function signIn(page: Page, user: { username: string; password: string } = ADMIN): Promise<void> {
+  const key = `${user.username}\u0000${user.password}`;
+  const saved = sessions.get(key);
+  if (saved !== undefined) {
+    await page.context().addCookies(saved);
+    const me = await page.request.get('/api/v1/auth/me');
+    if (me.ok() && ((await me.json()) as { user?: { username?: string } }).user?.username === user.username) {
+      await page.goto('/');
+      await expect(page.getByTestId('signed-in-as')).toBeVisible();
+      return;
+    }
+    sessions.delete(key);
+    await page.context().clearCookies();
+  }
   await page.goto('/login');
   await page.getByTestId('login-username').fill(user.username);
   await page.getByTestId('login-password').fill(user.password);
   await page.getByTestId('login-submit').click();
   await expect(page.getByTestId('signed-in-as')).toBeVisible();
+  sessions.set(key, await page.context().cookies());
 }
 
 /** Writes a generator capture (`--scenario <name>` or `--bench <n>`) once and returns its path. */
