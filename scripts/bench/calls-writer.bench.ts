@@ -69,4 +69,4 @@ for (const flushEvery of [5_000, 20_000, 100_000]) {
   console.log(line);
   lines.push(line);
 }
-if (!process.argv.includes('--no-write')) console.log(`\nwritten to ${writeBenchSection('writer-bench', '## Call-log writer (`npm run bench:writer`)', lines.join('\n'))}`);
+if (!process.argv.includes('--no-write')) console.log(`\nwritten to ${writeBenchSection('writer-bench', 'Call-log writer (`npm run bench:writer`)', lines.join('\n'))}`);
