@@ -38,8 +38,10 @@ step "application bundle"
 # installed as a release (/opt/api-radar/releases/<version>, `current` links to it): an upgrade bundle adds the next
 "$HERE/lib/stage-app.sh" "$ROOT" "$WORK/app" "/opt/api-radar/releases/$VERSION"
 
-step "upgrade bundle (the same release, for appliances already installed)"
+step "upgrade bundle (the same release, for appliances already installed), signed"
 node "$HERE/lib/upgrade-bundle.mjs" "$WORK/app" "$VERSION" "$OUT/$IMAGE_NAME-$VERSION.upgrade.tar"
+# the image trusts the public half of the key that signed it (lib/signing-key.mjs; docs/image.md "Upgrades")
+node "$HERE/lib/signing-key.mjs" install-public "$WORK/upgrade-keys" >/dev/null
 
 step "Node.js $NODE_VERSION runtime (integrity checked)"
 "$HERE/lib/fetch-node.sh" "$NODE_VERSION" "$NODE_INTEGRITY" "$WORK/node"

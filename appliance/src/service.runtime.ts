@@ -101,6 +101,8 @@ export interface StartOptions {
   host?: HostSettingsOptions;
   /** Where the appliance keeps its releases (upgrade bundles); /opt/api-radar by default. */
   installDir?: string;
+  /** Public keys trusted to sign upgrade bundles; /usr/lib/api-radar/upgrade-keys by default. */
+  upgradeKeysDir?: string;
 }
 
 import { serviceVersion } from './config/version.ts';
@@ -222,7 +224,7 @@ export async function startService(config: AppConfig, opts: StartOptions = {}): 
   // Live cron only on the system clock; tests with a ManualClock drive jobs.tick().
   if (opts.clock === undefined) jobs.start();
   const policyPreview = new PolicyPreviewService(callLog, clock, () => applianceTimeZone(settings));
-  const upgrade = new UpgradeService(config.dataDir, version, audit, clock, opts.installDir);
+  const upgrade = new UpgradeService(config.dataDir, version, audit, clock, opts.installDir, opts.upgradeKeysDir);
   const host = new HostSettingsService(config.dataDir, settingsService, opts.host);
   host.publish();
   const services: AppServices = { version, clock, setup, auth, users, audit, captures, calls, live, settings: settingsService, health, tls: tlsService, specs, inventory, policies, policyPreview, threats, reports, jobs, alerts, notifierChannels, blocklist, risk, sensitive, sensitiveRaw, host, upgrade, uiDir: config.uiDir, secure: true };

@@ -22,6 +22,9 @@ chown -R root:root "$R/opt/api-radar"
 
 # system files of the appliance (units, scripts, defaults)
 cp -a "$HERE/overlay/." "$R/"
+# public keys whose signatures on upgrade bundles this appliance accepts (build-image.sh put the build key's there)
+install -d -m 0755 "$R/usr/lib/api-radar/upgrade-keys"
+install -m 0644 "$WORK"/upgrade-keys/*.pem "$R/usr/lib/api-radar/upgrade-keys/"
 
 # service user and data directory (kept across upgrades)
 chroot "$R" useradd --system --home-dir /var/lib/api-radar --no-create-home --shell /usr/sbin/nologin api-radar

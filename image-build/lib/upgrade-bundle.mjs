@@ -3,14 +3,16 @@
 // `manifest.json` first and `app.tar.gz` (the release: bundled service and children, application files, production
 // node_modules with native addons built for the runtime, built UI). The manifest names the product, the version, the
 // Node.js runtime and module ABI the addons were built for, the payload's SHA-256 and size, and the database
-// migrations the release carries (the applier backs up what they change). Sets the staged package.json version and
-// VERSION file to the bundle's version.
+// migrations the release carries (the applier backs up what they change). `manifest.sig` follows the manifest: an
+// Ed25519 signature of its exact bytes by the build's signing key (lib/signing-key.mjs), which the payload's SHA-256
+// extends to the release. Sets the staged package.json version and VERSION file to the bundle's version.
 // Usage: node upgrade-bundle.mjs <staged-app-dir> <version> <out-file>
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { loadSigningKey, signManifest } from './signing-key.mjs';
 
 /** Manifest format this builder writes and the applier (overlay/usr/lib/api-radar/upgrade-apply.mjs) reads. */
 export const BUNDLE_FORMAT = 1;
@@ -49,9 +51,12 @@ try {
     payload: { file: 'app.tar.gz', sha256: sha256.digest('hex'), bytes: statSync(payload).size },
     migrations: { sqlite: migrations('appliance/src/store/sqlite/migrations'), duckdb: migrations('appliance/src/store/duckdb/migrations') },
   };
-  writeFileSync(join(work, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-  run('tar', ['--format=ustar', '-cf', outFile, '--owner=0', '--group=0', '--numeric-owner', '-C', work, 'manifest.json', 'app.tar.gz']);
-  console.error(`upgrade-bundle: ${outFile} (version ${version}, payload ${(manifest.payload.bytes / 1048576).toFixed(1)} MiB)`);
+  const manifestBytes = Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`);
+  writeFileSync(join(work, 'manifest.json'), manifestBytes);
+  const key = loadSigningKey();
+  writeFileSync(join(work, 'manifest.sig'), `${JSON.stringify(signManifest(manifestBytes, key))}\n`);
+  run('tar', ['--format=ustar', '-cf', outFile, '--owner=0', '--group=0', '--numeric-owner', '-C', work, 'manifest.json', 'manifest.sig', 'app.tar.gz']);
+  console.error(`upgrade-bundle: ${outFile} (version ${version}, payload ${(manifest.payload.bytes / 1048576).toFixed(1)} MiB, signed by key ${key.keyId})`);
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

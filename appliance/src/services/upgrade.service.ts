@@ -1,11 +1,12 @@
 /**
  * Upgrades from Settings -> System: an admin uploads an upgrade bundle (image-build/build-upgrade-bundle.sh); the
- * service, which runs unprivileged, checks its manifest, stores it as `<data>/upgrade/incoming.tar` and writes the
+ * service, which runs unprivileged, checks its manifest and signature, stores it as `<data>/upgrade/incoming.tar` and writes the
  * request file that starts the root applier (api-radar-upgrade.path -> upgrade-apply.mjs: verify, unpack, back up,
  * switch, health check, roll back). The applier's progress and result are read back from `<data>/upgrade/status.json`.
  * Only the appliance image has releases to switch (`/opt/api-radar/current`); elsewhere uploads are refused.
  */
 import { existsSync, mkdirSync, openSync, readFileSync, readSync, closeSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createPublicKey, verify } from 'node:crypto';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { ApiError } from '../errors/error.catalogue.ts';
@@ -47,28 +48,71 @@ export interface BundleManifest {
   created: string;
 }
 
+/** One member of a ustar archive read from `offset`: its name, its bytes and where the next header starts. */
+function readTarMember(fd: number, offset: number, maxBytes: number): { name: string; body: Buffer; next: number } | null {
+  const header = Buffer.alloc(TAR_BLOCK);
+  if (readSync(fd, header, 0, TAR_BLOCK, offset) < TAR_BLOCK) return null;
+  const name = header.toString('latin1', 0, 100).replace(/\0.*$/s, '');
+  const size = parseInt(header.toString('latin1', 124, 136).replace(/\0.*$/s, '').trim(), 8);
+  if (!(size > 0 && size <= maxBytes)) return null;
+  const body = Buffer.alloc(size);
+  if (readSync(fd, body, 0, size, offset + TAR_BLOCK) < size) return null;
+  return { name, body, next: offset + TAR_BLOCK + Math.ceil(size / TAR_BLOCK) * TAR_BLOCK };
+}
+
 /**
  * Reads `manifest.json`, the first member of an upgrade bundle (ustar), from the file's start; null when the file
  * does not start with it or it is not an API Radar manifest of format 1.
  */
 export function readBundleManifest(file: string): BundleManifest | null {
+  return readBundle(file)?.manifest ?? null;
+}
+
+/** The manifest (first member), its exact bytes, and the `manifest.sig` member that follows it when there is one. */
+function readBundle(file: string): { manifest: BundleManifest; bytes: Buffer; signature: Buffer | null } | null {
   const fd = openSync(file, 'r');
   try {
-    const header = Buffer.alloc(TAR_BLOCK);
-    if (readSync(fd, header, 0, TAR_BLOCK, 0) < TAR_BLOCK) return null;
-    const name = header.toString('latin1', 0, 100).replace(/\0.*$/s, '');
-    const size = parseInt(header.toString('latin1', 124, 136).replace(/\0.*$/s, '').trim(), 8);
-    if (name !== 'manifest.json' || !(size > 0 && size <= 64 * 1024)) return null;
-    const body = Buffer.alloc(size);
-    if (readSync(fd, body, 0, size, TAR_BLOCK) < size) return null;
-    const m = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
+    const first = readTarMember(fd, 0, 64 * 1024);
+    if (first === null || first.name !== 'manifest.json') return null;
+    const m = JSON.parse(first.body.toString('utf8')) as Record<string, unknown>;
     if (m.product !== 'api-radar' || m.format !== 1 || typeof m.version !== 'string' || !VERSION_RE.test(m.version)) return null;
-    return { version: m.version, node: String(m.node ?? ''), created: String(m.created ?? '') };
+    const second = readTarMember(fd, first.next, 4096);
+    return {
+      manifest: { version: m.version, node: String(m.node ?? ''), created: String(m.created ?? '') },
+      bytes: first.body,
+      signature: second !== null && second.name === 'manifest.sig' ? second.body : null,
+    };
   } catch {
     return null;
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * Why a bundle's signature is not acceptable here, or null when `manifest.sig` is an Ed25519 signature of the exact
+ * manifest bytes by a key in `keysDir` (`<key id>.pem`, SPKI). The root applier makes the same check again with its
+ * own code before it installs anything; this one answers the upload at once.
+ */
+export function bundleSignatureProblem(manifestBytes: Buffer, signature: Buffer | null, keysDir: string): string | null {
+  if (signature === null) return 'The bundle is not signed; this appliance installs only signed bundles.';
+  let sig: { alg?: unknown; key?: unknown; signature?: unknown };
+  try {
+    sig = JSON.parse(signature.toString('utf8')) as typeof sig;
+  } catch {
+    return 'The bundle\'s signature is not readable.';
+  }
+  if (sig.alg !== 'ed25519' || typeof sig.key !== 'string' || !/^[0-9a-f]{16}$/.test(sig.key) || typeof sig.signature !== 'string') {
+    return 'The bundle\'s signature is not an Ed25519 signature of a known form.';
+  }
+  const keyFile = join(keysDir, `${sig.key}.pem`);
+  if (!existsSync(keyFile)) return `The bundle is signed by key ${sig.key}, which this appliance does not trust.`;
+  try {
+    if (verify(null, manifestBytes, createPublicKey(readFileSync(keyFile)), Buffer.from(sig.signature, 'base64'))) return null;
+  } catch {
+    // an unreadable key file or a malformed signature: not verified
+  }
+  return 'The bundle\'s signature does not match its manifest.';
 }
 
 /** Stores uploaded bundles for the root applier and reports its result. */
@@ -82,6 +126,8 @@ export class UpgradeService {
     private readonly clock: Clock,
     /** Where the appliance keeps its releases. */
     private readonly installDir = '/opt/api-radar',
+    /** Public keys whose signatures on bundles are accepted (the image build puts its key there). */
+    private readonly keysDir = '/usr/lib/api-radar/upgrade-keys',
   ) {
     this.dir = join(dataDir, 'upgrade');
   }
@@ -108,11 +154,17 @@ export class UpgradeService {
     mkdirSync(this.dir, { recursive: true, mode: 0o750 });
     const part = join(this.dir, 'incoming.tar.part');
     const bytes = await writeBodyFile(body, part, MAX_BUNDLE_BYTES);
-    const manifest = readBundleManifest(part);
-    if (manifest === null) {
+    const read = readBundle(part);
+    if (read === null) {
       rmSync(part, { force: true });
       throw new ApiError('validation_failed', [{ path: 'body', message: 'not an API Radar upgrade bundle' }], 'The file is not an API Radar upgrade bundle.');
     }
+    const unsigned = bundleSignatureProblem(read.bytes, read.signature, this.keysDir);
+    if (unsigned !== null) {
+      rmSync(part, { force: true });
+      throw new ApiError('validation_failed', [{ path: 'body', message: 'signature not accepted' }], unsigned);
+    }
+    const manifest = read.manifest;
     if (manifest.version === this.version) {
       rmSync(part, { force: true });
       throw new ApiError('conflict', undefined, `Version ${manifest.version} is already running.`);

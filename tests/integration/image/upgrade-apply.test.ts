@@ -1,11 +1,14 @@
 // Tests of the upgrade path without root or QEMU: real upgrade bundles built from this tree
 // (image-build/build-upgrade-bundle.sh, node_modules linked instead of installed), applied by the appliance's applier
 // (image-build/overlay/usr/lib/api-radar/upgrade-apply.mjs) under a temporary root directory with a systemctl
-// stand-in that runs the bundled service from /opt/api-radar/current. An upgrade keeps the data and the previous
+// stand-in that runs the bundled service from /opt/api-radar/current. Bundles are signed with a key of the test's
+// own (API_RADAR_SIGNING_KEY), whose public half is installed as the image build does; unsigned bundles, bundles
+// signed by another key and manifests changed after signing are refused. An upgrade keeps the data and the previous
 // release; a release whose events-database migration fails is rolled back with the state restored from the backup.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { generateKeyPairSync, sign } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { globalAgent } from 'node:https';
@@ -46,6 +49,8 @@ interface Rig {
   port: number;
   bundles: string;
   env: NodeJS.ProcessEnv;
+  /** The private key bundles are signed with (PKCS#8 PEM file). */
+  signingKey: string;
 }
 
 function rig(): Rig {
@@ -59,6 +64,10 @@ function rig(): Rig {
   const systemctl = join(state, 'systemctl');
   writeFileSync(systemctl, SYSTEMCTL_STUB);
   chmodSync(systemctl, 0o755);
+  const signingKey = join(base, 'signing.key');
+  writeFileSync(signingKey, generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+  const trust = spawnSync(process.execPath, [join(repo, 'image-build/lib/signing-key.mjs'), 'install-public', join(root, 'usr/lib/api-radar/upgrade-keys')], { env: { ...process.env, API_RADAR_SIGNING_KEY: signingKey }, encoding: 'utf8' });
+  assert.equal(trust.status, 0, trust.stderr);
   const env = {
     ...process.env,
     API_RADAR_UPGRADE_ROOT: root,
@@ -69,16 +78,33 @@ function rig(): Rig {
     STUB_PORT: String(port),
     STUB_NODE: process.execPath,
   };
-  return { root, state, port, bundles, env };
+  return { root, state, port, bundles, env, signingKey };
 }
 
 /** Builds a bundle of this tree as `version`; `hook` (a shell command) may change the staged release first. */
 function buildBundle(r: Rig, version: string, hook?: string): string {
   const args = ['--out', r.bundles, '--version', version, '--prefix', join(r.root, 'opt/api-radar'), '--deps-from', join(repo, 'node_modules')];
   if (hook !== undefined) args.push('--stage-hook', hook);
-  const b = spawnSync(join(repo, 'image-build/build-upgrade-bundle.sh'), args, { cwd: repo, encoding: 'utf8', timeout: 120_000 });
+  const b = spawnSync(join(repo, 'image-build/build-upgrade-bundle.sh'), args, { cwd: repo, env: { ...process.env, API_RADAR_SIGNING_KEY: r.signingKey }, encoding: 'utf8', timeout: 120_000 });
   assert.equal(b.status, 0, b.stderr);
   return join(r.bundles, `api-radar-${version}.upgrade.tar`);
+}
+
+/**
+ * A copy of `bundle` with its members changed: `sig` replaces manifest.sig (null: left out), `manifest` edits the
+ * manifest's text after it was signed.
+ */
+function repack(r: Rig, bundle: string, name: string, change: { sig?: string | null; manifest?: (text: string) => string }): string {
+  const dir = mkdtempSync(join(r.bundles, 'repack-'));
+  assert.equal(spawnSync('tar', ['-xf', bundle, '-C', dir]).status, 0);
+  if (change.sig === null) rmSync(join(dir, 'manifest.sig'));
+  else if (change.sig !== undefined) writeFileSync(join(dir, 'manifest.sig'), change.sig);
+  if (change.manifest !== undefined) writeFileSync(join(dir, 'manifest.json'), change.manifest(readFileSync(join(dir, 'manifest.json'), 'utf8')));
+  const out = join(r.bundles, name);
+  const members = ['manifest.json', ...(change.sig === null ? [] : ['manifest.sig']), 'app.tar.gz'];
+  assert.equal(spawnSync('tar', ['--format=ustar', '-cf', out, '-C', dir, ...members]).status, 0);
+  rmSync(dir, { recursive: true, force: true });
+  return out;
 }
 
 function apply(r: Rig, bundle: string): { status: number | null; out: string; result: { state: string; from: string | null; to: string | null; message: string } } {
@@ -135,6 +161,27 @@ test('an upgrade bundle installs, upgrades with the data kept and the previous r
   assert.equal(refused.result.state, 'failed');
   assert.match(refused.result.message, /SHA-256/);
   assert.equal(current(r), 'releases/0.1.0-a', 'a refused bundle changes nothing');
+
+  // authenticity: the signature covers the manifest, which names the payload's SHA-256
+  const other = generateKeyPairSync('ed25519');
+  const manifestText = (): Buffer => {
+    const dir = mkdtempSync(join(r.bundles, 'manifest-'));
+    spawnSync('tar', ['-xf', bundle, '-C', dir, 'manifest.json']);
+    return readFileSync(join(dir, 'manifest.json'));
+  };
+  const foreignSig = JSON.stringify({ format: 1, alg: 'ed25519', key: '0123456789abcdef', signature: sign(null, manifestText(), other.privateKey).toString('base64') });
+  for (const [what, file, message] of [
+    ['unsigned', repack(r, bundle, 'unsigned.tar', { sig: null }), /not signed/],
+    ['signed by a key the appliance does not trust', repack(r, bundle, 'foreign.tar', { sig: foreignSig }), /key 0123456789abcdef, which this appliance does not trust/],
+    ['manifest changed after signing', repack(r, bundle, 'altered.tar', { manifest: (t) => t.replace(/"created": "[^"]*"/, '"created": "2030-01-01T00:00:00.000Z"') }), /signature does not match its manifest/],
+  ] as const) {
+    const no = apply(r, file);
+    assert.equal(no.status, 1, what);
+    assert.equal(no.result.state, 'failed', what);
+    assert.match(no.result.message, message, what);
+    assert.equal(current(r), 'releases/0.1.0-a', what);
+    assert.deepEqual(readdirSync(join(r.root, 'opt/api-radar/releases')).filter((d) => !d.startsWith('.')), ['0.1.0-a'], `${what}: nothing unpacked`);
+  }
 
   const up = apply(r, bundle);
   assert.equal(up.result.state, 'done', up.out);

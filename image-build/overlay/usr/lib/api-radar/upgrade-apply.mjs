@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // Applies an upgrade bundle on the appliance, as root (api-radar-upgrade.service, started by api-radar-upgrade.path
 // when the service, which runs unprivileged, has stored an uploaded bundle and written the request file):
-//   1. verifies the manifest (product, format, version, the runtime's module ABI) and the payload's SHA-256;
+//   1. verifies the manifest's Ed25519 signature (`manifest.sig`) with a public key the image trusts
+//      (/usr/lib/api-radar/upgrade-keys/<key id>.pem, put there by the image build), then the manifest (product,
+//      format, version, the runtime's module ABI) and the payload's SHA-256, which the signed manifest names;
 //   2. unpacks the release into /opt/api-radar/releases/<version>;
 //   3. stops the service, backs up the SQLite state with SQLite's online backup API and notes the DuckDB files
 //      (copied too when the new release carries DuckDB migrations the running one does not: those cannot be undone);
@@ -14,7 +16,7 @@
 // systemctl), API_RADAR_UPGRADE_HEALTH_TIMEOUT (seconds, default
 // 300: a start under software emulation on a busy host takes minutes).
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, createPublicKey, verify } from 'node:crypto';
 import { chownSync, constants, copyFileSync, createReadStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { createRequire } from 'node:module';
@@ -26,6 +28,7 @@ const RELEASES = join(APP, 'releases');
 const CURRENT = join(APP, 'current');
 const DATA = join(ROOT, 'var/lib/api-radar');
 const UPGRADE = join(DATA, 'upgrade');
+const TRUSTED_KEYS = join(ROOT, 'usr/lib/api-radar/upgrade-keys');
 const BACKUPS = join(DATA, 'backups');
 const SYSTEMCTL = process.env.API_RADAR_SYSTEMCTL ?? 'systemctl';
 const HEALTH_TIMEOUT_S = Number(process.env.API_RADAR_UPGRADE_HEALTH_TIMEOUT ?? 300);
@@ -117,13 +120,42 @@ function switchTo(release) {
   renameSync(next, CURRENT);
 }
 
+/**
+ * Checks `manifest.sig` against the exact bytes of `manifest.json` with the trusted key it names. This copy of the
+ * check is separate from the service's on purpose: the root applier runs only code from the image, never from the
+ * bundle it is checking or from a release.
+ */
+function verifySignature(manifestBytes, sigFile) {
+  if (!existsSync(sigFile)) throw new UpgradeError('the bundle is not signed (no manifest.sig): only signed bundles are installed');
+  let sig;
+  try {
+    sig = JSON.parse(readFileSync(sigFile, 'utf8'));
+  } catch {
+    throw new UpgradeError('the bundle\'s signature (manifest.sig) is not readable');
+  }
+  if (sig?.alg !== 'ed25519' || typeof sig.key !== 'string' || !/^[0-9a-f]{16}$/.test(sig.key) || typeof sig.signature !== 'string') {
+    throw new UpgradeError('the bundle\'s signature is not an Ed25519 signature of a known form');
+  }
+  const keyFile = join(TRUSTED_KEYS, `${sig.key}.pem`);
+  if (!existsSync(keyFile)) throw new UpgradeError(`the bundle is signed by key ${sig.key}, which this appliance does not trust`);
+  if (!verify(null, manifestBytes, createPublicKey(readFileSync(keyFile)), Buffer.from(sig.signature, 'base64'))) {
+    throw new UpgradeError('the bundle\'s signature does not match its manifest (altered after signing?)');
+  }
+  return sig.key;
+}
+
 /** Verifies the bundle and unpacks its release; returns the manifest. */
 async function unpack(bundle) {
   mkdirSync(RELEASES, { recursive: true });
   const work = mkdtempSync(join(RELEASES, '.incoming-'));
   try {
     run('tar', ['-xf', bundle, '-C', work, 'manifest.json', 'app.tar.gz']);
-    const m = JSON.parse(readFileSync(join(work, 'manifest.json'), 'utf8'));
+    // an unsigned bundle has no such member: tar fails, and the check below says so
+    spawnSync('tar', ['-xf', bundle, '-C', work, 'manifest.sig'], { stdio: 'ignore' });
+    const manifestBytes = readFileSync(join(work, 'manifest.json'));
+    const keyId = verifySignature(manifestBytes, join(work, 'manifest.sig'));
+    step(`signature good (key ${keyId})`);
+    const m = JSON.parse(manifestBytes.toString('utf8'));
     if (m.product !== 'api-radar' || m.format !== 1) throw new UpgradeError('not an API Radar upgrade bundle (format 1)');
     if (typeof m.version !== 'string' || !VERSION_RE.test(m.version)) throw new UpgradeError('the bundle names no valid version');
     if (m.modules !== process.versions.modules) {
