@@ -7,19 +7,28 @@
  *   2. the same with learning off (every call scanned fully), and the steady state: the default analyzer's second
  *      pass over the same traffic (profiles learned, periodic full scans backed off), as a long-running sensor sees it;
  *   3. the detectors' own MB/s on body data (request and response bodies of the bench capture, copied to memory,
- *      scanned body-only).
+ *      scanned body-only; CPU time).
  *
- * Usage: npm run bench:sensitive [-- --transactions N] [--runs R] [--no-write]
+ * `--compare <dir>` instead compares this tree's analyzer with the one of another checkout (e.g. `git archive main
+ * appliance | tar -x -C tmp/baseline`), paired: the calls the identity, inventory and clients analyzers produced
+ * (bodies decoded) go through both analyzers in chunks of 500, in alternating order, with the CPU time summed per tree,
+ * so a load change on a shared machine hits both alike; the first pass includes learning, the later ones are the steady
+ * state. It checks that both trees end with the same snapshot (exact results kept). Nothing is written.
+ *
+ * Usage: npm run bench:sensitive [-- --transactions N] [--runs R] [--no-write] [--compare dir [--passes P]]
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, dirname, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { cpus } from 'node:os';
 import { writeBenchCapture } from '../traffic/bench.writer.ts';
 import { CaptureFileReader } from '../../appliance/src/engine/source/capture-file.reader.ts';
 import { HttpEngine } from '../../appliance/src/engine/http-engine.ts';
 import type { Transaction } from '../../appliance/src/engine/transaction.types.ts';
 import { AnalysisPipeline } from '../../appliance/src/analysis/analysis.pipeline.ts';
+import type { Analyzer } from '../../appliance/src/analyzers/analyzer.types.ts';
+import type { CallContext } from '../../appliance/src/analyzers/call.context.ts';
+import { defaultAnalyzers } from '../../appliance/src/analysis/offline-analysis.service.ts';
 import { SensitiveAnalyzer } from '../../appliance/src/analyzers/sensitive/sensitive.analyzer.ts';
 import { ScanPart, SensitiveScanner } from '../../appliance/src/analyzers/sensitive/sensitive.scanner.ts';
 
@@ -49,6 +58,58 @@ function copyTx(tx: Transaction): Transaction {
   return { ...tx, requestHeaders: tx.requestHeaders, responseHeaders: tx.responseHeaders, requestBody: copy(tx.requestBody), responseBody: copy(tx.responseBody) };
 }
 
+/** CPU seconds (user + system) since `from`. */
+function cpuSince(from: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(from);
+  return (d.user + d.system) / 1e6;
+}
+
+/** Calls as the sensitive analyzer receives them in the default pipeline (after identity, inventory and clients), bodies decoded and copied. */
+async function recordCalls(path: string): Promise<CallContext[]> {
+  const calls: CallContext[] = [];
+  const recorder: Analyzer = {
+    id: 'recorder',
+    onCall(c: CallContext): void {
+      calls.push({ tx: copyTx(c.tx), host: c.host, auth: c.auth, endpoint: c.endpoint, sensitive: [], detections: [] });
+    },
+    contribute(): void {},
+  };
+  await runEngine(path, new AnalysisPipeline([...defaultAnalyzers().slice(0, 3), recorder]).handle);
+  return calls;
+}
+
+/** Paired comparison of this tree's SensitiveAnalyzer with the one under `dir` (see the header). */
+async function compare(path: string, dir: string, passes: number): Promise<void> {
+  const calls = await recordCalls(path);
+  const url = pathToFileURL(resolve(dir, 'appliance/src/analyzers/sensitive/sensitive.analyzer.ts')).href;
+  const Other = ((await import(url)) as { SensitiveAnalyzer: typeof SensitiveAnalyzer }).SensitiveAnalyzer;
+  const labels = [dir, 'this tree'];
+  const analyzers = [new Other(), new SensitiveAnalyzer()];
+  const chunk = 500;
+  for (let p = 0; p < passes; p++) {
+    const cpu = [0, 0];
+    for (let s = 0, n = 0; s < calls.length; s += chunk, n++) {
+      const e = Math.min(calls.length, s + chunk);
+      for (let j = 0; j < 2; j++) {
+        const i = n % 2 === 0 ? j : 1 - j;
+        for (let k = s; k < e; k++) {
+          calls[k].sensitive = [];
+          calls[k].detections = [];
+          calls[k].sensitiveRecords = undefined;
+        }
+        const t0 = process.cpuUsage();
+        for (let k = s; k < e; k++) analyzers[i].onCall(calls[k]);
+        cpu[i] += cpuSince(t0);
+      }
+    }
+    const us = cpu.map((c) => (c * 1e6) / calls.length);
+    console.log(`pass ${p + 1} (${p === 0 ? 'first, learning included' : 'steady state'}): ${labels[0]} ${us[0].toFixed(2)} µs/call, ${labels[1]} ${us[1].toFixed(2)} µs/call, ratio ${(us[1] / us[0]).toFixed(3)}`);
+  }
+  const same = JSON.stringify(analyzers[0].snapshot()) === JSON.stringify(analyzers[1].snapshot());
+  console.log(`snapshots after ${passes} passes over ${calls.length} calls: ${same ? 'equal' : 'DIFFERENT'}`);
+  if (!same) process.exitCode = 1;
+}
+
 async function main(): Promise<void> {
   const transactions = arg('--transactions', 100_000);
   const runs = arg('--runs', 3);
@@ -57,6 +118,8 @@ async function main(): Promise<void> {
   mkdirSync(dir, { recursive: true });
   const path = join(dir, `sensitive-bench-${transactions}.pcap`);
   if (!existsSync(path)) await writeBenchCapture(path, { transactions, seed: 1 });
+  const compareDir = process.argv.indexOf('--compare') >= 0 ? process.argv[process.argv.indexOf('--compare') + 1] : undefined;
+  if (compareDir !== undefined) return compare(path, compareDir, arg('--passes', 3));
 
   let calls = 0;
   let engineS = Infinity;
@@ -92,10 +155,10 @@ async function main(): Promise<void> {
   let bodyS = Infinity;
   let hits = 0;
   for (let r = 0; r < runs; r++) {
-    const t0 = performance.now();
+    const t0 = process.cpuUsage();
     hits = 0;
     for (const tx of txs) hits += scanner.scan(tx, ScanPart.RequestBody | ScanPart.ResponseBody).length;
-    bodyS = Math.min(bodyS, (performance.now() - t0) / 1000);
+    bodyS = Math.min(bodyS, cpuSince(t0));
   }
   const mbps = bodyBytes / 1e6 / bodyS;
 
@@ -106,19 +169,19 @@ async function main(): Promise<void> {
     `Machine: ${cpus()[0]?.model ?? 'unknown'}, ${cpus().length} cores, Node ${process.version}; one core.`,
     `Traffic: the engine bench capture (${f(calls, 0)} calls, seed 1; every response carries e-mails and mobile numbers).`,
     '',
-    '| measurement | µs per call | share of the 6.7 µs/call target | share of measured engine time |',
-    '|---|---|---|---|',
-    `| engine alone | ${f(engineUs)} | | |`,
-    `| SensitiveAnalyzer, learned fast path (default) | ${f(learnedUs)} | ${f((100 * learnedUs) / TARGET_US, 1)}% | ${f((100 * learnedUs) / engineUs, 1)}% |`,
-    `| SensitiveAnalyzer, steady state (second pass of the same analyzer over the same traffic) | ${f(steadyUs)} | ${f((100 * steadyUs) / TARGET_US, 1)}% | ${f((100 * steadyUs) / engineUs, 1)}% |`,
-    `| SensitiveAnalyzer, fast path with recordSampling 8 (estimated counts) | ${f(sampledUs)} | ${f((100 * sampledUs) / TARGET_US, 1)}% | ${f((100 * sampledUs) / engineUs, 1)}% |`,
-    `| SensitiveAnalyzer, every call scanned fully | ${f(fullUs)} | ${f((100 * fullUs) / TARGET_US, 1)}% | ${f((100 * fullUs) / engineUs, 1)}% |`,
+    '| measurement | µs per call | share of the 6.7 µs/call target | share of measured engine time | share of the engine\'s throughput (cost / (engine + cost)) |',
+    '|---|---|---|---|---|',
+    `| engine alone | ${f(engineUs)} | | | |`,
+    `| SensitiveAnalyzer, learned fast path (default) | ${f(learnedUs)} | ${f((100 * learnedUs) / TARGET_US, 1)}% | ${f((100 * learnedUs) / engineUs, 1)}% | ${f((100 * learnedUs) / (engineUs + learnedUs), 1)}% |`,
+    `| SensitiveAnalyzer, steady state (second pass of the same analyzer over the same traffic) | ${f(steadyUs)} | ${f((100 * steadyUs) / TARGET_US, 1)}% | ${f((100 * steadyUs) / engineUs, 1)}% | ${f((100 * steadyUs) / (engineUs + steadyUs), 1)}% |`,
+    `| SensitiveAnalyzer, fast path with recordSampling 8 (estimated counts) | ${f(sampledUs)} | ${f((100 * sampledUs) / TARGET_US, 1)}% | ${f((100 * sampledUs) / engineUs, 1)}% | ${f((100 * sampledUs) / (engineUs + sampledUs), 1)}% |`,
+    `| SensitiveAnalyzer, every call scanned fully | ${f(fullUs)} | ${f((100 * fullUs) / TARGET_US, 1)}% | ${f((100 * fullUs) / engineUs, 1)}% | ${f((100 * fullUs) / (engineUs + fullUs), 1)}% |`,
     '',
     `Fast path split (last run): ${f(stats.fullScans, 0)} full scans, ${f(stats.fastCalls, 0)} fast-path calls, ${f(stats.profiles, 0)} learning profiles, ${f(stats.wildProfiles, 0)} wild.`,
     '',
     `Detectors on body data: ${f(mbps, 1)} MB/s (${f(bodyBytes / 1e6, 1)} MB of request and response bodies from ${f(txs.length, 0)} calls, ${f(hits / txs.length, 1)} hits per call).`,
     '',
-    `Target: the analyzer costs ≤ 20% of the engine's throughput (≤ ${f(engineUs * 0.2)} µs per call against the engine time of this run).`,
+    `Target: the analyzer costs ≤ 20% of the engine's throughput, cost / (engine + cost) ≤ 0.2, i.e. ≤ ${f(engineUs / 4)} µs per call against the engine time of this run.`,
   ];
   const text = lines.join('\n');
   console.log(text);

@@ -53,3 +53,15 @@ test('between validations, values in the learned range are counted by shape; a f
   assert.deepEqual(count(c, '{"mail":"x@y.cn"}'), [0], 'out of range right after a failure: skipped');
   assert.ok(c.skippedValues >= 1);
 });
+
+test('counters sharing leaves (one compiled pattern and one distinct-value table for all) count each message on its own', () => {
+  const a = new JsonKeyCounter([key('email', 'email', 10, 30), key('phone', 'cn_mobile', 11, 11)]);
+  const b = new JsonKeyCounter([key('phone', 'cn_mobile', 11, 11), key('email', 'email', 10, 30)]);
+  const body1 = '{"data":[{"email":"li.lei@example.cn","phone":"13812345678"},{"email":"han.mei@example.cn","phone":"13812345678"}]}';
+  const body2 = '{"data":[{"email":"li.lei@example.cn","phone":"13912345678"}]}';
+  assert.deepEqual(count(a, body1), [2, 1]);
+  assert.deepEqual(count(b, body1), [1, 2], 'the same values in another counter are new for its message');
+  assert.deepEqual(count(a, body2), [1, 1], 'values of the previous message are forgotten');
+  assert.deepEqual(count(b, body2), [1, 1]);
+  assert.deepEqual(count(a, body1), [2, 1], 'a message counted again counts the same');
+});

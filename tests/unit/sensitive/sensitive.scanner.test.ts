@@ -201,3 +201,22 @@ test('path segments: percent-encoded and plain paths find the same values, with 
   assert.deepEqual(view(encoded), view(plain));
   assert.deepEqual(view(s.scan(makeTx({ target: '/v1/orders/20240101123456' }), ScanPart.RequestLine)), [], 'timestamps in paths are not data');
 });
+
+test('ID-card birth dates are checked against the fixed date when one is set (scan and confirms alike), else the clock', () => {
+  const withCheck = (first17: string): string => {
+    const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    let sum = 0;
+    for (let i = 0; i < 17; i++) sum += Number(first17[i]) * w[i];
+    return first17 + '10X98765432'[sum % 11];
+  };
+  const born20250615 = withCheck('11010120250615123');
+  const early = new SensitiveScanner({ todayYmd: 20250101 });
+  const late = new SensitiveScanner({ todayYmd: 20250701 });
+  const clock = new SensitiveScanner();
+  const types = (s: SensitiveScanner) => s.scan(makeTx({ target: `/v1/idcard/${born20250615}` }), ScanPart.RequestLine).map((h) => h.type);
+  assert.deepEqual(types(early), [], 'born after the fixed today');
+  assert.deepEqual(types(late), ['cn_id_card']);
+  assert.deepEqual(types(clock), ['cn_id_card'], 'the clock is past 2025-06-15');
+  assert.equal(early.confirms('cn_id_card', born20250615, 'json', 'idCard'), false);
+  assert.equal(late.confirms('cn_id_card', born20250615, 'json', 'idCard'), true);
+});

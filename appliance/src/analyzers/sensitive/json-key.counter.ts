@@ -29,6 +29,34 @@ function escapeRegex(s: string): string {
   return s.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
 }
 
+/**
+ * The compiled pattern per leaf, shared by every counter (profiles counting `email` share one compiled `"email"`
+ * pattern instead of hundreds of copies of machine code). Safe to share: {@link JsonKeyCounter.count} resets
+ * `lastIndex` before each use and runs to completion. Bounded: new leaves past the cap get their own pattern.
+ */
+const PATTERNS = new Map<string, RegExp>();
+const MAX_SHARED_PATTERNS = 4096;
+
+function patternFor(leaf: string): RegExp {
+  let re = PATTERNS.get(leaf);
+  if (re === undefined) {
+    re = new RegExp(`"${escapeRegex(Buffer.from(leaf, 'utf8').toString('latin1'))}"[ \\t\\r\\n]*:[ \\t\\r\\n]*(?:"[^"\\\\]*|-?[0-9][0-9.eE+-]*)?`, 'g');
+    if (PATTERNS.size < MAX_SHARED_PATTERNS) PATTERNS.set(leaf, re);
+  }
+  return re;
+}
+
+/**
+ * The per-message distinct-value table, shared by every counter (one message is counted at a time): a single 20 KB
+ * table stays in the CPU cache where one per counter (two per learned profile) would not. Cleared by generation.
+ */
+const hashes = new Int32Array(TABLE);
+const starts = new Int32Array(TABLE);
+const lengths = new Int32Array(TABLE);
+const types = new Int32Array(TABLE);
+const gens = new Uint32Array(TABLE);
+let gen = 0;
+
 /** Hash of `text[start, end)` (FNV-1a, 30 bits so that it stays a small integer). */
 function hashText(text: string, start: number, end: number, seed: number): number {
   let h = 0x811c9dc5 ^ seed;
@@ -46,18 +74,12 @@ export class JsonKeyCounter {
   private readonly tries: Uint8Array;
   /** Per key, 1 when values outside the length range are validated in this message. */
   private readonly rangeDue: Uint8Array;
-  private readonly hashes = new Int32Array(TABLE);
-  private readonly starts = new Int32Array(TABLE);
-  private readonly lengths = new Int32Array(TABLE);
-  private readonly types = new Int32Array(TABLE);
-  private readonly gens = new Uint32Array(TABLE);
-  private gen = 0;
   /** Out-of-range values skipped without validation (see {@link count}). */
   skippedValues = 0;
 
   /** `keys` (at least one) must have distinct leaves. */
   constructor(readonly keys: readonly CountedKey[]) {
-    this.patterns = keys.map((k) => new RegExp(`"${escapeRegex(Buffer.from(k.leaf, 'utf8').toString('latin1'))}"[ \\t\\r\\n]*:[ \\t\\r\\n]*(?:"[^"\\\\]*|-?[0-9][0-9.eE+-]*)?`, 'g'));
+    this.patterns = keys.map((k) => patternFor(k.leaf));
     const typeIds: string[] = [];
     this.typeOf = new Int32Array(keys.length);
     keys.forEach((k, i) => {
@@ -91,9 +113,9 @@ export class JsonKeyCounter {
       if (keys[k].rangeMissSince < keys[k].validateEvery) keys[k].rangeMissSince++;
       rangeDue[k] = keys[k].rangeMissSince >= keys[k].validateEvery ? 1 : 0;
     }
-    if (++this.gen === 0xffffffff) {
-      this.gens.fill(0);
-      this.gen = 1;
+    if (++gen === 0xffffffff) {
+      gens.fill(0);
+      gen = 1;
     }
     let outOfRange = 0;
     const text = body.toString('latin1', 0, end);
@@ -110,9 +132,7 @@ export class JsonKeyCounter {
         let vs = at;
         let ve = at;
         let escaped = false;
-        if (c === 34 || c === 92) {
-          while (text.charCodeAt(vs - 1) !== 34) vs--;
-        }
+        if (c === 34 || c === 92) vs = text.lastIndexOf('"', at - 1) + 1;
         if (c === 34) re.lastIndex = at + 1;
         else if (c === 92) {
           escaped = true;
@@ -160,29 +180,29 @@ export class JsonKeyCounter {
           }
           state[k] = KeyState.Counting;
         }
-        if (this.firstOfType(text, vs, n, this.typeOf[k])) counts[k]++;
+        if (firstOfType(text, vs, n, this.typeOf[k])) counts[k]++;
       }
     }
   }
+}
 
-  /** True the first time this message sees `text[start, start + n)` for type slot `type` (and remembers it). */
-  private firstOfType(text: string, start: number, n: number, type: number): boolean {
-    const h = hashText(text, n > 8 ? start + n - 8 : start, start + n, (type + 1) * 131 + n);
-    let slot = h & (TABLE - 1);
-    for (let probe = 0; probe < TABLE; probe++, slot = (slot + 1) & (TABLE - 1)) {
-      if (this.gens[slot] !== this.gen) {
-        this.gens[slot] = this.gen;
-        this.hashes[slot] = h;
-        this.starts[slot] = start;
-        this.lengths[slot] = n;
-        this.types[slot] = type;
-        return true;
-      }
-      if (this.hashes[slot] === h && this.lengths[slot] === n && this.types[slot] === type && sameText(text, this.starts[slot], start, n)) return false;
+/** True the first time this message sees `text[start, start + n)` for type slot `type` (and remembers it). */
+function firstOfType(text: string, start: number, n: number, type: number): boolean {
+  const h = hashText(text, n > 8 ? start + n - 8 : start, start + n, (type + 1) * 131 + n);
+  let slot = h & (TABLE - 1);
+  for (let probe = 0; probe < TABLE; probe++, slot = (slot + 1) & (TABLE - 1)) {
+    if (gens[slot] !== gen) {
+      gens[slot] = gen;
+      hashes[slot] = h;
+      starts[slot] = start;
+      lengths[slot] = n;
+      types[slot] = type;
+      return true;
     }
-    // Table full (over TABLE distinct values in one message): count without deduplication.
-    return true;
+    if (hashes[slot] === h && lengths[slot] === n && types[slot] === type && sameText(text, starts[slot], start, n)) return false;
   }
+  // Table full (over TABLE distinct values in one message): count without deduplication.
+  return true;
 }
 
 function sameText(text: string, a: number, b: number, n: number): boolean {

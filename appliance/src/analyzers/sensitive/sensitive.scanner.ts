@@ -138,9 +138,15 @@ class Context implements DetectContext {
   location: SensitiveLocation = 'body';
   hints = 0;
   readonly features = new TextFeatures();
-  todayYmd = 0;
+  /** The date of {@link ScanOptions.todayYmd} (tests), or 0 for the clock's. */
+  fixedToday = 0;
   private readonly groups = new DigitGroups();
   private groupsFor: string | null = null;
+
+  /** Read only by the validators that need it (ID-card birth dates), so a call without such a candidate never reads the clock. */
+  get todayYmd(): number {
+    return this.fixedToday !== 0 ? this.fixedToday : todayYmd();
+  }
 
   digitGroups(text: string): DigitGroups {
     if (this.groupsFor !== text) {
@@ -188,7 +194,6 @@ export class SensitiveScanner implements JsonVisitor, XmlVisitor, PairSink {
   private readonly maxHitsPerType: number;
   private readonly maxHits: number;
   private readonly weird: WeirdCounters | undefined;
-  private readonly fixedToday: number;
   /** Union of all detectors' trigger hints. */
   private readonly triggerUnion: number;
   private readonly ctx = new Context();
@@ -220,7 +225,7 @@ export class SensitiveScanner implements JsonVisitor, XmlVisitor, PairSink {
     this.maxHitsPerType = opts.maxHitsPerType ?? DEFAULTS.maxHitsPerType;
     this.maxHits = opts.maxHits ?? DEFAULTS.maxHits;
     this.weird = opts.weird;
-    this.fixedToday = opts.todayYmd ?? 0;
+    this.ctx.fixedToday = opts.todayYmd ?? 0;
     let u = 0;
     const n = this.detectors.length;
     this.pf = new Int32Array(n * PF_STRIDE);
@@ -244,7 +249,6 @@ export class SensitiveScanner implements JsonVisitor, XmlVisitor, PairSink {
     const hits: SensitiveHit[] = [];
     this.hits = hits;
     this.stopped = false;
-    this.ctx.todayYmd = this.fixedToday !== 0 ? this.fixedToday : todayYmd();
     try {
       if (tx.method !== '') {
         this.beginMessage('request');
@@ -276,7 +280,6 @@ export class SensitiveScanner implements JsonVisitor, XmlVisitor, PairSink {
     if (text.length === 0) return hits;
     this.hits = hits;
     this.stopped = false;
-    this.ctx.todayYmd = this.fixedToday !== 0 ? this.fixedToday : todayYmd();
     try {
       this.beginMessage('request');
       this.setLocation(location);
@@ -298,8 +301,6 @@ export class SensitiveScanner implements JsonVisitor, XmlVisitor, PairSink {
     const i = this.detectorIndex.get(type);
     if (i === undefined || text.length === 0) return false;
     const ctx = this.ctx;
-    if (this.fixedToday !== 0) ctx.todayYmd = this.fixedToday;
-    else if (ctx.todayYmd === 0) ctx.todayYmd = todayYmd();
     const hints = classifyField(field);
     try {
       ctx.features.compute(text, 0, text.length);
