@@ -167,6 +167,27 @@ test('id counter: small then set, capped with overflow; id filter learns JSON id
   assert.ok(!f.has('nope') && !f.has('5') && !f.has('124'));
 });
 
+test('id counter: one id held without an array, then the array, keys and clear', () => {
+  const c = new IdCounter(20);
+  assert.equal(c.distinct, 0);
+  assert.deepEqual([...c.keys()], []);
+  assert.equal(c.add(7), true);
+  assert.equal(c.add(7), false);
+  assert.equal(c.distinct, 1);
+  assert.deepEqual([...c.keys()], [7]);
+  assert.equal(c.add(-3), true);
+  assert.equal(c.add(7), false);
+  assert.equal(c.add(-3), false);
+  assert.deepEqual([...c.keys()].sort((a, b) => a - b), [-3, 7]);
+  for (let i = 0; i < 12; i++) c.add(100 + i);
+  assert.equal(c.distinct, 14);
+  assert.equal(c.add(105), false);
+  c.clear();
+  assert.equal(c.distinct, 0);
+  assert.equal(c.add(7), true);
+  assert.equal(longestRun([...c.keys()]), 1);
+});
+
 test('hostile calls never throw', () => {
   const a = new AbuseAnalyzer();
   run(a, [{ target: '/' + 'a/'.repeat(5000) }, { method: 'POST', target: '/login', requestBody: Buffer.from([0xff, 0xfe, 0x00]) }, { target: '/x?page=' + '%'.repeat(100) }]);

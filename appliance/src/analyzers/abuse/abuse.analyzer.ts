@@ -65,6 +65,8 @@ export class AbuseAnalyzer implements Analyzer {
   private readonly templateEntries = new Map<string, TemplateEntry>();
   private baselinesOverflow = 0;
   private readonly found: Detection[] = [];
+  /** The current call's object reference when it names an object (read only during that call). */
+  private readonly callRef: ObjectRef = { template: '', id: '', numeric: false };
   private readonly accounts: AccountLoginTracker;
   /** User agents by value (bounded), so the per-client "same agent as the last call" check compares references. */
   private readonly agentNames = new Map<string, string>();
@@ -137,7 +139,7 @@ export class AbuseAnalyzer implements Analyzer {
 
   onCall(call: CallContext): void {
     const out = this.found;
-    out.length = 0;
+    if (out.length !== 0) out.length = 0;
     try {
       this.observe(call, out);
     } catch {
@@ -175,7 +177,7 @@ export class AbuseAnalyzer implements Analyzer {
     let tpl: TemplateEntry | null;
     if (endpointTemplate !== '') {
       tpl = this.templateEntry(endpointTemplate);
-      ref = tpl !== null ? objectRefAt(tx.path, tpl.name, tpl.segIndex, tpl.noId) : objectRef(tx.path, endpointTemplate);
+      ref = tpl !== null ? objectRefAt(tx.path, tpl.name, tpl.segIndex, tpl.noId, this.callRef) : objectRef(tx.path, endpointTemplate);
     } else {
       ref = objectRef(tx.path, undefined);
       tpl = this.templateEntry(ref.template);
