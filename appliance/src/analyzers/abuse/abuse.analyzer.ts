@@ -205,8 +205,8 @@ export class AbuseAnalyzer implements Analyzer {
     for (let k = 0; k < 2; k++) {
       const actor = k === 0 ? ipActor : trackIdentity ? idActor : null;
       if (actor === null) continue;
-      actor.rate.count1(ts, bucketUs, this.actorBaseline, alpha);
-      this.checkRate(actor, actor.rate.sliding(ts, bucketUs), this.actorBaseline, 'all endpoints', out, actor.rate);
+      actor.count1(ts, bucketUs, this.actorBaseline, alpha);
+      this.checkRate(actor, actor.sliding(ts, bucketUs), this.actorBaseline, 'all endpoints', out, actor);
       // Identities are tracked per template only for object access (ids, pages); per-endpoint rates and error
       // ratios are the client's.
       if (k === 1 && ref.id === '' && tx.query.length === 0) {

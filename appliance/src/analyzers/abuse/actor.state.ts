@@ -88,65 +88,62 @@ export interface AutomationState {
   firstOrder: string;
 }
 
-/** All state of one actor. */
-export interface ActorState extends AutomationState {
-  key: string;
-  /** The actor's serial in the actor registry (unique; an actor re-created after eviction gets a new one). */
-  serial: number;
-  login: LoginWindow | null;
+/**
+ * All state of one actor. The actor is its own all-endpoints rate bucket (one object and one memory access less per
+ * call than a bucket of its own).
+ */
+export class ActorState extends RateBucket implements AutomationState {
+  login: LoginWindow | null = null;
   /**
    * Templates without an interned id (past the analyzer's template cap): the window, or while the template was called
    * once only, the time of that call (a window opens on the second call). Created on first use; the other templates'
    * windows are in the analyzer's pair table.
    */
-  templates: Map<string, TemplateWindow | number> | null;
+  templates: Map<string, TemplateWindow | number> | null = null;
   /** Templates tracked for this actor (in the pair table and in `templates`). */
-  templateCount: number;
+  templateCount = 0;
   /** Templates not tracked because the actor had the maximum. */
-  templatesOverflow: number;
-  rate: RateBucket;
-  sensitiveStart: number;
-  sensitiveRecords: number;
+  templatesOverflow = 0;
+  sensitiveStart = -1;
+  sensitiveRecords = 0;
+  autoOpen = false;
+  autoStart = 0;
+  lastTs = -1;
+  gaps = 0;
+  gapMean = 0;
+  gapM2 = 0;
+  lastAgent = '\u0000';
+  agentIsBot = '';
+  agents: BoundedSet | null = null;
+  headerOrders: BoundedSet | null = null;
+  firstOrder = '';
   /** Ids given to this identity in responses (identities only; a Bloom filter of fixed size). */
   learnedIds: IdFilter | null;
   /** Identities only: the first client IP it was used from, and whether it has been used from another one since. */
-  homeIp: string;
+  homeIp = '';
   /**
    * The serial of `homeIp`'s client actor when first seen (a number compare spares most string compares; no
    * reference, so an evicted client actor is not kept alive); -1 until then.
    */
-  homeSerial: number;
-  multiIp: boolean;
+  homeSerial = -1;
+  multiIp = false;
+
+  /**
+   * @param key `ip:<address>` or `id:<identity>`
+   * @param serial the actor's serial in the actor registry (unique; an actor re-created after eviction gets a new one)
+   */
+  constructor(
+    readonly key: string,
+    readonly serial: number,
+  ) {
+    super();
+    this.learnedIds = key.startsWith('id:') ? new IdFilter() : null;
+  }
 }
 
 /** A fresh actor state. */
 export function newActor(key: string, serial: number): ActorState {
-  return {
-    key,
-    serial,
-    login: null,
-    templates: null,
-    templateCount: 0,
-    templatesOverflow: 0,
-    rate: new RateBucket(),
-    sensitiveStart: -1,
-    sensitiveRecords: 0,
-    autoOpen: false,
-    autoStart: 0,
-    lastTs: -1,
-    gaps: 0,
-    gapMean: 0,
-    gapM2: 0,
-    lastAgent: '\u0000',
-    agentIsBot: '',
-    agents: null,
-    headerOrders: null,
-    firstOrder: '',
-    learnedIds: key.startsWith('id:') ? new IdFilter() : null,
-    homeIp: '',
-    homeSerial: -1,
-    multiIp: false,
-  };
+  return new ActorState(key, serial);
 }
 
 /** Masks a username for evidence: first character and stars. */
