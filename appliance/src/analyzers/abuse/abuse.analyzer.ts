@@ -12,7 +12,7 @@ import { ActorRegistry } from '../identity/actor.registry.ts';
 import { PairTable } from '../identity/pair.table.ts';
 import { headerIs } from '../identity/header.names.ts';
 import { resolveAbuseSettings, type AbuseSettings, type AbuseSettingsInput } from './abuse.settings.ts';
-import { newActor, type ActorState, type TemplateWindow } from './actor.state.ts';
+import { AUTO_ROW, newActor, type ActorState, type TemplateWindow } from './actor.state.ts';
 import { observeAutomation } from './automation.detector.ts';
 import { AccountLoginTracker, observeLogin } from './login-abuse.detector.ts';
 import { TemplateIdSpace, currentWindow, observeObjectAccess, observeSensitiveVolume, secondCallWindow, templateWindow } from './object-access.detector.ts';
@@ -55,6 +55,8 @@ export class AbuseAnalyzer implements Analyzer {
   readonly actors: ActorRegistry;
   /** Per registry slot: the actor's state (checked against the registry's serial). */
   private readonly states: Array<ActorState | undefined> = [];
+  /** Per client slot: its automation window's numbers ({@link AUTO_ROW} doubles, unboxed). */
+  private autoRows = new Float64Array(AUTO_ROW * 1024);
   /**
    * Per (actor slot, template id): the time of the pair's first call (`num`) and, from its second call, its window
    * (`obj`); `tag` is the serial of the actor that made the entry, so entries of evicted actors are recognised.
@@ -236,7 +238,13 @@ export class AbuseAnalyzer implements Analyzer {
         break;
       }
     }
-    observeAutomation(ipActor, ua, hs, ts, s, out);
+    const o = ipSlot * AUTO_ROW;
+    if (o + AUTO_ROW > this.autoRows.length) {
+      const grown = new Float64Array(Math.max(this.autoRows.length * 2, o + AUTO_ROW));
+      grown.set(this.autoRows);
+      this.autoRows = grown;
+    }
+    observeAutomation(ipActor, this.autoRows, o, ua, hs, ts, s, out);
   }
 
   private agentName(ua: string): string {
