@@ -134,6 +134,19 @@ test('automation: bot agent, agent rotation with one header order, regular timin
   assert.ok(!types(human).has('automation'));
 });
 
+test('automation: a client evicted and seen again starts a new timing window (its slot row is not carried over)', () => {
+  const a = new AbuseAnalyzer({ automation: { minCalls: 5 }, caps: { actors: 4 } });
+  const regular = (ip: string, from: number, n: number): TxSpec[] => Array.from({ length: n }, (_, i) => ({ clientIp: ip, startTs: T0 + (from + i) * 2e6, requestHeaders: [['User-Agent', 'curl/8.5.0']] as Array<[string, string]> }));
+  assert.ok(!types(run(a, regular('10.6.0.1', 0, 4))).has('automation'), '4 calls are under minCalls');
+  const evictedBefore = a.stats().actorsEvicted;
+  for (let k = 2; k <= 8; k++) run(a, regular(`10.6.0.${k}`, 4, 1));
+  assert.ok(a.stats().actorsEvicted > evictedBefore, 'the first client was evicted');
+  assert.ok(!types(run(a, regular('10.6.0.1', 4, 3))).has('automation'), 'only the 3 calls since it came back count');
+  const kept = new AbuseAnalyzer({ automation: { minCalls: 5 } });
+  run(kept, regular('10.6.0.1', 0, 4));
+  assert.ok(types(run(kept, regular('10.6.0.1', 4, 3))).has('automation'), 'without the eviction the 7 regular calls fire');
+});
+
 test('settings: partial overrides merge, bad values are rejected with every problem', () => {
   assert.equal(resolveAbuseSettings({ bruteForce: { minFailures: 3 } }).bruteForce.minPasswords, 8);
   assert.throws(() => resolveAbuseSettings({ windowSec: 0, credentialStuffing: { minFailureRatio: 2 } }), /windowSec.*minFailureRatio/);
@@ -165,6 +178,27 @@ test('id counter: small then set, capped with overflow; id filter learns JSON id
   assert.equal(n, 3);
   assert.ok(f.has('123') && f.has('A-17') && f.has('x_9'));
   assert.ok(!f.has('nope') && !f.has('5') && !f.has('124'));
+});
+
+test('id counter: one id held without an array, then the array, keys and clear', () => {
+  const c = new IdCounter(20);
+  assert.equal(c.distinct, 0);
+  assert.deepEqual([...c.keys()], []);
+  assert.equal(c.add(7), true);
+  assert.equal(c.add(7), false);
+  assert.equal(c.distinct, 1);
+  assert.deepEqual([...c.keys()], [7]);
+  assert.equal(c.add(-3), true);
+  assert.equal(c.add(7), false);
+  assert.equal(c.add(-3), false);
+  assert.deepEqual([...c.keys()].sort((a, b) => a - b), [-3, 7]);
+  for (let i = 0; i < 12; i++) c.add(100 + i);
+  assert.equal(c.distinct, 14);
+  assert.equal(c.add(105), false);
+  c.clear();
+  assert.equal(c.distinct, 0);
+  assert.equal(c.add(7), true);
+  assert.equal(longestRun([...c.keys()]), 1);
 });
 
 test('hostile calls never throw', () => {

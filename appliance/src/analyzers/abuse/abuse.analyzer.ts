@@ -12,7 +12,7 @@ import { ActorRegistry } from '../identity/actor.registry.ts';
 import { PairTable } from '../identity/pair.table.ts';
 import { headerIs } from '../identity/header.names.ts';
 import { resolveAbuseSettings, type AbuseSettings, type AbuseSettingsInput } from './abuse.settings.ts';
-import { newActor, type ActorState, type TemplateWindow } from './actor.state.ts';
+import { AUTO_ROW, newActor, type ActorState, type TemplateWindow } from './actor.state.ts';
 import { observeAutomation } from './automation.detector.ts';
 import { AccountLoginTracker, observeLogin } from './login-abuse.detector.ts';
 import { TemplateIdSpace, currentWindow, observeObjectAccess, observeSensitiveVolume, secondCallWindow, templateWindow } from './object-access.detector.ts';
@@ -55,6 +55,8 @@ export class AbuseAnalyzer implements Analyzer {
   readonly actors: ActorRegistry;
   /** Per registry slot: the actor's state (checked against the registry's serial). */
   private readonly states: Array<ActorState | undefined> = [];
+  /** Per client slot: its automation window's numbers ({@link AUTO_ROW} doubles, unboxed). */
+  private autoRows = new Float64Array(AUTO_ROW * 1024);
   /**
    * Per (actor slot, template id): the time of the pair's first call (`num`) and, from its second call, its window
    * (`obj`); `tag` is the serial of the actor that made the entry, so entries of evicted actors are recognised.
@@ -65,6 +67,8 @@ export class AbuseAnalyzer implements Analyzer {
   private readonly templateEntries = new Map<string, TemplateEntry>();
   private baselinesOverflow = 0;
   private readonly found: Detection[] = [];
+  /** The current call's object reference when it names an object (read only during that call). */
+  private readonly callRef: ObjectRef = { template: '', id: '', numeric: false };
   private readonly accounts: AccountLoginTracker;
   /** User agents by value (bounded), so the per-client "same agent as the last call" check compares references. */
   private readonly agentNames = new Map<string, string>();
@@ -137,7 +141,7 @@ export class AbuseAnalyzer implements Analyzer {
 
   onCall(call: CallContext): void {
     const out = this.found;
-    out.length = 0;
+    if (out.length !== 0) out.length = 0;
     try {
       this.observe(call, out);
     } catch {
@@ -175,7 +179,7 @@ export class AbuseAnalyzer implements Analyzer {
     let tpl: TemplateEntry | null;
     if (endpointTemplate !== '') {
       tpl = this.templateEntry(endpointTemplate);
-      ref = tpl !== null ? objectRefAt(tx.path, tpl.name, tpl.segIndex, tpl.noId) : objectRef(tx.path, endpointTemplate);
+      ref = tpl !== null ? objectRefAt(tx.path, tpl.name, tpl.segIndex, tpl.noId, this.callRef) : objectRef(tx.path, endpointTemplate);
     } else {
       ref = objectRef(tx.path, undefined);
       tpl = this.templateEntry(ref.template);
@@ -203,8 +207,8 @@ export class AbuseAnalyzer implements Analyzer {
     for (let k = 0; k < 2; k++) {
       const actor = k === 0 ? ipActor : trackIdentity ? idActor : null;
       if (actor === null) continue;
-      actor.rate.count1(ts, bucketUs, this.actorBaseline, alpha);
-      this.checkRate(actor, actor.rate.sliding(ts, bucketUs), this.actorBaseline, 'all endpoints', out, actor.rate);
+      actor.count1(ts, bucketUs, this.actorBaseline, alpha);
+      this.checkRate(actor, actor.sliding(ts, bucketUs), this.actorBaseline, 'all endpoints', out, actor);
       // Identities are tracked per template only for object access (ids, pages); per-endpoint rates and error
       // ratios are the client's.
       if (k === 1 && ref.id === '' && tx.query.length === 0) {
@@ -234,7 +238,13 @@ export class AbuseAnalyzer implements Analyzer {
         break;
       }
     }
-    observeAutomation(ipActor, ua, hs, ts, s, out);
+    const o = ipSlot * AUTO_ROW;
+    if (o + AUTO_ROW > this.autoRows.length) {
+      const grown = new Float64Array(Math.max(this.autoRows.length * 2, o + AUTO_ROW));
+      grown.set(this.autoRows);
+      this.autoRows = grown;
+    }
+    observeAutomation(ipActor, this.autoRows, o, ua, hs, ts, s, out);
   }
 
   private agentName(ua: string): string {

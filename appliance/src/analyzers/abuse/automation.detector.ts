@@ -6,7 +6,7 @@
 import type { HeaderList } from '../../engine/transaction.types.ts';
 import type { Detection } from '../call.context.ts';
 import type { AbuseSettings } from './abuse.settings.ts';
-import type { ActorState, AutomationState } from './actor.state.ts';
+import { AUTO_GAP_M2, AUTO_GAP_MEAN, AUTO_LAST_TS, AUTO_START, type ActorState, type AutomationState } from './actor.state.ts';
 import { BoundedSet } from './bounded.set.ts';
 
 /** Header names in order (lower case, joined by ','): the header-order fingerprint of a request. */
@@ -17,13 +17,13 @@ export function headerOrder(headers: HeaderList): string {
   return out;
 }
 
-function openWindow(st: AutomationState, ts: number): void {
+function openWindow(st: AutomationState, row: Float64Array, o: number, ts: number): void {
   st.autoOpen = true;
-  st.autoStart = ts;
-  st.lastTs = -1;
+  row[o + AUTO_START] = ts;
+  row[o + AUTO_LAST_TS] = -1;
   st.gaps = 0;
-  st.gapMean = 0;
-  st.gapM2 = 0;
+  row[o + AUTO_GAP_MEAN] = 0;
+  row[o + AUTO_GAP_M2] = 0;
   st.lastAgent = '\u0000';
   st.agentIsBot = '';
   st.agents = null;
@@ -31,19 +31,25 @@ function openWindow(st: AutomationState, ts: number): void {
   st.firstOrder = '';
 }
 
-/** Counts one call of a client and pushes `automation` when a fingerprint holds. */
-export function observeAutomation(actor: ActorState, userAgent: string, headers: HeaderList, ts: number, s: AbuseSettings, out: Detection[]): void {
+/**
+ * Counts one call of a client and pushes `automation` when a fingerprint holds; the client's automation numbers are
+ * `row[o … o + AUTO_ROW)`.
+ */
+export function observeAutomation(actor: ActorState, row: Float64Array, o: number, userAgent: string, headers: HeaderList, ts: number, s: AbuseSettings, out: Detection[]): void {
   const a = s.automation;
   const st = actor;
-  if (!st.autoOpen || ts - st.autoStart >= s.windowSec * 1e6 || ts < st.autoStart) openWindow(st, ts);
-  if (st.lastTs >= 0 && ts >= st.lastTs) {
-    const gap = ts - st.lastTs;
+  if (!st.autoOpen || ts - row[o + AUTO_START] >= s.windowSec * 1e6 || ts < row[o + AUTO_START]) openWindow(st, row, o, ts);
+  const lastTs = row[o + AUTO_LAST_TS];
+  let gapMean = row[o + AUTO_GAP_MEAN];
+  if (lastTs >= 0 && ts >= lastTs) {
+    const gap = ts - lastTs;
     st.gaps++;
-    const d = gap - st.gapMean;
-    st.gapMean += d / st.gaps;
-    st.gapM2 += d * (gap - st.gapMean);
+    const d = gap - gapMean;
+    gapMean += d / st.gaps;
+    row[o + AUTO_GAP_MEAN] = gapMean;
+    row[o + AUTO_GAP_M2] += d * (gap - gapMean);
   }
-  st.lastTs = ts;
+  row[o + AUTO_LAST_TS] = ts;
   if (userAgent !== st.lastAgent) {
     const order = headerOrder(headers);
     if (st.lastAgent === '\u0000') st.firstOrder = order;
@@ -78,11 +84,11 @@ export function observeAutomation(actor: ActorState, userAgent: string, headers:
     (reasons ??= []).push(`${st.agents.distinct} different user agents sent with one identical header order in the window (limit ≥${a.minUserAgents})`);
     rule ||= 'abuse.automation.agent_rotation';
   }
-  if (st.gaps + 1 >= a.minCalls && st.gapMean > 0) {
-    const sd = Math.sqrt(st.gapM2 / st.gaps);
-    const cv = sd / st.gapMean;
-    if (cv <= a.maxIntervalCv && st.gapMean <= a.maxMeanIntervalSec * 1e6) {
-      (reasons ??= []).push(`${st.gaps + 1} calls at machine-regular intervals of ${(st.gapMean / 1e6).toFixed(3)}s (variation ${cv.toFixed(3)}; limits: ≥${a.minCalls} calls, variation ≤${a.maxIntervalCv}, mean ≤${a.maxMeanIntervalSec}s)`);
+  if (st.gaps + 1 >= a.minCalls && gapMean > 0) {
+    const sd = Math.sqrt(row[o + AUTO_GAP_M2] / st.gaps);
+    const cv = sd / gapMean;
+    if (cv <= a.maxIntervalCv && gapMean <= a.maxMeanIntervalSec * 1e6) {
+      (reasons ??= []).push(`${st.gaps + 1} calls at machine-regular intervals of ${(gapMean / 1e6).toFixed(3)}s (variation ${cv.toFixed(3)}; limits: ≥${a.minCalls} calls, variation ≤${a.maxIntervalCv}, mean ≤${a.maxMeanIntervalSec}s)`);
       rule ||= 'abuse.automation.timing';
     }
   }

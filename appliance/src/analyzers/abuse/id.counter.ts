@@ -13,9 +13,16 @@ export function idKey(id: string, numeric: boolean): number {
   return -1 - hashString(id);
 }
 
-/** Distinct ids, bounded. */
+/**
+ * Distinct ids, bounded: the first id in a field (most windows see one id, so they allocate no array), then up to
+ * {@link SMALL} in an array, then a Set.
+ */
 export class IdCounter {
-  private small: number[] | null = [];
+  /** The only id while {@link count} is 1 and no array is allocated. */
+  private one = 0;
+  /** Ids stored in {@link one} or {@link small} (the Set counts its own). */
+  private count = 0;
+  private small: number[] | null = null;
   private set: Set<number> | null = null;
   /** New ids not stored because the counter was full. */
   overflow = 0;
@@ -24,17 +31,29 @@ export class IdCounter {
 
   /** Adds an id key; true when it was new. */
   add(k: number): boolean {
-    const small = this.small;
-    if (small !== null) {
+    if (this.set === null) {
+      const small = this.small;
+      if (small === null) {
+        if (this.count === 0) {
+          this.one = k;
+          this.count = 1;
+          return true;
+        }
+        if (this.one === k) return false;
+        this.small = [this.one, k];
+        this.count = 2;
+        return true;
+      }
       for (let i = 0; i < small.length; i++) if (small[i] === k) return false;
       if (small.length < SMALL) {
         small.push(k);
+        this.count++;
         return true;
       }
       this.set = new Set(small);
       this.small = null;
     }
-    const set = this.set!;
+    const set = this.set;
     if (set.has(k)) return false;
     if (set.size >= this.capacity) {
       this.overflow++;
@@ -46,16 +65,18 @@ export class IdCounter {
 
   /** Distinct ids seen (an estimate once full). */
   get distinct(): number {
-    return (this.small !== null ? this.small.length : this.set!.size) + this.overflow;
+    return (this.set !== null ? this.set.size : this.count) + this.overflow;
   }
 
   /** Stored keys. */
   keys(): Iterable<number> {
-    return this.small ?? this.set!;
+    return this.set ?? this.small ?? (this.count === 1 ? [this.one] : []);
   }
 
   clear(): void {
-    this.small = [];
+    this.one = 0;
+    this.count = 0;
+    this.small = null;
     this.set = null;
     this.overflow = 0;
   }

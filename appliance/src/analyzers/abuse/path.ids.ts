@@ -63,9 +63,11 @@ export function lastParamSegment(template: string): number {
 
 /**
  * The object reference of `path` under `template`, whose last parameter is path segment `segIndex`
- * ({@link lastParamSegment}); `noId` is returned when the path addresses no object (callers may share one).
+ * ({@link lastParamSegment}); `noId` is returned when the path addresses no object (callers may share one). With
+ * `into`, a reference to an object is written there and `into` returned (a caller that reads the reference before
+ * the next call allocates none per call).
  */
-export function objectRefAt(path: string, template: string, segIndex: number, noId: ObjectRef = { template, id: '', numeric: false }): ObjectRef {
+export function objectRefAt(path: string, template: string, segIndex: number, noId: ObjectRef = { template, id: '', numeric: false }, into?: ObjectRef): ObjectRef {
   if (segIndex < 0) return noId;
   let pos = 0;
   for (let k = 0; k < segIndex && pos >= 0; k++) pos = path.indexOf('/', pos) + 1 || -1;
@@ -74,7 +76,11 @@ export function objectRefAt(path: string, template: string, segIndex: number, no
   if (end < 0) end = path.length;
   if (end === pos || end - pos > MAX_ID_LENGTH) return noId;
   const id = path.slice(pos, end);
-  return { template, id, numeric: isDigits(id) };
+  if (into === undefined) return { template, id, numeric: isDigits(id) };
+  into.template = template;
+  into.id = id;
+  into.numeric = isDigits(id);
+  return into;
 }
 
 /**
