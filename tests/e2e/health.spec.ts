@@ -1,6 +1,7 @@
 // Issue 7's last overview and health items in a real browser: the health page's figures against the API (a job run
 // from the API shows as its last run), the overview's shadow and zombie counts against the specs comparison (a spec
-// declared in the spec, one observed endpoint deprecated in it) with the link landing on the comparison, and chart
+// declared in the spec, one observed endpoint deprecated in it) with the link landing on the comparison, the specs
+// section of Settings, the overview's card links, and chart
 // legends that follow a language switch without a reload (read from the chart itself through `data-legend`).
 import { test, expect, type Page } from '@playwright/test';
 import { en } from '../../ui/src/lib/i18n/en.ts';
@@ -80,6 +81,16 @@ test('overview: shadow and zombie APIs equal the specs comparison and link to it
     await expect(page).toHaveURL(/\/inventory#spec-diff$/);
     await expect(page.locator('#spec-diff')).toBeInViewport();
     await expect(page.getByTestId('diff-zombie').getByTestId('diff-row')).toHaveCount(Math.min(200, diff.zombie.length));
+    // the declared specs are also a Settings section (the same component as the wizard step and the inventory page)
+    await page.getByTestId('nav-settings').click();
+    await expect(page.getByTestId('settings-specs').getByTestId('spec-row').filter({ hasText: 'health-spec' })).toHaveCount(1);
+    // the overview's other cards link to their pages
+    await page.getByTestId('nav-overview').click();
+    await page.getByTestId('overview-findings-link').click();
+    await expect(page).toHaveURL(/\/threats$/);
+    await page.getByTestId('nav-overview').click();
+    await page.getByTestId('overview-inventory-link').click();
+    await expect(page).toHaveURL(/\/inventory$/);
   } finally {
     await page.request.delete(`/api/v1/specs/${specId}`, { headers: { 'X-CSRF-Token': await csrf(page) } });
   }
