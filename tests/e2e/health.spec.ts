@@ -101,9 +101,10 @@ test('chart legends follow a language switch without a reload', async ({ page })
   const chart = page.getByTestId('traffic-chart');
   const names = (c: Record<string, string>): string => ['traffic.series.calls', 'traffic.series.errors', 'traffic.series.sensitive', 'traffic.series.detections'].map((k) => c[k]).join('|');
   await expect(chart).toHaveAttribute('data-legend', names(en));
+  await page.waitForLoadState('networkidle');
   await page.getByTestId('language-header').selectOption('zh-CN');
   await expect(chart).toHaveAttribute('data-legend', names(zhCN));
-  await page.screenshot({ path: `${SHOTS}/overview-chart-zh.png` });
+  await chart.screenshot({ path: `${SHOTS}/overview-chart-zh.png` });
 
   // the endpoint page's two charts: the status bars' "no response" and both latency lines
   const endpoint = (await api<{ endpoints: Array<{ id: number }> }>(page, '/inventory/apis?limit=1')).endpoints[0];
@@ -112,6 +113,7 @@ test('chart legends follow a language switch without a reload', async ({ page })
   const latency = page.getByTestId('endpoint-latency-chart');
   await expect(status).toHaveAttribute('data-legend', `2xx|3xx|4xx|5xx|${zhCN['ep.series.none']}`);
   await expect(latency).toHaveAttribute('data-legend', `${zhCN['ep.series.avg']}|${zhCN['ep.series.p95']}`);
+  await status.screenshot({ path: `${SHOTS}/endpoint-chart-zh.png` });
   await page.getByTestId('language-header').selectOption('en');
   await expect(status).toHaveAttribute('data-legend', `2xx|3xx|4xx|5xx|${en['ep.series.none']}`);
   await expect(latency).toHaveAttribute('data-legend', `${en['ep.series.avg']}|${en['ep.series.p95']}`);
