@@ -71,7 +71,7 @@ test('overview: shadow and zombie APIs equal the specs comparison and link to it
   expect(up.ok(), await up.text()).toBe(true);
   const specId = ((await up.json()) as { spec: { id: number } }).spec.id;
   try {
-    const diff = await api<{ shadow: unknown[]; zombie: unknown[] }>(page, '/inventory/diff');
+    const diff = await api<{ shadow: unknown[]; zombie: unknown[]; drift: Array<{ host: string; kind: string; name: string }> }>(page, '/inventory/diff');
     expect(diff.zombie.length).toBeGreaterThan(0);
     await page.reload();
     await expect(page.getByTestId('api-state-shadow')).toHaveText(diff.shadow.length.toLocaleString('en'));
@@ -81,6 +81,22 @@ test('overview: shadow and zombie APIs equal the specs comparison and link to it
     await expect(page).toHaveURL(/\/inventory#spec-diff$/);
     await expect(page.locator('#spec-diff')).toBeInViewport();
     await expect(page.getByTestId('diff-zombie').getByTestId('diff-row')).toHaveCount(Math.min(200, diff.zombie.length));
+    // the comparison of one host: the inventory's host filter narrows it
+    const ofHost = (rows: unknown[]): number => (rows as Array<{ host: string }>).filter((r) => r.host === e.host).length;
+    await page.goto(`/inventory?host=${encodeURIComponent(e.host)}`);
+    await expect(page.getByTestId('diff-host')).toContainText(e.host);
+    await expect(page.getByTestId('diff-zombie').getByTestId('diff-row')).toHaveCount(Math.min(200, ofHost(diff.zombie)));
+    await expect(page.getByTestId('diff-shadow').getByTestId('diff-row')).toHaveCount(Math.min(200, ofHost(diff.shadow)));
+    // drift in words, in both languages
+    const drift = diff.drift.find((d) => d.host === e.host && !d.kind.endsWith('type_mismatch'));
+    if (drift !== undefined) {
+      const key = `apis.drift.${drift.kind}` as keyof typeof en;
+      await expect(page.getByTestId('diff-drift')).toContainText(en[key].replace('{name}', drift.name));
+      await page.getByTestId('language-header').selectOption('zh-CN');
+      await expect(page.getByTestId('diff-drift')).toContainText(zhCN[key].replace('{name}', drift.name));
+      await page.getByTestId('specs-section').screenshot({ path: `${SHOTS}/inventory-diff-host-zh.png` });
+      await page.getByTestId('language-header').selectOption('en');
+    }
     // the declared specs are also a Settings section (the same component as the wizard step and the inventory page)
     await page.getByTestId('nav-settings').click();
     await expect(page.getByTestId('settings-specs').getByTestId('spec-row').filter({ hasText: 'health-spec' })).toHaveCount(1);

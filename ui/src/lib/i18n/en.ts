@@ -990,6 +990,12 @@ export const en = {
   'hp.job.history-retention': "Deletes job runs and report runs older than the retention period",
   'hp.job.risk-rescoring': "Re-scores endpoint risk from traffic factors and open findings",
   'hp.job.rollups': "Rolls minute rollups of the call log up into hourly rollups",
+  'apis.diff.forHost': "Only the host {host} (the host picked above).",
+  'apis.drift.undeclared_field': "the field {name} is sent but not declared",
+  'apis.drift.undeclared_param': "the query parameter {name} is sent but not declared",
+  'apis.drift.undeclared_status': "status {name} is answered but not declared",
+  'apis.drift.type_mismatch': "the parameter {name} carries values of another type than declared",
+  'apis.drift.field_type_mismatch': "the field {name} carries another type than declared",
 } as const;
 
 /** A key of the UI catalogue. */

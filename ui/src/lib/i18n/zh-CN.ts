@@ -991,4 +991,10 @@ export const zhCN: Record<MessageKey, string> = {
   'hp.job.history-retention': "删除超过保留期限的任务运行和报告运行记录",
   'hp.job.risk-rescoring': "根据流量因素和未处理的发现重新计算端点风险",
   'hp.job.rollups': "将调用日志的分钟汇总合并为已结束小时的小时汇总",
+  'apis.diff.forHost': "仅显示主机 {host}（上方所选主机）。",
+  'apis.drift.undeclared_field': "字段 {name} 已发送但未声明",
+  'apis.drift.undeclared_param': "查询参数 {name} 已发送但未声明",
+  'apis.drift.undeclared_status': "返回了状态码 {name}，但未声明",
+  'apis.drift.type_mismatch': "参数 {name} 的取值类型与声明不符",
+  'apis.drift.field_type_mismatch': "字段 {name} 的类型与声明不符",
 };
