@@ -28,8 +28,8 @@ test('health page: capture, call log, service and jobs as the API reports them, 
   await expect(page.getByTestId('hp-capture-state')).toContainText(en[`capture.state.${health.capture.state}` as keyof typeof en]);
   await expect(page.getByTestId('hp-restarts')).toHaveText(String(health.capture.restarts));
   await expect(page.getByTestId('hp-uploads')).toHaveText(String(health.uploadsRunning));
-  if (health.problems.length === 0) await expect(page.getByTestId('hp-no-problems')).toBeVisible();
-  else await expect(page.getByTestId('hp-problem')).toHaveCount(health.problems.length);
+  if (health.problems.length === 0) await expect(page.getByTestId('hp-problem-list')).toHaveText(en['health.noProblems']);
+  else await expect(page.getByTestId('hp-problem-list').getByTestId('health-problem')).toHaveCount(health.problems.length);
 
   // every scheduled job is listed; one run from the API shows as its last run after a reload
   const jobs = (await api<{ jobs: Job[] }>(page, '/jobs')).jobs;
