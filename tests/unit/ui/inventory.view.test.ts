@@ -2,8 +2,11 @@
 // offers, the attacker-view seed, and the overview counts (severity, top attackers, states).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { en } from '../../../ui/src/lib/i18n/en.ts';
+import { zhCN } from '../../../ui/src/lib/i18n/zh-CN.ts';
+import { SEVERITIES } from '../../../ui/src/components/inventory/inventory.types.ts';
 import {
-  diffForHost,
+  diffForHost, severityKey,
   countBySeverity, endpointApiQuery, endpointFiltersFromQuery, endpointFiltersToQuery, findingApiQuery, findingFiltersFromQuery,
   findingFiltersToQuery, parseHostList, sortedStatuses, stateTotals, statusActions, topAttackers, traceSeed,
 } from '../../../ui/src/components/inventory/inventory.view.ts';
@@ -83,4 +86,12 @@ test('specs comparison of one host: its rows, orphans declared for it or for eve
   assert.deepEqual(b.orphan.map((r) => r.path), ['/any']);
   assert.deepEqual(b.drift.map((r) => r.path), ['/y']);
   assert.deepEqual(diffForHost(diff, 'a.example').orphan.map((r) => r.path), ['/any', '/a']);
+});
+
+test('every severity has a name in both languages (shown instead of the identifier)', () => {
+  for (const s of SEVERITIES) {
+    assert.ok(en[severityKey(s)].length > 0, s);
+    assert.notEqual(zhCN[severityKey(s)], en[severityKey(s)], s);
+  }
+  assert.equal(en[severityKey('high')], 'High');
 });

@@ -1,6 +1,7 @@
 // Pure helpers of the inventory and threats pages: filters read from and written to the page URL (so a filtered view
 // can be shared as a link) and turned into API queries, the status actions a finding offers, and the overview's
 // counts (findings by severity, top attackers). Tested in tests/unit/ui/.
+import type { MessageKey } from '../../lib/i18n/en.ts';
 import { ENDPOINT_STATES, FINDING_CATEGORIES, FINDING_STATUSES, SEVERITIES, type EndpointState, type Finding, type FindingStatus, type InventoryDiff } from './inventory.types.ts';
 
 /** Auth schemes an endpoint list can be filtered by (`none`: calls without credentials). */
@@ -104,6 +105,11 @@ export function countBySeverity(findings: readonly Pick<Finding, 'severity'>[]):
   const counts = new Map<string, number>(SEVERITIES.map((s) => [s, 0]));
   for (const f of findings) counts.set(f.severity, (counts.get(f.severity) ?? 0) + 1);
   return [...counts].map(([severity, count]) => ({ severity, count }));
+}
+
+/** The catalogue key of a severity's name (`ops.sev.high`). */
+export function severityKey(severity: string): MessageKey {
+  return `ops.sev.${severity}` as MessageKey;
 }
 
 /** Rank of a severity (0 = critical); unknown severities rank last. */
