@@ -133,3 +133,20 @@ test('chart legends follow a language switch without a reload', async ({ page })
   await expect(status).toHaveAttribute('data-legend', `2xx|3xx|4xx|5xx|${en['ep.series.none']}`);
   await expect(latency).toHaveAttribute('data-legend', `${en['ep.series.avg']}|${en['ep.series.p95']}`);
 });
+
+test('severities and attack outcomes are words in both languages (overview card, finding drawer)', async ({ page }) => {
+  await signIn(page);
+  const findings = (await api<{ findings: Array<{ id: number; severity: string; outcome: string | null }> }>(page, '/threats/findings?limit=500')).findings;
+  const f = findings.find((x) => x.outcome !== null) ?? findings[0];
+  expect(f, 'the setup spec uploaded a capture with findings').toBeDefined();
+  const sev = `ops.sev.${f.severity}` as keyof typeof en;
+  await expect(page.getByTestId('card-severity')).toContainText(en[sev]);
+  await page.goto(`/threats?finding=${f.id}`);
+  const drawer = page.getByTestId('finding-drawer');
+  await expect(drawer.locator('h2 .sev')).toHaveText(en[sev]);
+  if (f.outcome !== null) await expect(page.getByTestId('drawer-outcome')).toHaveText(en[`threats.outcome.${f.outcome}` as keyof typeof en]);
+  await page.getByTestId('language-header').selectOption('zh-CN');
+  await expect(drawer.locator('h2 .sev')).toHaveText(zhCN[sev]);
+  if (f.outcome !== null) await expect(page.getByTestId('drawer-outcome')).toHaveText(zhCN[`threats.outcome.${f.outcome}` as keyof typeof zhCN]);
+  await page.getByTestId('language-header').selectOption('en');
+});

@@ -996,6 +996,9 @@ export const en = {
   'apis.drift.undeclared_status': "status {name} is answered but not declared",
   'apis.drift.type_mismatch': "the parameter {name} carries values of another type than declared",
   'apis.drift.field_type_mismatch': "the field {name} carries another type than declared",
+  'threats.outcome.attempt': "attempt (no sign of success)",
+  'threats.outcome.likely_success': "likely succeeded",
+  'threats.outcome.unknown': "unknown",
 } as const;
 
 /** A key of the UI catalogue. */

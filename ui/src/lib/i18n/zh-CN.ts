@@ -997,4 +997,7 @@ export const zhCN: Record<MessageKey, string> = {
   'apis.drift.undeclared_status': "返回了状态码 {name}，但未声明",
   'apis.drift.type_mismatch': "参数 {name} 的取值类型与声明不符",
   'apis.drift.field_type_mismatch': "字段 {name} 的类型与声明不符",
+  'threats.outcome.attempt': "尝试（无成功迹象）",
+  'threats.outcome.likely_success': "很可能已成功",
+  'threats.outcome.unknown': "未知",
 };
