@@ -22,12 +22,19 @@ test('health page: capture, call log, service and jobs as the API reports them, 
   await expect(page).toHaveURL(/\/health$/);
   await expect(page.getByTestId('nav-health')).toHaveAttribute('aria-current', 'page');
 
-  const health = (await api<{ health: { capture: { state: string; restarts: number }; uploadsRunning: number; problems: unknown[] } }>(page, '/system/health')).health;
+  const health = (await api<{ health: { capture: { state: string; restarts: number }; uploadsRunning: number; problems: unknown[]; service: { cores: number }; quality: { hosts: unknown[]; tlsConnections: number; nonHttpConnections: number } | null } }>(page, '/system/health')).health;
   const info = await api<{ version: string }>(page, '/system/info');
   await expect(page.getByTestId('hp-version')).toHaveText(info.version);
   await expect(page.getByTestId('hp-capture-state')).toContainText(en[`capture.state.${health.capture.state}` as keyof typeof en]);
   await expect(page.getByTestId('hp-restarts')).toHaveText(String(health.capture.restarts));
   await expect(page.getByTestId('hp-uploads')).toHaveText(String(health.uploadsRunning));
+  await expect(page.getByTestId('hp-load')).toHaveText(/^\d+\.\d\d · \d+\.\d\d · \d+\.\d\d$/);
+  await expect(page.getByTestId('hp-service')).toContainText(`${health.service.cores} cores`);
+  if (health.quality === null) await expect(page.getByTestId('hp-quality-none')).toBeVisible();
+  else {
+    await expect(page.getByTestId('hp-tls')).toHaveText(health.quality.tlsConnections.toLocaleString('en'));
+    await expect(page.getByTestId('hp-quality-host')).toHaveCount(Math.min(50, health.quality.hosts.length));
+  }
   if (health.problems.length === 0) await expect(page.getByTestId('hp-problem-list')).toHaveText(en['health.noProblems']);
   else await expect(page.getByTestId('hp-problem-list').getByTestId('health-problem')).toHaveCount(health.problems.length);
 
