@@ -6,7 +6,7 @@ import { en } from '../../ui/src/lib/i18n/en.ts';
 import { zhCN } from '../../ui/src/lib/i18n/zh-CN.ts';
 import { SHOTS, signIn } from './e2e.helpers.ts';
 
-const PAGES = ['/', '/calls', '/policies', '/blocklist', '/notifications', '/reports', '/inventory', '/threats', '/sensitive', '/settings'];
+const PAGES = ['/', '/calls', '/policies', '/blocklist', '/notifications', '/reports', '/inventory', '/threats', '/sensitive', '/health', '/settings'];
 
 /** English sentences as patterns (a placeholder matches any text), with their keys. */
 const SENTENCES = Object.entries(en)

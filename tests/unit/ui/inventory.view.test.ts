@@ -2,7 +2,11 @@
 // offers, the attacker-view seed, and the overview counts (severity, top attackers, states).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { en } from '../../../ui/src/lib/i18n/en.ts';
+import { zhCN } from '../../../ui/src/lib/i18n/zh-CN.ts';
+import { SEVERITIES } from '../../../ui/src/components/inventory/inventory.types.ts';
 import {
+  diffForHost, severityKey,
   countBySeverity, endpointApiQuery, endpointFiltersFromQuery, endpointFiltersToQuery, findingApiQuery, findingFiltersFromQuery,
   findingFiltersToQuery, parseHostList, sortedStatuses, stateTotals, statusActions, topAttackers, traceSeed,
 } from '../../../ui/src/components/inventory/inventory.view.ts';
@@ -64,4 +68,30 @@ test('spec hosts are split, lower-cased and distinct; statuses sort by code with
   assert.deepEqual(parseHostList('API.example.com, shop.example.com\napi.example.com  '), ['api.example.com', 'shop.example.com']);
   assert.deepEqual(parseHostList(' , '), []);
   assert.deepEqual(sortedStatuses({ none: 1, '500': 2, '200': 7 }).map((s) => s.status), ['200', '500', 'none']);
+});
+
+test('specs comparison of one host: its rows, orphans declared for it or for every host, case-insensitive', () => {
+  const ep = (host: string, path: string) => ({ host, method: 'GET', path, calls: 1, firstSeen: '', lastSeen: '', sensitive: [] });
+  const diff = {
+    run: { id: 0, name: 'inventory' },
+    shadow: [ep('a.example', '/x'), ep('b.example', '/y')],
+    zombie: [ep('B.example', '/old')],
+    orphan: [{ host: '', method: 'GET', path: '/any', spec: 's', operationId: '' }, { host: 'a.example', method: 'GET', path: '/a', spec: 's', operationId: '' }],
+    drift: [{ host: 'b.example', method: 'GET', path: '/y', spec: 's', kind: 'status', name: '500', detail: 'd' }],
+  };
+  assert.equal(diffForHost(diff, ''), diff);
+  const b = diffForHost(diff, 'b.example');
+  assert.deepEqual(b.shadow.map((r) => r.path), ['/y']);
+  assert.deepEqual(b.zombie.map((r) => r.path), ['/old']);
+  assert.deepEqual(b.orphan.map((r) => r.path), ['/any']);
+  assert.deepEqual(b.drift.map((r) => r.path), ['/y']);
+  assert.deepEqual(diffForHost(diff, 'a.example').orphan.map((r) => r.path), ['/any', '/a']);
+});
+
+test('every severity has a name in both languages (shown instead of the identifier)', () => {
+  for (const s of SEVERITIES) {
+    assert.ok(en[severityKey(s)].length > 0, s);
+    assert.notEqual(zhCN[severityKey(s)], en[severityKey(s)], s);
+  }
+  assert.equal(en[severityKey('high')], 'High');
 });

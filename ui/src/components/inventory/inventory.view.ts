@@ -1,7 +1,8 @@
 // Pure helpers of the inventory and threats pages: filters read from and written to the page URL (so a filtered view
 // can be shared as a link) and turned into API queries, the status actions a finding offers, and the overview's
 // counts (findings by severity, top attackers). Tested in tests/unit/ui/.
-import { ENDPOINT_STATES, FINDING_CATEGORIES, FINDING_STATUSES, SEVERITIES, type EndpointState, type Finding, type FindingStatus } from './inventory.types.ts';
+import type { MessageKey } from '../../lib/i18n/en.ts';
+import { ENDPOINT_STATES, FINDING_CATEGORIES, FINDING_STATUSES, SEVERITIES, type EndpointState, type Finding, type FindingStatus, type InventoryDiff } from './inventory.types.ts';
 
 /** Auth schemes an endpoint list can be filtered by (`none`: calls without credentials). */
 export const AUTH_FILTERS = ['none', 'basic', 'bearer', 'jwt', 'api_key', 'cookie', 'digest', 'other'] as const;
@@ -106,6 +107,11 @@ export function countBySeverity(findings: readonly Pick<Finding, 'severity'>[]):
   return [...counts].map(([severity, count]) => ({ severity, count }));
 }
 
+/** The catalogue key of a severity's name (`ops.sev.high`). */
+export function severityKey(severity: string): MessageKey {
+  return `ops.sev.${severity}` as MessageKey;
+}
+
 /** Rank of a severity (0 = critical); unknown severities rank last. */
 export function severityRank(severity: string): number {
   const i = (SEVERITIES as readonly string[]).indexOf(severity);
@@ -145,4 +151,15 @@ export function sortedStatuses(statuses: Record<string, number>): Array<{ status
   return Object.entries(statuses)
     .map(([status, count]) => ({ status, count }))
     .sort((a, b) => (a.status === 'none' ? 1 : b.status === 'none' ? -1 : a.status.localeCompare(b.status)));
+}
+
+/**
+ * The specs comparison of one host ('' = every host): its shadow, zombie and drift rows, and the orphan operations
+ * declared for it or for every host (a spec attached to no host has orphan rows with host '').
+ */
+export function diffForHost(diff: InventoryDiff, host: string): InventoryDiff {
+  if (host === '') return diff;
+  const h = host.toLowerCase();
+  const mine = (r: { host: string }): boolean => r.host.toLowerCase() === h;
+  return { run: diff.run, shadow: diff.shadow.filter(mine), zombie: diff.zombie.filter(mine), orphan: diff.orphan.filter((r) => r.host === '' || mine(r)), drift: diff.drift.filter(mine) };
 }

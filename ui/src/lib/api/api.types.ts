@@ -90,6 +90,14 @@ export type { HealthProblemCode };
 /** `GET /system/health`. */
 export interface HealthSnapshot {
   at: number;
+  service: { version: string; uptimeSeconds: number; rssBytes: number; heapUsedBytes: number; cpuSeconds: number; loadAverage: number[]; cores: number };
+  /** Capture quality of the live capture's latest snapshot (null before any live traffic was analysed). */
+  quality: {
+    hosts: Array<{ host: string; calls: number; oneSided: number; gaps: number; truncated: number; noResponse: number; midstream: number }>;
+    tlsConnections: number;
+    nonHttpConnections: number;
+    nonHttpServers: Array<{ server: string; tls: number; other: number }>;
+  } | null;
   disk: { totalBytes: number; freeBytes: number; usedPercent: number };
   callLog: { written: number; lost: number; pending: number; lastFlushMs: number; bytes: number };
   capture: LiveStatus;

@@ -17,12 +17,17 @@ export function currentQuery(): URLSearchParams {
   return new URLSearchParams(state.search);
 }
 
-/** Goes to `target` (a path with an optional `?query`); pushes a history entry unless `replace`. */
+/**
+ * Goes to `target` (a path with an optional `?query` and `#fragment`); pushes a history entry unless `replace`. The
+ * fragment names a section the page scrolls to once it has rendered it (see `scrollToFragment`).
+ */
 export function navigate(target: string, replace = false): void {
-  const q = target.indexOf('?');
-  const path = q < 0 ? target : target.slice(0, q);
-  const search = q < 0 || q === target.length - 1 ? '' : target.slice(q);
-  if (path === state.path && search === state.search) return;
+  const h = target.indexOf('#');
+  const beforeHash = h < 0 ? target : target.slice(0, h);
+  const q = beforeHash.indexOf('?');
+  const path = q < 0 ? beforeHash : beforeHash.slice(0, q);
+  const search = q < 0 || q === beforeHash.length - 1 ? '' : beforeHash.slice(q);
+  if (path === state.path && search === state.search && (h < 0 || target.slice(h) === location.hash)) return;
   if (replace) history.replaceState(null, '', target);
   else history.pushState(null, '', target);
   state.path = path;
@@ -50,4 +55,10 @@ export function followLink(e: MouseEvent, path: string): void {
   if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
   e.preventDefault();
   navigate(path);
+}
+
+/** Scrolls to the element the URL's `#fragment` names, if any (a page calls it once the sections above it are drawn). */
+export function scrollToFragment(): void {
+  const id = decodeURIComponent(globalThis.location?.hash.slice(1) ?? '');
+  if (id !== '') document.getElementById(id)?.scrollIntoView({ block: 'start' });
 }
