@@ -7,6 +7,9 @@
 import { test, expect } from '@playwright/test';
 import { SHOTS, countDialogs, signIn } from './e2e.helpers.ts';
 import { formatBytes } from '../../ui/src/lib/format/value.format.ts';
+import { findingTypeName } from '../../ui/src/components/threats/finding.view.ts';
+import { en } from '../../ui/src/lib/i18n/en.ts';
+import { zhCN } from '../../ui/src/lib/i18n/zh-CN.ts';
 
 interface Finding {
   id: number;
@@ -51,7 +54,9 @@ test('calls behind a finding, call detail, clients of an endpoint; hostile strin
   await expect(page.getByTestId('finding-drawer')).toBeVisible();
   await page.getByTestId('drawer-calls').click();
   await expect(page).toHaveURL(new RegExp(`/calls\\?finding=${f.id}$`));
-  await expect(page.getByTestId('calls-finding')).toContainText(f.type);
+  const typeName = findingTypeName(f.type, (k) => en[k]);
+  expect(typeName).not.toBe(f.type);
+  await expect(page.getByTestId('calls-finding')).toContainText(typeName);
   await expect(page.getByTestId('calls-finding')).toContainText(`${f.method} ${f.host}${f.path}`);
   await expect(page.getByTestId('filter-finding')).toHaveValue(String(f.id));
   const rows = page.getByTestId('call-row');
@@ -73,11 +78,11 @@ test('calls behind a finding, call detail, clients of an endpoint; hostile strin
   await expect(drawer.getByTestId('cd-client')).toHaveText(`${detail.call.clientIp}:${detail.call.clientPort}`);
   await expect(drawer.getByTestId('cd-status')).toHaveText(detail.call.status === null ? 'no response' : String(detail.call.status));
   await expect(drawer.getByTestId('cd-sizes')).toHaveText(`request ${formatBytes(detail.call.requestBytes, 'en')}, response ${formatBytes(detail.call.responseBytes, 'en')}`);
-  await expect(drawer.getByTestId('cd-detections')).toContainText(f.type);
+  await expect(drawer.getByTestId('cd-detections')).toContainText(typeName);
   await expect(drawer).toContainText(detail.call.source);
   expect(detail.findings.map((x) => x.id)).toContain(f.id);
   await expect(drawer.getByTestId('cd-finding')).toHaveCount(detail.findings.length);
-  await expect(drawer.getByTestId('cd-finding-link').filter({ hasText: f.type }).first()).toBeVisible();
+  await expect(drawer.getByTestId('cd-finding-link').filter({ hasText: typeName }).first()).toBeVisible();
   if (target!.host === 'evil.example') expect(hostile, 'the xss upload has hostile calls behind its findings').toBeGreaterThanOrEqual(0);
   await page.screenshot({ path: `${SHOTS}/call-detail.png`, fullPage: false });
   // Escape closes it without reloading the table; back opens it again (here in 简体中文 and dark); the finding link leads to the finding
@@ -92,7 +97,7 @@ test('calls behind a finding, call detail, clients of an endpoint; hostile strin
   await expect(drawer.getByTestId('cd-uri')).toHaveText(detail.call.uri);
   await expect(drawer.getByTestId('cd-flags')).not.toHaveText('');
   await page.screenshot({ path: `${SHOTS}/call-detail-zh-dark.png`, fullPage: false });
-  await drawer.getByTestId('cd-finding-link').filter({ hasText: f.type }).first().click();
+  await drawer.getByTestId('cd-finding-link').filter({ hasText: findingTypeName(f.type, (k) => zhCN[k]) }).first().click();
   await expect(page).toHaveURL(/\/threats\?finding=\d+$/);
   await expect(page.getByTestId('finding-drawer')).toBeVisible();
 

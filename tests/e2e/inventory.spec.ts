@@ -5,6 +5,8 @@
 import { test, expect } from '@playwright/test';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { SHOTS, signIn } from './e2e.helpers.ts';
+import { findingTypeName } from '../../ui/src/components/threats/finding.view.ts';
+import { en } from '../../ui/src/lib/i18n/en.ts';
 
 interface Finding { id: number; host: string; client: string; status: string; type: string }
 
@@ -110,7 +112,7 @@ test('inventory, specs comparison, finding status and attacker view, hostile str
   await expect(page).toHaveURL(/\/threats\/trace\?ip=/);
   await expect(page.getByTestId('trace-seed')).toHaveText(target.client);
   await expect(page.getByTestId('trace-ips')).toContainText(target.client);
-  await expect(page.getByTestId('trace-timeline')).toContainText(target.type);
+  await expect(page.getByTestId('trace-timeline')).toContainText(findingTypeName(target.type, (k) => en[k]));
   await page.getByTestId('theme').click();
   await page.screenshot({ path: `${SHOTS}/trace-dark.png`, fullPage: true });
   await page.getByTestId('theme').click();

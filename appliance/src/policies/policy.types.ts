@@ -89,6 +89,8 @@ export interface Policy extends PolicyInput {
   id: number;
   /** Shipped with the appliance (editable and can be disabled, not deleted). */
   builtin: boolean;
+  /** The shipped policy's stable key (see `BUILTIN_POLICIES`), by which the UI names it in its language. */
+  builtinKey?: string;
   updatedAt: number;
 }
 

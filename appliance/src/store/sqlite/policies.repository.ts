@@ -20,6 +20,7 @@ function toPolicy(r: Row): Policy {
     description: r.description,
     enabled: r.enabled === 1,
     builtin: r.builtin_key !== null,
+    ...(r.builtin_key !== null ? { builtinKey: r.builtin_key } : {}),
     conditions: JSON.parse(r.conditions) as Policy['conditions'],
     actions: JSON.parse(r.actions) as Policy['actions'],
     updatedAt: r.updated_at,

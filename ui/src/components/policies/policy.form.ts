@@ -2,6 +2,7 @@
 // body of `POST /policies` / `PUT /policies/:id`. Empty conditions are left out so the service's defaults apply.
 // Pure (tested in tests/unit/ui/).
 import { parseLines } from '../../lib/format/value.format.ts';
+import { en, type MessageKey } from '../../lib/i18n/en.ts';
 
 /** Severities, lowest first. */
 export const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const;
@@ -24,6 +25,8 @@ export interface PolicyView {
   description: string;
   enabled: boolean;
   builtin: boolean;
+  /** The shipped policy's key (built-in policies only). */
+  builtinKey?: string;
   updatedAt: number;
   conditions: Record<ListCondition, string[]> & {
     authSchemes: string[];
@@ -121,4 +124,18 @@ export function policyBody(d: PolicyDraft): Record<string, unknown> {
 /** The events of one policy (all when `policyId` is null). */
 export function eventsOf(events: PolicyEvent[], policyId: number | null): PolicyEvent[] {
   return policyId === null ? events : events.filter((e) => e.policyId === policyId);
+}
+
+/**
+ * A policy's name and description in the UI language: a shipped policy the user has not renamed (or re-described) is
+ * named from the catalogue (`pol.shipped.<key>.name` / `.desc`, whose English text is the service's); anything else is
+ * shown as stored.
+ */
+export function policyText(p: Pick<PolicyView, 'name' | 'description' | 'builtinKey'>, translate: (key: MessageKey) => string): { name: string; description: string } {
+  const shipped = (field: 'name' | 'desc', stored: string): string => {
+    if (p.builtinKey === undefined) return stored;
+    const key = `pol.shipped.${p.builtinKey}.${field}`;
+    return Object.hasOwn(en, key) && en[key as MessageKey] === stored ? translate(key as MessageKey) : stored;
+  };
+  return { name: shipped('name', p.name), description: shipped('desc', p.description) };
 }
