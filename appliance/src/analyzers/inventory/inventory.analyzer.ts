@@ -135,6 +135,11 @@ export class InventoryAnalyzer implements Analyzer {
     private readonly settings: InventorySettings = DEFAULT_INVENTORY_SETTINGS,
     /** User decisions on templates (pin, split, dissolve), honoured from the first call. */
     decisions: readonly TemplateDecision[] = [],
+    /**
+     * Internal: false keeps the templating stage alone (templates, endpoints and their call counts, which the templater
+     * reads) and skips every other per-endpoint fact, so `bench:analysis --inventory-split` can time each part.
+     */
+    private readonly facts = true,
   ) {
     this.templater = new PathTemplater(settings.templater, (a, b) => this.merge(a as NodeEndpoint, b as NodeEndpoint));
     if (decisions.length > 0) this.templater.setDecisions(decisions);
@@ -161,6 +166,7 @@ export class InventoryAnalyzer implements Analyzer {
     const r = this.rows;
     const o = id * ROW;
     const calls = ++r[o + CALLS];
+    if (!this.facts) return;
     const status = tx.status ?? 0;
     if (r[o + STATUS0] === status) r[o + STATUS0_CALLS]++;
     else this.addStatus(id, status, 1);
