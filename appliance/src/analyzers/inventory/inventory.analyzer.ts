@@ -141,7 +141,11 @@ export class InventoryAnalyzer implements Analyzer {
      */
     private readonly facts = true,
   ) {
-    this.templater = new PathTemplater(settings.templater, (a, b) => this.merge(a as NodeEndpoint, b as NodeEndpoint));
+    this.templater = new PathTemplater(
+      settings.templater,
+      (a, b) => this.merge(a as NodeEndpoint, b as NodeEndpoint),
+      (node) => (node.data === null ? 0 : this.rows[(node.data as NodeEndpoint).id * ROW + CALLS]),
+    );
     if (decisions.length > 0) this.templater.setDecisions(decisions);
   }
 
@@ -152,14 +156,20 @@ export class InventoryAnalyzer implements Analyzer {
 
   onCall(call: CallContext): void {
     const tx = call.tx;
-    const node = this.templater.observe(call.host, tx.method, tx.path);
+    const templater = this.templater;
+    const node = templater.observe(call.host, tx.method, tx.path);
     const ts = tx.startTs;
-    const text = this.templater.templateText(node);
-    let ep = node.data as NodeEndpoint | null;
-    // A node belongs to one host and method, so the endpoint changes only with the template text.
-    if (ep === null || ep.template !== text) {
-      ep = this.callEndpoint(call.host, tx.method, text, ep === null ? this.newEndpoint(ts) : ep.id);
-      node.data = ep;
+    // A repeated call whose templates did not change finds its endpoint with its cached walk, without its node.
+    let ep = templater.walkData() as NodeEndpoint | null;
+    if (ep === null) {
+      const text = templater.templateText(node);
+      ep = node.data as NodeEndpoint | null;
+      // A node belongs to one host and method, so the endpoint changes only with the template text.
+      if (ep === null || ep.template !== text) {
+        ep = this.callEndpoint(call.host, tx.method, text, ep === null ? this.newEndpoint(ts) : ep.id);
+        node.data = ep;
+      }
+      templater.rememberWalk(ep);
     }
     call.endpoint = ep;
     const id = ep.id;
