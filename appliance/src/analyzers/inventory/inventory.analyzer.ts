@@ -83,6 +83,8 @@ class EndpointCold {
 /** Query parameter names with their types; immutable, interned by the analyzer. */
 class QueryShape {
   readonly index = new Map<string, number>();
+  /** The shape this one becomes with a value of a type (outer key) for a name (inner key), once computed. */
+  readonly next = new Map<string, Map<string, QueryShape>>();
   constructor(
     readonly names: readonly string[],
     readonly types: readonly string[],
@@ -410,6 +412,12 @@ export class InventoryAnalyzer implements Analyzer {
     const k = shape.index.get(name);
     if (k !== undefined && shape.types[k] === type) return k;
     if (k === undefined && shape.names.length >= this.settings.maxQueryParams) return -1;
+    let byName = shape.next.get(type);
+    const known = byName?.get(name);
+    if (known !== undefined) {
+      cold.query = known;
+      return known.index.get(name)!;
+    }
     const names = k === undefined ? [...shape.names, ownString(name)] : shape.names;
     const types = [...shape.types];
     if (k === undefined) types.push(type);
@@ -421,6 +429,8 @@ export class InventoryAnalyzer implements Analyzer {
       this.queryShapes.set(key, next);
     }
     cold.query = next;
+    if (byName === undefined) shape.next.set(type, (byName = new Map()));
+    byName.set(next.names[k ?? names.length - 1], next);
     return k ?? names.length - 1;
   }
 }

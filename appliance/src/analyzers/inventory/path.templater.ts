@@ -464,15 +464,27 @@ export class PathTemplater {
    * {@link EXAMPLE_EVERY}th hit); true once all are full (the walk stops looking).
    */
   private addMarkedExamples(rawPath: string, end: Node): boolean {
-    const segs = splitPath(rawPath);
     const max = this.settings.maxExamples;
     let full = true;
-    // The node of segment i is at depth i + 1: walk up from the end node.
+    // The raw path's non-empty segments from the last, each beside its node (walking up from the end node); a
+    // segment is cut out (and decoded when escaped) only for a parameter that still misses examples.
     let n: Node | null = end;
-    for (let i = segs.length - 1; i >= 0 && n !== null; i--, n = n.parent) {
-      if (!n.isParam || segmentMark(segs[i], 0, segs[i].length) === '') continue;
-      addExample(n, segs[i], max);
-      if (n.examples.length < max) full = false;
+    const first = rawPath.charCodeAt(0) === 47 ? 1 : 0;
+    for (let stop = rawPath.length; stop > first && n !== null; ) {
+      const slash = rawPath.lastIndexOf('/', stop - 1);
+      const start = slash < first ? first : slash + 1;
+      if (start < stop) {
+        if (n.isParam && n.examples.length < max) {
+          const escaped = rawPath.indexOf('%', start);
+          const seg = escaped >= 0 && escaped < stop ? decodeSegment(rawPath.slice(start, stop)) : null;
+          if (seg === null ? segmentMark(rawPath, start, stop) !== '' : segmentMark(seg, 0, seg.length) !== '') {
+            addExample(n, seg ?? rawPath.slice(start, stop), max);
+            if (n.examples.length < max) full = false;
+          }
+        }
+        n = n.parent;
+      }
+      stop = start - 1;
     }
     return full;
   }
