@@ -14,7 +14,9 @@
  * Every template records why each parameter exists, example values, and a confidence. The tree is bounded: once
  * `maxNodes` is reached, new literals under an already wide parent are treated as parameters.
  */
-import { classifySegment, KIND_SCHEMA, paramName, type SegmentKind } from './segment.classifier.ts';
+import { classifySegment, KIND_SCHEMA, ownString, paramName, type SegmentKind } from './segment.classifier.ts';
+
+export { ownString };
 
 /** Why a path position is a parameter. */
 export type ParamReason = 'typed' | 'cardinality';
@@ -139,13 +141,6 @@ function addExample(node: Node, value: string, max: number): void {
   node.examples = [...node.examples, ownString(value)];
 }
 
-/**
- * `s` as a string of its own: segments are slices of the request's head string, and a long slice kept in the tree
- * would keep the whole head alive.
- */
-export function ownString(s: string): string {
-  return s.length < 13 ? s : (' ' + s).slice(1);
-}
 
 class Node {
   /** Calls that ended at this node (a subtree's calls: {@link subtreeCalls}). */
@@ -195,11 +190,11 @@ class Node {
     return key === '' ? this.param : (this.suffixed?.get(key) ?? null);
   }
 
-  /** Every child: literals, then parameters. */
-  *children(): Generator<Node> {
-    yield* this.literals.values();
-    if (this.param !== null) yield this.param;
-    if (this.suffixed !== null) yield* this.suffixed.values();
+  /** Pushes every child on `stack`: literals, then parameters (no generator: walks of whole subtrees are hot). */
+  pushChildren(stack: Node[]): void {
+    if (this.literals.size > 0) for (const c of this.literals.values()) stack.push(c);
+    if (this.param !== null) stack.push(this.param);
+    if (this.suffixed !== null) for (const c of this.suffixed.values()) stack.push(c);
   }
 }
 
@@ -526,7 +521,7 @@ export class PathTemplater {
       while (stack.length > 0) {
         const n = stack.pop()!;
         if (n.data !== null) yield { host: e.host, method: e.method, node: n };
-        for (const c of n.children()) stack.push(c);
+        n.pushChildren(stack);
       }
     }
   }
@@ -737,7 +732,7 @@ export class PathTemplater {
     while (stack.length > 0) {
       const n = stack.pop()!;
       n.text = null;
-      for (const c of n.children()) stack.push(c);
+      n.pushChildren(stack);
     }
   }
 
@@ -786,7 +781,7 @@ function subtreeCalls(node: Node, callsOf: CallCounter): number {
   while (stack.length > 0) {
     const x = stack.pop()!;
     n += callsOf(x);
-    for (const c of x.children()) stack.push(c);
+    x.pushChildren(stack);
   }
   return n;
 }
