@@ -3,7 +3,8 @@
  * the engine's bench traffic, as CPU time. The real engine runs the capture with the identity analyzer alone and
  * with identity + inventory, in interleaved rounds (best round counts); the difference per call is the inventory's
  * cost, also quoted as a share of the engine + identity run. `--compare <dir>` measures another checkout's inventory
- * analyzer (e.g. a `git archive` of main) in the same rounds, so before/after is a same-run ratio.
+ * analyzer (e.g. a `git archive` of main) in the same rounds, so before/after is a same-run ratio (of the best rounds,
+ * and the median of each round's ratio, which one disturbed round moves less).
  *
  * `--isolated` times the analyzer alone over calls collected once. `--steady` times a second pass over the same
  * traffic with the analyzers of the first (the steady state of an appliance that has learnt its APIs) beside the
@@ -84,13 +85,18 @@ async function main(): Promise<void> {
 async function inPipeline(path: string, variants: Array<{ label: string; make: () => Analyzer }>, runs: number, steady: boolean): Promise<void> {
   let base = Infinity;
   const best = variants.map(() => Infinity);
+  /** Per round, this tree's cost over the compared one's (both against that round's engine + identity). */
+  const ratios: number[] = [];
   let calls = 0;
   await cpuRun(path, [new IdentityAnalyzer(), ...variants.map((v) => v.make())]); // warm-up
   for (let r = 0; r < runs; r++) {
     const b = await cpuRun(path, [new IdentityAnalyzer()], steady);
     base = Math.min(base, b.cpu);
     calls = b.calls;
-    for (let v = 0; v < variants.length; v++) best[v] = Math.min(best[v], (await cpuRun(path, [new IdentityAnalyzer(), variants[v].make()], steady)).cpu);
+    const round: number[] = [];
+    for (let v = 0; v < variants.length; v++) round.push((await cpuRun(path, [new IdentityAnalyzer(), variants[v].make()], steady)).cpu);
+    round.forEach((t, v) => (best[v] = Math.min(best[v], t)));
+    if (round.length === 2) ratios.push((round[1] - b.cpu) / (round[0] - b.cpu));
     process.stderr.write(`round ${r + 1}/${runs} done\n`);
   }
   const us = (s: number): string => ((s * 1e6) / calls).toFixed(2);
@@ -98,7 +104,10 @@ async function inPipeline(path: string, variants: Array<{ label: string; make: (
   for (let v = 0; v < variants.length; v++) {
     lines.push(`inventory (${variants[v].label}): ${us(best[v] - base)} µs/call = ${(((best[v] - base) / base) * 100).toFixed(1)} % of engine + identity`);
   }
-  if (variants.length === 2) lines.push(`this tree / compared: ${((best[1] - base) / (best[0] - base)).toFixed(3)}`);
+  if (variants.length === 2) {
+    ratios.sort((x, y) => x - y);
+    lines.push(`this tree / compared: ${((best[1] - base) / (best[0] - base)).toFixed(3)} (best rounds); median of the per-round ratios ${ratios[ratios.length >> 1].toFixed(3)}`);
+  }
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
