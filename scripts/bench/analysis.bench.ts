@@ -15,7 +15,13 @@
  * policies' place in the pipeline and replayed through `PolicyEngine.evaluate` alone (its own µs/call, free of the
  * pipeline's run-to-run noise). `--json` prints the figures as one JSON line (`npm run bench` reads it).
  *
+ * `--inventory-split` also times the inventory analyzer's two stages in the pipeline (after identity, as in
+ * production): templating alone (the analyzer with its per-endpoint facts switched off) and the facts (the whole
+ * analyzer minus templating), on a first pass and in the steady state (a second pass over the same calls through the
+ * same analyzers); this tree only, in its own interleaved rounds. The rows above are unchanged by it.
+ *
  * Usage: npm run bench:analysis [-- --transactions N] [--runs R] [--capture file.pcap] [--compare dir] [--no-write] [--json]
+ *   [--inventory-split]
  */
 import { cpus } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -28,6 +34,7 @@ import type { CallContext, Detection } from '../../appliance/src/analyzers/call.
 import type { AnalysisReport } from '../../appliance/src/analysis/analysis-report.types.ts';
 import { AnalysisPipeline } from '../../appliance/src/analysis/analysis.pipeline.ts';
 import { analyzeCaptureFile, defaultAnalyzers } from '../../appliance/src/analysis/offline-analysis.service.ts';
+import { DEFAULT_INVENTORY_SETTINGS, InventoryAnalyzer } from '../../appliance/src/analyzers/inventory/inventory.analyzer.ts';
 import { PolicyEngine } from '../../appliance/src/policies/policy.engine.ts';
 import { PolicyInputSchema, type Policy } from '../../appliance/src/policies/policy.types.ts';
 import { BUILTIN_POLICIES } from '../../appliance/src/policies/builtin.policies.ts';
@@ -66,6 +73,73 @@ async function timeSet(path: string, analyzers: Analyzer[]): Promise<{ seconds: 
   return { seconds: cpuSince(t0), calls: pipeline.calls };
 }
 
+/** CPU seconds of the last of `passes` engine runs over the capture through the same `analyzers` (state kept between passes). */
+async function timePasses(path: string, analyzers: Analyzer[], passes: number): Promise<number> {
+  const pipeline = new AnalysisPipeline(analyzers);
+  let seconds = 0;
+  for (let pass = 0; pass < passes; pass++) {
+    collectGarbage();
+    const t0 = process.cpuUsage();
+    const engine = new HttpEngine(pipeline.handle);
+    await new CaptureFileReader(path).run((pkt) => engine.push(pkt));
+    engine.finish();
+    seconds = cpuSince(t0);
+  }
+  return seconds;
+}
+
+/** The inventory analyzer's stages in µs/call (`--inventory-split`). */
+export interface InventoryStageFigures {
+  /** The engine with an empty pipeline, in the same rounds (the base of each stage's share). */
+  engineUs: number;
+  /** Engine + identity, the set both stages are added to. */
+  engineIdentityUs: number;
+  /** The analyzer with its per-endpoint facts off. */
+  templatingUs: number;
+  /** The whole analyzer minus templating. */
+  factsUs: number;
+  /** The whole analyzer (as the "inventory" row, on this pass). */
+  inventoryUs: number;
+}
+
+/** `--inventory-split` figures: first pass and steady state (second pass over the same calls). */
+export interface InventorySplitFigures {
+  firstPass: InventoryStageFigures;
+  steady: InventoryStageFigures;
+}
+
+/**
+ * Times the engine alone, + identity, + the inventory's templating stage, + the whole inventory analyzer, for
+ * `passes` = 1 (first pass) and 2 (steady state), in interleaved rounds; the best round of each set counts.
+ */
+async function inventorySplit(path: string, runs: number, calls: number): Promise<InventorySplitFigures> {
+  const identity = (): Analyzer[] => defaultAnalyzers().slice(0, 1);
+  const sets: Array<() => Analyzer[]> = [() => [], identity, () => [...identity(), new InventoryAnalyzer(DEFAULT_INVENTORY_SETTINGS, [], false)], () => [...identity(), new InventoryAnalyzer()]];
+  const best = [1, 2].map(() => sets.map(() => Infinity));
+  for (let round = 0; round < runs; round++) {
+    for (let p = 0; p < 2; p++) for (let s = 0; s < sets.length; s++) best[p][s] = Math.min(best[p][s], await timePasses(path, sets[s](), p + 1));
+    process.stderr.write(`inventory split round ${round + 1}/${runs} done\n`);
+  }
+  const us = (s: number): number => (s * 1e6) / Math.max(1, calls);
+  const stage = (b: number[]): InventoryStageFigures => ({ engineUs: us(b[0]), engineIdentityUs: us(b[1]), templatingUs: us(b[2] - b[1]), factsUs: us(b[3] - b[2]), inventoryUs: us(b[3] - b[1]) });
+  return { firstPass: stage(best[0]), steady: stage(best[1]) };
+}
+
+/** Table lines of `--inventory-split` figures, each stage also as its share of the engine's throughput in the same rounds. */
+function inventorySplitLines(f: InventorySplitFigures): string[] {
+  const share = (us: number, engineUs: number): string => `${fmt((100 * us) / (engineUs + us), 1)} %`;
+  const row = (name: string, a: number, b: number): string => `| ${name} | ${fmt(a, 2)} | ${share(a, f.firstPass.engineUs)} | ${fmt(b, 2)} | ${share(b, f.steady.engineUs)} |`;
+  return [
+    `Inventory stages in the pipeline, in their own interleaved rounds (after identity; engine + empty pipeline ${fmt(f.firstPass.engineUs, 2)} µs/call first pass, ${fmt(f.steady.engineUs, 2)} steady; engine + identity ${fmt(f.firstPass.engineIdentityUs, 2)} / ${fmt(f.steady.engineIdentityUs, 2)}; share = cost / (engine + empty pipeline + cost)):`,
+    '',
+    '| stage | first pass µs/call | share | steady state µs/call | share |',
+    '|---|---|---|---|---|',
+    row('templating (path → template, endpoint, call count)', f.firstPass.templatingUs, f.steady.templatingUs),
+    row('per-endpoint facts (first/last seen, statuses, auth, deprecation, query, bodies)', f.firstPass.factsUs, f.steady.factsUs),
+    row('inventory analyzer (both)', f.firstPass.inventoryUs, f.steady.inventoryUs),
+  ];
+}
+
 /** What `--json` prints: µs per call, each measured in the same run. */
 export interface AnalysisFigures {
   calls: number;
@@ -83,6 +157,8 @@ export interface AnalysisFigures {
   policyRules: number;
   /** (slowest − best) / best over the rounds of the whole pipeline, in %. */
   spreadPct: number;
+  /** With `--inventory-split` only. */
+  inventorySplit?: InventorySplitFigures;
 }
 
 /** Best time per set (index k = first k analyzers) and of the whole-file analysis, for one tree. */
@@ -202,6 +278,8 @@ async function main(): Promise<void> {
     ...trees.map((t, i) => `\`analyzeCaptureFile\` (${t.label}): ${fmt(results[i].file, 2)} CPU s, ${fmt(calls / results[i].file)} tx per CPU second.`),
   ];
   if (trees.length === 2) lines.push(`End-to-end speed-up: ${fmt(results[0].file / results[1].file, 2)}×; analyzers alone: ${fmt((results[0].sets[ids.length] - results[0].sets[0]) / (results[1].sets[ids.length] - results[1].sets[0]), 2)}×.`);
+  const split = process.argv.includes('--inventory-split') ? await inventorySplit(path, runs, calls) : undefined;
+  if (split !== undefined) lines.push('', ...inventorySplitLines(split));
   const text = lines.join('\n');
   if (process.argv.includes('--json')) {
     const mine = results[results.length - 1];
@@ -215,6 +293,7 @@ async function main(): Promise<void> {
       policiesDirectUs: policiesDirect,
       policyRules: policySet().length,
       spreadPct,
+      ...(split === undefined ? {} : { inventorySplit: split }),
     };
     process.stdout.write(`${JSON.stringify(figures)}\n`);
     return;

@@ -3,14 +3,20 @@
  * the engine's bench traffic, as CPU time. The real engine runs the capture with the identity analyzer alone and
  * with identity + inventory, in interleaved rounds (best round counts); the difference per call is the inventory's
  * cost, also quoted as a share of the engine + identity run. `--compare <dir>` measures another checkout's inventory
- * analyzer (e.g. a `git archive` of main) in the same rounds, so before/after is a same-run ratio.
+ * analyzer (e.g. a `git archive` of main) in the same rounds, so before/after is a same-run ratio (of the best rounds,
+ * and the median of each round's ratio, which one disturbed round moves less).
  *
  * `--isolated` times the analyzer alone over calls collected once. `--steady` times a second pass over the same
  * traffic with the analyzers of the first (the steady state of an appliance that has learnt its APIs) beside the
  * first pass.
  *
+ * `--check <dir>` times nothing: it runs the capture twice through identity + this tree's inventory analyzer and
+ * through identity + the other checkout's, and fails unless every call got the same endpoint (key and template) on
+ * both passes and the reports list the same endpoints (calls, statuses, auth, parameters and examples, schemas,
+ * deprecation) and zombie findings: the equivalence check for a change that must not change outputs.
+ *
  * Usage: npm run bench:inventory [-- --transactions N] [--runs R] [--capture file.pcap] [--compare dir] [--isolated]
- *   [--steady]
+ *   [--steady] [--check dir]
  */
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -19,6 +25,7 @@ import { CaptureFileReader } from '../../appliance/src/engine/source/capture-fil
 import { HttpEngine } from '../../appliance/src/engine/http-engine.ts';
 import type { Analyzer } from '../../appliance/src/analyzers/analyzer.types.ts';
 import type { CallContext } from '../../appliance/src/analyzers/call.context.ts';
+import type { AnalysisReport } from '../../appliance/src/analysis/analysis-report.types.ts';
 import { AnalysisPipeline } from '../../appliance/src/analysis/analysis.pipeline.ts';
 import { IdentityAnalyzer } from '../../appliance/src/analyzers/identity/identity.analyzer.ts';
 import { InventoryAnalyzer } from '../../appliance/src/analyzers/inventory/inventory.analyzer.ts';
@@ -58,6 +65,12 @@ async function main(): Promise<void> {
     const mod = (await import(pathToFileURL(join(resolve(compare), 'appliance/src/analyzers/inventory/inventory.analyzer.ts')).href)) as { InventoryAnalyzer: new () => Analyzer };
     variants.unshift({ label: 'compared', make: () => new mod.InventoryAnalyzer() });
   }
+  const check = arg('--check');
+  if (check !== undefined) {
+    const mod = (await import(pathToFileURL(join(resolve(check), 'appliance/src/analyzers/inventory/inventory.analyzer.ts')).href)) as { InventoryAnalyzer: new () => Analyzer };
+    process.exitCode = (await equivalent(path, () => new mod.InventoryAnalyzer(), () => new InventoryAnalyzer())) ? 0 : 1;
+    return;
+  }
   const steady = process.argv.includes('--steady');
   if (process.argv.includes('--isolated')) {
     await isolated(path, variants, runs, false);
@@ -72,13 +85,18 @@ async function main(): Promise<void> {
 async function inPipeline(path: string, variants: Array<{ label: string; make: () => Analyzer }>, runs: number, steady: boolean): Promise<void> {
   let base = Infinity;
   const best = variants.map(() => Infinity);
+  /** Per round, this tree's cost over the compared one's (both against that round's engine + identity). */
+  const ratios: number[] = [];
   let calls = 0;
   await cpuRun(path, [new IdentityAnalyzer(), ...variants.map((v) => v.make())]); // warm-up
   for (let r = 0; r < runs; r++) {
     const b = await cpuRun(path, [new IdentityAnalyzer()], steady);
     base = Math.min(base, b.cpu);
     calls = b.calls;
-    for (let v = 0; v < variants.length; v++) best[v] = Math.min(best[v], (await cpuRun(path, [new IdentityAnalyzer(), variants[v].make()], steady)).cpu);
+    const round: number[] = [];
+    for (let v = 0; v < variants.length; v++) round.push((await cpuRun(path, [new IdentityAnalyzer(), variants[v].make()], steady)).cpu);
+    round.forEach((t, v) => (best[v] = Math.min(best[v], t)));
+    if (round.length === 2) ratios.push((round[1] - b.cpu) / (round[0] - b.cpu));
     process.stderr.write(`round ${r + 1}/${runs} done\n`);
   }
   const us = (s: number): string => ((s * 1e6) / calls).toFixed(2);
@@ -86,8 +104,39 @@ async function inPipeline(path: string, variants: Array<{ label: string; make: (
   for (let v = 0; v < variants.length; v++) {
     lines.push(`inventory (${variants[v].label}): ${us(best[v] - base)} µs/call = ${(((best[v] - base) / base) * 100).toFixed(1)} % of engine + identity`);
   }
-  if (variants.length === 2) lines.push(`this tree / compared: ${((best[1] - base) / (best[0] - base)).toFixed(3)}`);
+  if (variants.length === 2) {
+    ratios.sort((x, y) => x - y);
+    lines.push(`this tree / compared: ${((best[1] - base) / (best[0] - base)).toFixed(3)} (best rounds); median of the per-round ratios ${ratios[ratios.length >> 1].toFixed(3)}`);
+  }
   process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+/** Every call's endpoint (key and template) over two passes, then the endpoints and findings the analyzer reports. */
+async function outputs(path: string, inventory: Analyzer): Promise<{ perCall: string[]; report: string }> {
+  const perCall: string[] = [];
+  const pipeline = new AnalysisPipeline([new IdentityAnalyzer(), inventory], [(c) => perCall.push(`${c.endpoint?.key}\u0000${c.endpoint?.template}`)]);
+  for (let pass = 0; pass < 2; pass++) {
+    const engine = new HttpEngine(pipeline.handle);
+    await new CaptureFileReader(path).run((pkt) => engine.push(pkt));
+    engine.finish();
+  }
+  const report = { endpoints: [], findings: [] } as unknown as AnalysisReport;
+  inventory.contribute(report);
+  return { perCall, report: JSON.stringify({ endpoints: report.endpoints, findings: report.findings }) };
+}
+
+/** Whether two inventory analyzers give the same endpoint on every call and the same report (`--check`); prints what differs. */
+async function equivalent(path: string, before: () => Analyzer, after: () => Analyzer): Promise<boolean> {
+  const a = await outputs(path, before());
+  const b = await outputs(path, after());
+  let firstDiff = -1;
+  for (let i = 0; i < Math.max(a.perCall.length, b.perCall.length) && firstDiff < 0; i++) if (a.perCall[i] !== b.perCall[i]) firstDiff = i;
+  const endpoints = (JSON.parse(a.report) as { endpoints: unknown[] }).endpoints.length;
+  const lines = [`${b.perCall.length} calls over two passes (${a.perCall.length} before), ${endpoints} endpoints reported before.`];
+  lines.push(firstDiff < 0 ? 'every call got the same endpoint' : `call ${firstDiff} differs: ${JSON.stringify(a.perCall[firstDiff])} before, ${JSON.stringify(b.perCall[firstDiff])} after`);
+  lines.push(a.report === b.report ? 'reports identical (endpoints, calls, statuses, auth, parameters, examples, schemas, deprecation, findings)' : 'reports differ');
+  process.stdout.write(`${lines.join('\n')}\n`);
+  return firstDiff < 0 && a.report === b.report;
 }
 
 /**

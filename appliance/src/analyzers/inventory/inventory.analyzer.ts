@@ -83,6 +83,8 @@ class EndpointCold {
 /** Query parameter names with their types; immutable, interned by the analyzer. */
 class QueryShape {
   readonly index = new Map<string, number>();
+  /** The shape this one becomes with a value of a type (outer key) for a name (inner key), once computed. */
+  readonly next = new Map<string, Map<string, QueryShape>>();
   constructor(
     readonly names: readonly string[],
     readonly types: readonly string[],
@@ -135,8 +137,17 @@ export class InventoryAnalyzer implements Analyzer {
     private readonly settings: InventorySettings = DEFAULT_INVENTORY_SETTINGS,
     /** User decisions on templates (pin, split, dissolve), honoured from the first call. */
     decisions: readonly TemplateDecision[] = [],
+    /**
+     * Internal: false keeps the templating stage alone (templates, endpoints and their call counts, which the templater
+     * reads) and skips every other per-endpoint fact, so `bench:analysis --inventory-split` can time each part.
+     */
+    private readonly facts = true,
   ) {
-    this.templater = new PathTemplater(settings.templater, (a, b) => this.merge(a as NodeEndpoint, b as NodeEndpoint));
+    this.templater = new PathTemplater(
+      settings.templater,
+      (a, b) => this.merge(a as NodeEndpoint, b as NodeEndpoint),
+      (node) => (node.data === null ? 0 : this.rows[(node.data as NodeEndpoint).id * ROW + CALLS]),
+    );
     if (decisions.length > 0) this.templater.setDecisions(decisions);
   }
 
@@ -147,20 +158,27 @@ export class InventoryAnalyzer implements Analyzer {
 
   onCall(call: CallContext): void {
     const tx = call.tx;
-    const node = this.templater.observe(call.host, tx.method, tx.path);
+    const templater = this.templater;
+    const node = templater.observe(call.host, tx.method, tx.path);
     const ts = tx.startTs;
-    const text = this.templater.templateText(node);
-    let ep = node.data as NodeEndpoint | null;
-    // A node belongs to one host and method, so the endpoint changes only with the template text.
-    if (ep === null || ep.template !== text) {
-      ep = this.callEndpoint(call.host, tx.method, text, ep === null ? this.newEndpoint(ts) : ep.id);
-      node.data = ep;
+    // A repeated call whose templates did not change finds its endpoint with its cached walk, without its node.
+    let ep = templater.walkData() as NodeEndpoint | null;
+    if (ep === null) {
+      const text = templater.templateText(node);
+      ep = node.data as NodeEndpoint | null;
+      // A node belongs to one host and method, so the endpoint changes only with the template text.
+      if (ep === null || ep.template !== text) {
+        ep = this.callEndpoint(call.host, tx.method, text, ep === null ? this.newEndpoint(ts) : ep.id);
+        node.data = ep;
+      }
+      templater.rememberWalk(ep);
     }
     call.endpoint = ep;
     const id = ep.id;
     const r = this.rows;
     const o = id * ROW;
     const calls = ++r[o + CALLS];
+    if (!this.facts) return;
     const status = tx.status ?? 0;
     if (r[o + STATUS0] === status) r[o + STATUS0_CALLS]++;
     else this.addStatus(id, status, 1);
@@ -394,6 +412,12 @@ export class InventoryAnalyzer implements Analyzer {
     const k = shape.index.get(name);
     if (k !== undefined && shape.types[k] === type) return k;
     if (k === undefined && shape.names.length >= this.settings.maxQueryParams) return -1;
+    let byName = shape.next.get(type);
+    const known = byName?.get(name);
+    if (known !== undefined) {
+      cold.query = known;
+      return known.index.get(name)!;
+    }
     const names = k === undefined ? [...shape.names, ownString(name)] : shape.names;
     const types = [...shape.types];
     if (k === undefined) types.push(type);
@@ -405,6 +429,8 @@ export class InventoryAnalyzer implements Analyzer {
       this.queryShapes.set(key, next);
     }
     cold.query = next;
+    if (byName === undefined) shape.next.set(type, (byName = new Map()));
+    byName.set(next.names[k ?? names.length - 1], next);
     return k ?? names.length - 1;
   }
 }

@@ -14,7 +14,9 @@
  * Every template records why each parameter exists, example values, and a confidence. The tree is bounded: once
  * `maxNodes` is reached, new literals under an already wide parent are treated as parameters.
  */
-import { classifySegment, KIND_SCHEMA, paramName, type SegmentKind } from './segment.classifier.ts';
+import { classifySegment, KIND_SCHEMA, ownString, paramName, type SegmentKind } from './segment.classifier.ts';
+
+export { ownString };
 
 /** Why a path position is a parameter. */
 export type ParamReason = 'typed' | 'cardinality';
@@ -139,13 +141,6 @@ function addExample(node: Node, value: string, max: number): void {
   node.examples = [...node.examples, ownString(value)];
 }
 
-/**
- * `s` as a string of its own: segments are slices of the request's head string, and a long slice kept in the tree
- * would keep the whole head alive.
- */
-export function ownString(s: string): string {
-  return s.length < 13 ? s : (' ' + s).slice(1);
-}
 
 class Node {
   /** Calls that ended at this node (a subtree's calls: {@link subtreeCalls}). */
@@ -195,11 +190,11 @@ class Node {
     return key === '' ? this.param : (this.suffixed?.get(key) ?? null);
   }
 
-  /** Every child: literals, then parameters. */
-  *children(): Generator<Node> {
-    yield* this.literals.values();
-    if (this.param !== null) yield this.param;
-    if (this.suffixed !== null) yield* this.suffixed.values();
+  /** Pushes every child on `stack`: literals, then parameters (no generator: walks of whole subtrees are hot). */
+  pushChildren(stack: Node[]): void {
+    if (this.literals.size > 0) for (const c of this.literals.values()) stack.push(c);
+    if (this.param !== null) stack.push(this.param);
+    if (this.suffixed !== null) for (const c of this.suffixed.values()) stack.push(c);
   }
 }
 
@@ -211,14 +206,22 @@ interface RootEntry {
 }
 
 /** Elements per slot of a {@link WalkTable}. */
-const SLOT = 5;
+const SLOT = 6;
+/** Offsets in a slot: the walk key ({@link walkKey}), the end node, the example hits, the owner data and its generation. */
+const W_KEY = 1;
+const W_NODE = 2;
+const W_HITS = 3;
+const W_DATA = 4;
+const W_GEN = 5;
 
 /**
  * Cached walks by the hash of host, method and path skeleton (the raw path with integer and UUID segments replaced by
- * a marker, see {@link skeletonKey}), as an open-addressing table in one array: a slot is five adjacent elements
- * (hash, skeleton, root entry, end node, and the hits counted while the parameters of its marked segments may miss
- * examples, -1 once they cannot), so a repeated call finds its end node without looking up its root or allocating;
- * host, method and skeleton are compared to tell collisions. Grown by doubling up to twice the walk budget.
+ * a marker, see {@link skeletonKey}), as an open-addressing table in one array: a slot is six adjacent elements
+ * (hash, walk key, end node, the hits counted while the parameters of its marked segments may miss examples (-1 once
+ * they cannot), and the owner's data for the walk with the template generation it is valid for), so a repeated call
+ * finds its end node without looking up its root or allocating. The walk key holds method, host and skeleton in one
+ * flat string, compared to tell collisions without reading another object. Grown by doubling up to twice the walk
+ * budget.
  */
 class WalkTable {
   slots: unknown[];
@@ -231,32 +234,31 @@ class WalkTable {
   }
 
   /** The slot offset holding the walk of `method rawPath` on `host`, or -1. */
-  find(key: number, host: string, method: string, rawPath: string): number {
+  find(hash: number, host: string, method: string, rawPath: string): number {
     const slots = this.slots;
-    for (let i = key & this.mask; ; i = (i + 1) & this.mask) {
+    for (let i = hash & this.mask; ; i = (i + 1) & this.mask) {
       const o = i * SLOT;
       const k = slots[o];
       if (k === 0) return -1;
-      if (k === key) {
-        const e = slots[o + 2] as RootEntry;
-        if (e.host === host && e.method === method && matchesSkeleton(rawPath, slots[o + 1] as string)) return o;
-      }
+      if (k === hash && matchesWalkKey(slots[o + W_KEY] as string, host, method, rawPath)) return o;
     }
   }
 
-  /** Remembers a walk (not present: callers look it up first). */
-  add(key: number, skeleton: string, entry: RootEntry, node: Node, hits: number): void {
+  /** Remembers a walk (not present: callers look it up first) and returns its slot offset. */
+  add(hash: number, key: string, node: Node, hits: number, data: unknown = null, gen = -1): number {
     if ((this.count + 1) * 2 > this.mask + 1) this.grow();
     const slots = this.slots;
-    let i = key & this.mask;
+    let i = hash & this.mask;
     while (slots[i * SLOT] !== 0) i = (i + 1) & this.mask;
     const o = i * SLOT;
-    slots[o] = key;
-    slots[o + 1] = skeleton;
-    slots[o + 2] = entry;
-    slots[o + 3] = node;
-    slots[o + 4] = hits;
+    slots[o] = hash;
+    slots[o + W_KEY] = key;
+    slots[o + W_NODE] = node;
+    slots[o + W_HITS] = hits;
+    slots[o + W_DATA] = data;
+    slots[o + W_GEN] = gen;
     this.count++;
+    return o;
   }
 
   private grow(): void {
@@ -264,7 +266,9 @@ class WalkTable {
     this.mask = this.mask * 2 + 1;
     this.slots = new Array<unknown>((this.mask + 1) * SLOT).fill(0);
     this.count = 0;
-    for (let o = 0; o < old.length; o += SLOT) if (old[o] !== 0) this.add(old[o] as number, old[o + 1] as string, old[o + 2] as RootEntry, old[o + 3] as Node, old[o + 4] as number);
+    for (let o = 0; o < old.length; o += SLOT) {
+      if (old[o] !== 0) this.add(old[o] as number, old[o + W_KEY] as string, old[o + W_NODE] as Node, old[o + W_HITS] as number, old[o + W_DATA], old[o + W_GEN] as number);
+    }
   }
 }
 
@@ -281,6 +285,9 @@ export type EndpointNode = Node;
 
 /** Merges the owner's data of two nodes when cardinality merges them. */
 export type DataMerger = (into: unknown, from: unknown) => unknown;
+
+/** The calls that ended at a node, as its owner counts them (in its data). */
+export type CallCounter = (node: EndpointNode) => number;
 
 /** Scratch result of {@link shapeOf} (one per process: the templater is synchronous). */
 const shape = { kind: 'literal' as SegmentKind, stem: '', suffix: '', plain: false };
@@ -304,12 +311,46 @@ export class PathTemplater {
   /** Cached walks, valid while `structure` equals `walksStructure`. */
   private walks = new WalkTable();
   private walksStructure = 0;
+  /** The slot offset of the walk the last `observe` took, or -1 when it is not cached. */
+  private lastWalk = -1;
+  /** Calls per node: the owner's counter when given (the nodes' own `calls` are then not counted), else `node.calls`. */
+  private readonly callsOf: CallCounter;
+  /** Whether the templater counts calls on its nodes (no owner counter). */
+  private readonly countCalls: boolean;
 
   constructor(
     private readonly settings: TemplaterSettings = DEFAULT_TEMPLATER_SETTINGS,
     /** Combines the owner's per-node data when nodes merge (default: keep the first). */
     private readonly mergeData: DataMerger = (into, from) => into ?? from,
-  ) {}
+    /**
+     * The owner counts every call of a node in the node's data (after each `observe`, before the next): the templater
+     * then reads the counts from it instead of keeping its own.
+     */
+    ownerCalls?: CallCounter,
+  ) {
+    this.callsOf = ownerCalls ?? ((n) => n.calls);
+    this.countCalls = ownerCalls === undefined;
+  }
+
+  /**
+   * The owner data remembered with the walk the last `observe` took ({@link rememberWalk}), or null when there is
+   * none or any template changed since: a repeated call then finds its endpoint without reading its node.
+   */
+  walkData(): unknown {
+    const at = this.lastWalk;
+    if (at < 0) return null;
+    const slots = this.walks.slots;
+    return slots[at + W_GEN] === this.generation ? slots[at + W_DATA] : null;
+  }
+
+  /** Remembers the owner's data for the walk the last `observe` took (when cached), valid until a template changes. */
+  rememberWalk(data: unknown): void {
+    const at = this.lastWalk;
+    if (at < 0) return;
+    const slots = this.walks.slots;
+    slots[at + W_DATA] = data;
+    slots[at + W_GEN] = this.generation;
+  }
 
   /**
    * Replaces the user decisions. They apply to the calls from now on; a dissolved parameter that already exists is
@@ -348,7 +389,8 @@ export class PathTemplater {
     // A path whose skeleton was walked before takes the same nodes: without user decisions on its tree, an integer
     // or UUID segment always goes to the parameter child, which changes nothing but its examples once that
     // parameter is of the same kind (or mixed).
-    const hash = this.settings.walkCacheSize > 0 ? walkHash(host, method, rawPath) : -1;
+    const hash = this.settings.walkCacheSize > 0 && host.length <= MAX_KEY_PART && method.length <= MAX_KEY_PART ? walkHash(host, method, rawPath) : -1;
+    this.lastWalk = -1;
     if (hash >= 0) {
       if (this.walksStructure !== this.structure || this.walks.count >= this.settings.walkCacheSize) {
         this.walks = new WalkTable();
@@ -357,10 +399,11 @@ export class PathTemplater {
       const at = this.walks.find(hash, host, method, rawPath);
       if (at >= 0) {
         const slots = this.walks.slots;
-        const hit = slots[at + 3] as Node;
-        hit.calls++;
-        const hits = slots[at + 4] as number;
-        if (hits >= 0) slots[at + 4] = (hits + 1) % EXAMPLE_EVERY === 0 && this.addMarkedExamples(rawPath, hit) ? -1 : hits + 1;
+        const hit = slots[at + W_NODE] as Node;
+        if (this.countCalls) hit.calls++;
+        const hits = slots[at + W_HITS] as number;
+        if (hits >= 0) slots[at + W_HITS] = (hits + 1) % EXAMPLE_EVERY === 0 && this.addMarkedExamples(rawPath, hit) ? -1 : hits + 1;
+        this.lastWalk = at;
         return hit;
       }
     }
@@ -406,8 +449,8 @@ export class PathTemplater {
       }
       start = end + 1;
     }
-    node.calls++;
-    if (cacheable && structure === this.structure) this.walks.add(hash, skeletonKey(rawPath)!, entry, node, marked ? 0 : -1);
+    if (this.countCalls) node.calls++;
+    if (cacheable && structure === this.structure) this.lastWalk = this.walks.add(hash, walkKey(host, method, skeletonKey(rawPath)!), node, marked ? 0 : -1);
     return node;
   }
 
@@ -416,15 +459,27 @@ export class PathTemplater {
    * {@link EXAMPLE_EVERY}th hit); true once all are full (the walk stops looking).
    */
   private addMarkedExamples(rawPath: string, end: Node): boolean {
-    const segs = splitPath(rawPath);
     const max = this.settings.maxExamples;
     let full = true;
-    // The node of segment i is at depth i + 1: walk up from the end node.
+    // The raw path's non-empty segments from the last, each beside its node (walking up from the end node); a
+    // segment is cut out (and decoded when escaped) only for a parameter that still misses examples.
     let n: Node | null = end;
-    for (let i = segs.length - 1; i >= 0 && n !== null; i--, n = n.parent) {
-      if (!n.isParam || segmentMark(segs[i], 0, segs[i].length) === '') continue;
-      addExample(n, segs[i], max);
-      if (n.examples.length < max) full = false;
+    const first = rawPath.charCodeAt(0) === 47 ? 1 : 0;
+    for (let stop = rawPath.length; stop > first && n !== null; ) {
+      const slash = rawPath.lastIndexOf('/', stop - 1);
+      const start = slash < first ? first : slash + 1;
+      if (start < stop) {
+        if (n.isParam && n.examples.length < max) {
+          const escaped = rawPath.indexOf('%', start);
+          const seg = escaped >= 0 && escaped < stop ? decodeSegment(rawPath.slice(start, stop)) : null;
+          if (seg === null ? segmentMark(rawPath, start, stop) !== '' : segmentMark(seg, 0, seg.length) !== '') {
+            addExample(n, seg ?? rawPath.slice(start, stop), max);
+            if (n.examples.length < max) full = false;
+          }
+        }
+        n = n.parent;
+      }
+      stop = start - 1;
     }
     return full;
   }
@@ -434,23 +489,27 @@ export class PathTemplater {
    * changes shape; the text alone is kept, so an endpoint costs one string between reports).
    */
   templateText(node: EndpointNode): string {
-    return node.text ?? (node.text = this.templateOf(node).template);
+    return node.text ?? (node.text = this.build(node, false).template);
   }
 
   /** The current template of an endpoint node, with its parameters (built on each call: see {@link templateText}). */
   templateOf(node: EndpointNode): PathTemplate {
+    return this.build(node, true);
+  }
+
+  /** The template of an endpoint node; without `params`, its text alone (parameters and confidence left empty). */
+  private build(node: Node, params: boolean): PathTemplate {
     const chain: Node[] = [];
     for (let n: Node | null = node; n !== null && n.parent !== null; n = n.parent) chain.push(n);
-    chain.reverse();
-    const b = new TemplateBuilder();
-    for (let i = 0; i < chain.length; i++) {
+    const b = new TemplateBuilder(params);
+    for (let i = chain.length - 1, pos = 0; i >= 0; i--, pos++) {
       const n = chain[i];
       if (!n.isParam) {
         b.literal(n.seg);
         continue;
       }
-      if (n.reason === 'cardinality') b.lowerConfidence(n.parent!.mergedCount, this.settings.maxLiteralChildren);
-      b.param(i, n.kind, n.reason, n.kind, n.suffix, n.examples.slice(), n.prefix);
+      if (params && n.reason === 'cardinality') b.lowerConfidence(n.parent!.mergedCount, this.settings.maxLiteralChildren);
+      b.param(pos, n.kind, n.reason, n.kind, n.suffix, n.examples, n.prefix);
     }
     return b.build('');
   }
@@ -462,7 +521,7 @@ export class PathTemplater {
       while (stack.length > 0) {
         const n = stack.pop()!;
         if (n.data !== null) yield { host: e.host, method: e.method, node: n };
-        for (const c of n.children()) stack.push(c);
+        n.pushChildren(stack);
       }
     }
   }
@@ -530,7 +589,7 @@ export class PathTemplater {
       }
       if (asParam) {
         const pk: SegmentKind | 'mixed' = reason === 'cardinality' ? (next?.kind ?? 'literal') : kind;
-        b.param(i, pk, reason, isValue ? kind : 'literal', suffix, next?.examples.slice() ?? [value], prefix);
+        b.param(i, pk, reason, isValue ? kind : 'literal', suffix, next?.examples ?? [value], prefix);
       } else {
         b.literal(seg);
       }
@@ -619,7 +678,7 @@ export class PathTemplater {
   private collapse(node: Node): void {
     this.structure++;
     const calls = new Map<Node, number>();
-    for (const c of node.literals.values()) calls.set(c, subtreeCalls(c));
+    for (const c of node.literals.values()) calls.set(c, subtreeCalls(c, this.callsOf));
     const counts = [...calls.values()].sort((a, b) => a - b);
     const median = counts[Math.floor(counts.length / 2)] ?? 0;
     const threshold = Math.max(this.settings.staticMinCalls, this.settings.staticCallRatio * Math.max(1, median));
@@ -673,7 +732,7 @@ export class PathTemplater {
     while (stack.length > 0) {
       const n = stack.pop()!;
       n.text = null;
-      for (const c of n.children()) stack.push(c);
+      n.pushChildren(stack);
     }
   }
 
@@ -715,26 +774,32 @@ export class PathTemplater {
   }
 }
 
-/** Calls that ended at `node` or below it. */
-function subtreeCalls(node: Node): number {
+/** Calls that ended at `node` or below it, by `callsOf` each node. */
+function subtreeCalls(node: Node, callsOf: CallCounter): number {
   let n = 0;
   const stack: Node[] = [node];
   while (stack.length > 0) {
     const x = stack.pop()!;
-    n += x.calls;
-    for (const c of x.children()) stack.push(c);
+    n += callsOf(x);
+    x.pushChildren(stack);
   }
   return n;
 }
 
-/** Builds a template segment by segment: parameter names unique within it, confidence the lowest seen. */
+/**
+ * Builds a template segment by segment: parameter names unique within it, confidence the lowest seen; without
+ * `withParams`, the text alone (no parameter objects).
+ */
 class TemplateBuilder {
   /** Template segments after a leading '' (joined by '/' into one flat string). */
   private readonly parts: string[] = [''];
   private readonly params: TemplateParam[] = [];
-  private readonly used = new Set<string>();
+  /** Parameter names used so far (a template has few). */
+  private readonly used: string[] = [];
   private confidence = 1;
   private previous: string | null = null;
+
+  constructor(private readonly withParams = true) {}
 
   literal(seg: string): void {
     this.parts.push(escapeLiteral(seg));
@@ -750,17 +815,19 @@ class TemplateBuilder {
    * A parameter of kind `pk` between a literal `prefix` and `suffix`; `nameKind` picks its name (`userId`, `date`,
    * `email`…; after a `word.` prefix, `extension`).
    */
-  param(position: number, pk: SegmentKind | 'mixed', reason: ParamReason, nameKind: SegmentKind | 'mixed', suffix: string, examples: string[], prefix = ''): void {
+  param(position: number, pk: SegmentKind | 'mixed', reason: ParamReason, nameKind: SegmentKind | 'mixed', suffix: string, examples: readonly string[], prefix = ''): void {
     let name = paramName(this.previous, nameKind === 'mixed' ? 'literal' : nameKind);
     if (reason === 'cardinality' && (pk === 'literal' || pk === 'mixed') && (nameKind === 'literal' || nameKind === 'mixed')) name = name.replace(/Id$/, '') || 'name';
     if (prefix !== '') name = 'extension';
     let unique = name;
-    for (let k = 2; this.used.has(unique); k++) unique = `${name}${k}`;
-    this.used.add(unique);
-    const schema = pk === 'literal' || pk === 'mixed' || pk === 'version' ? { type: 'string' } : KIND_SCHEMA[pk];
-    const p: TemplateParam = { name: unique, position, kind: pk, type: schema.type, reason, examples };
-    if ('format' in schema && schema.format !== undefined) p.format = schema.format;
-    this.params.push(p);
+    for (let k = 2; this.used.includes(unique); k++) unique = `${name}${k}`;
+    this.used.push(unique);
+    if (this.withParams) {
+      const schema = pk === 'literal' || pk === 'mixed' || pk === 'version' ? { type: 'string' } : KIND_SCHEMA[pk];
+      const p: TemplateParam = { name: unique, position, kind: pk, type: schema.type, reason, examples: examples.slice() };
+      if ('format' in schema && schema.format !== undefined) p.format = schema.format;
+      this.params.push(p);
+    }
     this.parts.push(`${prefix === '' ? '' : escapeLiteral(prefix)}{${unique}}${suffix === '' ? '' : escapeLiteral(suffix)}`);
     this.previous = `{${unique}}`;
   }
@@ -963,12 +1030,38 @@ function walkHash(host: string, method: string, rawPath: string): number {
   return (h >>> 2) + 1;
 }
 
-/** Whether `rawPath` has the skeleton `skeleton` (see {@link skeletonKey}), compared without building its own. */
-function matchesSkeleton(rawPath: string, skeleton: string): boolean {
+/** Longest host or method a walk is cached for (its length is one character of the walk key). */
+const MAX_KEY_PART = 255;
+
+/**
+ * The walk key of a skeleton on `host` and `method`: each of method and host after a character holding its length,
+ * then the skeleton (a prefix code: no two host, method and skeleton triples share a key).
+ */
+function walkKey(host: string, method: string, skeleton: string): string {
+  return [String.fromCharCode(method.length), method, String.fromCharCode(host.length), host, skeleton].join('');
+}
+
+/** Whether `key` is the {@link walkKey} of `host`, `method` and the skeleton of `rawPath`, compared without building it. */
+function matchesWalkKey(key: string, host: string, method: string, rawPath: string): boolean {
+  const m = method.length;
+  if (key.charCodeAt(0) !== m) return false;
+  for (let k = 0; k < m; k++) if (key.charCodeAt(1 + k) !== method.charCodeAt(k)) return false;
+  const at = m + 1;
+  const h = host.length;
+  if (key.charCodeAt(at) !== h) return false;
+  for (let k = 0; k < h; k++) if (key.charCodeAt(at + 1 + k) !== host.charCodeAt(k)) return false;
+  return matchesSkeleton(rawPath, key, at + 1 + h);
+}
+
+/**
+ * Whether `rawPath` has the skeleton held in `skeleton` from offset `from` on (see {@link skeletonKey}), compared
+ * without building its own.
+ */
+function matchesSkeleton(rawPath: string, skeleton: string, from: number): boolean {
   const n = rawPath.length;
   const m = skeleton.length;
   let i = 0;
-  let j = 0;
+  let j = from;
   for (;;) {
     const c = skeleton.charCodeAt(j);
     if (j < m && (c === 1 || c === 2)) {

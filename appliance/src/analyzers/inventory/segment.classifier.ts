@@ -123,18 +123,44 @@ function looksOpaque(s: string): boolean {
 
 /** The parameter name for a value that follows `previous` (`users` → `userId`, `orders` → `orderId`; else `id`). */
 export function paramName(previous: string | null, kind: SegmentKind): string {
-  if (previous === null || previous === '' || previous.startsWith('{') || classifySegment(previous) !== 'literal') {
-    return kind === 'date' ? 'date' : 'id';
+  if (previous === null || previous === '' || previous.startsWith('{')) return kind === 'date' ? 'date' : 'id';
+  let base = nameBases.get(previous);
+  if (base === undefined) {
+    base = nameBase(previous);
+    if (nameBases.size >= MAX_NAME_BASES) nameBases.clear();
+    nameBases.set(ownString(previous), base);
   }
-  const words = previous.replace(/[^A-Za-z0-9]+/g, ' ').trim().split(' ');
-  let last = words[words.length - 1] ?? '';
-  if (last === '') return 'id';
-  last = singular(last.toLowerCase());
-  const head = words.slice(0, -1).map((w, i) => (i === 0 ? w.toLowerCase() : cap(w.toLowerCase())));
-  const base = head.length > 0 ? head.join('') + cap(last) : last;
+  if (base === null) return kind === 'date' ? 'date' : 'id';
+  if (base === '') return 'id';
   if (kind === 'date') return `${base}Date`;
   if (kind === 'email') return `${base}Email`;
   return `${base}Id`;
+}
+
+/**
+ * `s` as a string of its own: segments are slices of the request's head string, and a long slice kept in the tree
+ * (or a cache) would keep the whole head alive.
+ */
+export function ownString(s: string): string {
+  return s.length < 13 ? s : (' ' + s).slice(1);
+}
+
+/** Name bases by preceding segment, as {@link nameBase} gives them (templates are named again and again). */
+const nameBases = new Map<string, string | null>();
+const MAX_NAME_BASES = 4096;
+
+/**
+ * The name base a literal `previous` gives a parameter after it (`user_accounts` → `userAccount`): null when
+ * `previous` is not a plain literal, '' when it has no word.
+ */
+function nameBase(previous: string): string | null {
+  if (classifySegment(previous) !== 'literal') return null;
+  const words = previous.replace(/[^A-Za-z0-9]+/g, ' ').trim().split(' ');
+  const last = words[words.length - 1] ?? '';
+  if (last === '') return '';
+  const head = words.slice(0, -1).map((w, i) => (i === 0 ? w.toLowerCase() : cap(w.toLowerCase())));
+  const one = singular(last.toLowerCase());
+  return head.length > 0 ? head.join('') + cap(one) : one;
 }
 
 function cap(w: string): string {
