@@ -8,7 +8,7 @@ import { en } from '../../ui/src/lib/i18n/en.ts';
 import { zhCN } from '../../ui/src/lib/i18n/zh-CN.ts';
 import { SHOTS, csrf, signIn } from './e2e.helpers.ts';
 
-interface Job { name: string; lastRun: { status: string } | null }
+interface Job { name: string; lastRun: { status: string; message: string; summary: { code: string; params: Record<string, string | number> } | null } | null }
 
 async function api<T>(page: Page, path: string): Promise<T> {
   const r = await page.request.get(`/api/v1${path}`);
@@ -49,6 +49,10 @@ test('health page: capture, call log, service and jobs as the API reports them, 
   const rollups = page.getByTestId('hp-job').filter({ has: page.getByTestId('hp-job-name').getByText('rollups', { exact: true }) });
   await expect(rollups.getByTestId('hp-job-status')).toHaveText(en[`hp.run.${after!.lastRun!.status}` as keyof typeof en]);
   await expect(rollups).toContainText(en['hp.job.rollups']);
+  // the run's message: the service's words in English, the catalogue's with the run's figures in Chinese
+  const summary = after!.lastRun!.summary;
+  expect(summary?.code).toBe('rollups');
+  await expect(rollups.getByTestId('hp-job-message')).toHaveText(after!.lastRun!.message);
   await page.screenshot({ path: `${SHOTS}/health-page.png`, fullPage: true });
 
   await page.getByTestId('language-header').selectOption('zh-CN');
@@ -56,6 +60,7 @@ test('health page: capture, call log, service and jobs as the API reports them, 
   await expect(page.locator('h1')).toHaveText(zhCN['hp.title']);
   await expect(rollups).toContainText(zhCN['hp.job.rollups']);
   await expect(rollups.getByTestId('hp-job-status')).toHaveText(zhCN[`hp.run.${after!.lastRun!.status}` as keyof typeof zhCN]);
+  await expect(rollups.getByTestId('hp-job-message')).toHaveText(zhCN['job.msg.rollups'].replace(/\{(\w+)\}/g, (_, k: string) => String(summary!.params[k])));
   expect(await page.evaluate<number>('document.documentElement.scrollWidth'), 'nothing wider than the window').toBeLessThanOrEqual(1280);
   await page.screenshot({ path: `${SHOTS}/health-page-zh-dark.png`, fullPage: true });
   await page.getByTestId('theme').click();

@@ -3,7 +3,7 @@
  * after each failure), so a receiver that was down for a while still gets the alerts it missed.
  */
 import type { NotifierChannelsService } from '../notifiers/notifier-channels.service.ts';
-import type { Job } from './job.types.ts';
+import { jobResult, type Job } from './job.types.ts';
 
 /** The alert retry job. */
 export function alertRetryJob(channels: Pick<NotifierChannelsService, 'retryDue'>): Job {
@@ -13,7 +13,9 @@ export function alertRetryJob(channels: Pick<NotifierChannelsService, 'retryDue'
     description: 'Sends failed alert deliveries again after 1, 5 and 30 minutes',
     async run() {
       const r = await channels.retryDue();
-      return r.retried === 0 ? 'no failed delivery due for a retry' : `${r.retried} deliveries retried: ${r.sent} sent, ${r.failed} failed again`;
+      return r.retried === 0
+        ? jobResult('alertRetry.none', {}, 'no failed delivery due for a retry')
+        : jobResult('alertRetry', { retried: r.retried, sent: r.sent, failed: r.failed }, `${r.retried} deliveries retried: ${r.sent} sent, ${r.failed} failed again`);
     },
   };
 }

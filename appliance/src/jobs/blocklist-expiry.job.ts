@@ -1,7 +1,7 @@
 /** Job: every minute, drop expired block-list entries and delivery records older than 90 days. */
 import type { BlocklistService } from '../blocklist/blocklist.service.ts';
 import type { NotifierChannelsService } from '../notifiers/notifier-channels.service.ts';
-import type { Job } from './job.types.ts';
+import { jobResult, type Job } from './job.types.ts';
 
 /** Days delivery records are kept. */
 export const DELIVERY_RETENTION_DAYS = 90;
@@ -15,7 +15,7 @@ export function blocklistExpiryJob(blocklist: Pick<BlocklistService, 'expire'>, 
     async run() {
       const expired = blocklist.expire();
       const pruned = channels.pruneDeliveries(DELIVERY_RETENTION_DAYS * 86_400_000);
-      return `${expired} block-list entries expired, ${pruned} delivery records older than ${DELIVERY_RETENTION_DAYS} days removed`;
+      return jobResult('blocklistExpiry', { expired, pruned, days: DELIVERY_RETENTION_DAYS }, `${expired} block-list entries expired, ${pruned} delivery records older than ${DELIVERY_RETENTION_DAYS} days removed`);
     },
   };
 }

@@ -1,6 +1,6 @@
 /** Job: every night, move endpoints through their lifecycle states (new → active → dormant) and log the changes. */
 import type { InventoryService } from '../services/inventory.service.ts';
-import type { Job } from './job.types.ts';
+import { jobResult, type Job } from './job.types.ts';
 
 /** The inventory lifecycle job. */
 export function inventoryLifecycleJob(inventory: Pick<InventoryService, 'runLifecycle'>): Job {
@@ -10,7 +10,7 @@ export function inventoryLifecycleJob(inventory: Pick<InventoryService, 'runLife
     description: 'Recomputes endpoint lifecycle states: new, active, dormant (not seen for the configured days)',
     async run() {
       const r = inventory.runLifecycle();
-      return `checked ${r.checked} endpoints: ${r.dormant} became dormant, ${r.active} active`;
+      return jobResult('inventoryLifecycle', { checked: r.checked, dormant: r.dormant, active: r.active }, `checked ${r.checked} endpoints: ${r.dormant} became dormant, ${r.active} active`);
     },
   };
 }

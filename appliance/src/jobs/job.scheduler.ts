@@ -176,8 +176,9 @@ export class JobScheduler {
     const p = (async (): Promise<RunOutcome> => {
       await Promise.resolve(); // registered as running before the job's first line runs
       try {
-        const message = await job.run({ now, trigger });
-        this.runs.finish(runId, 'succeeded', this.clock.now(), message);
+        const result = await job.run({ now, trigger });
+        const message = typeof result === 'string' ? result : result.text;
+        this.runs.finish(runId, 'succeeded', this.clock.now(), message, typeof result === 'string' ? null : { code: result.code, params: result.params });
         return { runId, status: 'succeeded', message };
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);

@@ -1,6 +1,6 @@
 /** Job: every minute, retry due report deliveries and send the reports of due schedules. */
 import type { ReportsService } from '../reports/reports.service.ts';
-import type { Job } from './job.types.ts';
+import { jobResult, type Job } from './job.types.ts';
 
 /** The report-delivery job over `reports`. */
 export function reportDeliveryJob(reports: Pick<ReportsService, 'deliverDue'>): Job {
@@ -10,7 +10,7 @@ export function reportDeliveryJob(reports: Pick<ReportsService, 'deliverDue'>): 
     description: 'Sends scheduled email reports that are due and retries failed deliveries',
     async run(ctx) {
       const s = await reports.deliverDue(ctx.now);
-      return `${s.sent} sent, ${s.retrying} to retry, ${s.failed} failed`;
+      return jobResult('reportDelivery', { sent: s.sent, retrying: s.retrying, failed: s.failed }, `${s.sent} sent, ${s.retrying} to retry, ${s.failed} failed`);
     },
   };
 }

@@ -1,7 +1,7 @@
 /** Job: every night, delete job runs and finished report runs (with their HTML and PDF files) older than the retention. */
 import type { JobRunsRepository } from '../store/sqlite/job-runs.repository.ts';
 import type { ReportsService } from '../reports/reports.service.ts';
-import type { Job } from './job.types.ts';
+import { jobResult, type Job } from './job.types.ts';
 
 /** Default days job runs and report runs are kept. */
 export const DEFAULT_HISTORY_RETENTION_DAYS = 180;
@@ -17,7 +17,7 @@ export function historyRetentionJob(jobRuns: Pick<JobRunsRepository, 'deleteOlde
       const before = ctx.now - n * 24 * 3600_000;
       const deletedJobRuns = jobRuns.deleteOlderThan(before);
       const reportRuns = reports.deleteRunsBefore(before);
-      return `kept ${n} days: deleted ${deletedJobRuns} job runs and ${reportRuns} report runs`;
+      return jobResult('retention', { days: n, jobRuns: deletedJobRuns, reportRuns }, `kept ${n} days: deleted ${deletedJobRuns} job runs and ${reportRuns} report runs`);
     },
   };
 }

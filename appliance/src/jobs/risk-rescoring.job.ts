@@ -4,7 +4,7 @@
  * the moves for the reports' risk movers. Old score history is pruned in the same run.
  */
 import type { RiskService } from '../services/risk.service.ts';
-import type { Job } from './job.types.ts';
+import { jobResult, type Job } from './job.types.ts';
 
 /** The risk re-scoring job. */
 export function riskRescoringJob(risk: Pick<RiskService, 'rescore' | 'pruneHistory'>): Job {
@@ -15,7 +15,7 @@ export function riskRescoringJob(risk: Pick<RiskService, 'rescore' | 'pruneHisto
     async run() {
       const r = risk.rescore();
       const pruned = risk.pruneHistory();
-      return `re-scored ${r.scored} endpoints, ${r.changed} changed${pruned > 0 ? `; ${pruned} old history rows removed` : ''}`;
+      return jobResult('riskRescoring', { scored: r.scored, changed: r.changed, pruned }, `re-scored ${r.scored} endpoints, ${r.changed} changed${pruned > 0 ? `; ${pruned} old history rows removed` : ''}`);
     },
   };
 }

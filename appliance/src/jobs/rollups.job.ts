@@ -3,7 +3,7 @@
  * received calls since the last run (uploads of older captures), so charts over days and weeks read hourly rows.
  */
 import type { CallEventStore } from '../store/events/call-event.types.ts';
-import type { Job } from './job.types.ts';
+import { jobResult, type Job } from './job.types.ts';
 
 /** The rollups job. */
 export function rollupsJob(callLog: Pick<CallEventStore, 'rollUpHours'>): Job {
@@ -13,7 +13,8 @@ export function rollupsJob(callLog: Pick<CallEventStore, 'rollUpHours'>): Job {
     description: 'Rolls minute rollups of the call log up into hourly rollups for completed hours',
     async run(ctx) {
       const r = await callLog.rollUpHours(ctx.now * 1000);
-      return `${r.hours} hours rolled up (${r.rows} rows); hourly rollups complete until ${new Date(r.rolledUntilUs / 1000).toISOString()}`;
+      const until = new Date(r.rolledUntilUs / 1000).toISOString();
+      return jobResult('rollups', { hours: r.hours, rows: r.rows, until }, `${r.hours} hours rolled up (${r.rows} rows); hourly rollups complete until ${until}`);
     },
   };
 }

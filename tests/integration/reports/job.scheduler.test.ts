@@ -11,7 +11,7 @@ import { ManualClock } from '../../../appliance/src/store/clock.repository.ts';
 import { JobsRepository } from '../../../appliance/src/store/sqlite/jobs.repository.ts';
 import { JobRunsRepository } from '../../../appliance/src/store/sqlite/job-runs.repository.ts';
 import { JobScheduler, MAX_CATCH_UP_MS } from '../../../appliance/src/jobs/job.scheduler.ts';
-import type { Job } from '../../../appliance/src/jobs/job.types.ts';
+import { jobResult, type Job } from '../../../appliance/src/jobs/job.types.ts';
 
 const MIN = 60_000;
 const T0 = Date.UTC(2026, 0, 5, 0, 0);
@@ -44,7 +44,7 @@ test('tick runs a job once per tick when its cron fired since the last tick, in 
     assert.equal((await s.tick()).size, 0, 'fires once a day');
     assert.equal(seen.length, 1);
     const runs = s.history('nightly');
-    assert.deepEqual(runs.map((r) => [r.status, r.trigger, r.message]), [['succeeded', 'schedule', 'ok']]);
+    assert.deepEqual(runs.map((r) => [r.status, r.trigger, r.message, r.summary]), [['succeeded', 'schedule', 'ok', null]], 'a plain message has no summary');
     assert.ok(runs[0].finishedAt !== null && runs[0].finishedAt >= runs[0].startedAt);
     assert.equal(s.list()[0].nextRunAt, Date.UTC(2026, 0, 6, 18, 0));
   } finally {
@@ -73,8 +73,25 @@ test('a run still going makes the next tick a recorded skip; failures are record
     assert.equal((await first).get('slow')?.status, 'succeeded');
     assert.equal(calls, 1);
     assert.deepEqual(s.history('slow').map((r) => r.status), ['skipped', 'skipped', 'succeeded']);
+    assert.deepEqual(s.history('slow')[0].summary, { code: 'skipped', params: {} });
     assert.equal(s.history('broken')[0].message, 'disk full');
     assert.equal(s.history('broken')[0].status, 'failed');
+    assert.equal(s.history('broken')[0].summary, null, 'a failure keeps its error message only');
+  } finally {
+    w.close();
+  }
+});
+
+test('a job\'s result is stored as its text and as a message code with parameters', async () => {
+  const w = world();
+  try {
+    const job: Job = { name: 'counted', cron: '* * * * *', description: 'x', run: async () => jobResult('rollups', { hours: 2, rows: 10, until: '2026-01-05T18:00:00.000Z' }, '2 hours rolled up') };
+    const s = w.make([job]);
+    w.clock.advance(MIN);
+    assert.equal((await s.tick()).get('counted')?.status, 'succeeded');
+    const run = s.history('counted')[0];
+    assert.equal(run.message, '2 hours rolled up');
+    assert.deepEqual(run.summary, { code: 'rollups', params: { hours: 2, rows: 10, until: '2026-01-05T18:00:00.000Z' } });
   } finally {
     w.close();
   }
@@ -94,6 +111,7 @@ test('a restart marks runs left running as interrupted and resumes from the chec
     const s2 = w.make([job]);
     assert.deepEqual(s2.history('hourly').map((r) => r.status), ['interrupted', 'succeeded']);
     assert.match(s2.history('hourly')[0].message, /stopped/);
+    assert.deepEqual(s2.history('hourly')[0].summary, { code: 'interrupted', params: {} });
     await s2.tick();
     assert.equal(n, 1, 'the hour already handled before the restart does not run again');
     w.clock.advance(60 * MIN);

@@ -1,4 +1,7 @@
-/** The record of job runs (migration 0400): start, end, status and a message per run or skipped tick. */
+/**
+ * The record of job runs (migrations 0400, 0401): start, end, status and a message per run or skipped tick, and what
+ * the run did as a message code with parameters (for the UI's languages).
+ */
 import type { StateDatabase } from './state.database.ts';
 
 /** How a run was started. */
@@ -16,6 +19,14 @@ export interface JobRun {
   startedAt: number;
   finishedAt: number | null;
   message: string;
+  /** The message as a code of the UI catalogue (`job.msg.<code>`) and its parameters; null when there is none. */
+  summary: JobRunSummary | null;
+}
+
+/** A run's message as a code and parameters. */
+export interface JobRunSummary {
+  code: string;
+  params: Record<string, string | number>;
 }
 
 interface Row {
@@ -26,13 +37,28 @@ interface Row {
   started_at: number;
   finished_at: number | null;
   message: string;
+  summary: string | null;
 }
 
 function toRun(r: Row): JobRun {
-  return { id: r.id, job: r.job, trigger: r.trigger, status: r.status, startedAt: r.started_at, finishedAt: r.finished_at, message: r.message };
+  let summary: JobRunSummary | null = null;
+  if (r.summary !== null) {
+    try {
+      summary = JSON.parse(r.summary) as JobRunSummary;
+    } catch {
+      summary = null;
+    }
+  }
+  return { id: r.id, job: r.job, trigger: r.trigger, status: r.status, startedAt: r.started_at, finishedAt: r.finished_at, message: r.message, summary };
 }
 
 const MAX_MESSAGE = 2000;
+
+/** The stored form of a summary (none when it would not fit). */
+function summaryJson(summary: JobRunSummary | null): string | null {
+  const json = summary === null ? null : JSON.stringify(summary);
+  return json !== null && json.length <= MAX_MESSAGE ? json : null;
+}
 
 /** Stores job runs. */
 export class JobRunsRepository {
@@ -44,20 +70,24 @@ export class JobRunsRepository {
   }
 
   /** Closes a run with its outcome. */
-  finish(id: number, status: 'succeeded' | 'failed', nowMs: number, message: string): void {
-    this.db.prepare('UPDATE job_runs SET status = ?, finished_at = ?, message = ? WHERE id = ?').run(status, nowMs, message.slice(0, MAX_MESSAGE), id);
+  finish(id: number, status: 'succeeded' | 'failed', nowMs: number, message: string, summary: JobRunSummary | null = null): void {
+    this.db
+      .prepare('UPDATE job_runs SET status = ?, finished_at = ?, message = ?, summary = ? WHERE id = ?')
+      .run(status, nowMs, message.slice(0, MAX_MESSAGE), summaryJson(summary), id);
   }
 
   /** Records a tick that was skipped because the previous run was still going. */
   skipped(job: string, trigger: JobTrigger, nowMs: number, message: string): number {
     return Number(
-      this.db.prepare("INSERT INTO job_runs (job, trigger, status, started_at, finished_at, message) VALUES (?, ?, 'skipped', ?, ?, ?)").run(job, trigger, nowMs, nowMs, message.slice(0, MAX_MESSAGE)).lastInsertRowid,
+      this.db
+        .prepare("INSERT INTO job_runs (job, trigger, status, started_at, finished_at, message, summary) VALUES (?, ?, 'skipped', ?, ?, ?, '{\"code\":\"skipped\",\"params\":{}}')")
+        .run(job, trigger, nowMs, nowMs, message.slice(0, MAX_MESSAGE)).lastInsertRowid,
     );
   }
 
   /** Marks every run still `running` as interrupted (called at start: their process is gone); returns how many. */
   markInterrupted(nowMs: number): number {
-    return this.db.prepare("UPDATE job_runs SET status = 'interrupted', finished_at = ?, message = 'the appliance stopped while this run was going' WHERE status = 'running'").run(nowMs).changes;
+    return this.db.prepare("UPDATE job_runs SET status = 'interrupted', finished_at = ?, message = 'the appliance stopped while this run was going', summary = '{\"code\":\"interrupted\",\"params\":{}}' WHERE status = 'running'").run(nowMs).changes;
   }
 
   /** Runs of one job (or of all), newest first. */

@@ -1059,6 +1059,17 @@ export const en = {
   'ftype.sensitive_unauthenticated': "Highly sensitive data without authentication (policy)",
   'ftype.bulk_sensitive_access': "Bulk sensitive data access (policy)",
   'ftype.admin_out_of_hours': "Admin endpoint at night (policy)",
+  'job.msg.skipped': "the previous run was still going",
+  'job.msg.interrupted': "the appliance stopped while this run was going",
+  'job.msg.alertRetry.none': "no failed delivery due for a retry",
+  'job.msg.alertRetry': "{retried} deliveries retried: {sent} sent, {failed} failed again",
+  'job.msg.blocklistExpiry': "{expired} block-list entries expired, {pruned} delivery records older than {days} days removed",
+  'job.msg.callLogRetention': "deleted {byAge} calls past the age limit and {byBudget} over the disk budget; {mib} MiB in use",
+  'job.msg.inventoryLifecycle': "checked {checked} endpoints: {dormant} became dormant, {active} active",
+  'job.msg.reportDelivery': "{sent} sent, {retrying} to retry, {failed} failed",
+  'job.msg.retention': "kept {days} days: deleted {jobRuns} job runs and {reportRuns} report runs",
+  'job.msg.riskRescoring': "re-scored {scored} endpoints, {changed} changed; {pruned} old history rows removed",
+  'job.msg.rollups': "{hours} hours rolled up ({rows} rows); hourly rollups complete until {until}",
 } as const;
 
 /** A key of the UI catalogue. */
