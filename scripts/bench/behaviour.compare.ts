@@ -193,8 +193,24 @@ interface DrainRows {
   activity: Array<{ actor: string; host: string; method: string; path: string; calls: number; errors: number; sensitiveTypes: string[]; firstSeen: string; lastSeen: string }>;
 }
 
+/**
+ * A drain with activity times as ISO strings, whichever form the tree drained them in (trees before session 7 sent
+ * `firstSeen`/`lastSeen` strings, later ones `firstMs`/`lastMs` epoch ms), so two trees' drains compare.
+ */
+function normalized(drain: unknown): DrainRows {
+  const d = drain as { links: DrainRows['links']; activity: Array<Record<string, unknown>> };
+  return {
+    links: d.links,
+    activity: d.activity.map((a) => {
+      if (typeof a.firstMs !== 'number') return a as unknown as DrainRows['activity'][number];
+      const { firstMs, lastMs, ...rest } = a;
+      return { ...rest, firstSeen: new Date(firstMs).toISOString(), lastSeen: new Date(lastMs as number).toISOString() } as unknown as DrainRows['activity'][number];
+    }),
+  };
+}
+
 function merged(drain: unknown): string {
-  const d = drain as DrainRows;
+  const d = normalized(drain);
   const links = new Map<string, DrainRows['links'][number]>();
   for (const l of d.links) {
     const k = `${l.ip}\u0000${l.identity}`;
@@ -242,12 +258,12 @@ function outputs(calls: RecordedCall[], tree: Tree, settings: unknown): { perCal
     perCall.push(JSON.stringify(ctx.detections));
     if ((i + 1) % 5000 === 0) {
       drains.push(tracing.drain());
-      aloneDrains.push(JSON.stringify(alone.drain()));
+      aloneDrains.push(JSON.stringify(normalized(alone.drain())));
     }
   }
   drains.push(tracing.drain());
-  aloneDrains.push(JSON.stringify(alone.drain()));
-  return { perCall, drains: drains.map((d) => JSON.stringify(d)), mergedDrains: drains.map(merged), aloneDrains, stats: JSON.stringify(abuse.stats()) };
+  aloneDrains.push(JSON.stringify(normalized(alone.drain())));
+  return { perCall, drains: drains.map((d) => JSON.stringify(normalized(d))), mergedDrains: drains.map(merged), aloneDrains, stats: JSON.stringify(abuse.stats()) };
 }
 
 /** Compares both trees' outputs on `calls`; returns differing calls and detections seen. */

@@ -20,7 +20,7 @@ import { PolicyEngine } from '../policies/policy.engine.ts';
 import type { Policy, PolicyAction } from '../policies/policy.types.ts';
 import type { TemplateDecision } from '../analyzers/inventory/path.templater.ts';
 import { TracingAnalyzer } from '../analyzers/tracing/tracing.analyzer.ts';
-import type { ActorActivity, ActorLink } from '../analyzers/tracing/actor-links.repository.ts';
+import type { ActivityDelta, ActorLink } from '../analyzers/tracing/actor-links.repository.ts';
 import { CaptureFormatError } from '../engine/source/capture-file.reader.ts';
 import type { CallColumns } from '../store/events/call-columns.ts';
 import { CallBatcher } from './call-batcher.ts';
@@ -32,7 +32,7 @@ export type WorkerMessage =
   | { type: 'progress'; bytesRead: number; totalBytes: number; transactions: number }
   | { type: 'calls'; batch: CallColumns }
   | { type: 'policyAction'; action: PolicyAction }
-  | { type: 'actors'; links: ActorLink[]; activity: ActorActivity[] }
+  | { type: 'actors'; links: ActorLink[]; activity: ActivityDelta[] }
   | { type: 'sensitiveRaw'; samples: RawSample[] }
   | { type: 'done'; calls: number }
   | { type: 'failed'; message: string };

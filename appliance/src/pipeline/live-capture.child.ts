@@ -25,7 +25,7 @@ import { InventoryAnalyzer } from '../analyzers/inventory/inventory.analyzer.ts'
 import type { TemplateDecision } from '../analyzers/inventory/path.templater.ts';
 import type { Policy, PolicyAction } from '../policies/policy.types.ts';
 import { TracingAnalyzer } from '../analyzers/tracing/tracing.analyzer.ts';
-import type { ActorActivity, ActorLink } from '../analyzers/tracing/actor-links.repository.ts';
+import type { ActivityDelta, ActorLink } from '../analyzers/tracing/actor-links.repository.ts';
 import { applySensitiveLevels } from '../analyzers/sensitive/sensitive.analyzer.ts';
 
 /** What the parent passes in argv[2] (JSON). */
@@ -85,7 +85,7 @@ export type LiveChildMessage =
   | { type: 'probe'; result: ProbeResult }
   | { type: 'failed'; code: string; message: string }
   | { type: 'policyAction'; action: PolicyAction }
-  | { type: 'actors'; links: ActorLink[]; activity: ActorActivity[] }
+  | { type: 'actors'; links: ActorLink[]; activity: ActivityDelta[] }
   | { type: 'stopped' };
 
 /** Messages the parent sends: a new policy set, new template decisions (applied at once). */

@@ -22,7 +22,7 @@ import type { WorkerMessage } from '../pipeline/capture-analysis.worker.ts';
 import type { CallEventStore } from '../store/events/call-event.types.ts';
 import type { Policy, PolicyAction } from '../policies/policy.types.ts';
 import type { TemplateDecision } from '../analyzers/inventory/path.templater.ts';
-import type { ActorActivity, ActorLink } from '../analyzers/tracing/actor-links.repository.ts';
+import type { ActivityDelta, ActorLink } from '../analyzers/tracing/actor-links.repository.ts';
 
 /** Largest capture accepted by upload. */
 export const MAX_UPLOAD_BYTES = 4 * 1024 ** 3;
@@ -59,7 +59,7 @@ export class CaptureRunsService {
   /** Receives the notify/block actions policies raised. */
   onPolicyAction: (a: PolicyAction) => void = () => undefined;
   /** Receives actor-link deltas (which IP used which identity, what each touched). */
-  onActors: (links: ActorLink[], activity: ActorActivity[]) => void = () => undefined;
+  onActors: (links: ActorLink[], activity: ActivityDelta[]) => void = () => undefined;
 
   constructor(
     dataDir: string,

@@ -17,7 +17,7 @@ import type { AnalysisReport } from '../analysis/analysis-report.types.ts';
 import type { LiveChildConfig, LiveChildMessage, LiveChildStats, LiveParentMessage, ProbeResult } from '../pipeline/live-capture.child.ts';
 import type { Policy, PolicyAction } from '../policies/policy.types.ts';
 import type { TemplateDecision } from '../analyzers/inventory/path.templater.ts';
-import type { ActorActivity, ActorLink } from '../analyzers/tracing/actor-links.repository.ts';
+import type { ActivityDelta, ActorLink } from '../analyzers/tracing/actor-links.repository.ts';
 import { hostEntryError } from '../pipeline/host.filter.ts';
 import type { CallEventStore } from '../store/events/call-event.types.ts';
 import type { SettingsRepository } from '../store/sqlite/settings.repository.ts';
@@ -141,7 +141,7 @@ export class LiveCaptureService {
   /** Receives the notify/block actions policies raised. */
   onPolicyAction: (a: PolicyAction) => void = () => undefined;
   /** Receives actor-link deltas (which IP used which identity, what each touched). */
-  onActors: (links: ActorLink[], activity: ActorActivity[]) => void = () => undefined;
+  onActors: (links: ActorLink[], activity: ActivityDelta[]) => void = () => undefined;
   /** Called with each report snapshot and its source label `live:<iface>:<start ms>` (inventory merge). */
   onReport: (report: AnalysisReport, source: string) => Promise<void> | void = () => undefined;
 

@@ -7,7 +7,7 @@
 import type { AnalysisReport, ReportFinding } from '../analysis/analysis-report.types.ts';
 import type { StateDatabase } from '../store/sqlite/state.database.ts';
 import type { FindingFilter, FindingRecord, FindingStatus, FindingsRepository } from '../analyzers/tracing/findings.repository.ts';
-import type { ActorActivity, ActorLink, ActorLinksRepository } from '../analyzers/tracing/actor-links.repository.ts';
+import type { ActivityDelta, ActorLink, ActorLinksRepository } from '../analyzers/tracing/actor-links.repository.ts';
 import { TracingService, type AttackerTrace, type CallEventsSource, type TracedCall } from '../analyzers/tracing/tracing.service.ts';
 import type { CallEventStore } from '../store/events/call-event.types.ts';
 import type { AuditRepository } from '../store/sqlite/audit.repository.ts';
@@ -65,7 +65,7 @@ export class ThreatsService {
   }
 
   /** Merges actor-link deltas drained from a pipeline. */
-  mergeActors(links: readonly ActorLink[], activity: readonly ActorActivity[]): void {
+  mergeActors(links: readonly ActorLink[], activity: readonly ActivityDelta[]): void {
     if (links.length > 0 || activity.length > 0) this.links.merge(links, activity);
   }
 

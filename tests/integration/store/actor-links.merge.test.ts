@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStateDatabase, readMigrations } from '../../../appliance/src/store/sqlite/state.database.ts';
-import { ActorLinksRepository, type ActorActivity, type ActorLink } from '../../../appliance/src/analyzers/tracing/actor-links.repository.ts';
+import { ActorLinksRepository, type ActivityDelta, type ActorLink } from '../../../appliance/src/analyzers/tracing/actor-links.repository.ts';
 import { SeededRandom } from '../../../scripts/traffic/seeded.random.ts';
 
 /** A deterministic source of floats in [0, 1) (the traffic generator's seeded PRNG). */
@@ -23,14 +23,15 @@ interface Model {
   activity: Map<string, { calls: number; errors: number; types: Set<string>; first: string; last: string }>;
 }
 
-function mergeModel(m: Model, links: ActorLink[], activity: ActorActivity[]): void {
+function mergeModel(m: Model, links: ActorLink[], activity: ActivityDelta[]): void {
   for (const l of links) {
     const k = `${l.ip}|${l.identity}`;
     const cur = m.links.get(k);
     if (cur === undefined) m.links.set(k, { calls: l.calls, first: l.firstSeen, last: l.lastSeen });
     else m.links.set(k, { calls: cur.calls + l.calls, first: cur.first < l.firstSeen ? cur.first : l.firstSeen, last: cur.last > l.lastSeen ? cur.last : l.lastSeen });
   }
-  for (const a of activity) {
+  for (const d of activity) {
+    const a = { ...d, firstSeen: new Date(d.firstMs).toISOString(), lastSeen: new Date(d.lastMs).toISOString() };
     const k = `${a.actor}|${a.host}|${a.method}|${a.path}`;
     const cur = m.activity.get(k) ?? { calls: 0, errors: 0, types: new Set<string>(), first: a.firstSeen, last: a.lastSeen };
     const types = new Set([...cur.types, ...a.sensitiveTypes]);
@@ -56,12 +57,12 @@ test('multi-row merges equal a row-by-row model, with repeated keys, chunk remai
     // Sizes around the 128-row chunk: below, exactly, above, several chunks plus a remainder.
     for (const size of [1, 0, 127, 128, 129, 300, 517, 50]) {
       const links: ActorLink[] = [];
-      const activity: ActorActivity[] = [];
+      const activity: ActivityDelta[] = [];
       for (let i = 0; i < size; i++) {
         const t = pick(10_000);
         links.push({ ip: `10.0.0.${pick(40)}`, identity: `sub:u${pick(30)}`, calls: 1 + pick(5), firstSeen: iso(t), lastSeen: iso(t + pick(100)) });
         const types = r() < 0.5 ? [] : Array.from({ length: pick(r() < 0.1 ? 80 : 4) }, () => typeNames[pick(typeNames.length)]);
-        activity.push({ actor: r() < 0.5 ? `ip:10.0.0.${pick(20)}` : `id:sub:u${pick(20)}`, host: 'api.example.com', method: r() < 0.7 ? 'GET' : 'POST', path: `/v1/items/${pick(15)}`, calls: 1 + pick(3), errors: pick(2), sensitiveTypes: types, firstSeen: iso(t), lastSeen: iso(t + pick(100)) });
+        activity.push({ actor: r() < 0.5 ? `ip:10.0.0.${pick(20)}` : `id:sub:u${pick(20)}`, host: 'api.example.com', method: r() < 0.7 ? 'GET' : 'POST', path: `/v1/items/${pick(15)}`, calls: 1 + pick(3), errors: pick(2), sensitiveTypes: types, firstMs: Date.parse(iso(t)), lastMs: Date.parse(iso(t + pick(100))) });
       }
       repo.merge(links, activity);
       mergeModel(model, links, activity);
@@ -117,7 +118,7 @@ test('migration 0210 moves the text-keyed activity rows over unchanged', () => {
       { actor: 'id:sub:eve', host: 'api.example.com', method: 'GET', path: '/v1/a/{id}', calls: 3, errors: 0, sensitiveTypes: [], firstSeen: '2024-01-02T00:00:00.000Z', lastSeen: '2024-01-02T00:00:09.999Z' },
       { actor: 'ip:10.0.0.1', host: 'shop.example.com', method: 'POST', path: '/cart', calls: 1, errors: 1, sensitiveTypes: [], firstSeen: '2024-01-03T00:00:00.000Z', lastSeen: '2024-01-03T00:00:00.000Z' },
     ]);
-    repo.merge([], [{ actor: 'id:sub:eve', host: 'api.example.com', method: 'GET', path: '/v1/a/{id}', calls: 2, errors: 1, sensitiveTypes: ['email'], firstSeen: '2023-12-31T00:00:00.000Z', lastSeen: '2024-01-02T00:00:05.000Z' }]);
+    repo.merge([], [{ actor: 'id:sub:eve', host: 'api.example.com', method: 'GET', path: '/v1/a/{id}', calls: 2, errors: 1, sensitiveTypes: ['email'], firstMs: Date.parse('2023-12-31T00:00:00.000Z'), lastMs: Date.parse('2024-01-02T00:00:05.000Z') }]);
     assert.deepEqual(repo.activityOf(['id:sub:eve'])[0], { actor: 'id:sub:eve', host: 'api.example.com', method: 'GET', path: '/v1/a/{id}', calls: 5, errors: 1, sensitiveTypes: ['email'], firstSeen: '2023-12-31T00:00:00.000Z', lastSeen: '2024-01-02T00:00:09.999Z' });
     assert.equal((db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'actor_activity'").get() as { n: number }).n, 0);
     db.close();

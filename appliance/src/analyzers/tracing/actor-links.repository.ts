@@ -17,7 +17,7 @@ export interface ActorLink {
   lastSeen: string;
 }
 
-/** What one actor did on one endpoint (or a delta of it). */
+/** What one actor did on one endpoint, as stored (see {@link ActivityDelta} for the deltas merged into it). */
 export interface ActorActivity {
   /** `ip:<address>` or `id:<identity>`. */
   actor: string;
@@ -29,6 +29,24 @@ export interface ActorActivity {
   sensitiveTypes: string[];
   firstSeen: string;
   lastSeen: string;
+}
+
+/**
+ * What one actor did on one endpoint since the last drain (the tracing collector's delta), times as epoch ms: the
+ * form that crosses from the pipeline child to the service and is merged (no date strings made and parsed per row).
+ */
+export interface ActivityDelta {
+  /** `ip:<address>` or `id:<identity>`. */
+  actor: string;
+  host: string;
+  method: string;
+  path: string;
+  calls: number;
+  errors: number;
+  sensitiveTypes: string[];
+  /** First and last call in the delta (epoch ms). */
+  firstMs: number;
+  lastMs: number;
 }
 
 function mergeTypes(a: string, b: string[]): string {
@@ -78,7 +96,7 @@ const ID_CACHE = 200_000;
 interface KeyedTouch {
   actorId: number;
   endpointId: number;
-  a: ActorActivity;
+  a: ActivityDelta;
 }
 
 function insertSql(table: string, columns: string, width: number, rows: number, conflict: string): string {
@@ -135,7 +153,7 @@ export class ActorLinksRepository {
    * Merges link and activity deltas in one transaction: actor names and endpoints resolved to ids (added when new),
    * then one multi-row UPSERT per {@link CHUNK} rows in key order, the sensitive types added up by the statement.
    */
-  merge(links: readonly ActorLink[], activity: readonly ActorActivity[]): void {
+  merge(links: readonly ActorLink[], activity: readonly ActivityDelta[]): void {
     this.db.transaction(() => {
       upsert(this.links, links, (l, p) => {
         p.push(l.ip, l.identity, l.calls, l.firstSeen, l.lastSeen);
@@ -143,7 +161,7 @@ export class ActorLinksRepository {
       const keyed: KeyedTouch[] = activity.map((a) => ({ actorId: this.actorId(a.actor), endpointId: this.endpointIdOf(a.host, a.method, a.path), a }));
       keyed.sort((x, y) => x.actorId - y.actorId || x.endpointId - y.endpointId);
       upsert(this.touches, keyed, (k, p) => {
-        p.push(k.actorId, k.endpointId, k.a.calls, k.a.errors, typesJson(k.a.sensitiveTypes), Date.parse(k.a.firstSeen), Date.parse(k.a.lastSeen));
+        p.push(k.actorId, k.endpointId, k.a.calls, k.a.errors, typesJson(k.a.sensitiveTypes), k.a.firstMs, k.a.lastMs);
       });
     })();
   }

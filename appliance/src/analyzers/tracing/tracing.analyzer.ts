@@ -9,7 +9,7 @@ import { isoTime, type Analyzer } from '../analyzer.types.ts';
 import type { CallContext, CallEndpoint } from '../call.context.ts';
 import { ActorRegistry } from '../identity/actor.registry.ts';
 import { PairTable } from '../identity/pair.table.ts';
-import type { ActorActivity, ActorLink } from './actor-links.repository.ts';
+import type { ActivityDelta, ActorLink } from './actor-links.repository.ts';
 
 interface LinkAcc {
   ip: string;
@@ -207,10 +207,10 @@ export class TracingAnalyzer implements Analyzer {
   }
 
   /** Takes the deltas collected since the last drain (and starts new ones). */
-  drain(): { links: ActorLink[]; activity: ActorActivity[] } {
+  drain(): { links: ActorLink[]; activity: ActivityDelta[] } {
     const links = this.links.map((l) => ({ ip: l.ip, identity: l.identity, calls: l.calls, firstSeen: isoTime(l.first), lastSeen: isoTime(l.last) }));
     const rows = this.activity;
-    const activity: ActorActivity[] = [];
+    const activity: ActivityDelta[] = [];
     for (let r = 0; r < rows.length; r++) {
       const types = rows.types[r];
       activity.push({
@@ -221,8 +221,8 @@ export class TracingAnalyzer implements Analyzer {
         calls: rows.calls[r],
         errors: rows.errors[r],
         sensitiveTypes: types === null ? [] : [...types].sort(),
-        firstSeen: isoTime(rows.first[r]),
-        lastSeen: isoTime(rows.last[r]),
+        firstMs: Math.floor(rows.first[r] / 1000),
+        lastMs: Math.floor(rows.last[r] / 1000),
       });
     }
     this.links = [];
