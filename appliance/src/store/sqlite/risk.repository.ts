@@ -58,12 +58,16 @@ export class RiskRepository {
     return r?.id;
   }
 
-  /** Records the traffic factors `source` reported for an endpoint (replacing that source's earlier report). */
+  /**
+   * Records the traffic factors `source` reported for an endpoint (replacing that source's earlier report); the same
+   * factors again write nothing (`reported_at` is when they last changed).
+   */
   setSourceFactors(endpointId: number, source: string, factors: readonly RiskFactor[], at: number): void {
     prepared(
       this.db,
       `INSERT INTO endpoint_risk_sources (endpoint_id, source, factors, reported_at) VALUES (?, ?, ?, ?)
-       ON CONFLICT (endpoint_id, source) DO UPDATE SET factors = excluded.factors, reported_at = excluded.reported_at`,
+       ON CONFLICT (endpoint_id, source) DO UPDATE SET factors = excluded.factors, reported_at = excluded.reported_at
+       WHERE endpoint_risk_sources.factors IS NOT excluded.factors`,
     ).run(endpointId, source, JSON.stringify(factors), at);
   }
 
@@ -107,14 +111,19 @@ export class RiskRepository {
     return out;
   }
 
-  /** Stores a new score: breakdown, the inventory's risk column, and a history row when the score changed. */
+  /**
+   * Stores a score: breakdown, the inventory's risk column, and a history row when the score changed. An unchanged
+   * score and breakdown write nothing (live capture re-scores every endpoint of each report), so `scored_at` is when
+   * the current breakdown was first computed.
+   */
   setScore(endpointId: number, score: number, factors: readonly RiskFactor[], at: number, changed: boolean): void {
     prepared(
       this.db,
       `INSERT INTO endpoint_risk (endpoint_id, score, factors, scored_at) VALUES (?, ?, ?, ?)
-       ON CONFLICT (endpoint_id) DO UPDATE SET score = excluded.score, factors = excluded.factors, scored_at = excluded.scored_at`,
+       ON CONFLICT (endpoint_id) DO UPDATE SET score = excluded.score, factors = excluded.factors, scored_at = excluded.scored_at
+       WHERE endpoint_risk.score IS NOT excluded.score OR endpoint_risk.factors IS NOT excluded.factors`,
     ).run(endpointId, score, JSON.stringify(factors), at);
-    prepared(this.db, 'UPDATE inventory_endpoints SET risk = ? WHERE id = ?').run(score, endpointId);
+    prepared(this.db, 'UPDATE inventory_endpoints SET risk = ? WHERE id = ? AND risk IS NOT ?').run(score, endpointId, score);
     if (changed) {
       prepared(this.db, 'INSERT INTO endpoint_risk_history (endpoint_id, at, score) VALUES (?, ?, ?) ON CONFLICT (endpoint_id, at) DO UPDATE SET score = excluded.score').run(endpointId, at, score);
     }
