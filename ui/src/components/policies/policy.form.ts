@@ -3,6 +3,7 @@
 // Pure (tested in tests/unit/ui/).
 import { parseLines } from '../../lib/format/value.format.ts';
 import { en, type MessageKey } from '../../lib/i18n/en.ts';
+import { messageKey } from '../../lib/i18n/i18n.ts';
 
 /** Severities, lowest first. */
 export const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const;
@@ -134,8 +135,8 @@ export function eventsOf(events: PolicyEvent[], policyId: number | null): Policy
 export function policyText(p: Pick<PolicyView, 'name' | 'description' | 'builtinKey'>, translate: (key: MessageKey) => string): { name: string; description: string } {
   const shipped = (field: 'name' | 'desc', stored: string): string => {
     if (p.builtinKey === undefined) return stored;
-    const key = `pol.shipped.${p.builtinKey}.${field}`;
-    return Object.hasOwn(en, key) && en[key as MessageKey] === stored ? translate(key as MessageKey) : stored;
+    const key = messageKey(`pol.shipped.${p.builtinKey}.${field}`);
+    return key !== null && en[key] === stored ? translate(key) : stored;
   };
   return { name: shipped('name', p.name), description: shipped('desc', p.description) };
 }

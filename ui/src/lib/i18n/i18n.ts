@@ -22,6 +22,14 @@ export function format(locale: Locale, key: MessageKey, params: Record<string, s
   return template.replace(/\{([a-zA-Z0-9_]+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
 }
 
+/**
+ * `key` as a key of the catalogue, or null when the catalogue has no such message (a code from a newer service, a
+ * user's own name): for texts that fall back to the service's words instead of showing a key.
+ */
+export function messageKey(key: string): MessageKey | null {
+  return Object.hasOwn(en, key) ? (key as MessageKey) : null;
+}
+
 /** The locale to start with: a saved choice, else the browser's language (Chinese → zh-CN), else zh-CN. */
 export function initialLocale(saved: string | null, browserLanguages: readonly string[]): Locale {
   if (saved === 'zh-CN' || saved === 'en') return saved;
