@@ -35,19 +35,11 @@ export interface ActorActivity {
  * What one actor did on one endpoint since the last drain (the tracing collector's delta), times as epoch ms: the
  * form that crosses from the pipeline child to the service and is merged (no date strings made and parsed per row).
  */
-export interface ActivityDelta {
-  /** `ip:<address>` or `id:<identity>`. */
-  actor: string;
-  host: string;
-  method: string;
-  path: string;
-  calls: number;
-  errors: number;
-  sensitiveTypes: string[];
+export type ActivityDelta = Omit<ActorActivity, 'firstSeen' | 'lastSeen'> & {
   /** First and last call in the delta (epoch ms). */
   firstMs: number;
   lastMs: number;
-}
+};
 
 function mergeTypes(a: string, b: string[]): string {
   let cur: unknown;
