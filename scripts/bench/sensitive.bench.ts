@@ -2,8 +2,8 @@
  * `npm run bench:sensitive`: what sensitive-data scanning costs, printed and written to docs/benchmarks.md between
  * the `sensitive-bench` markers:
  *   1. per-call cost of the SensitiveAnalyzer on the engine's bench traffic (engine + analyzer minus engine alone,
- *      best of runs), as a share of the engine's 150,000 tx/s target budget (6.7 µs per call) and of the measured
- *      engine time; with the analyzer's full-scan / fast-path split;
+ *      best of runs), as a share of the engine's throughput (issue 4: cost / (engine + cost) ≤ 20 %); with the
+ *      analyzer's full-scan / fast-path split;
  *   2. the same with learning off (every call scanned fully), and the steady state: the default analyzer's second
  *      pass over the same traffic (profiles learned, periodic full scans backed off), as a long-running sensor sees it;
  *   3. the detectors' own MB/s on body data (request and response bodies of the bench capture, copied to memory,
@@ -33,7 +33,6 @@ import { SensitiveAnalyzer } from '../../appliance/src/analyzers/sensitive/sensi
 import { ScanPart, SensitiveScanner } from '../../appliance/src/analyzers/sensitive/sensitive.scanner.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const TARGET_US = 1e6 / 150_000;
 
 function arg(name: string, def: number): number {
   const i = process.argv.indexOf(name);
@@ -163,19 +162,20 @@ async function main(): Promise<void> {
   const mbps = bodyBytes / 1e6 / bodyS;
 
   const f = (n: number, d = 2) => n.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
+  const share = (us: number): string => `${f((100 * us) / (engineUs + us), 1)}%`;
   const lines = [
     `Measured ${new Date().toISOString().slice(0, 10)} with \`npm run bench:sensitive -- --transactions ${transactions}\` (best of ${runs}; CPU time of the process).`,
     '',
     `Machine: ${cpus()[0]?.model ?? 'unknown'}, ${cpus().length} cores, Node ${process.version}; one core.`,
     `Traffic: the engine bench capture (${f(calls, 0)} calls, seed 1; every response carries e-mails and mobile numbers).`,
     '',
-    '| measurement | µs per call | share of the 6.7 µs/call target | share of measured engine time | share of the engine\'s throughput (cost / (engine + cost)) |',
-    '|---|---|---|---|---|',
-    `| engine alone | ${f(engineUs)} | | | |`,
-    `| SensitiveAnalyzer, learned fast path (default) | ${f(learnedUs)} | ${f((100 * learnedUs) / TARGET_US, 1)}% | ${f((100 * learnedUs) / engineUs, 1)}% | ${f((100 * learnedUs) / (engineUs + learnedUs), 1)}% |`,
-    `| SensitiveAnalyzer, steady state (second pass of the same analyzer over the same traffic) | ${f(steadyUs)} | ${f((100 * steadyUs) / TARGET_US, 1)}% | ${f((100 * steadyUs) / engineUs, 1)}% | ${f((100 * steadyUs) / (engineUs + steadyUs), 1)}% |`,
-    `| SensitiveAnalyzer, fast path with recordSampling 8 (estimated counts) | ${f(sampledUs)} | ${f((100 * sampledUs) / TARGET_US, 1)}% | ${f((100 * sampledUs) / engineUs, 1)}% | ${f((100 * sampledUs) / (engineUs + sampledUs), 1)}% |`,
-    `| SensitiveAnalyzer, every call scanned fully | ${f(fullUs)} | ${f((100 * fullUs) / TARGET_US, 1)}% | ${f((100 * fullUs) / engineUs, 1)}% | ${f((100 * fullUs) / (engineUs + fullUs), 1)}% |`,
+    '| measurement | µs per call | share of the engine\'s throughput (cost / (engine + cost)) |',
+    '|---|---|---|',
+    `| engine alone | ${f(engineUs)} | |`,
+    `| SensitiveAnalyzer, learned fast path (default) | ${f(learnedUs)} | ${share(learnedUs)} |`,
+    `| SensitiveAnalyzer, steady state (second pass of the same analyzer over the same traffic) | ${f(steadyUs)} | ${share(steadyUs)} |`,
+    `| SensitiveAnalyzer, fast path with recordSampling 8 (estimated counts) | ${f(sampledUs)} | ${share(sampledUs)} |`,
+    `| SensitiveAnalyzer, every call scanned fully | ${f(fullUs)} | ${share(fullUs)} |`,
     '',
     `Fast path split (last run): ${f(stats.fullScans, 0)} full scans, ${f(stats.fastCalls, 0)} fast-path calls, ${f(stats.profiles, 0)} learning profiles, ${f(stats.wildProfiles, 0)} wild.`,
     '',
